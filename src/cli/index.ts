@@ -1,0 +1,37 @@
+/** The `kbbot` command line (run through bin/kbbot.js). One file per command. */
+import { Command, CommanderError } from 'commander';
+import dotenv from 'dotenv';
+import { ConfigError } from '../config.js';
+import { packageVersion } from '../package-info.js';
+import { registerIngest } from './ingest-command.js';
+import { registerParse } from './parse-command.js';
+import { UsageError } from './usage-error.js';
+
+function buildProgram(): Command {
+  const program = new Command('kbbot')
+    .description('Chat-ops bot that answers pasted errors with the knowledge-base article that fixes them')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run kbbot --help for usage)')
+    .exitOverride();
+  registerParse(program);
+  registerIngest(program);
+  return program;
+}
+
+async function runCli(argv: string[]): Promise<number> {
+  dotenv.config({ quiet: true });
+  try {
+    await buildProgram().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander printed the message
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`kbbot: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`kbbot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await runCli(process.argv);

@@ -1,0 +1,22 @@
+/** KB article ids as people write them: "Q290226", "KB290226", "kb 290226", "KB: 290226". */
+
+const ID_IN_TEXT = /\b(?:Q|KB)\s*:?\s*#?\s*(\d{5,7})\b/gi;
+const BARE_ID = /^\s*(?:Q|KB)?\s*:?\s*#?\s*(\d{5,7})\s*$/i;
+
+/** The canonical form "Q290226" of an id written any of the accepted ways, or null. */
+export function normaliseKbId(text: string): string | null {
+  const m = BARE_ID.exec(text);
+  return m ? `Q${m[1]}` : null;
+}
+
+/** Every KB id mentioned in `text`, canonical ("Q290226"), each once, in order of mention. */
+export function findKbIds(text: string): string[] {
+  const ids = new Set<string>();
+  for (const m of text.matchAll(ID_IN_TEXT)) ids.add(`Q${m[1]}`);
+  return [...ids];
+}
+
+/** `text` with every KB id mention removed (to tell a bare lookup from a message that mentions one). */
+export function withoutKbIds(text: string): string {
+  return text.replace(ID_IN_TEXT, ' ');
+}

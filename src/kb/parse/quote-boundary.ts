@@ -1,0 +1,95 @@
+import { QUOTE_MODEL } from './quote-model.js';
+
+/**
+ * Where does a quoted message end in text whose line breaks and indentation are gone?
+ * At each space after the quote's start, a small logistic model (trained by
+ * `scripts/train-quote-model.mjs` on original-form KB articles, whose indentation shows
+ * where quotes end) scores "the quote ends here"; the first space it scores above one
+ * half ends the quote.
+ */
+
+export interface QuoteModel {
+  bias: number;
+  weights: Record<string, number>;
+}
+
+const tokenShape = (t: string): string => {
+  if (!t) return 'none';
+  if (/^\d{1,2}[.)]$/.test(t)) return 'marker';
+  if (/^-+$/.test(t)) return 'dash';
+  if (/^-?or-?$/i.test(t)) return 'or';
+  if (/^[A-Z][a-z]/.test(t)) return 'Cap';
+  if (/^[A-Z]+$/.test(t)) return 'UP';
+  if (/^[a-z]/.test(t)) return 'low';
+  if (/^\d/.test(t)) return 'num';
+  return 'sym';
+};
+
+const endShape = (t: string): string => {
+  const c = t.slice(-1);
+  if ('.?!'.includes(c)) return 'stop';
+  if (c === ':') return 'colon';
+  if (c === ',' || c === ';') return 'comma';
+  if (/["'”)\]>]/.test(c)) return 'close';
+  return /\d/.test(c) ? 'digit' : 'word';
+};
+
+const word = (t: string): string => t.replace(/[^A-Za-z'-]/g, '').toLowerCase();
+
+/** Features of the boundary between tokens[i-1] and tokens[i] (i ≥ 1) of a quote's window. */
+export function boundaryFeatures(tokens: string[], i: number): string[] {
+  const prev = tokens[i - 1] ?? '';
+  const next = tokens[i] ?? '';
+  const next2 = tokens[i + 1] ?? '';
+  const ahead = tokens.slice(i, i + 8).join(' ').toLowerCase();
+  const pe = endShape(prev);
+  const ns = tokenShape(next);
+  const n = Math.min(i, 40);
+  const lenBucket = n < 4 ? 'a' : n < 8 ? 'b' : n < 16 ? 'c' : n < 30 ? 'd' : 'e';
+  const f = [
+    `pe=${pe}`,
+    `ns=${ns}`,
+    `pe|ns=${pe}|${ns}`,
+    `nw=${word(next)}`,
+    `nw|pe=${word(next)}|${pe}`,
+    `nw2=${word(next)} ${word(next2)}`,
+    `pw=${word(prev)}`,
+    `len=${lenBucket}`,
+    `len|pe=${lenBucket}|${pe}`,
+    `ns2=${tokenShape(next2)}`,
+    `ns|ns2=${ns}|${tokenShape(next2)}`,
+    `pe|nw|ns2=${pe}|${word(next)}|${tokenShape(next2)}`,
+  ];
+  if (/\byou(?:r)?\b/.test(ahead)) f.push('ahead:you');
+  if (/\b(?:error|message)\b/.test(ahead)) f.push('ahead:errmsg');
+  if (/\b(?:this|the)\s+(?:error|message|problem|behavior|issue)\b/.test(ahead)) f.push('ahead:this-error');
+  if (/:\s/.test(ahead + ' ') && /\b(?:following|message|error)\b/.test(ahead)) f.push('ahead:intro');
+  if (/\b(?:is|are|was|were|occurs?|appears?|can|may|will|does|do)\b/.test(ahead.split(' ').slice(0, 4).join(' '))) f.push('ahead:verb');
+  return f;
+}
+
+/** Probability that the quote ends between tokens[i-1] and tokens[i]. */
+export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL): number {
+  let z = model.bias;
+  for (const f of boundaryFeatures(tokens, i)) z += model.weights[f] ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/**
+ * The quote at the start of `tokens` (collapsed text): how many tokens belong to it.
+ * `limit` is where the next message intro's colon stands, if any: the quote ends before
+ * that intro's sentence, at the likeliest boundary when none scores above one half.
+ */
+export function quoteLength(tokens: string[], limit = tokens.length, model: QuoteModel = QUOTE_MODEL): number {
+  let best = limit;
+  let bestP = -1;
+  for (let i = 1; i < Math.min(tokens.length, limit); i++) {
+    const p = endProbability(tokens, i, model);
+    if (p > 0.5) return i;
+    if (p > bestP) {
+      bestP = p;
+      best = i;
+    }
+  }
+  return limit < tokens.length ? best : tokens.length;
+}

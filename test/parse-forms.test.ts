@@ -1,0 +1,111 @@
+// Property test: an article reads the same in its three forms. The collapsed and markdown
+// forms are generated here from original-form articles (the seeds, and a sample of the
+// corpus when it is present), with random line endings, encodings and {% raw %} tags.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../src/kb/article.js';
+import { toCollapsedForm, toMarkdownForm } from '../src/kb/forms.js';
+import { parseArticle } from '../src/kb/parse/index.js';
+import { decodeCp1252 } from '../src/kb/parse/decode.js';
+
+const SEEDS = join(import.meta.dirname, '..', 'kb', 'articles');
+const CORPUS = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
+const hasCorpus = existsSync(CORPUS);
+if (!hasCorpus) console.warn(`parse-forms: corpus sample skipped, no corpus at ${CORPUS} (set KBBOT_CORPUS_DIR or unpack ../shared/corpus)`);
+
+const flat = (s: string): string => s.replace(/\s+/g, ' ').trim();
+/** The fields that must agree exactly between forms (sections compared without line layout). */
+const comparable = (a: Article) => ({
+  id: a.id,
+  title: a.title,
+  sections: Object.fromEntries(Object.entries(a.sections).map(([k, v]) => [k, flat(v ?? '')])),
+  steps: a.steps,
+  registryKeys: a.registryKeys,
+  files: a.files,
+  related: a.related,
+});
+
+const CP1252: Record<string, number> = { '\u2019': 0x92, '\u2018': 0x91, '\u201c': 0x93, '\u201d': 0x94, '\u2013': 0x96, '\u2014': 0x97 };
+/** Encode as Windows-1252 (what old KB files carry), with curly apostrophes to make it matter. */
+function cp1252Bytes(text: string): Buffer {
+  const curly = text.replace(/(\w)'(\w)/g, '$1\u2019$2');
+  return Buffer.from([...curly].map((ch) => CP1252[ch] ?? (ch.charCodeAt(0) < 256 ? ch.charCodeAt(0) : 0x3f)));
+}
+const decode = (b: Buffer): string => {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return decodeCp1252(b);
+  }
+};
+
+const variant = fc.record({ crlf: fc.boolean(), raw: fc.boolean(), cp1252: fc.boolean(), trailingSpaces: fc.boolean() });
+
+function checkForms(original: string, path: string, v: { crlf: boolean; raw: boolean; cp1252: boolean; trailingSpaces: boolean }): void {
+  const lf = original.replace(/\r\n?/g, '\n');
+  let text = v.trailingSpaces ? lf.replace(/\n/g, '  \n') : lf;
+  if (v.crlf) text = text.replace(/\r?\n/g, '\r\n');
+  const bytes = (s: string): Buffer => (v.cp1252 ? cp1252Bytes(s) : Buffer.from(s, 'utf8'));
+  const base = parseArticle(bytes(text), path);
+  const collapsed = parseArticle(bytes(toCollapsedForm(text)), path);
+  const markdown = parseArticle(bytes(toMarkdownForm(text, { raw: v.raw })), path);
+  expect(base.form).toBe('text');
+  expect(collapsed.form).toBe('collapsed');
+  expect(markdown.form).toBe('markdown');
+  expect(comparable(collapsed)).toEqual(comparable(base));
+  expect(comparable(markdown)).toEqual(comparable(base));
+  expect(markdown.errorMessages).toEqual(base.errorMessages);
+}
+
+describe('the three forms give the same article', () => {
+  for (const name of ['001_ecdc0bc6ee1f4d8d.txt', '002_80a59ddf575f0dde.txt']) {
+    it(`seed ${name}, whatever the line endings, encoding and raw tags`, () => {
+      const original = readFileSync(join(SEEDS, name), 'utf8');
+      fc.assert(fc.property(variant, (v) => checkForms(original, name, v)), { seed: 1, numRuns: 40 });
+    });
+  }
+
+  it.skipIf(!hasCorpus)('a random sample of original-form corpus articles', () => {
+    const originals = readdirSync(CORPUS)
+      .sort()
+      .filter((f) => readFileSync(join(CORPUS, f)).subarray(0, 2000).toString('latin1').split('\n').length > 3 && !f.endsWith('.md'))
+      .filter((f) => readFileSync(join(CORPUS, f), 'latin1').startsWith('DOCUMENT:'));
+    fc.assert(
+      fc.property(fc.constantFrom(...originals), variant, (file, v) => {
+        checkForms(decode(readFileSync(join(CORPUS, file))), file, v);
+      }),
+      { seed: 7, numRuns: 400 },
+    );
+  }, 120_000);
+});
+
+describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
+  it('measures how many quoted messages the collapsed form reads identically', () => {
+    // Held-out split: scripts/train-quote-model.mjs trains on files i % 7 != 0.
+    const files = readdirSync(CORPUS).sort().filter((_, i) => i % 7 === 0);
+    let total = 0;
+    let same = 0;
+    let markdownSame = 0;
+    let articles = 0;
+    for (const f of files) {
+      const bytes = readFileSync(join(CORPUS, f));
+      if (!bytes.subarray(0, 9).toString('latin1').startsWith('DOCUMENT:') || !bytes.includes(10)) continue;
+      const text = decode(bytes);
+      if (text.split('\n').length < 3) continue;
+      const base = parseArticle(text, f);
+      const collapsed = new Set(parseArticle(toCollapsedForm(text), f).errorMessages);
+      const markdown = new Set(parseArticle(toMarkdownForm(text), f).errorMessages);
+      total += base.errorMessages.length;
+      same += base.errorMessages.filter((m) => collapsed.has(m)).length;
+      markdownSame += base.errorMessages.filter((m) => markdown.has(m)).length;
+      if (++articles >= 2500) break;
+    }
+    const rate = same / total;
+    console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${(rate * 100).toFixed(1)}%, markdown ${((markdownSame / total) * 100).toFixed(1)}%`);
+    expect(markdownSame).toBe(total);
+    // Target is 0.95 (issue #2); this floor guards the measured level against regressions.
+    expect(rate).toBeGreaterThan(0.7);
+  }, 120_000);
+});
