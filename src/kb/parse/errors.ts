@@ -1,5 +1,5 @@
 import type { ArticleForm } from '../article.js';
-import { collapse, unique } from './text.js';
+import { collapse, cutSubheading, unique } from './text.js';
 import { quoteLength } from './quote-boundary.js';
 
 /** Words in the sentence before a colon that say a quoted message follows. */
@@ -110,13 +110,4 @@ function fromCollapsed(text: string): string[] {
     out.push(...splitAlternatives(joined));
   }
   return out;
-}
-
-/** Text up to a dash-underlined sub-heading ("Sample Code -----------"). */
-function cutSubheading(s: string): string {
-  for (const m of s.matchAll(/(?<=\s)-{3,}(?=\s|$)/g)) {
-    const from = m.index - 1 - m[0].length;
-    if (from >= 0 && /^[A-Z0-9]/.test(s.slice(from, m.index - 1))) return s.slice(0, from);
-  }
-  return s;
 }

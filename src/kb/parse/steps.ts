@@ -1,5 +1,5 @@
 import { splitSentences } from './sentences.js';
-import { collapse } from './text.js';
+import { collapse, cutSubheading } from './text.js';
 
 interface Marker {
   n: number;
@@ -66,14 +66,6 @@ function lastStepEnd(text: string, at: number): number {
   return at + len;
 }
 
-/** A dash-underlined sub-heading ("Method 2 --------") ends a step. */
-function cutSubheading(step: string): string {
-  for (const m of step.matchAll(/(?<=\s)-{3,}(?=\s|$)/g)) {
-    const from = m.index - 1 - m[0].length;
-    if (from >= 0 && /^[A-Z0-9]/.test(step.slice(from, m.index - 1))) return step.slice(0, from);
-  }
-  return step;
-}
 
 /** Openers of the article's own prose after a numbered list. */
 const PROSE_OPENERS = new Set(

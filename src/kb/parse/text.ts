@@ -57,3 +57,12 @@ export function camelKey(heading: string): string {
   const words = heading.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
+
+/** Collapsed text up to a dash-underlined sub-heading ("Method 2 --------", "Sample Code -----------"). */
+export function cutSubheading(s: string): string {
+  for (const m of s.matchAll(/(?<=\s)-{3,}(?=\s|$)/g)) {
+    const from = m.index - 1 - m[0].length;
+    if (from >= 0 && /^[A-Z0-9]/.test(s.slice(from, m.index - 1))) return s.slice(0, from);
+  }
+  return s;
+}
