@@ -32,6 +32,3 @@ export const QUERY_WORDS = /Additional\s+query\s+words\s*:/gi;
 /** The footer's labelled fields. */
 export const FOOTER_FIELD =
   /(Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:(.*?)(?=\s(?:Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:|\s*={10,}|\s*$)/gis;
-
-/** The legal disclaimer after the footer. */
-export const DISCLAIMER = /THE\s+INFORMATION\s+PROVIDED\s+IN\s+THE\s+MICROSOFT\s+KNOWLEDGE\s+BASE[\s\S]*?(?:Copyright\s+Microsoft\s+Corporation\s+\d{4}\.?|$)/i;

@@ -27,9 +27,8 @@ const STEP_FALLBACK = ['moreInformation', 'summary', 'body'];
  * reason a person can act on for anything that is not a KB article.
  */
 export function parseArticle(bytes: Buffer | string, path: string): Article {
-  const size = typeof bytes === 'string' ? bytes.length : bytes.length;
-  if (size > MAX_ARTICLE_BYTES) {
-    throw new ArticleParseError('kb_too_large', `file is ${(size / 1048576).toFixed(1)} MB, larger than the ${MAX_ARTICLE_BYTES / 1048576} MB an article can be`);
+  if (bytes.length > MAX_ARTICLE_BYTES) {
+    throw new ArticleParseError('kb_too_large', `file is ${(bytes.length / 1048576).toFixed(1)} MB, larger than the ${MAX_ARTICLE_BYTES / 1048576} MB an article can be`);
   }
   const env = readEnvelope(decodeArticleBytes(bytes));
   const layout = cutLayout(env.body, env.form);

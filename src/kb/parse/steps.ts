@@ -66,7 +66,6 @@ function lastStepEnd(text: string, at: number): number {
   return at + len;
 }
 
-
 /** Openers of the article's own prose after a numbered list. */
 const PROSE_OPENERS = new Set(
   (
