@@ -9,7 +9,7 @@ import { decodeArticleBytes } from '../dist/src/kb/parse/decode.js';
 import { readEnvelope } from '../dist/src/kb/parse/envelope.js';
 import { cutLayout } from '../dist/src/kb/parse/layout.js';
 import { stripRegistryBoilerplate } from '../dist/src/kb/parse/boilerplate.js';
-import { quotesWithIntros, introducesMessage } from '../dist/src/kb/parse/errors.js';
+import { introColons, quoteWindow, quotesWithIntros } from '../dist/src/kb/parse/errors.js';
 import { boundaryFeatures } from '../dist/src/kb/parse/quote-boundary.js';
 
 const dir = process.argv[2] ?? process.env.KBBOT_CORPUS_DIR ?? '/tmp/corpus';
@@ -27,16 +27,17 @@ for (const [i, f] of files.entries()) {
     for (const s of layout.sections) {
       const text = stripRegistryBoilerplate(s.text);
       const flat = collapse(text);
+      const intros = introColons(flat);
       for (const q of quotesWithIntros(text)) {
-        const colon = collapse(text.slice(0, q.colonEnd)).length;
-        if (flat[colon - 1] !== ':') continue;
-        if (!introducesMessage(flat.slice(Math.max(0, colon - 400), colon))) continue;
-        const start = colon + 1;
+        const colon = collapse(text.slice(0, q.colonEnd)).length - 1;
+        if (flat[colon] !== ':' || !intros.some((x) => x.colon === colon)) continue;
+        const start = colon + 2;
         if (flat.slice(start, start + q.quote.length) !== q.quote) continue;
-        const tokens = flat.slice(start, start + 1200).split(' ').filter(Boolean);
+        const { tokens, limit } = quoteWindow(flat, start, intros);
         const gold = q.quote.split(' ').length;
         quotes++;
-        for (let k = 1; k <= Math.min(gold, tokens.length - 1); k++) {
+        // The reader stops at the first boundary scored above one half, before `limit`.
+        for (let k = 1; k <= Math.min(gold, limit - 1, tokens.length - 1); k++) {
           examples.push([boundaryFeatures(tokens, k), k === gold ? 1 : 0]);
         }
       }

@@ -3,7 +3,6 @@ import { Bot, HELP_TEXT, NO_MATCH } from '../src/bot/bot.js';
 import { formatAnswer, shorten } from '../src/bot/format-answer.js';
 import { findKbIds, normaliseKbId } from '../src/kb/kb-id.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { NaiveSearch, tokenize } from '../src/kb/naive-search.js';
 import { makeArticle, SAMPLE_ARTICLES } from './helpers/articles.js';
 
 const kb = new KnowledgeBase(SAMPLE_ARTICLES);
@@ -15,32 +14,6 @@ describe('KB ids', () => {
     expect(findKbIds('ID no: 0xc0020002')).toEqual([]);
     expect(normaliseKbId('kb290226')).toBe('Q290226');
     expect(normaliseKbId('hello')).toBeNull();
-  });
-});
-
-describe('naive search', () => {
-  const search = new NaiveSearch(kb);
-
-  it('tokenizes words and hex codes, dropping stopwords', () => {
-    expect(tokenize('The System cannot find the file: ID no 0xc0020002')).toEqual(['system', 'find', 'file', 'id', '0xc0020002']);
-  });
-
-  it('finds an article from its pasted error', () => {
-    expect(search.search('ID no: 0xc0020002')[0]?.article.id).toBe('Q290226');
-    expect(['Q235418', 'Q290226']).toContain(search.search('The system cannot find the file specified')[0]?.article.id);
-    expect(search.search('Unable to create Encryption-Cfg object')[0]?.article.id).toBe('Q174743');
-  });
-
-  it('weighs the title and error messages above the body', () => {
-    const body = makeArticle({ id: 'Q1', sections: { moreInformation: 'frobnicator failure' } });
-    const title = makeArticle({ id: 'Q2', title: 'Frobnicator failure' });
-    const s = new NaiveSearch(new KnowledgeBase([body, title]));
-    expect(s.search('frobnicator failure').map((h) => h.article.id)).toEqual(['Q2', 'Q1']);
-  });
-
-  it('returns nothing when no word matches', () => {
-    expect(search.search('the and of')).toEqual([]);
-    expect(search.search('zebra xylophone')).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Article } from '../kb/article.js';
 import { findKbIds, withoutKbIds } from '../kb/kb-id.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { NaiveSearch } from '../kb/naive-search.js';
+import { Ranker } from '../kb/rank/ranker.js';
 import { formatAnswer, titleOf } from './format-answer.js';
 
 /** Anything that answers a message; what adapters depend on. */
@@ -31,9 +31,15 @@ const RUNNER_UP_SHARE = 0.25;
 const HELP = /^\s*\/?(help|\?)\s*$/i;
 
 export class Bot implements MessageHandler {
-  private searcher: NaiveSearch | undefined;
+  private searcher: Ranker | undefined;
 
-  constructor(private readonly kb: KnowledgeBase) {}
+  /** `ranker` is the KB's search index (openKb loads it with the KB); built here when not given. */
+  constructor(
+    private readonly kb: KnowledgeBase,
+    ranker?: Ranker,
+  ) {
+    this.searcher = ranker;
+  }
 
   async handle(text: string): Promise<string> {
     if (HELP.test(text) || text.trim() === '') return HELP_TEXT;
@@ -42,8 +48,8 @@ export class Bot implements MessageHandler {
     const named = ids.map((id) => this.kb.get(id)).find((a) => a !== undefined);
     if (named) return formatAnswer(named, this.seeAlso(named));
 
-    this.searcher ??= new NaiveSearch(this.kb);
-    const [best, ...rest] = this.searcher.search(ids.length ? withoutKbIds(text) : text);
+    this.searcher ??= Ranker.build(this.kb);
+    const [best, ...rest] = this.searcher.rank(ids.length ? withoutKbIds(text) : text, RUNNERS_UP + 1).hits;
     if (best) {
       const runnersUp = rest.filter((h) => h.score >= best.score * RUNNER_UP_SHARE).slice(0, RUNNERS_UP).map((h) => h.article.id);
       return formatAnswer(best.article, this.seeAlso(best.article, runnersUp));

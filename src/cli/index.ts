@@ -3,8 +3,11 @@ import { Command, CommanderError } from 'commander';
 import dotenv from 'dotenv';
 import { ConfigError } from '../config.js';
 import { packageVersion } from '../package-info.js';
+import { registerAsk } from './ask-command.js';
+import { registerEval } from './eval-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerParse } from './parse-command.js';
+import { registerRank } from './rank-command.js';
 import { UsageError } from './usage-error.js';
 
 function buildProgram(): Command {
@@ -15,6 +18,9 @@ function buildProgram(): Command {
     .exitOverride();
   registerParse(program);
   registerIngest(program);
+  registerAsk(program);
+  registerRank(program);
+  registerEval(program);
   return program;
 }
 

@@ -3,7 +3,7 @@
  *
  * Layout: line 1 is a JSON header (format, parser version, folders, per-file stamps, summary,
  * duplicates), so staleness can be checked without reading the rest; after the newline comes the
- * KnowledgeBase's `toJSON()` object written with `v8.serialize`: on the full corpus it loads about
+ * KnowledgeBase's `toJSON()` object plus the search index written with `v8.serialize`: on the full corpus it loads about
  * as fast as chunked JSON (~0.7 s), writes 2-3x faster, and has no string-length limit
  * (see BENCHMARKS.md, "Index layout").
  */
@@ -33,6 +33,8 @@ export interface IndexHeader {
   summary: IngestSummary;
   duplicates: Duplicate[];
   sources: StampRow[];
+  /** Version of the search index in the body (RANKER_VERSION); another one makes the index stale. */
+  searchVersion?: number;
   /** Length of the body, to detect a truncated file before deserialising. */
   bodyBytes: number;
 }
@@ -40,6 +42,8 @@ export interface IndexHeader {
 export interface IndexContents {
   header: IndexHeader;
   kb: KnowledgeBase;
+  /** The search index saved with the KB, if any (see `searchVersion`). */
+  search: unknown;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -47,9 +51,12 @@ const READ_CHUNK = 1 << 20;
 export const toStampRow = (s: SourceStamp): StampRow => [s.path, s.size, s.mtimeMs, s.hash];
 export const fromStampRow = ([path, size, mtimeMs, hash]: StampRow): SourceStamp => ({ path, size, mtimeMs, hash });
 
-/** Serialise a KB once; the body can be rewritten with a new header without serialising again. */
-export function serialiseBody(kb: KnowledgeBase): Buffer {
-  return v8.serialize(kb.toJSON());
+/**
+ * Serialise a KB and its search index (the Ranker's `toJSON()`, typed arrays kept as they are)
+ * once; the body can be rewritten with a new header without serialising again.
+ */
+export function serialiseBody(kb: KnowledgeBase, search?: unknown): Buffer {
+  return v8.serialize({ ...kb.toJSON(), search });
 }
 
 /** Write header + body atomically (temp file in the same folder, then rename). */
@@ -111,7 +118,7 @@ export function readIndex(path: string, known?: { header: IndexHeader; bodyOffse
     } catch (err) {
       throw new IndexFormatError(`the index body cannot be read: ${(err as Error).message}`);
     }
-    return { header, kb: KnowledgeBase.loadJS(js), body };
+    return { header, kb: KnowledgeBase.loadJS(js), search: (js as { search?: unknown }).search, body };
   } finally {
     closeSync(fd);
   }

@@ -19,6 +19,7 @@ import {
   writeIndex,
 } from './index-file.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { Ranker, RANKER_VERSION } from './rank/ranker.js';
 import { MAX_ARTICLE_BYTES, PARSER_VERSION } from './parse/index.js';
 import { readSource, type SourceStamp } from './read-source.js';
 import { checkDirs, normaliseDirs, walk } from './walk.js';
@@ -42,6 +43,8 @@ export interface StoreOptions {
 
 export interface OpenedKb {
   kb: KnowledgeBase;
+  /** The KB's search index, loaded with it or built after ingest. */
+  ranker: Ranker;
   /** The summary of the ingest that built the index (from the index on a fresh load). */
   summary: IngestSummary;
   duplicates: Duplicate[];
@@ -72,8 +75,9 @@ export async function openKb(dirs: readonly string[], options: StoreOptions = {}
     const { header } = head;
     const check = checkFreshness(header, absDirs, parserVersion, options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES);
     if (check.fresh) {
-      const { kb, body } = readIndex(indexPath, head);
-      const result: OpenedKb = { kb, summary: header.summary, duplicates: header.duplicates, loadedFrom: 'index', indexPath, seconds: 0 };
+      const { kb, body, search } = readIndex(indexPath, head);
+      const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
+      const result: OpenedKb = { kb, ranker, summary: header.summary, duplicates: header.duplicates, loadedFrom: 'index', indexPath, seconds: 0 };
       const { restamped } = check;
       if (restamped) {
         // Files touched but unchanged: record their new stamps so the next start takes the quick path.
@@ -90,8 +94,9 @@ export async function openKb(dirs: readonly string[], options: StoreOptions = {}
   }
 
   const built = await ingest(absDirs, options.ingest);
-  const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built));
-  return { kb: built.kb, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, writeError, seconds: seconds() };
+  const ranker = Ranker.build(built.kb);
+  const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built, ranker));
+  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, writeError, seconds: seconds() };
 }
 
 /** Ingest `dirs` and write the index (throws if it cannot be written). */
@@ -101,9 +106,10 @@ export async function buildIndex(dirs: readonly string[], options: StoreOptions 
   checkDirs(dirs);
   const absDirs = normaliseDirs(dirs);
   const built = await ingest(absDirs, options.ingest);
-  writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built);
+  const ranker = Ranker.build(built.kb);
+  writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built, ranker);
   const seconds = Math.round(performance.now() - started) / 1000;
-  return { kb: built.kb, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, seconds };
+  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, seconds };
 }
 
 function writeIndexOf(
@@ -111,6 +117,7 @@ function writeIndexOf(
   dirs: string[],
   parserVersion: number,
   built: { kb: KnowledgeBase; summary: IngestSummary; duplicates: Duplicate[]; sources: SourceStamp[] },
+  ranker: Ranker,
 ): void {
   const header: Omit<IndexHeader, 'bodyBytes'> = {
     format: INDEX_FORMAT,
@@ -121,8 +128,9 @@ function writeIndexOf(
     summary: built.summary,
     duplicates: built.duplicates,
     sources: built.sources.map(toStampRow),
+    searchVersion: RANKER_VERSION,
   };
-  writeIndex(indexPath, header, serialiseBody(built.kb));
+  writeIndex(indexPath, header, serialiseBody(built.kb, ranker.toJSON()));
 }
 
 function tryWrite(write: () => void): string | undefined {
@@ -143,6 +151,7 @@ export type Freshness = { fresh: true; restamped?: SourceStamp[] } | { fresh: fa
  */
 export function checkFreshness(header: IndexHeader, dirs: readonly string[], parserVersion: number, maxBytes: number): Freshness {
   if (header.parserVersion !== parserVersion) return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
+  if (header.searchVersion !== RANKER_VERSION) return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
   if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i])) return { fresh: false, reason: 'different KB folders' };
   const files = walk(dirs).files;
   if (files.length !== header.sources.length) return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };

@@ -1,38 +1,18 @@
 import type { ArticleForm } from '../article.js';
-import { collapse, cutSubheading, unique } from './text.js';
+import { introducesMessage, isProseIntro, lastSentence } from './intro.js';
 import { quoteLength } from './quote-boundary.js';
+import { collapse, cutSubheading, unique } from './text.js';
 
-/** Words in the sentence before a colon that say a quoted message follows. */
-const STRONG_CUE = /\b(?:error|errors|message|messages|dialog|warning|warnings|prompt|alert)\b/i;
-const WEAK_CUE = /\b(?:receive|received|appears?|displayed|displays|logged|returns?|returned|generated|reports?|states?|reads|prompted|shows?|says)\b/i;
-/** ... and words that say code, a key or a procedure follows instead. */
-const ANTI_CUE =
-  /\b(?:registry\s+(?:key|subkey|value|entry)|subkey|sample\s+code|code\s+(?:sample|example)|following\s+(?:code|steps?|lines?\s+(?:to|in)|command|statement|macro|function|syntax|procedure|example|registry|key|files?|entries|entry|section)|syntax|for\s+example|to\s+the\s+following|add\s+the\s+following|type\s+the\s+following)\b/i;
-
-/** Intros of lists of causes, conditions or fixes, not of quoted messages. */
-const REASONS = /\b(?:reasons?|causes?|conditions?|situations?|scenarios?|ways?|methods?|options?|workarounds?|resolutions?|solutions?|if|when|because)\s*:?$/i;
+export { introducesMessage } from './intro.js';
 
 const MAX_MESSAGE = 1200;
-
-/** Does the sentence that ends in this colon introduce a quoted message? */
-export function introducesMessage(intro: string): boolean {
-  const sentence = lastSentence(intro);
-  if (!sentence) return false;
-  if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
-  if (REASONS.test(sentence)) return false;
-  return STRONG_CUE.test(sentence) || (WEAK_CUE.test(sentence) && /\bfollowing\b/i.test(sentence));
-}
-
-function lastSentence(s: string): string {
-  const flat = collapse(s);
-  const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '));
-  return flat.slice(cut + 1).trim();
-}
 
 function plausible(msg: string): boolean {
   if (msg.length < 3 || msg.length > MAX_MESSAGE) return false;
   if (/^HKEY_|^HKLM|^HKCU/.test(msg)) return false;
   if (/[{};]\s*$/.test(msg) && /[{}]/.test(msg)) return false;
+  // Steps and commands to type are not messages.
+  if (/^\d{1,2}[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
   return /[A-Za-z]{2}/.test(msg);
 }
 
@@ -44,15 +24,18 @@ export function extractErrorMessages(text: string, form: ArticleForm): string[] 
 
 const indentOf = (l: string): number => l.replace(/\t/g, '    ').length - l.replace(/\t/g, '    ').trimStart().length;
 
+/** Paragraph openings that talk about the quoted message rather than continue it. */
+const COMMENT = /^(?:NOTE\b|Note:|This\s+(?:message|error|means|occurs|problem|behavior|is\s+(?:because|caused|by))|If\s+you\b|In\s+the\s+(?:above|preceding)\b|where\s)/;
+
 /** Text forms: a colon-ended intro, then a block indented deeper than the intro's paragraph. */
 function fromLines(text: string): string[] {
   return quotesWithIntros(text).flatMap((q) => splitAlternatives(q.quote));
 }
 
 /** The original form's quotes, each with the offset just past its intro's colon (for training the collapsed reader). */
-export function quotesWithIntros(text: string): { colonEnd: number; quote: string }[] {
+export function quotesWithIntros(text: string): { colonEnd: number; intro: string; quote: string }[] {
   const lines = text.split('\n');
-  const out: { colonEnd: number; quote: string }[] = [];
+  const out: { colonEnd: number; intro: string; quote: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!/:\s*$/.test(line)) continue;
@@ -61,24 +44,37 @@ export function quotesWithIntros(text: string): { colonEnd: number; quote: strin
     const intro = lines.slice(p, i + 1).join(' ');
     if (!introducesMessage(intro)) continue;
     const base = indentOf(lines[p]!);
-    const block: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const l = lines[j]!;
-      if (!l.trim()) {
-        block.push('');
-        continue;
-      }
-      if (indentOf(l) <= base) break;
-      block.push(l);
-    }
-    while (block.length && !block[block.length - 1]) block.pop();
-    if (!block.some((l) => l.trim())) continue;
+    const { block, end } = quoteBlock(lines, i + 1, base);
+    if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
-    out.push({ colonEnd, quote: collapse(block.join(' ')) });
-    i = j - 1;
+    out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
+    i = end - 1;
   }
   return out;
+}
+
+/** The lines indented deeper than the intro from `from` on, and the line index where they end. */
+function quoteBlock(lines: string[], from: number, base: number): { block: string[]; end: number } {
+  const block: string[] = [];
+  let depth = -1;
+  let j = from;
+  for (; j < lines.length; j++) {
+    const l = lines[j]!;
+    if (!l.trim()) {
+      if (block.length) block.push('');
+      continue;
+    }
+    const ind = indentOf(l);
+    if (ind <= base) break;
+    if (depth < 0) depth = ind;
+    // A less indented paragraph ends the quote, unless the quote began with a centred title.
+    else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
+    // ... and so does a paragraph that comments on the message.
+    else if (block[block.length - 1] === '' && COMMENT.test(l.trim())) break;
+    block.push(l);
+  }
+  while (block.length && !block[block.length - 1]) block.pop();
+  return { block, end: j };
 }
 
 /** "msg one -or- msg two" and bulleted lists are several messages. */
@@ -89,6 +85,32 @@ function splitAlternatives(quote: string): string[] {
     .filter((x) => x && !/^-?or-?$/i.test(x));
 }
 
+/** Where each colon that introduces a message stands in collapsed text, and where its intro sentence starts. */
+export function introColons(flat: string): { colon: number; sentenceStart: number }[] {
+  const out: { colon: number; sentenceStart: number }[] = [];
+  for (const m of flat.matchAll(/:(?=\s)/g)) {
+    const intro = flat.slice(Math.max(0, m.index - 400), m.index + 1);
+    if (!introducesMessage(intro)) continue;
+    const sentence = lastSentence(intro);
+    out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
+  }
+  return out;
+}
+
+/**
+ * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
+ * many tokens come before the next plain intro sentence ("The following error appears:"),
+ * which the quote cannot run into.
+ */
+export function quoteWindow(flat: string, start: number, intros: { colon: number; sentenceStart: number }[]): { tokens: string[]; limit: number } {
+  const window = cutSubheading(flat.slice(start, start + MAX_MESSAGE));
+  const tokens = window.split(' ').filter(Boolean);
+  const next = intros.find((x) => x.sentenceStart > start && isProseIntro(flat.slice(x.sentenceStart, x.colon)));
+  if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length };
+  const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
+  return { tokens, limit: Math.max(1, before) };
+}
+
 /**
  * Collapsed form: indentation is gone, so a quote starts after a colon whose sentence
  * says a message follows, and runs sentence by sentence while the next sentence reads
@@ -96,16 +118,15 @@ function splitAlternatives(quote: string): string[] {
  */
 function fromCollapsed(text: string): string[] {
   const flat = collapse(text);
+  const intros = introColons(flat);
   const out: string[] = [];
   let consumed = 0;
-  for (const m of flat.matchAll(/:\s/g)) {
-    if (m.index < consumed) continue;
-    const intro = flat.slice(Math.max(consumed, m.index - 400), m.index + 1);
-    if (!introducesMessage(intro)) continue;
-    const start = m.index + m[0].length;
-    const tokens = cutSubheading(flat.slice(start, start + MAX_MESSAGE)).split(' ').filter(Boolean);
+  for (const { colon } of intros) {
+    if (colon < consumed) continue;
+    const start = colon + 2;
+    const { tokens, limit } = quoteWindow(flat, start, intros);
     if (!tokens.length) continue;
-    const joined = tokens.slice(0, quoteLength(tokens)).join(' ');
+    const joined = tokens.slice(0, quoteLength(tokens, limit)).join(' ');
     consumed = start + joined.length;
     out.push(...splitAlternatives(joined));
   }

@@ -4,8 +4,7 @@ import { QUOTE_MODEL } from './quote-model.js';
  * Where does a quoted message end in text whose line breaks and indentation are gone?
  * At each space after the quote's start, a small logistic model (trained by
  * `scripts/train-quote-model.mjs` on original-form KB articles, whose indentation shows
- * where quotes end) scores "the quote ends here"; the first space it scores above one
- * half ends the quote.
+ * where quotes end) scores "the quote ends here", and the quote ends at the likeliest space.
  */
 
 export interface QuoteModel {
@@ -65,7 +64,25 @@ export function boundaryFeatures(tokens: string[], i: number): string[] {
   if (/\b(?:this|the)\s+(?:error|message|problem|behavior|issue)\b/.test(ahead)) f.push('ahead:this-error');
   if (/:\s/.test(ahead + ' ') && /\b(?:following|message|error)\b/.test(ahead)) f.push('ahead:intro');
   if (/\b(?:is|are|was|were|occurs?|appears?|can|may|will|does|do)\b/.test(ahead.split(' ').slice(0, 4).join(' '))) f.push('ahead:verb');
+  const sentence = nextSentence(tokens, i);
+  const lowerShare = sentence.filter((t) => /^[a-z]/.test(t)).length / sentence.length;
+  f.push(`sent=${sentence.length < 4 ? 's' : sentence.length < 10 ? 'm' : 'l'}|${lowerShare > 0.5 ? 'prose' : 'terse'}|${pe}`);
+  if (/^(?:you|your|this|these|that|it|if|when|to|the|for|in|note|however|because|after|before|although|then|also)$/.test(word(next)) && pe !== 'colon') f.push(`prose-start|${pe}`);
+  if (/^["“]/.test(tokens[0] ?? '') && /["”]$/.test(prev)) f.push('closed-quote');
+  const stops = tokens.slice(0, i).filter((t) => /[.?!]$/.test(t)).length;
+  f.push(`stops=${Math.min(stops, 3)}|${pe}`);
+  f.push(`first=${tokenShape(tokens[0] ?? '')}|${pe}|${ns}`);
   return f;
+}
+
+/** The tokens from i up to and including the next one that ends a sentence. */
+function nextSentence(tokens: string[], i: number): string[] {
+  const out: string[] = [];
+  for (let k = i; k < tokens.length && out.length < 30; k++) {
+    out.push(tokens[k]!);
+    if (/[.?!:]$/.test(tokens[k]!)) break;
+  }
+  return out.length ? out : [''];
 }
 
 /** Probability that the quote ends between tokens[i-1] and tokens[i]. */
@@ -77,19 +94,24 @@ export function endProbability(tokens: string[], i: number, model: QuoteModel = 
 
 /**
  * The quote at the start of `tokens` (collapsed text): how many tokens belong to it.
- * `limit` is where the next message intro's colon stands, if any: the quote ends before
- * that intro's sentence, at the likeliest boundary when none scores above one half.
+ * The quote ends at the likeliest boundary, where the model's score of ending there times
+ * its scores of not ending at every earlier space is highest; `limit` is where the next
+ * message intro's sentence starts, if any, which the quote cannot run into.
  */
 export function quoteLength(tokens: string[], limit = tokens.length, model: QuoteModel = QUOTE_MODEL): number {
-  let best = limit;
-  let bestP = -1;
-  for (let i = 1; i < Math.min(tokens.length, limit); i++) {
+  const end = Math.min(tokens.length, limit);
+  let best = end;
+  let bestLog = -Infinity;
+  let survive = 0;
+  for (let i = 1; i < end; i++) {
     const p = endProbability(tokens, i, model);
-    if (p > 0.5) return i;
-    if (p > bestP) {
-      bestP = p;
+    const here = survive + Math.log(p);
+    if (here > bestLog) {
+      bestLog = here;
       best = i;
     }
+    survive += Math.log(1 - p);
+    if (survive < bestLog) return best;
   }
-  return limit < tokens.length ? best : tokens.length;
+  return survive > bestLog ? end : best;
 }

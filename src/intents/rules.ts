@@ -1,0 +1,84 @@
+/**
+ * The small rule layer on top of the natural classifier: a few unambiguous forms decide outright
+ * (a bare KB id is a lookup, "help" is help, "hi kbbot" is a greeting), and the passive guard keeps
+ * the bot quiet on channel talk that only mentions an error ("the STOP 0x1E was bad RAM, fixed").
+ * Each rule returns the intent it forces and why, or undefined to leave the model's choice.
+ */
+import type { Signals } from './features.js';
+import type { FeedbackKind, Intent } from './types.js';
+
+export interface RuleInput {
+  text: string;
+  ids: string[];
+  /** The text with KB ids removed. */
+  withoutIds: string;
+  signals: Signals;
+}
+
+export interface RuleDecision {
+  intent: Intent;
+  reason: string;
+}
+
+const HELP_ONLY = /^\s*(?:@?kb ?bot[,:]?\s*)?\/?(?:help|halp|usage|commands|\?)[\s?!.\p{Extended_Pictographic}\u{FE0F}]*$|^\s*\/kb\s+help\b/iu;
+const LOOKUP_VERB = /^\s*(?:\/kb\b|(?:please |pls |can you |could you )?(?:show|open|pull|look ?up|lookup|fetch|get|gimme|give me|read|find|bring up|link)\b)|\bwhat(?:'s| is| does)?\s+(?:in\s+)?(?:kb|q|article)\b|\b(?:kb|q)\s*(?:article)?\s*\d{5,7}\s+(?:say|about)\b|\barticle\s+\d{5,7}\b/i;
+const GREETING = /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|gm|greetings|ello|hallo|hola|aloha|ahoy|ciao|salut|bonjour|g'?day|guten (?:morgen|tag)|(?:good )?(?:morning|mornin|afternoon|evening)|top of the morning|\u{1F44B}|:wave:)(?![\w'])(?:[\s!,.:)]*(?:there|all|folks|everyone|everybody|team|guys|people|peeps|humans|bots|and|y'all|world|kb ?bot|bot|@\S+))*[\s!,.:)\p{Extended_Pictographic}\u{FE0F}]*$/iu;
+
+/** Asking how to use the bot: "you" as the bot, or the bot's own nouns (articles, results, search). */
+const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?ups?|paste|type)\b/i;
+/** Short reactions to an answer: "that worked", "didn't help", "wrong one", "spot on". */
+const FEEDBACK_CUE = /^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b|^\s*(?:thx|ty|thanks|thank you|cheers)\b|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|\u{1F44E}|:-1:|:thumbsdown:/iu;
+
+/** Thanks to a colleague by name ("thanks Maria!"), not to the bot: case-sensitive on the name. */
+const THANKS_PERSON = /^\s*(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
+
+function wordCount(s: string): number {
+  return s.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length;
+}
+
+/** Rules that decide outright, before the model's scores are looked at. */
+export function decisiveRule(input: RuleInput): RuleDecision | undefined {
+  const { text, ids, withoutIds, signals } = input;
+  if (text.trim() === '') return { intent: 'chatter', reason: 'empty message' };
+  if (HELP_ONLY.test(text)) return { intent: 'help', reason: 'asks for help' };
+  if (ids.length && signals.structural === 0) {
+    const rest = withoutIds.replace(/\b(?:kb|q|article|kbbot|bot|please|pls|plz|thanks|for me)\b|[^a-z0-9\s]/gi, ' ');
+    if (wordCount(rest) === 0) return { intent: 'lookup', reason: `names ${ids.join(', ')}` };
+    if (LOOKUP_VERB.test(text) && wordCount(rest) <= 8) return { intent: 'lookup', reason: `asks for ${ids.join(', ')}` };
+    if (wordCount(rest) <= 10 && !FEEDBACK_CUE.test(text) && !signals.symptom) return { intent: 'lookup', reason: `about ${ids.join(', ')}` };
+  }
+  if (GREETING.test(text)) return { intent: 'greeting', reason: 'greeting' };
+  if (THANKS_PERSON.test(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
+  if (signals.errorShapes === 0 && ids.length === 0) {
+    if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text))) return { intent: 'help', reason: 'asks about the bot' };
+    const cue = signals.answerRef || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !THANKS_PERSON.test(text));
+    if (signals.words <= 14 && !signals.questionForm && cue) {
+      return { intent: 'feedback', reason: signals.answerRef ? 'about the last answer' : 'reacts to an answer' };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The passive guard: returns why an error_paste/question prediction should fall back to a
+ * non-passive intent, or undefined to let it stand. Past-tense resolution or plan talk without a
+ * question and without pasted structure (log lines, fences, event-log fields) is talk about an error.
+ */
+export function passiveVeto(intent: Intent, confidence: number, threshold: number, signals: Signals): string | undefined {
+  if (intent !== 'error_paste' && intent !== 'question') return undefined;
+  if (signals.resolution && !signals.questionForm && signals.structural === 0) return 'talk about an error, not a paste or a question';
+  if (intent === 'error_paste' && signals.errorShapes === 0 && !signals.formal) return 'no error text in it';
+  if (intent === 'question' && !signals.questionForm && !signals.symptom && confidence < 0.9) return 'neither asked nor a symptom';
+  if (confidence < threshold) return `not sure enough (${confidence.toFixed(2)} < ${threshold})`;
+  return undefined;
+}
+
+const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
+const NEGATIVE = /\b(?:wrong|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/i;
+
+/** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */
+export function feedbackKind(text: string): FeedbackKind {
+  if (MORE.test(text) && !/\b(?:worked|fixed|did it)\b/i.test(text)) return 'more';
+  if (NEGATIVE.test(text)) return 'negative';
+  return 'positive';
+}

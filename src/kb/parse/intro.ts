@@ -1,0 +1,63 @@
+import { collapse } from './text.js';
+
+/**
+ * Does the sentence before a colon say that a quoted, user-visible message follows
+ * ("... you receive the following error message:")? Shared by the original and the
+ * collapsed reading, so both forms use one definition of a message intro.
+ */
+
+/** Words that say a quoted message follows. */
+const STRONG_CUE = /\b(?:error|errors|message|messages|dialog|warning|warnings|(?<!(?:command|MS-DOS|DOS|system|OS\/2|C:\\?>?)\s+)prompt|alert)\b/i;
+const WEAK_CUE = /\b(?:receive|received|appears?|displayed|displays|logged|returns?|returned|generated|reports?|states?|reads|says|prompted|shows?)\b/i;
+
+/** ... and words that say code, a key, a procedure, a command or a reference follows instead. */
+const ANTI_CUE =
+  /\b(?:registry\s+(?:key|subkey|value|entry)|subkey|sample\s+code|code\s+(?:sample|example)|following\s+(?:code|steps?|lines?\s+(?:to|in)|command|statement|macro|function|syntax|procedure|example|registry|key|files?|entries|entry|section)|syntax|for\s+example|to\s+the\s+following|add\s+the\s+following|type\s+the\s+following)\b/i;
+/** "the following <noun>" where the noun is not a message. */
+const NOT_A_MESSAGE =
+  /\bfollowing\s+(?:\w+\s+)?(?:words?|articles?|icons?|programs?|commands?|lines|changes?|conditions?|hierarchy|items?|tasks?|topics?|features?|settings?|parameters?|switches|products?|components?|drivers?|devices?|directories|folders?|services?|pages?|statements?|functions?|methods?|properties|tables?|values?|fields?|utilities|tools?|keys?|options?|information\s+(?:to|in))\b/i;
+/** Instructions and references: the text after the colon is to be typed, looked up or done. */
+const INSTRUCTION =
+  /\b(?:by\s+typing|typing\s+the\s+following|type\s+(?:each|all|one)\s+of|knowledge\s+base|(?:caused|done|fixed|resolved)\s+by|you\s+should\s+(?:use|type|run|do)|you\s+can|do\s+(?:one\s+of\s+)?the\s+following)\b/i;
+/** Sentences about errors in something, or about causes: not quoting a message. */
+const ABOUT_ERRORS =
+  /^determine\s+which\b|\b(?:documentation\s+errors?|(?:has|have|contains?)\s+(?:\w+\s+)?errors|(?:causes?|reasons?)\s+(?:for|of)|check\s+(?:for\s+)?(?:the\s+following|these)|following\s+sample|shows\s+how)\b/i;
+/** Quotes of documentation ("Page 37 of the User's Guide states the following:") are not messages. */
+const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|book|topic)\b[^:]*\b(?:states?|reads|says)\b/i;
+/** Code: braces, comments, BASIC string functions. */
+const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|\/\//;
+
+/** Intros of lists of causes, conditions or fixes, not of quoted messages. */
+const REASONS =
+  /\b(?:reasons?|causes?|conditions?|situations?|scenarios?|ways?|methods?|options?|workarounds?|resolutions?|solutions?|if|when|because|including)\s*:?$/i;
+
+export function introducesMessage(intro: string): boolean {
+  const sentence = lastSentence(intro);
+  if (!sentence || CODE.test(sentence)) return false;
+  if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
+  if ([REASONS, INSTRUCTION, NOT_A_MESSAGE, DOCUMENTATION, ABOUT_ERRORS].some((r) => r.test(sentence))) return false;
+  const following = /\bfollowing\b/i.test(sentence);
+  const weak = WEAK_CUE.test(sentence);
+  const strong = STRONG_CUE.exec(sentence);
+  if (!strong) return weak && following;
+  // "all the messages going to WndProc:", "the MAPI Messages control, you can:" name messages, not quote one.
+  return !/^messages$/i.test(strong[0]) || weak || following;
+}
+
+/** The sentence that ends the intro: from the last sentence end or earlier colon. */
+export function lastSentence(s: string): string {
+  const flat = collapse(s).replace(/:$/, '');
+  const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '), flat.lastIndexOf(': '));
+  return flat.slice(cut + 1).trim();
+}
+
+/**
+ * A sentence that plainly introduces a quote further on ("The following error message
+ * appears:"), used to end a quote in collapsed text before the next quote's intro.
+ */
+export function isProseIntro(sentence: string): boolean {
+  const words = sentence.split(' ');
+  if (words.length < 4 || !/^[A-Z]/.test(sentence)) return false;
+  const lower = words.filter((w) => /^[a-z]/.test(w)).length;
+  return lower >= words.length / 2 && /\b(?:following|you\s+(?:may\s+|might\s+|will\s+)?(?:receive|get|see))\b/i.test(sentence);
+}

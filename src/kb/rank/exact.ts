@@ -1,0 +1,52 @@
+/**
+ * Does the article contain the pasted error exactly, character for character (whitespace
+ * collapsed)? Word runs cannot tell "Runtime Error 13" from "Runtime error 13" or "persists,
+ * contact" from "persists contact"; among articles that contain all the words, the one quoting the
+ * text exactly is the one the user is looking at. Chat around the error ("getting this: …",
+ * quotes, a trailing full stop) is tried off as well.
+ */
+import type { Article } from '../article.js';
+
+/** Segments shorter than this (characters) are not worth an exact look. */
+export const MIN_EXACT_CHARS = 12;
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The article's whole text, whitespace collapsed. */
+export function articleText(a: Article): string {
+  return collapse([a.title, ...Object.values(a.sections)].join(' '));
+}
+
+/** The message and the parts of it that may be the error alone, longest first. */
+export function exactCandidates(message: string): string[] {
+  const text = collapse(message);
+  const out = new Set<string>();
+  const add = (s: string): void => {
+    const t = s.trim().replace(/^["'“‘(]+|["'”’)]+$/g, '').trim();
+    if (t.length >= MIN_EXACT_CHARS) out.add(t);
+    const bare = t.replace(/[.…]+$/, '').trim();
+    if (bare.length >= MIN_EXACT_CHARS) out.add(bare);
+  };
+  add(text);
+  // Chatter before a colon, dash or opening quote: "getting this when I run setup: <error>".
+  for (const m of text.matchAll(/(?:[:?!]|\s[-–—]|["“])\s*/g)) add(text.slice((m.index ?? 0) + m[0].length));
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * 1 when the article contains the whole message exactly, else the share of the message covered by
+ * the longest candidate it contains exactly (case-insensitive matches count 0.8 of that).
+ */
+export function exactShare(candidates: string[], messageLength: number, article: Article): number {
+  if (candidates.length === 0 || messageLength === 0) return 0;
+  const text = articleText(article);
+  let lower: string | undefined;
+  for (const c of candidates) {
+    if (text.includes(c)) return Math.min(1, c.length / messageLength);
+    lower ??= text.toLowerCase();
+    if (lower.includes(c.toLowerCase())) return 0.8 * Math.min(1, c.length / messageLength);
+  }
+  return 0;
+}

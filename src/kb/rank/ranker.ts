@@ -1,0 +1,229 @@
+/**
+ * The ranker: a message in, the articles that answer it out, best first, each with a score and
+ * the reason it matched, plus a calibrated confidence. Combines error text matched as text
+ * (PhraseIndex), weighted terms (TermIndex: BM25F with codes, synonyms and typo corrections),
+ * and the products and versions the message names.
+ */
+import type { Article } from '../article.js';
+import { IndexFormatError } from '../errors.js';
+import type { KnowledgeBase } from '../knowledge-base.js';
+import { cleanQuery, type CleanQuery } from './clean-query.js';
+import { confidenceOf, type ConfidenceInput } from './confidence.js';
+import { PhraseIndex, type PhraseMatch, type PhraseShape } from './phrase-index.js';
+import { buildProductLexicon, productFactor, productMention, type ProductLexicon } from './products.js';
+import { RANKER_DEFAULTS, type RankerOptions } from './options.js';
+import { articleFields, quotableText } from './article-text.js';
+import { Speller, countWords } from './spelling.js';
+import { expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
+import { TermIndex } from './term-index.js';
+import { isCodeToken, normaliseText, stem, STOPWORDS, surfaceTokens, terms } from './tokens.js';
+import { TopK } from './top-k.js';
+import { describeReason, type MatchReason } from './reason.js';
+import { exactCandidates, exactShare } from './exact.js';
+
+/** Word pairs (stemmed terms) for questions. */
+const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
+
+/** Bump when what the ranker saves (tokens, fields, layouts) changes: saved indexes become stale. */
+export const RANKER_VERSION = 3;
+
+export interface RankHit {
+  article: Article;
+  score: number;
+  reason: MatchReason;
+}
+
+export interface Ranking {
+  hits: RankHit[];
+  /** 0-1: how likely the first hit is an article that answers the message. */
+  confidence: number;
+  query: CleanQuery;
+  /** What the confidence was computed from. */
+  signals: ConfidenceInput;
+}
+
+/** The parts a ranker is made of; what `toJSON` saves. */
+export interface RankerParts {
+  terms: TermIndex;
+  phrases: PhraseIndex;
+  /** Stemmed word pairs of the article's own text (title, symptoms, summary, cause). */
+  pairs: PhraseIndex;
+  speller: Speller;
+  abbreviations: Abbreviations;
+  products: ProductLexicon;
+}
+
+export class Ranker {
+  private readonly articles: Article[];
+  private readonly options: typeof RANKER_DEFAULTS;
+  private readonly scores: Float32Array;
+
+  constructor(
+    kb: KnowledgeBase,
+    private readonly parts: RankerParts,
+    options: RankerOptions = {},
+  ) {
+    this.articles = kb.articles();
+    this.options = { ...RANKER_DEFAULTS, ...options, fields: { ...RANKER_DEFAULTS.fields, ...options.fields } };
+    this.scores = new Float32Array(this.articles.length);
+  }
+
+  /** Index a knowledge base (seconds for the full corpus; `kbbot ingest` saves the result). */
+  static build(kb: KnowledgeBase, options: RankerOptions = {}): Ranker {
+    const o = { ...RANKER_DEFAULTS, ...options, fields: { ...RANKER_DEFAULTS.fields, ...options.fields } };
+    const articles = kb.articles();
+    const fields = articles.map(articleFields);
+    const abbreviations = mineAbbreviations(fields.map((f) => Object.values(f).join('\n')));
+    for (const [abbr, exp] of HAND_SYNONYMS) abbreviations.set(abbr, exp);
+    const parts: RankerParts = {
+      terms: TermIndex.build(fields, { weights: o.fields, b: o.b, k1: o.k1 }),
+      phrases: PhraseIndex.build(articles.map(quotableText)),
+      pairs: PhraseIndex.build(articles.map(quotableText), PAIR_RUNS),
+      speller: new Speller(countWords(fields.map((f) => Object.values(f).join('\n')))),
+      abbreviations,
+      products: buildProductLexicon(),
+    };
+    return new Ranker(kb, parts, options);
+  }
+
+  get size(): number {
+    return this.articles.length;
+  }
+
+  rank(message: string, k = this.options.k): Ranking {
+    const query = cleanQuery(message);
+    const o = this.options;
+    const { weights: queryTerms, corrections, expansions } = this.queryTerms(query);
+    const scores = this.scores;
+    scores.fill(0);
+    this.parts.terms.accumulate(queryTerms, scores);
+    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms));
+
+    const phrase = this.parts.phrases.match(query.text, o.candidates);
+    const pairs = new Map(this.parts.pairs.match(query.text, o.candidates * 5, o.pairMaxDocShare).hits.map((h) => [h.doc, h.coverage]));
+    const byDoc = new Map<number, PhraseMatch>(phrase.hits.map((h) => [h.doc, h]));
+    const top = new TopK(o.candidates);
+    for (let doc = 0; doc < scores.length; doc++) if ((scores[doc] ?? 0) > 0) top.push(doc, scores[doc] ?? 0);
+    for (const h of phrase.hits) top.push(h.doc, Infinity);
+
+    const mention = productMention(query.text, this.parts.products);
+    const hits: { doc: number; score: number; terms: number; phrase?: PhraseMatch; products: string[]; exact?: number }[] = [];
+    for (const doc of top.docs()) {
+      const termScore = (scores[doc] ?? 0) / ceiling;
+      const pm = byDoc.get(doc);
+      const phraseScore = (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) + o.pairWeight * (pairs.get(doc) ?? 0);
+      const article = this.articles[doc];
+      if (!article) continue;
+      const prod = productFactor(mention, article, { category: o.categoryWeight, version: o.versionWeight });
+      hits.push({ doc, score: (termScore + phraseScore) * prod.factor, terms: termScore, phrase: pm, products: prod.matched });
+    }
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    this.preferExactQuotes(query.text, hits);
+    const best = hits.slice(0, Math.max(k, 2));
+    const ranked: RankHit[] = best.slice(0, k).map((h) => {
+      const article = this.articles[h.doc] as Article;
+      const matchedTerms = [...queryTerms.keys()].filter((t) => this.parts.terms.contains(t, h.doc));
+      return {
+        article,
+        score: round(h.score),
+        reason: describeReason({ article, phrase: h.phrase, runs: phrase.runs, terms: matchedTerms, codes: query.codes, products: h.products, corrections, expansions }, query.text),
+      };
+    });
+    const signals: ConfidenceInput = {
+      top: best[0]?.score ?? 0,
+      second: best[1]?.score ?? 0,
+      coverage: best[0]?.phrase?.coverage ?? 0,
+      exact: best[0]?.exact ?? 0,
+      runs: phrase.runs,
+      termShare: best[0]?.terms ?? 0,
+      queryTerms: queryTerms.size,
+    };
+    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals };
+  }
+
+  /** Among the leading hits that contain the paste's words, lift those that quote it character for character. */
+  private preferExactQuotes(text: string, hits: { doc: number; score: number; phrase?: PhraseMatch; exact?: number }[]): void {
+    const candidates = exactCandidates(text);
+    const length = text.replace(/\s+/g, ' ').trim().length;
+    let changed = false;
+    for (const h of hits.slice(0, this.options.exactCandidates)) {
+      if (!h.phrase || h.phrase.coverage < 0.3) continue;
+      const article = this.articles[h.doc];
+      const share = article ? exactShare(candidates, length, article) : 0;
+      if (share > 0) {
+        h.exact = share;
+        h.score += this.options.exactWeight * share;
+        changed = true;
+      }
+    }
+    if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** Terms of the message with their boosts: codes count more, synonyms and corrections less. */
+  private queryTerms(query: CleanQuery): { weights: Map<string, number>; corrections: [string, string][]; expansions: [string, string][] } {
+    const o = this.options;
+    const weights = new Map<string, number>();
+    const add = (t: string, w: number): void => {
+      if (t.length > 1 && !STOPWORDS.has(t)) weights.set(t, Math.max(weights.get(t) ?? 0, w));
+    };
+    for (const t of terms(query.text)) add(t, 1);
+    for (const c of query.codes) add(stem(c), o.codeBoost);
+    const corrections: [string, string][] = [];
+    for (const w of surfaceTokens(normaliseText(query.text))) {
+      if (STOPWORDS.has(w) || isCodeToken(w) || this.parts.terms.df(stem(w)) > 0) continue;
+      const fixed = this.parts.speller.correct(w);
+      if (fixed) {
+        corrections.push([w, fixed]);
+        add(stem(fixed), o.typoBoost);
+      }
+    }
+    const expansions: [string, string][] = [];
+    for (const e of expansionsFor(query.text, this.parts.abbreviations)) {
+      expansions.push([e.from, e.to]);
+      const ts = terms(e.to);
+      for (const t of ts) add(t, o.synonymBoost / Math.sqrt(ts.length));
+    }
+    return { weights, corrections, expansions };
+  }
+
+  /** The parts, ready for `v8.serialize` (typed arrays stay typed arrays). */
+  toJSON(): Record<string, unknown> {
+    return {
+      terms: this.parts.terms.toJSON(),
+      phrases: this.parts.phrases.toJSON(),
+      pairs: this.parts.pairs.toJSON(),
+      speller: this.parts.speller.toJSON(),
+      abbreviations: [...this.parts.abbreviations],
+      products: [...this.parts.products],
+    };
+  }
+
+  static loadJSON(kb: KnowledgeBase, json: ReturnType<Ranker['toJSON']>, options: RankerOptions = {}): Ranker {
+    const o = { ...RANKER_DEFAULTS, ...options };
+    if (!json || typeof json !== 'object' || !('terms' in json) || !('phrases' in json)) throw new IndexFormatError('the index has no search index');
+    const j = json as {
+      terms: Parameters<typeof TermIndex.loadJSON>[0];
+      phrases: Parameters<typeof PhraseIndex.loadJSON>[0];
+      pairs: Parameters<typeof PhraseIndex.loadJSON>[0];
+      speller: Parameters<typeof Speller.fromJSON>[0];
+      abbreviations: [string, string][];
+      products: [string, string][];
+    };
+    return new Ranker(
+      kb,
+      {
+        terms: TermIndex.loadJSON(j.terms, o.k1),
+        phrases: PhraseIndex.loadJSON(j.phrases),
+        pairs: PhraseIndex.loadJSON(j.pairs),
+        speller: Speller.fromJSON(j.speller),
+        abbreviations: new Map(j.abbreviations),
+        products: new Map(j.products),
+      },
+      options,
+    );
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

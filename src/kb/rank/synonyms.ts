@@ -1,0 +1,170 @@
+/**
+ * Abbreviations and synonyms of the field. Most are mined from the KB itself, where articles
+ * define them: "Key Management Server (KMS)", "Internet Mail Connector (IMC)", "Visual FoxPro
+ * (VFP)": the letters of the abbreviation must be the capitals of the words before it. A short
+ * hand-written list adds what admins say in chat but articles never define (bsod, dc, gc).
+ */
+import { normaliseText, surfaceTokens } from './tokens.js';
+
+/**
+ * lower-case abbreviation → lower-case expansion ("kms" → "key management server"). Mined
+ * entries apply only where the message writes the abbreviation in capitals ("POST", not "post");
+ * hand-written ones (HAND_SYNONYMS) in any case.
+ */
+export type Abbreviations = Map<string, string>;
+
+/** Chat words no article defines, and their KB wording. Applied in both directions like mined ones. */
+export const HAND_SYNONYMS: readonly [string, string][] = [
+  ['bsod', 'stop error blue screen'],
+  ['kms', 'key management server'],
+  ['imc', 'internet mail connector'],
+  ['ims', 'internet mail service'],
+  ['mta', 'message transfer agent'],
+  ['owa', 'outlook web access'],
+  ['ds', 'directory service'],
+  ['pf', 'public folder'],
+  ['pfs', 'public folders'],
+  ['dl', 'distribution list'],
+  ['dls', 'distribution lists'],
+  ['sfm', 'services for macintosh'],
+  ['mac', 'macintosh'],
+  ['ras', 'remote access service'],
+  ['dos', 'ms-dos'],
+  ['sms', 'systems management server'],
+  ['iis', 'internet information server'],
+  ['nic', 'network adapter'],
+  ['w2k', 'windows 2000'],
+  ['win9x', 'windows 95'],
+  ['bluescreen', 'blue screen stop'],
+  ['dc', 'domain controller'],
+  ['pdc', 'primary domain controller'],
+  ['bdc', 'backup domain controller'],
+  ['gal', 'global address list'],
+  ['ndr', 'non-delivery report'],
+  ['vfp', 'visual foxpro'],
+  ['vb', 'visual basic'],
+  ['vc', 'visual c++'],
+  ['msvc', 'visual c++'],
+  ['ie', 'internet explorer'],
+  ['reg', 'registry'],
+  ['regedit', 'registry editor'],
+  ['perms', 'permissions'],
+  ['pwd', 'password'],
+  ['passwd', 'password'],
+  ['config', 'configuration'],
+  ['svc', 'service'],
+  ['msg', 'message'],
+  ['msgs', 'messages'],
+  ['dir', 'directory'],
+  ['db', 'database'],
+  ['app', 'application'],
+  ['apps', 'applications'],
+  ['box', 'server'],
+  ['freezes', 'hangs stops responding'],
+  ['hangs', 'stops responding'],
+  ['crashes', 'fails unexpectedly'],
+  ['reboot', 'restart'],
+  ['sync', 'synchronize'],
+  ['syncing', 'synchronizing'],
+  ['bluescreening', 'stop error blue screen'],
+  ['bluescreened', 'stop error blue screen'],
+];
+
+/** The hand-written abbreviations, which apply in any case. */
+export const HAND_WORDS: ReadonlySet<string> = new Set(HAND_SYNONYMS.map(([a]) => a));
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** At most this many words before "(ABBR)" are tried as its expansion. */
+const MAX_WORDS = 6;
+/** An abbreviation must be defined at least this often across the KB to be trusted. */
+export const MIN_DEFINITIONS = 2;
+
+const DEFINITION = /\(([A-Z][A-Za-z0-9+&]{1,9})\)/g;
+/** How far before "(ABBR)" the long form is looked for. */
+const LOOK_BACK = 100;
+
+/** The capitals an expansion contributes: each word's first letter plus its inner capitals. */
+function initials(words: string[]): string {
+  return words.map((w) => (w[0] ?? '').toUpperCase() + w.slice(1).replace(/[^A-Z]/g, '')).join('');
+}
+
+const SMALL_WORDS = new Set(['of', 'and', 'for', 'the', 'to', 'in', 'on', 'a']);
+
+/** "(KMS)" after "... the Key Management Server" → "key management server", or undefined. */
+export function expansionOf(before: string, abbr: string): string | undefined {
+  const letters = abbr.replace(/[^A-Za-z]/g, '').toUpperCase();
+  const ws = before.trim().split(/ +/).slice(-MAX_WORDS);
+  for (let n = 1; n <= ws.length; n++) {
+    const cand = ws.slice(ws.length - n);
+    if (SMALL_WORDS.has((cand[0] ?? '').toLowerCase())) continue;
+    const caps = initials(cand.filter((w) => !SMALL_WORDS.has(w)));
+    if (caps === letters || initials(cand) === letters) {
+      if (cand.length < 2 && letters.length > 2) return undefined;
+      return cand.join(' ').replace(/[.,;:]+$/g, '').toLowerCase();
+    }
+    if (caps.length > letters.length) return undefined;
+  }
+  return undefined;
+}
+
+/** Mine "Long Form (LF)" definitions from article texts; keep each abbreviation's most frequent expansion. */
+export function mineAbbreviations(texts: Iterable<string>, minDefinitions = MIN_DEFINITIONS): Abbreviations {
+  const counts = new Map<string, Map<string, number>>();
+  for (const text of texts) {
+    for (const m of text.matchAll(DEFINITION)) {
+      const abbr = m[1] ?? '';
+      if (abbr.length < 2 || /^\d+$/.test(abbr)) continue;
+      const at = m.index ?? 0;
+      const before = /((?:[A-Za-z][\w+\-/]*\.? +){1,8})$/.exec(text.slice(Math.max(0, at - LOOK_BACK), at));
+      const exp = before ? expansionOf(before[1] ?? '', abbr) : undefined;
+      if (!exp) continue;
+      const key = abbr.toLowerCase();
+      let byExp = counts.get(key);
+      if (!byExp) counts.set(key, (byExp = new Map()));
+      byExp.set(exp, (byExp.get(exp) ?? 0) + 1);
+    }
+  }
+  const out: Abbreviations = new Map();
+  for (const [abbr, byExp] of counts) {
+    const [best, n] = [...byExp].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    if (n >= minDefinitions) out.set(abbr, best);
+  }
+  return out;
+}
+
+/** One expansion of a message: what was found and what it adds. */
+export interface Expansion {
+  from: string;
+  to: string;
+}
+
+/**
+ * Expansions for a message: abbreviations it uses (→ their long form) and long forms it spells
+ * out (→ their abbreviation). `abbreviations` holds mined and hand-written entries alike.
+ */
+export function expansionsFor(text: string, abbreviations: Abbreviations, anyCase: ReadonlySet<string> = HAND_WORDS): Expansion[] {
+  const normalised = normaliseText(text);
+  const tokens = surfaceTokens(normalised);
+  const out: Expansion[] = [];
+  const seen = new Set<string>();
+  for (const tok of tokens) {
+    const exp = abbreviations.get(tok);
+    // "is" means Information Store, and "post" power-on self test, only when written in capitals.
+    if (exp && !anyCase.has(tok) && !new RegExp(`\\b${escapeRegExp(tok.toUpperCase())}\\b`).test(text)) continue;
+    if (exp && !seen.has(tok) && !normalised.includes(exp)) {
+      seen.add(tok);
+      out.push({ from: tok, to: exp });
+    }
+  }
+  const padded = ` ${tokens.join(' ')} `;
+  for (const [abbr, exp] of abbreviations) {
+    if (exp.includes(' ') && !seen.has(abbr) && padded.includes(` ${exp} `) && !tokens.includes(abbr) && abbr.length > 2) {
+      seen.add(abbr);
+      out.push({ from: exp, to: abbr });
+    }
+  }
+  return out;
+}

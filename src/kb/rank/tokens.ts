@@ -1,0 +1,95 @@
+/**
+ * Tokens for ranking. Two kinds, computed the same way for articles and messages:
+ * - terms: lower-cased, spelled-out ("can't" → cannot, "SP3" and "service pack 3" → sp3,
+ *   "win95" → windows 95), codes and file names kept whole (0xc0020002, kmserver.exe, 5.5) and
+ *   also split, words Porter-stemmed, stopwords dropped;
+ * - words: every alphanumeric run, lower-cased and unstemmed, for matching error text as text.
+ */
+import natural from '../../text/natural.js';
+
+/** Words too common to say anything about which article is meant. */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  `a an the and or but if then else of to in on at by for with from as is are was were be been being it its this that these
+  those there here you your we our they their he she his her i me my not no can cannot could would should will may might do
+  does did done have has had what when where which who why how all any some such than too very into out up down over under
+  again once only own same so just also more most other about after before between through during while get got getting
+  us them him im ive dont doesnt didnt cant wont isnt anyone someone anybody please thanks hi hey ok okay
+  help urgent kinda sorta pretty really actually basically guys team folks seeing weird idea ideas thoughts anybody still
+  keeps keep way even though whenever every`.split(/\s+/),
+);
+
+/** Spelling-out applied to every text before it is tokenised; order matters. */
+const REWRITES: [RegExp, string][] = [
+  [/\b(can)'?t\b/g, 'cannot'],
+  [/\bwon'?t\b/g, 'will not'],
+  [/\b([a-z]+)n't\b/g, '$1 not'],
+  [/['’]s\b/g, ''],
+  [/\bservice\s+pack\s+(\d)\b/g, 'sp$1'],
+  [/\bsp\s+(\d)\b/g, 'sp$1'],
+  [/\bwin\s?(95|98|3\.1|3\.11)\b/g, 'windows $1'],
+  [/\bwin\s?(2k|2000)\b|\bw2k\b/g, 'windows 2000'],
+  [/\bwin\s?nt\b/g, 'windows nt'],
+  [/\bnt\s?4(\.0)?\b/g, 'nt 4.0'],
+  [/\bnt\s?3\.51\b/g, 'nt 3.51'],
+  [/\bwfw\b/g, 'windows for workgroups'],
+  [/\be-mail\b/g, 'email'],
+];
+
+const TOKEN = /[a-z0-9][a-z0-9_]*(?:[.+#-][a-z0-9_]+)*/g;
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem of an alphabetic word, cached. Codes and numbers are returned as they are. */
+export function stem(word: string): string {
+  if (!/^[a-z]+$/.test(word)) return word;
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = word.length <= 3 ? word : (natural.PorterStemmer.stem(word) as string);
+    if (stemCache.size < 2_000_000) stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Lower-case and spell out (the REWRITES), ready for term or word splitting. */
+export function normaliseText(text: string): string {
+  let t = text.toLowerCase();
+  for (const [re, to] of REWRITES) t = t.replace(re, to);
+  return t;
+}
+
+/** Surface tokens (unstemmed, stopwords kept): compounds such as "kmserver.exe" and their parts. */
+export function surfaceTokens(normalised: string): string[] {
+  const out: string[] = [];
+  for (const m of normalised.matchAll(TOKEN)) {
+    const tok = m[0];
+    out.push(tok);
+    if (/[.\-+#]/.test(tok) && /[a-z]/.test(tok)) {
+      for (const part of tok.split(/[.\-+#]/)) if (part.length > 1 && part !== tok) out.push(part);
+    }
+  }
+  return out;
+}
+
+/** True when a token is a code or identifier worth matching exactly (0xc0020002, c1041724, lnk2001, 1018, kmserver.exe). */
+export function isCodeToken(tok: string): boolean {
+  if (/^0x[0-9a-f]{4,}$/.test(tok)) return true;
+  if (/^[a-z]{0,4}\d{3,}[a-z]?$/.test(tok) && /\d{3,}/.test(tok)) return !/^(19|20)\d\d$/.test(tok);
+  if (/^[a-z0-9_-]+\.(exe|dll|sys|ini|cpl|ocx|vxd|drv|com|bat|log|inf|mdb|edb|pst|ost|hlp|tlb)$/.test(tok)) return true;
+  if (/^[a-z]\d{6,}$|^[0-9a-f]{8}$/.test(tok) && /\d/.test(tok)) return true;
+  return false;
+}
+
+/** Ranking terms of a text: stemmed, stopwords and one-character tokens dropped. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const tok of surfaceTokens(normaliseText(text))) {
+    if (tok.length < 2 || STOPWORDS.has(tok)) continue;
+    out.push(stem(tok));
+  }
+  return out;
+}
+
+/** Every alphanumeric run, lower-cased: the word sequence error text is matched on. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+}
