@@ -4,41 +4,17 @@
 //   loading that index in fresh processes (freshness check + load, peak RSS).
 // Corpus: KBBOT_CORPUS_DIR, default /tmp/corpus; unpacked from ../shared/corpus when absent.
 // Prints a markdown table and rewrites the section between the bench markers in BENCHMARKS.md.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { corpusDir, machineLine, peakRssMb, REPO, RSS_HOOK, tempDir, writeSection } from './bench-lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
 const START = '<!-- bench:ingest:start -->';
 const END = '<!-- bench:ingest:end -->';
 const LOAD_RUNS = 3;
 // Reports the process's peak RSS (kB, all threads) on stderr as it exits.
-const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("KBBOT_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))`;
 
-const temps = [];
-process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix) => {
-  const d = mkdtempSync(join(os.tmpdir(), prefix));
-  temps.push(d);
-  return d;
-};
-
-function corpusDir() {
-  const dir = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
-  if (existsSync(dir)) return dir;
-  const tarball = join(REPO, '..', 'shared', 'corpus', 'kbarchive-corpus.tar.gz');
-  if (!existsSync(tarball)) {
-    console.error(`bench: no corpus at ${dir} and no ${tarball} to unpack; set KBBOT_CORPUS_DIR`);
-    process.exit(2);
-  }
-  const into = tempDir('kbbot-bench-corpus-');
-  console.error(`bench: unpacking ${tarball} into ${into} ...`);
-  execFileSync('tar', ['-xzf', tarball, '-C', into]);
-  return join(into, 'corpus');
-}
 
 /** Run node with the RSS hook; returns stdout, wall seconds and peak RSS in MB. */
 function runNode(args) {
@@ -49,14 +25,13 @@ function runNode(args) {
     console.error(r.stderr);
     throw new Error(`bench: node ${args.join(' ')} exited ${r.status}`);
   }
-  const kb = Number(/KBBOT_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  return { stdout: r.stdout, wall, rssMb: kb / 1024 };
+  return { stdout: r.stdout, wall, rssMb: peakRssMb(r.stderr) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
-const corpus = corpusDir();
+const corpus = corpusDir('bench');
 const index = join(tempDir('kbbot-bench-'), 'kb-index.bin');
 
 console.error(`bench: ingesting ${corpus} ...`);
@@ -83,8 +58,7 @@ for (let i = 0; i < LOAD_RUNS; i++) {
 }
 if (!loads.every((l) => l.fresh)) throw new Error('bench: the index was not fresh when reloaded');
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const machine = `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+const machine = machineLine();
 const f = (x) => x.toFixed(2);
 const rows = [
   ['files', summary.files.toLocaleString('en-US')],
@@ -112,10 +86,4 @@ const section = [
 ].join('\n');
 
 console.log(table + note);
-const file = join(REPO, 'BENCHMARKS.md');
-const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-const i = old.indexOf(START);
-const j = old.indexOf(END);
-const updated = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + END.length) : `${old.trimEnd()}\n\n## Full-corpus ingest and index load\n\n${section}\n`;
-writeFileSync(file, updated);
-console.error(`bench: wrote ${file}`);
+writeSection(START, END, section, '## Full-corpus ingest and index load', 'bench');

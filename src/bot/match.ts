@@ -19,7 +19,7 @@ export const CONFIDENCE_THRESHOLDS = {
 };
 
 /** Messages `warmUp` runs. */
-export const WARM_UP_MESSAGES = 60;
+export const WARM_UP_MESSAGES = 200;
 
 /** A lookup with at least this many other words may be quoted article text (see `match`). */
 const QUOTE_WORDS = 4;

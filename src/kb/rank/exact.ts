@@ -36,12 +36,11 @@ export function exactCandidates(message: string): string[] {
 }
 
 /**
- * 1 when the article contains the whole message exactly, else the share of the message covered by
+ * 1 when the article's text (`articleText`) contains the whole message exactly, else the share of the message covered by
  * the longest candidate it contains exactly (case-insensitive matches count 0.8 of that).
  */
-export function exactShare(candidates: string[], messageLength: number, article: Article): number {
+export function exactShare(candidates: string[], messageLength: number, text: string): number {
   if (candidates.length === 0 || messageLength === 0) return 0;
-  const text = articleText(article);
   let lower: string | undefined;
   for (const c of candidates) {
     if (text.includes(c)) return Math.min(1, c.length / messageLength);

@@ -9,6 +9,8 @@ export const RANKER_DEFAULTS = {
   b: 0.6,
   /** BM25 term-frequency saturation. */
   k1: 1.2,
+  /** Terms found in more than this share of the articles are left out of the term score. */
+  maxTermShare: 0.6,
   /** Score added for an article containing the whole pasted text (scaled by coverage²). */
   phraseWeight: 1.5,
   /** Score added for an article quoting the paste character for character (scaled by the share quoted). */

@@ -19,7 +19,10 @@ import { TermIndex } from './term-index.js';
 import { isCodeToken, normaliseText, stem, STOPWORDS, surfaceTokens, terms } from './tokens.js';
 import { TopK } from './top-k.js';
 import { describeReason, type MatchReason } from './reason.js';
-import { exactCandidates, exactShare } from './exact.js';
+import { articleText, exactCandidates, exactShare } from './exact.js';
+
+/** Articles whose collapsed text is kept for exact-quote checks (a few MB). */
+const TEXT_CACHE = 2000;
 
 /** Word pairs (stemmed terms) for questions. */
 const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
@@ -57,6 +60,7 @@ export class Ranker {
   private readonly articles: Article[];
   private readonly options: typeof RANKER_DEFAULTS;
   private readonly scores: Float32Array;
+  private readonly textCache = new Map<number, string>();
 
   constructor(
     kb: KnowledgeBase,
@@ -96,14 +100,17 @@ export class Ranker {
     const { weights: queryTerms, corrections, expansions } = this.queryTerms(query);
     const scores = this.scores;
     scores.fill(0);
-    this.parts.terms.accumulate(queryTerms, scores);
-    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms));
+    this.parts.terms.accumulate(queryTerms, scores, o.maxTermShare);
+    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms, o.maxTermShare));
 
     const phrase = this.parts.phrases.match(query.text, o.candidates);
     const pairs = new Map(this.parts.pairs.match(query.text, o.candidates * 5, o.pairMaxDocShare).hits.map((h) => [h.doc, h.coverage]));
     const byDoc = new Map<number, PhraseMatch>(phrase.hits.map((h) => [h.doc, h]));
     const top = new TopK(o.candidates);
-    for (let doc = 0; doc < scores.length; doc++) if ((scores[doc] ?? 0) > 0) top.push(doc, scores[doc] ?? 0);
+    for (let doc = 0; doc < scores.length; doc++) {
+      const score = scores[doc] ?? 0;
+      if (score > 0 && score > top.floor) top.push(doc, score);
+    }
     for (const h of phrase.hits) top.push(h.doc, Infinity);
 
     const mention = productMention(query.text, this.parts.products);
@@ -149,7 +156,7 @@ export class Ranker {
     for (const h of hits.slice(0, this.options.exactCandidates)) {
       if (!h.phrase || h.phrase.coverage < 0.3) continue;
       const article = this.articles[h.doc];
-      const share = article ? exactShare(candidates, length, article) : 0;
+      const share = article ? exactShare(candidates, length, this.fullText(h.doc, article)) : 0;
       if (share > 0) {
         h.exact = share;
         h.score += this.options.exactWeight * share;
@@ -157,6 +164,17 @@ export class Ranker {
       }
     }
     if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** An article's whole text, whitespace collapsed; the last few thousand are kept. */
+  private fullText(doc: number, article: Article): string {
+    let text = this.textCache.get(doc);
+    if (text === undefined) {
+      text = articleText(article);
+      if (this.textCache.size >= TEXT_CACHE) this.textCache.delete(this.textCache.keys().next().value as number);
+      this.textCache.set(doc, text);
+    }
+    return text;
   }
 
   /** Terms of the message with their boosts: codes count more, synonyms and corrections less. */

@@ -154,9 +154,12 @@ export class TermIndex {
   }
 
   /** The largest score any article could get for these terms (each term at full saturation). */
-  ceiling(queryTerms: Map<string, number>): number {
+  ceiling(queryTerms: Map<string, number>, maxDocShare = 0.3): number {
     let sum = 0;
-    for (const [term, boost] of queryTerms) if (this.df(term) > 0) sum += this.idf(term) * boost * (this.k1 + 1);
+    for (const [term, boost] of queryTerms) {
+      const df = this.df(term);
+      if (df > 0 && df <= this.docCount * maxDocShare) sum += this.idf(term) * boost * (this.k1 + 1);
+    }
     return sum;
   }
 }

@@ -19,6 +19,11 @@ export class TopK {
     }
   }
 
+  /** A score must beat this to be kept (-Infinity until full). */
+  get floor(): number {
+    return this.heapDocs.length < this.k ? -Infinity : (this.heapScores[0] ?? -Infinity);
+  }
+
   /** The docs kept, in no particular order. */
   docs(): number[] {
     return [...new Set(this.heapDocs)];

@@ -1,0 +1,58 @@
+// Helpers shared by the bench scripts: temp folders removed at exit, the corpus folder (unpacked
+// from ../shared/corpus when absent), the peak-RSS exit hook, the machine line, and rewriting one
+// marked section of BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** `node --import RSS_HOOK` reports the process's peak RSS (kB, all threads) on stderr as it exits. */
+export const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("KBBOT_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))`;
+
+const temps = [];
+process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A new temp folder, removed when the process exits. */
+export function tempDir(prefix) {
+  const d = mkdtempSync(join(os.tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+/** KBBOT_CORPUS_DIR (default /tmp/corpus), else the shared tarball unpacked into a temp folder. */
+export function corpusDir(label) {
+  const dir = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
+  if (existsSync(dir)) return dir;
+  const tarball = join(REPO, '..', 'shared', 'corpus', 'kbarchive-corpus.tar.gz');
+  if (!existsSync(tarball)) {
+    console.error(`${label}: no corpus at ${dir} and no ${tarball} to unpack; set KBBOT_CORPUS_DIR`);
+    process.exit(2);
+  }
+  const into = tempDir('kbbot-bench-corpus-');
+  console.error(`${label}: unpacking ${tarball} into ${into} ...`);
+  execFileSync('tar', ['-xzf', tarball, '-C', into]);
+  return join(into, 'corpus');
+}
+
+/** Peak RSS in MB from a child's stderr (NaN when the hook did not report). */
+export function peakRssMb(stderr) {
+  return Number(/KBBOT_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
+}
+
+export function machineLine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+/** Replace the text between the two markers in BENCHMARKS.md (markers included), or append it under `heading`. */
+export function writeSection(start, end, section, heading, label) {
+  const file = join(REPO, 'BENCHMARKS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const i = old.indexOf(start);
+  const j = old.indexOf(end);
+  const updated = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + end.length) : `${old.trimEnd()}\n\n${heading}\n\n${section}\n`;
+  writeFileSync(file, updated);
+  console.error(`${label}: wrote ${file}`);
+}
