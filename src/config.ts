@@ -6,6 +6,7 @@
  * | KB_DIR    | <package>/kb/articles        | folder(s) of KB articles, several joined with ':'    |
  * | DATA_DIR  | ./data (from the cwd)        | where the index file is kept                         |
  * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
+ * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
  */
 import { delimiter, join, resolve } from 'node:path';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
@@ -17,6 +18,8 @@ export interface Config {
   /** Absolute folder of the index file. */
   dataDir: string;
   logLevel: LogLevel;
+  /** Link template of an article: {number} is 290226, {id} Q290226. */
+  kbUrl: string;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -25,6 +28,7 @@ export const CONFIG_DEFAULTS = {
   /** Relative to the cwd. */
   dataDir: './data',
   logLevel: 'warn' as LogLevel,
+  kbUrl: 'https://support.microsoft.com/kb/{number}',
 } as const;
 
 /** A bad environment variable; `message` says which and what is accepted. */
@@ -45,5 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const level = (env.LOG_LEVEL?.trim() || CONFIG_DEFAULTS.logLevel).toLowerCase();
   if (!isLogLevel(level)) throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
 
-  return { kbDirs, dataDir, logLevel: level };
+  const kbUrl = env.KB_URL?.trim() || CONFIG_DEFAULTS.kbUrl;
+  if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl)) throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
+
+  return { kbDirs, dataDir, logLevel: level, kbUrl };
 }

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   log.info(`KB ready in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom})`);
   if (summary.failures.length) log.warn(`${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`);
   if (opened.kb.size === 0) log.warn(`the KB in ${config.kbDirs.join(', ')} has no articles`);
-  await runConsole(new Bot(opened.kb, opened.ranker), { input: process.stdin, output: process.stdout });
+  const bot = new Bot(opened.kb, { ranker: opened.ranker, urlTemplate: config.kbUrl });
+  bot.warmUp();
+  await runConsole(bot, { input: process.stdin, output: process.stdout });
 }
 
 main().catch((err: unknown) => {

@@ -1,63 +1,182 @@
+/**
+ * The bot's behaviour as users meet it, driven through the in-memory adapter on the bundled KB
+ * (the five seed articles): answers, silence, "did you mean", lookups, follow-ups in a thread,
+ * feedback and hostile input.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Bot, HELP_TEXT, NO_MATCH } from '../src/bot/bot.js';
-import { formatAnswer, shorten } from '../src/bot/format-answer.js';
-import { findKbIds, normaliseKbId } from '../src/kb/kb-id.js';
+import { FakeAdapter } from '../src/adapters/fake.js';
+import { buildAnswer, markCode, REGISTRY_WARNING } from '../src/bot/build-answer.js';
+import { Bot, looksBinary, type BotEvent } from '../src/bot/bot.js';
+import { readFollowUp } from '../src/bot/follow-up.js';
+import type { ArticleAnswer, Reply } from '../src/bot/reply.js';
+import { BOT_TEXTS } from '../src/bot/texts.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { makeArticle, SAMPLE_ARTICLES } from './helpers/articles.js';
+import { parseArticle } from '../src/kb/parse/index.js';
+import { Ranker } from '../src/kb/rank/ranker.js';
+import { makeArticle } from './helpers/articles.js';
+import { SEEDS_DIR } from './helpers/paths.js';
 
-const kb = new KnowledgeBase(SAMPLE_ARTICLES);
-const bot = new Bot(kb);
+const kb = new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+const ranker = Ranker.build(kb);
 
-describe('KB ids', () => {
-  it('finds ids written the usual ways', () => {
-    expect(findKbIds('see Q290226 and KB235418, also kb 174743 or KB: 123456')).toEqual(['Q290226', 'Q235418', 'Q174743', 'Q123456']);
-    expect(findKbIds('ID no: 0xc0020002')).toEqual([]);
-    expect(normaliseKbId('kb290226')).toBe('Q290226');
-    expect(normaliseKbId('hello')).toBeNull();
+function newChat(onEvent?: (e: BotEvent) => void, thread?: string): FakeAdapter {
+  return new FakeAdapter(new Bot(kb, { ranker, onEvent }), { thread });
+}
+
+function answerOf(reply: Reply | null): ArticleAnswer {
+  if (reply?.kind !== 'answer') throw new Error(`expected an answer, got ${JSON.stringify(reply)?.slice(0, 300)}`);
+  return reply.answer;
+}
+
+const PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
+
+describe('answers', () => {
+  it('answers a pasted error with the article, its numbered steps, registry keys and why', async () => {
+    const a = answerOf(await newChat().say(PASTE));
+    expect(a.id).toBe('Q290226');
+    expect(a.title).toBe('XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
+    expect(a.steps.length).toBeGreaterThanOrEqual(3);
+    expect(a.steps.flat().filter((s) => s.code).map((s) => s.text)).toContain('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
+    expect(a.warnings).toEqual([REGISTRY_WARNING]);
+    expect(a.why).toContain('0xc0020002');
+    expect(a.url).toBe('https://support.microsoft.com/kb/290226');
+    expect(a.actions.map((x) => x.id)).toEqual(['helpful', 'not_it', 'other_matches', 'full_article', 'share']);
+  });
+
+  it('answers an error it overhears in a channel, and stays silent on chatter', async () => {
+    const chat = newChat();
+    expect((await chat.say(PASTE, { via: 'overheard' }))?.kind).toBe('answer');
+    expect(await chat.say("who's patching the exchange boxes tonight?", { via: 'overheard' })).toBeNull();
+    expect(await chat.say('the STOP 0x1E on FILE3 was a bad RAM stick, fixed', { via: 'overheard' })).toBeNull();
+    expect(await chat.say('lunch?', { via: 'overheard' })).toBeNull();
+  });
+
+  it('always replies when addressed: no match says what would help', async () => {
+    const reply = await newChat().say('zebra xylophone quartz');
+    expect(reply).toEqual({ kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints });
+  });
+
+  it('shows an article asked for by number, and says which ids it does not have', async () => {
+    expect(answerOf(await newChat().say('show me kb 174743')).id).toBe('Q174743');
+    const both = await newChat().say('Q174743 and Q999999');
+    expect(answerOf(both).id).toBe('Q174743');
+    expect(both?.kind === 'answer' && both.intro).toBe('Q999999 is not in this knowledge base (5 articles).');
+  });
+
+  it('answers help and greetings when addressed only', async () => {
+    expect(await newChat().say('help')).toEqual({ kind: 'text', text: BOT_TEXTS.help });
+    expect(await newChat().say('hi kbbot')).toEqual({ kind: 'text', text: BOT_TEXTS.greeting });
+    expect(await newChat().say('morning all', { via: 'overheard' })).toBeNull();
+  });
+
+  it('says plainly when an article has no fix, and never invents steps', () => {
+    const byDesign = makeArticle({ id: 'Q100001', title: 'Mail Sent Twice', sections: { symptoms: 'Mail is sent twice.', status: 'This behavior is by design.' } });
+    const a = buildAnswer(byDesign, { confidence: 0.9, why: 'test' });
+    expect(a.steps).toEqual([]);
+    expect(a.fixText).toBeUndefined();
+    expect(a.noFix).toBe('This behavior is by design; the article gives no fix.');
+    const sp = makeArticle({ id: 'Q100002', sections: { resolution: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' } });
+    expect(buildAnswer(sp, { confidence: 0.9, why: 'test' })).toMatchObject({ steps: [], noFix: undefined, fixText: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' });
+  });
+
+  it('offers "did you mean" when two articles fit about equally', async () => {
+    const error = 'The directory service could not read the configuration from the server.';
+    const twins = new KnowledgeBase([
+      makeArticle({ id: 'Q200001', title: 'Directory Service Error on Startup', errorMessages: [error], sections: { symptoms: `At startup: ${error}` } }),
+      makeArticle({ id: 'Q200002', title: 'Directory Service Error After Restore', errorMessages: [error], sections: { symptoms: `After a restore: ${error}` } }),
+      ...Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q30000${i}`, title: `Printer problem ${i}`, sections: { symptoms: `The printer jams on page ${i}.` } })),
+    ]);
+    const reply = await new FakeAdapter(new Bot(twins, { ranker: Ranker.build(twins) })).say(error);
+    expect(reply?.kind).toBe('suggestions');
+    if (reply?.kind !== 'suggestions') return;
+    expect(reply.intro).toBe(BOT_TEXTS.didYouMean);
+    expect(reply.candidates.map((c) => c.id).sort()).toEqual(['Q200001', 'Q200002']);
+    expect(reply.candidates.length).toBeLessThanOrEqual(3);
+    expect(reply.candidates.every((c) => c.why.length > 0)).toBe(true);
   });
 });
 
-describe('Bot', () => {
-  it('answers a pasted error with the best article', async () => {
-    const answer = await bot.handle('ID no: 0xc0020002');
-    expect(answer.split('\n')[0]).toBe('Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
+describe('a thread remembers its match', () => {
+  it('"wrong one" gives the next candidate in that thread, and records it', async () => {
+    const events: BotEvent[] = [];
+    const chat = newChat((e) => events.push(e), 'T-wrong');
+    const first = answerOf(await chat.say('cannot apply the service pack, the system cannot find the file specified'));
+    const second = await chat.say('wrong one');
+    expect(answerOf(second).id).not.toBe(first.id);
+    expect(second?.kind === 'answer' && second.intro).toBe(BOT_TEXTS.nextOne);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: false }));
+    // a different thread is not affected
+    expect(await chat.say('wrong one', { thread: 'T-other' })).toEqual({ kind: 'text', text: BOT_TEXTS.nothingYet });
   });
 
-  it('shows an article named by id', async () => {
-    for (const text of ['Q235418', 'KB235418', 'kb 235418', 'what does Q235418 say?']) {
-      expect((await bot.handle(text)).startsWith('Q235418: ')).toBe(true);
-    }
+  it('"just the steps" and "show the full article" use the thread\'s article', async () => {
+    const chat = newChat(undefined, 'T-steps');
+    answerOf(await chat.say(PASTE));
+    const steps = answerOf(await chat.say('just the steps'));
+    expect(steps).toMatchObject({ id: 'Q290226', view: 'steps' });
+    const full = answerOf(await chat.say('show the full article'));
+    expect(full.view).toBe('full');
+    expect(full.sections?.map((s) => s.heading)).toEqual(expect.arrayContaining(['Symptoms', 'Cause']));
   });
 
-  it('says when a named article is not in the KB', async () => {
-    expect(await bot.handle('Q999999')).toBe('Q999999 is not in this knowledge base (3 articles).');
+  it('"what about SP1?" searches again with the thread\'s question', async () => {
+    const chat = newChat(undefined, 'T-refine');
+    answerOf(await chat.say('kms fails during the exchange 5.5 upgrade'));
+    const refined = await chat.say('what about SP1?');
+    expect(['answer', 'suggestions']).toContain(refined?.kind);
+    const ids = refined?.kind === 'answer' ? [refined.answer.id] : refined?.kind === 'suggestions' ? refined.candidates.map((c) => c.id) : [];
+    expect(ids).toContain('Q196171'); // "Incorrect Attempt to Update KMS during 5.5 SP1 Update"
   });
 
-  it('answers help and says when nothing matches', async () => {
-    expect(await bot.handle('help')).toBe(HELP_TEXT);
-    expect(await bot.handle('/help')).toBe(HELP_TEXT);
-    expect(await bot.handle('zebra xylophone')).toBe(NO_MATCH);
+  it('buttons: "not it" moves on, "helped" is thanked and recorded, "full article" shows it all', async () => {
+    const events: BotEvent[] = [];
+    const chat = newChat((e) => events.push(e), 'T-buttons');
+    const first = answerOf(await chat.say(PASTE));
+    expect(answerOf(await chat.press('not_it', first.id, 'T-buttons')).id).not.toBe(first.id);
+    expect(await chat.press('helpful', 'Q235418', 'T-buttons')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks('Q235418') });
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.type === 'feedback' && e.helpful)).toEqual([false, true]);
+    expect(answerOf(await chat.press('full_article', first.id, 'T-buttons')).view).toBe('full');
   });
 });
 
-describe('formatAnswer', () => {
-  it('shows id, title, symptoms, cause, numbered steps, registry keys and see-also', () => {
-    const text = formatAnswer(SAMPLE_ARTICLES[0]!);
-    expect(text).toContain('Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
-    expect(text).toContain('Microsoft Exchange | version 5.5 | 2001-08-23');
-    expect(text).toMatch(/^Symptoms: An error message occurs/m);
-    expect(text).toMatch(/^Cause: This issue can occur/m);
-    expect(text).toContain('  1. Start Registry Editor.\n  2. Delete the KMServer key.\n  3. Apply the service pack again.');
-    expect(text).toContain('Registry keys (back up the registry before editing it):\n  HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
-    expect(text).toMatch(/^See also: Q235418$/m);
+describe('hostile input', () => {
+  it('keeps broadcast mentions and markup from the message out of the search, and answers', async () => {
+    const reply = await newChat().say(`<!channel> <@U123> &lt;b&gt; ${PASTE}`);
+    expect(answerOf(reply).id).toBe('Q290226');
   });
 
-  it('does not repeat the id when the title starts with it', () => {
-    expect(formatAnswer(makeArticle({ id: 'Q1', title: 'Q1: Something' })).split('\n')[0]).toBe('Q1: Something');
+  it('answers a 100 KB paste quickly and politely refuses binary', async () => {
+    const started = performance.now();
+    expect(answerOf(await newChat().say(`${PASTE}\n`.repeat(1300))).id).toBe('Q290226');
+    expect(performance.now() - started).toBeLessThan(2000);
+    const binary = String.fromCharCode(...Array.from({ length: 3000 }, (_, i) => (i * 31) % 32));
+    expect(looksBinary(binary)).toBe(true);
+    expect(await newChat().say(binary)).toEqual({ kind: 'text', text: BOT_TEXTS.binary });
+    expect(await newChat().say(binary, { via: 'overheard' })).toBeNull();
   });
 
-  it('shortens at a word boundary', () => {
-    expect(shorten('one two three four five six', 14)).toBe('one two three...');
-    expect(shorten('short', 14)).toBe('short');
+  it('a failing event listener does not break the answer', async () => {
+    const chat = newChat(() => {
+      throw new Error('listener down');
+    });
+    expect(answerOf(await chat.say(PASTE)).id).toBe('Q290226');
+  });
+});
+
+describe('parts', () => {
+  it('reads follow-ups, and only short ones', () => {
+    expect(readFollowUp('just the steps')).toEqual({ kind: 'steps' });
+    expect(readFollowUp('Show me the full article.')).toEqual({ kind: 'full' });
+    expect(readFollowUp('the other one')).toEqual({ kind: 'next' });
+    expect(readFollowUp('any other matches?')).toEqual({ kind: 'others' });
+    expect(readFollowUp('what about SP2?')).toEqual({ kind: 'refine', words: 'SP2' });
+    expect(readFollowUp('why does SP3 fail on the KM server?')).toBeUndefined();
+  });
+
+  it('marks registry keys, paths and file names as code', () => {
+    expect(markCode('Copy C:\\Exchsrvr\\bin\\kmserver.exe, then run Setup.exe.').filter((s) => s.code).map((s) => s.text)).toEqual(['C:\\Exchsrvr\\bin\\kmserver.exe', 'Setup.exe']);
+    expect(markCode('Delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server and restart.')[1]).toEqual({ text: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server', code: true });
   });
 });

@@ -6,11 +6,16 @@ import { REPO } from './helpers/paths.js';
 
 describe('config', () => {
   it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
-    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'kb', 'articles')], dataDir: resolve('data'), logLevel: 'warn' });
+    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'kb', 'articles')], dataDir: resolve('data'), logLevel: 'warn', kbUrl: 'https://support.microsoft.com/kb/{number}' });
   });
 
   it('reads the variables, several KB folders joined with ":"', () => {
-    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG' })).toEqual({ kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug' });
+    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG', KB_URL: 'https://kb.example/{id}' })).toEqual({ kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug', kbUrl: 'https://kb.example/{id}' });
+  });
+
+  it('rejects a KB_URL that is not a link with {number} or {id}', () => {
+    expect(() => loadConfig({ KB_URL: 'https://kb.example/' })).toThrow('KB_URL="https://kb.example/" must be an http(s) URL containing {number} or {id}');
+    expect(() => loadConfig({ KB_URL: 'javascript:alert(1)//{id}' })).toThrow(ConfigError);
   });
 
   it('rejects an unknown LOG_LEVEL with a clear message', () => {

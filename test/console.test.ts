@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runConsole } from '../src/adapters/console.js';
-import { Bot, type MessageHandler } from '../src/bot/bot.js';
+import type { ConsoleBot } from '../src/adapters/console.js';
+import { Bot } from '../src/bot/bot.js';
+import { Ranker } from '../src/kb/rank/ranker.js';
 import { ingest } from '../src/kb/ingest.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { SAMPLE_ARTICLES } from './helpers/articles.js';
 import { SEEDS_DIR } from './helpers/paths.js';
 
 /** Run the console over `input` and return everything written. */
-async function converse(handler: MessageHandler, input: string, interactive = false): Promise<string> {
+async function converse(handler: ConsoleBot, input: string, interactive = false): Promise<string> {
   const inp = new PassThrough();
   const out = new PassThrough();
   let written = '';
@@ -21,7 +23,8 @@ async function converse(handler: MessageHandler, input: string, interactive = fa
   return written;
 }
 
-const echo: MessageHandler = { handle: async (text) => `<${text}>` };
+const echo: ConsoleBot = { respond: async (m) => ({ kind: 'text', text: `<${m.text}>` }) };
+const botOf = (kb: KnowledgeBase): Bot => new Bot(kb, { ranker: Ranker.build(kb) });
 
 describe('console adapter, piped input', () => {
   it('answers each blank-line-separated message, and nothing else', async () => {
@@ -34,7 +37,7 @@ describe('console adapter, piped input', () => {
   });
 
   it('answers a pasted error with the article (sample KB)', async () => {
-    const out = await converse(new Bot(new KnowledgeBase(SAMPLE_ARTICLES)), 'ID no: 0xc0020002\n');
+    const out = await converse(botOf(new KnowledgeBase(SAMPLE_ARTICLES)), 'ID no: 0xc0020002\n');
     expect(out.startsWith('Q290226: ')).toBe(true);
   });
 });
@@ -65,8 +68,23 @@ describe('console with the bundled KB and the real parser', () => {
   it('answers "ID no: 0xc0020002" with Q290226', async () => {
     const { kb } = await ingest([SEEDS_DIR]);
     expect(kb.size, 'the real parser must read the five seed articles').toBe(5);
-    const out = await converse(new Bot(kb), 'ID no: 0xc0020002\n');
+    const out = await converse(botOf(kb), 'ID no: 0xc0020002\n');
     expect(out.split('\n')[0]).toMatch(/^Q290226: /);
     expect(readFileSync(join(SEEDS_DIR, '004_6b0cbcec631ac3f8.txt'), 'utf8')).toContain('0xc0020002');
+  });
+
+  it('keeps the thread, so "just the steps" follows up on the last answer', async () => {
+    const { kb } = await ingest([SEEDS_DIR]);
+    const out = await converse(botOf(kb), 'ID no: 0xc0020002\n\njust the steps\n');
+    const second = out.split('\n\n').slice(1).join('\n\n');
+    expect(second).toMatch(/Q290226/);
+    expect(second).toMatch(/^ {0,4}1\. /m);
+  });
+
+  it('says so on /help, and stays polite when the bot fails', async () => {
+    const { kb } = await ingest([SEEDS_DIR]);
+    expect(await converse(botOf(kb), '/help\n')).toContain('paste the error');
+    const failing: ConsoleBot = { respond: async () => Promise.reject(new Error('boom')) };
+    expect(await converse(failing, 'anything\n')).toContain('something went wrong answering that (boom)');
   });
 });

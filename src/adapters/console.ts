@@ -8,7 +8,26 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { MessageHandler } from '../bot/bot.js';
+import type { Bot } from '../bot/bot.js';
+import type { IncomingMessage } from '../bot/message.js';
+import { renderPlain } from '../bot/render/plain.js';
+
+/** What the console needs of the bot. */
+export type ConsoleBot = Pick<Bot, 'respond'>;
+
+/** The console is one conversation with one thread, so follow-ups ("just the steps") work. */
+function messageOf(text: string): IncomingMessage {
+  return { text: /^\s*\/help\s*$/i.test(text) ? 'help' : text, user: 'console', conversation: 'console', thread: 'console', via: 'dm' };
+}
+
+async function answer(bot: ConsoleBot, text: string, color: boolean, width: number): Promise<string> {
+  try {
+    const reply = await bot.respond(messageOf(text));
+    return reply ? renderPlain(reply, { color, width }) : '';
+  } catch (err) {
+    return `kbbot: something went wrong answering that (${(err as Error).message}); try again.`;
+  }
+}
 
 export interface ConsoleOptions {
   input?: Readable;
@@ -18,6 +37,8 @@ export interface ConsoleOptions {
   prompt?: string;
   /** Interactive only: lines arriving closer together than this are one pasted message. */
   pasteMs?: number;
+  /** ANSI colours. Default: interactive and the output is a TTY (and NO_COLOR unset). */
+  color?: boolean;
 }
 
 export const CONSOLE_DEFAULTS = {
@@ -28,33 +49,36 @@ export const CONSOLE_DEFAULTS = {
 
 const QUIT = /^\s*\/(quit|exit)\s*$/i;
 
-export async function runConsole(bot: MessageHandler, options: ConsoleOptions = {}): Promise<void> {
+export async function runConsole(bot: ConsoleBot, options: ConsoleOptions = {}): Promise<void> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const interactive = options.interactive ?? (input as Readable & { isTTY?: boolean }).isTTY === true;
-  if (interactive) await converse(bot, input, output, options);
+  const tty = output as Writable & { isTTY?: boolean; columns?: number };
+  const color = options.color ?? (interactive && tty.isTTY === true && !process.env.NO_COLOR);
+  const width = Math.max(40, Math.min(100, tty.columns ?? 80));
+  if (interactive) await converse(bot, input, output, options, color, width);
   else await batch(bot, input, output);
 }
 
-async function batch(bot: MessageHandler, input: Readable, output: Writable): Promise<void> {
+async function batch(bot: ConsoleBot, input: Readable, output: Writable): Promise<void> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lines: string[] = [];
   let answered = 0;
-  const answer = async (): Promise<void> => {
+  const flush = async (): Promise<void> => {
     const text = lines.join('\n');
     lines = [];
     if (text.trim() === '') return;
-    const reply = await bot.handle(text);
-    output.write(`${answered++ > 0 ? '\n' : ''}${reply}\n`);
+    const reply = await answer(bot, text, false, 80);
+    if (reply) output.write(`${answered++ > 0 ? '\n' : ''}${reply}\n`);
   };
   for await (const line of rl) {
-    if (line.trim() === '') await answer();
+    if (line.trim() === '') await flush();
     else lines.push(line);
   }
-  await answer();
+  await flush();
 }
 
-async function converse(bot: MessageHandler, input: Readable, output: Writable, options: ConsoleOptions): Promise<void> {
+async function converse(bot: ConsoleBot, input: Readable, output: Writable, options: ConsoleOptions, color: boolean, width: number): Promise<void> {
   const pasteMs = options.pasteMs ?? CONSOLE_DEFAULTS.pasteMs;
   const rl = createInterface({ input, output, prompt: options.prompt ?? CONSOLE_DEFAULTS.prompt, terminal: true });
   output.write(`${CONSOLE_DEFAULTS.greeting}\n`);
@@ -75,7 +99,7 @@ async function converse(bot: MessageHandler, input: Readable, output: Writable, 
       return;
     }
     queue = queue.then(async () => {
-      output.write(`${await bot.handle(text)}\n\n`);
+      output.write(`${await answer(bot, text, color, width)}\n\n`);
       if (!closed) rl.prompt();
     });
   };

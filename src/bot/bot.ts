@@ -1,69 +1,246 @@
 /**
- * The transport-neutral bot: one message in, one plain-text answer out. Adapters (console, later
- * Slack/Teams) only move text; everything the bot says is decided here.
+ * The transport-neutral bot: a message in, a reply (or, for overheard chatter, silence) out.
+ * The console, Slack and Teams adapters only move messages and render replies; everything the bot
+ * decides is here: who gets an answer, "did you mean", no match, lookups, help, feedback and
+ * follow-ups in a thread.
  */
-import type { Article } from '../kb/article.js';
-import { findKbIds, withoutKbIds } from '../kb/kb-id.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { Ranker } from '../kb/rank/ranker.js';
-import { formatAnswer, titleOf } from './format-answer.js';
+import type { Ranker } from '../kb/rank/ranker.js';
+import { terms } from '../kb/rank/tokens.js';
+import { undoChatMarkup } from '../text/chat-markup.js';
+import { buildAnswer } from './build-answer.js';
+import { readFollowUp } from './follow-up.js';
+import { CONFIDENCE_THRESHOLDS, Matcher, type MatchHit, type MatchResult } from './match.js';
+import { isAddressed, threadKey, type IncomingMessage } from './message.js';
+import type { ActionId, AnswerView, Reply } from './reply.js';
+import { BOT_TEXTS } from './texts.js';
+import { MemoryThreadStore, type ThreadState, type ThreadStore } from './thread-store.js';
 
-/** Anything that answers a message; what adapters depend on. */
-export interface MessageHandler {
-  handle(text: string): Promise<string>;
+export const BOT_DEFAULTS = {
+  /** Only this much of a message is read. */
+  maxChars: 20_000,
+  /** "Did you mean" lists at most this many candidates. */
+  suggestions: 3,
+  /** Candidates remembered per thread (for "not it" and "other matches"). */
+  candidates: 10,
+  /** A second hit scoring at least this share of the first counts as a close call. */
+  closeShare: 0.97,
+  /** ... unless the confidence is at least this. */
+  sureEnough: 0.9,
+};
+
+export interface BotOptions {
+  ranker: Ranker;
+  threads?: ThreadStore;
+  urlTemplate?: string;
+  /** Told of what happened (answers, feedback, unanswered questions); never throws into the bot. */
+  onEvent?: (event: BotEvent) => void;
 }
 
-export const HELP_TEXT = [
-  'kbbot answers errors with the knowledge-base article that fixes them.',
-  '',
-  '  - Paste an error message (several lines are fine): you get the best matching article,',
-  '    with its symptoms, cause, numbered fix steps, registry keys and related articles.',
-  '  - Name an article (Q290226, KB290226 or "kb 290226") to see it.',
-  '  - help or /help shows this text.',
-].join('\n');
+export type BotEvent =
+  | { type: 'answered'; message: IncomingMessage; articleId: string; confidence: number }
+  | { type: 'suggested'; message: IncomingMessage; articleIds: string[] }
+  | { type: 'unanswered'; message: IncomingMessage }
+  | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean };
 
-export const NO_MATCH = 'No matching article in the knowledge base. Paste the exact error text, or name an article (Q290226).';
+/** A button press on an earlier reply. */
+export interface BotAction {
+  action: ActionId | 'pick';
+  /** The article id the button carries. */
+  value: string;
+  user: string;
+  conversation: string;
+  thread: string;
+}
 
-/** Up to RUNNERS_UP other hits scoring at least RUNNER_UP_SHARE of the best go under "See also". */
-const RUNNERS_UP = 2;
-const RUNNER_UP_SHARE = 0.25;
+export class Bot {
+  private readonly matcher: Matcher;
+  private readonly threads: ThreadStore;
 
-const HELP = /^\s*\/?(help|\?)\s*$/i;
-
-export class Bot implements MessageHandler {
-  private searcher: Ranker | undefined;
-
-  /** `ranker` is the KB's search index (openKb loads it with the KB); built here when not given. */
   constructor(
     private readonly kb: KnowledgeBase,
-    ranker?: Ranker,
+    private readonly options: BotOptions,
   ) {
-    this.searcher = ranker;
+    this.matcher = new Matcher(kb, options.ranker);
+    this.threads = options.threads ?? new MemoryThreadStore();
   }
 
-  async handle(text: string): Promise<string> {
-    if (HELP.test(text) || text.trim() === '') return HELP_TEXT;
+  /** Make the first messages fast (see Matcher.warmUp). */
+  warmUp(): void {
+    this.matcher.warmUp();
+  }
 
-    const ids = findKbIds(text);
-    const named = ids.map((id) => this.kb.get(id)).find((a) => a !== undefined);
-    if (named) return formatAnswer(named, this.seeAlso(named));
+  /** The reply to a message, or null for silence (overheard messages that are not for the bot). */
+  async respond(message: IncomingMessage): Promise<Reply | null> {
+    const addressed = isAddressed(message);
+    const raw = message.text.length > BOT_DEFAULTS.maxChars ? message.text.slice(0, BOT_DEFAULTS.maxChars) : message.text;
+    if (looksBinary(raw)) return addressed ? { kind: 'text', text: BOT_TEXTS.binary } : null;
+    const text = undoChatMarkup(raw).text;
+    if (text === '') return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
+    const key = threadKey(message);
+    const state = this.threads.get(key);
 
-    this.searcher ??= Ranker.build(this.kb);
-    const [best, ...rest] = this.searcher.rank(ids.length ? withoutKbIds(text) : text, RUNNERS_UP + 1).hits;
-    if (best) {
-      const runnersUp = rest.filter((h) => h.score >= best.score * RUNNER_UP_SHARE).slice(0, RUNNERS_UP).map((h) => h.article.id);
-      return formatAnswer(best.article, this.seeAlso(best.article, runnersUp));
+    if (state && addressed) {
+      const follow = readFollowUp(text);
+      if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
+      if (follow?.kind === 'next') return this.next(key, state, message);
+      if (follow?.kind === 'others') return this.others(state);
+      if (follow?.kind === 'refine') return this.refine(state.query, follow.words, message);
     }
-    if (ids.length) return `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${this.kb.size} articles).`;
-    return NO_MATCH;
+
+    const m = this.matcher.match(text, { k: BOT_DEFAULTS.candidates });
+    switch (m.intent.intent) {
+      case 'help':
+        return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
+      case 'greeting':
+        return addressed ? { kind: 'text', text: BOT_TEXTS.greeting } : null;
+      case 'feedback':
+        if (!addressed && !state) return null;
+        return this.feedback(m, key, state, message);
+      case 'lookup':
+        if (m.via === 'lookup') return addressed ? this.lookup(m, message) : null;
+        break;
+      case 'chatter':
+        if (!addressed) return null;
+        break;
+      default:
+        break;
+    }
+    return this.reply(m, text, message, addressed);
   }
 
-  /** "Q235418 (title)" for articles in the KB, the bare id otherwise: runners-up first, then related. */
-  private seeAlso(article: Article, runnersUp: string[] = []): string[] {
-    const ids = [...new Set([...runnersUp, ...article.related])].filter((id) => id !== article.id);
-    return ids.map((id) => {
-      const other = this.kb.get(id);
-      return other ? `${id} (${titleOf(other)})` : id;
-    });
+  /** A button press: helped / not it / other matches / full article / share / pick a candidate. */
+  async act(action: BotAction): Promise<Reply> {
+    const message: IncomingMessage = { text: '', user: action.user, conversation: action.conversation, thread: action.thread, via: 'command' };
+    const key = threadKey(message);
+    const state = this.threads.get(key) ?? { query: '', candidates: [action.value], shown: 0, rejected: [], updatedAt: Date.now() };
+    const at = Math.max(0, state.candidates.indexOf(action.value));
+    switch (action.action) {
+      case 'helpful':
+        this.emit({ type: 'feedback', message, articleId: action.value, helpful: true });
+        return { kind: 'text', text: BOT_TEXTS.thanks(action.value) };
+      case 'not_it':
+        this.emit({ type: 'feedback', message, articleId: action.value, helpful: false });
+        return this.next(key, { ...state, shown: at }, message);
+      case 'other_matches':
+        return this.others(state);
+      case 'full_article':
+        return this.show(state, at, 'full', message);
+      case 'share':
+        return this.show(state, at, 'summary', message);
+      case 'pick': {
+        const candidates = state.candidates.includes(action.value) ? state.candidates : [action.value, ...state.candidates];
+        return this.show({ ...state, candidates }, candidates.indexOf(action.value), 'summary', message);
+      }
+    }
   }
+
+  /** "what about SP2?": the thread's question again, articles that mention the new words first. */
+  private refine(query: string, words: string, message: IncomingMessage): Reply | null {
+    const combined = `${query} ${words}`;
+    const m = this.matcher.match(combined, { k: BOT_DEFAULTS.candidates, always: true });
+    const wanted = terms(words);
+    const mentions = (h: MatchHit): boolean => {
+      const a = h.article;
+      const have = new Set(terms([a.title, ...a.appliesTo, ...a.versions, a.sections.symptoms ?? '', a.sections.summary ?? ''].join(' ')));
+      return wanted.every((t) => have.has(t));
+    };
+    const hits = [...m.hits.filter(mentions), ...m.hits.filter((h) => !mentions(h))];
+    return this.reply({ ...m, hits }, combined, message, true);
+  }
+
+  private reply(m: MatchResult, query: string, message: IncomingMessage, addressed: boolean): Reply | null {
+    const [top, second] = m.hits;
+    const passive = m.intent.intent === 'error_paste' || m.intent.intent === 'question';
+    if (!top || m.confidence < CONFIDENCE_THRESHOLDS.suggest) {
+      if (!addressed) return null;
+      this.emit({ type: 'unanswered', message });
+      return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
+    }
+    const close = second !== undefined && second.score >= top.score * BOT_DEFAULTS.closeShare && m.confidence < BOT_DEFAULTS.sureEnough;
+    if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
+      if (!addressed && !passive) return null;
+      return this.answerWith(m.hits, query, 0, message, m.confidence);
+    }
+    if (!addressed) return null;
+    this.remember(message, query, m.hits, 0);
+    const candidates = m.hits.slice(0, BOT_DEFAULTS.suggestions);
+    this.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
+    return { kind: 'suggestions', intro: BOT_TEXTS.didYouMean, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
+  }
+
+  private answerWith(hits: MatchHit[], query: string, index: number, message: IncomingMessage, confidence: number, view: AnswerView = 'summary'): Reply {
+    const hit = hits[index] as MatchHit;
+    this.remember(message, query, hits, index);
+    this.emit({ type: 'answered', message, articleId: hit.article.id, confidence });
+    return { kind: 'answer', answer: buildAnswer(hit.article, { confidence, why: hit.reason.summary, view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+  }
+
+  private lookup(m: MatchResult, message: IncomingMessage): Reply {
+    const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1);
+    if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
+    return reply;
+  }
+
+  private feedback(m: MatchResult, key: string, state: ThreadState | undefined, message: IncomingMessage): Reply {
+    const current = state?.candidates[state.shown];
+    const kind = m.intent.feedback ?? 'positive';
+    if (!state || !current) return { kind: 'text', text: kind === 'positive' ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
+    if (kind === 'more') return this.others(state);
+    this.emit({ type: 'feedback', message, articleId: current, helpful: kind === 'positive' });
+    return kind === 'positive' ? { kind: 'text', text: BOT_TEXTS.thanks(current) } : this.next(key, state, message);
+  }
+
+  /** The next candidate nobody turned down yet, or say there is none. */
+  private next(key: string, state: ThreadState, message: IncomingMessage): Reply {
+    const rejected = [...new Set([...state.rejected, state.candidates[state.shown] ?? ''])].filter(Boolean);
+    const index = state.candidates.findIndex((id, i) => i !== state.shown && !rejected.includes(id) && i > state.shown);
+    const fallback = index >= 0 ? index : state.candidates.findIndex((id) => !rejected.includes(id));
+    this.threads.set(key, { ...state, rejected, updatedAt: Date.now() });
+    if (fallback < 0) return { kind: 'no_match', text: BOT_TEXTS.outOfCandidates, hints: BOT_TEXTS.noMatchHints };
+    const reply = this.show({ ...state, rejected }, fallback, 'summary', message);
+    if (reply.kind === 'answer') reply.intro = BOT_TEXTS.nextOne;
+    return reply;
+  }
+
+  private others(state: ThreadState): Reply {
+    const ids = state.candidates.filter((id, i) => i !== state.shown && !state.rejected.includes(id)).slice(0, BOT_DEFAULTS.suggestions);
+    const articles = ids.map((id) => this.kb.get(id)).filter((a) => a !== undefined);
+    if (articles.length === 0) return { kind: 'text', text: BOT_TEXTS.noOthers };
+    return { kind: 'suggestions', intro: BOT_TEXTS.otherMatches, candidates: articles.map((a) => ({ id: a.id, title: a.title, why: 'also matched this thread', confidence: 0 })) };
+  }
+
+  private show(state: ThreadState, index: number, view: AnswerView, message: IncomingMessage): Reply {
+    const id = state.candidates[index];
+    const article = id ? this.kb.get(id) : undefined;
+    if (!article) return { kind: 'text', text: BOT_TEXTS.gone };
+    this.threads.set(threadKey(message), { ...state, shown: index, updatedAt: Date.now() });
+    return { kind: 'answer', answer: buildAnswer(article, { confidence: 1, why: 'from this thread', view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+  }
+
+  private remember(message: IncomingMessage, query: string, hits: MatchHit[], shown: number): void {
+    const key = threadKey(message);
+    const old = this.threads.get(key);
+    this.threads.set(key, { query, candidates: hits.map((h) => h.article.id), shown, rejected: old?.rejected ?? [], updatedAt: Date.now() });
+  }
+
+  private emit(event: BotEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // a failing listener must not take the bot down
+    }
+  }
+}
+
+/** More than 10% control characters (other than tab and newlines), or NUL bytes: not a message. */
+export function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const sample = text.slice(0, 4000);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 0xfff0 && c <= 0xffff)) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
 }

@@ -1,0 +1,141 @@
+/**
+ * An article made into an answer (the reply model): the fix as numbered steps with registry
+ * keys, paths and commands marked as code, the registry warning, what is said when the article
+ * has no fix, related articles with their titles, and the actions under it.
+ */
+import type { Article } from '../kb/article.js';
+import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import type { AnswerAction, AnswerView, ArticleAnswer, Rich } from './reply.js';
+
+export const ANSWER_DEFAULTS = {
+  /** Where an article is read in full; {number} is the id without its Q, {id} the id (config KB_URL). */
+  urlTemplate: 'https://support.microsoft.com/kb/{number}',
+  /** Characters of symptoms, cause and prose fix in the summary view. */
+  summaryChars: 400,
+  /** Related articles listed. */
+  related: 6,
+};
+
+export const REGISTRY_WARNING = 'Back up the registry before you edit it: a wrong change can stop Windows from starting.';
+
+export interface AnswerOptions {
+  confidence: number;
+  why: string;
+  view?: AnswerView;
+  kb?: KnowledgeBase;
+  urlTemplate?: string;
+}
+
+const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Cut at a word boundary near `max` characters, with an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  const flat = collapse(text);
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}...`;
+}
+
+/** The title without a leading copy of the id ("Q290226: XADM: ..." -> "XADM: ..."). */
+export function titleOf(article: Article): string {
+  const prefix = `${article.id}:`;
+  return article.title.startsWith(prefix) ? article.title.slice(prefix.length).trim() : article.title;
+}
+
+/** Registry paths (spaces allowed inside, as in "...\Setup\Key Management Server"), file paths, UNC paths, file names. */
+const CODE = new RegExp(
+  [
+    String.raw`HKEY_[A-Z_]+(?:\\[^\s\\,;:()"]+(?: (?!and\b|or\b|to\b|the\b|key\b|subkey\b|value\b)[A-Z][^\s\\,;:()"]*)*)+`,
+    String.raw`\b[A-Za-z]:\\[^\s,;"()]*[^\s,;"().]`,
+    String.raw`\\\\[^\s,;"()\\]+\\[^\s,;"()]*[^\s,;"().]`,
+    String.raw`\b[\w-]+\.(?:exe|dll|sys|ini|inf|cpl|msc|bat|cmd|log|edb|pst|ost|pbk|vxd|drv)\b`,
+  ].join('|'),
+  'gi',
+);
+
+/** Split text into spans with registry keys, paths and file names marked as code. */
+export function markCode(text: string): Rich {
+  const spans: Rich = [];
+  let last = 0;
+  for (const m of text.matchAll(CODE)) {
+    const at = m.index ?? 0;
+    if (at > last) spans.push({ text: text.slice(last, at) });
+    spans.push({ text: m[0], code: true });
+    last = at + m[0].length;
+  }
+  if (last < text.length) spans.push({ text: text.slice(last) });
+  return spans.length ? spans : [{ text }];
+}
+
+/** "This behavior is by design.", "Microsoft is researching this problem…": said when there is no fix to give. */
+function noFixOf(article: Article): string | undefined {
+  const s = article.sections;
+  if (article.steps.length || s.resolution || s.workaround) return undefined;
+  const status = s.status ? collapse(s.status) : '';
+  if (/by design/i.test(status)) return 'This behavior is by design; the article gives no fix.';
+  if (/researching/i.test(status)) return 'Microsoft was researching this problem when the article was written; it gives no fix.';
+  if (status) return `The article gives no fix. Status: ${shorten(status, ANSWER_DEFAULTS.summaryChars)}`;
+  return 'The article gives no fix or workaround.';
+}
+
+function actionsFor(id: string): AnswerAction[] {
+  return [
+    { id: 'helpful', label: 'Helped', value: id },
+    { id: 'not_it', label: 'Not it', value: id },
+    { id: 'other_matches', label: 'Other matches', value: id },
+    { id: 'full_article', label: 'Full article', value: id },
+    { id: 'share', label: 'Share', value: id },
+  ];
+}
+
+const HEADINGS: Record<string, string> = {
+  summary: 'Summary',
+  symptoms: 'Symptoms',
+  cause: 'Cause',
+  resolution: 'Resolution',
+  workaround: 'Workaround',
+  status: 'Status',
+  moreInformation: 'More information',
+  references: 'References',
+};
+
+function headingOf(key: string): string {
+  return HEADINGS[key] ?? key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
+}
+
+export function buildAnswer(article: Article, options: AnswerOptions): ArticleAnswer {
+  const view = options.view ?? 'summary';
+  const s = article.sections;
+  const max = view === 'full' ? Infinity : ANSWER_DEFAULTS.summaryChars;
+  const cut = (t: string | undefined): string | undefined => (t ? (max === Infinity ? collapse(t) : shorten(t, max)) : undefined);
+  const number = article.id.replace(/^Q/, '');
+  const fixProse = s.resolution ?? s.workaround;
+  const answer: ArticleAnswer = {
+    id: article.id,
+    title: titleOf(article),
+    url: (options.urlTemplate ?? ANSWER_DEFAULTS.urlTemplate).replace('{number}', number).replace('{id}', article.id),
+    confidence: options.confidence,
+    why: options.why,
+    product: article.product,
+    appliesTo: [...article.appliesTo],
+    date: article.date,
+    symptoms: cut(s.symptoms ?? s.summary),
+    cause: cut(s.cause),
+    steps: article.steps.map((step) => markCode(collapse(step))),
+    fixText: article.steps.length === 0 ? cut(fixProse) : undefined,
+    noFix: noFixOf(article),
+    warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],
+    status: cut(s.status),
+    registryKeys: [...article.registryKeys],
+    files: article.files.map((f) => ({ ...f })),
+    related: article.related.slice(0, ANSWER_DEFAULTS.related).map((id) => {
+      const other = options.kb?.get(id);
+      return other ? { id, title: titleOf(other) } : { id };
+    }),
+    actions: actionsFor(article.id),
+    view,
+  };
+  if (view === 'full') answer.sections = Object.entries(s).flatMap(([key, text]) => (text ? [{ heading: headingOf(key), text }] : []));
+  return answer;
+}

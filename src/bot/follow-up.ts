@@ -1,0 +1,25 @@
+/**
+ * Follow-ups in a thread that already has an answer: "show the full article", "just the steps",
+ * "the other one", "what about SP2?". Read only when the thread has an earlier match.
+ */
+
+export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'refine'; words: string };
+
+const FULL = /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;
+const STEPS = /^(?:(?:just|only)\s+(?:the\s+)?(?:steps|fix)|steps\s+only|(?:show|give)\s+(?:me\s+)?(?:just\s+)?(?:the\s+)?steps|how\s+do\s+i\s+fix\s+it)\b/i;
+const NEXT = /^(?:(?:and\s+|what\s+about\s+|show\s+(?:me\s+)?)?the\s+other\s+one|next(?:\s+one)?|another\s+one|try\s+(?:the\s+)?next)\b/i;
+const OTHERS = /^(?:(?:any\s+)?other\s+(?:matches|articles|options|ones)|what\s+else|more\s+(?:matches|results|options))\b/i;
+const REFINE = /^(?:(?:and\s+)?what\s+about|how\s+about|and\s+(?:for|on|with)|same\s+(?:for|on|with)|what\s+if\s+it'?s)\s+(.{1,80}?)\s*\??$/i;
+
+/** The follow-up a short message asks for, or undefined. Long messages are new questions. */
+export function readFollowUp(text: string): FollowUp | undefined {
+  const t = text.trim().replace(/[.!]+$/, '');
+  if (t.length > 100) return undefined;
+  if (FULL.test(t)) return { kind: 'full' };
+  if (STEPS.test(t)) return { kind: 'steps' };
+  if (NEXT.test(t)) return { kind: 'next' };
+  if (OTHERS.test(t)) return { kind: 'others' };
+  const refine = REFINE.exec(t);
+  if (refine?.[1]) return { kind: 'refine', words: refine[1] };
+  return undefined;
+}

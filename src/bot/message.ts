@@ -1,0 +1,22 @@
+/**
+ * A message as the bot sees it, whatever the transport: the text as sent (markup and all; the
+ * bot undoes Slack and Teams quirks itself), who sent it, where, and how it reached the bot.
+ */
+
+/** Addressed ways a message reaches the bot, and `overheard` for channel talk it merely listens to. */
+export type Via = 'mention' | 'dm' | 'command' | 'shortcut' | 'overheard';
+
+export interface IncomingMessage {
+  text: string;
+  user: string;
+  /** Channel, group chat or DM id. */
+  conversation: string;
+  /** The thread (Slack thread_ts, Teams reply chain) the reply belongs in; the message's own id for a root message. */
+  thread: string;
+  via: Via;
+}
+
+export const isAddressed = (m: Pick<IncomingMessage, 'via'>): boolean => m.via !== 'overheard';
+
+/** The key of a thread in the bot's memory. */
+export const threadKey = (m: Pick<IncomingMessage, 'conversation' | 'thread'>): string => `${m.conversation}\u0000${m.thread}`;

@@ -1,0 +1,25 @@
+/** Everything the bot says in words of its own (not from the KB), in one place. */
+
+export const BOT_TEXTS = {
+  help: [
+    'I find the knowledge-base article that fixes an error. Try:',
+    '- paste the error as you see it (a dialog, an event log entry, a log line), e.g. "ID no: 0xc0020002"',
+    '- ask in words, e.g. "why does SP3 fail on the KM server?"',
+    '- name an article: "Q290226" or "kb 174743"',
+    'In a thread with an answer: "just the steps", "show the full article", "the other one", "what about SP2?", or "that worked" / "wrong one".',
+  ].join('\n'),
+  greeting: 'Hi! Paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
+  binary: 'That looks like binary data, not an error message. Paste the error text as it appears on screen or in the log.',
+  noMatch: 'I could not find an article that matches.',
+  noMatchHints: ['Paste the exact error text, including any code such as 0xc0020002 or an Event ID.', 'Name the product and version (Exchange 5.5, Windows NT 4.0 SP3).', 'Or name an article you know of: Q290226.'],
+  didYouMean: 'Did you mean one of these?',
+  otherMatches: 'Other articles that matched:',
+  noOthers: 'No other articles matched this thread.',
+  nextOne: 'Sorry about that. The next best match:',
+  outOfCandidates: 'I have no other candidates for this one.',
+  nothingYet: 'I have not answered anything in this thread yet. Paste the error and I will look.',
+  welcome: 'You are welcome.',
+  gone: 'That article is no longer in the knowledge base.',
+  thanks: (id: string): string => `Thanks, noted that ${id} helped.`,
+  missing: (ids: string[], size: number): string => `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${size.toLocaleString('en-US')} articles).`,
+};
