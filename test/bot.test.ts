@@ -141,6 +141,22 @@ describe('a thread remembers its match', () => {
   });
 });
 
+describe('transport quirks and feedback in words', () => {
+  it('reads a Teams mention and a Slack code fence as the bare error', async () => {
+    expect(answerOf(await newChat().say(`<at>KB Bot</at> ${PASTE}`)).id).toBe('Q290226');
+    expect(answerOf(await newChat().say(`<@U0BOT42> \`\`\`${PASTE}\`\`\``)).id).toBe('Q290226');
+  });
+
+  it('"that worked" is thanked and recorded against the thread\'s article; "the other one" moves on', async () => {
+    const events: BotEvent[] = [];
+    const chat = newChat((e) => events.push(e), 'T-words');
+    const first = answerOf(await chat.say(PASTE));
+    expect(await chat.say('that worked, thanks!')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(first.id) });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: true }));
+    expect(answerOf(await chat.say('the other one')).id).not.toBe(first.id);
+  });
+});
+
 describe('hostile input', () => {
   it('keeps broadcast mentions and markup from the message out of the search, and answers', async () => {
     const reply = await newChat().say(`<!channel> <@U123> &lt;b&gt; ${PASTE}`);
