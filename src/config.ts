@@ -7,6 +7,16 @@
  * | DATA_DIR  | ./data (from the cwd)        | where the index file is kept                         |
  * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
+ *
+ * Slack (runs when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set; see `SlackConfig`):
+ * SLACK_BOT_TOKEN (xoxb-…), SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (xapp-…, Socket Mode),
+ * PORT (3000), SLACK_API_URL (https://slack.com/api/), LISTEN_CHANNELS (channel ids, comma-separated).
+ *
+ * Teams (runs when MicrosoftAppId is set, or TEAMS_ENABLED=true without one: unauthenticated, for
+ * the Bot Framework Emulator, bound to 127.0.0.1): MicrosoftAppId, MicrosoftAppPassword,
+ * MicrosoftAppType (MultiTenant | SingleTenant | UserAssignedMSI), MicrosoftAppTenantId,
+ * TEAMS_PORT (3978), TEAMS_HOST (0.0.0.0).
+ * Error messages name a bad secret, never show it.
  */
 import { delimiter, join, resolve } from 'node:path';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
@@ -20,6 +30,23 @@ export interface Config {
   logLevel: LogLevel;
   /** Link template of an article: {number} is 290226, {id} Q290226. */
   kbUrl: string;
+  /** Present when Slack is configured. */
+  slack?: SlackConfig;
+  /** Present when Teams is configured (MicrosoftAppId, or TEAMS_ENABLED=true for the Emulator). */
+  teams?: TeamsConfig;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  /** HTTP mode: the port of /slack/events. */
+  port: number;
+  /** The Web API base URL; unset: Slack's. */
+  apiUrl?: string;
+  /** Channels listened in unless turned off with `/kb listen off`. */
+  listenChannels: string[];
 }
 
 export const CONFIG_DEFAULTS = {
@@ -29,6 +56,9 @@ export const CONFIG_DEFAULTS = {
   dataDir: './data',
   logLevel: 'warn' as LogLevel,
   kbUrl: 'https://support.microsoft.com/kb/{number}',
+  port: 3000,
+  /** Teams' own port (the Bot Framework's usual one). */
+  teamsPort: 3978,
 } as const;
 
 /** A bad environment variable; `message` says which and what is accepted. */
@@ -52,5 +82,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const kbUrl = env.KB_URL?.trim() || CONFIG_DEFAULTS.kbUrl;
   if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl)) throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
 
-  return { kbDirs, dataDir, logLevel: level, kbUrl };
+  const slack = loadSlackConfig(env);
+  const teams = loadTeamsConfig(env);
+  return { kbDirs, dataDir, logLevel: level, kbUrl, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
+}
+
+/** Teams settings (names as botbuilder spells them). */
+export interface TeamsConfig {
+  appId?: string;
+  appPassword?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+  port: number;
+  host: string;
+}
+
+/** The Teams settings, or undefined when neither MicrosoftAppId nor TEAMS_ENABLED=true is set. Secrets never appear in errors. */
+function loadTeamsConfig(env: NodeJS.ProcessEnv): TeamsConfig | undefined {
+  const appId = env.MicrosoftAppId?.trim() || undefined;
+  const appPassword = env.MicrosoftAppPassword?.trim() || undefined;
+  const tenantId = env.MicrosoftAppTenantId?.trim() || undefined;
+  const enabled = (env.TEAMS_ENABLED?.trim() ?? '').toLowerCase();
+  if (enabled !== '' && enabled !== 'true' && enabled !== 'false') throw new ConfigError(`TEAMS_ENABLED=${JSON.stringify(env.TEAMS_ENABLED)} must be true or false`);
+  if (!appId && enabled !== 'true') {
+    if (appPassword) throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not');
+    return undefined;
+  }
+  const portText = env.TEAMS_PORT?.trim() || String(CONFIG_DEFAULTS.teamsPort);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError(`TEAMS_PORT=${JSON.stringify(env.TEAMS_PORT)} is not a port number (1-65535)`);
+  const appType = env.MicrosoftAppType?.trim() || (tenantId ? 'SingleTenant' : 'MultiTenant');
+  if (appType !== 'MultiTenant' && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI') throw new ConfigError(`MicrosoftAppType=${JSON.stringify(env.MicrosoftAppType)} is not MultiTenant, SingleTenant or UserAssignedMSI`);
+  if (appType === 'SingleTenant' && !tenantId) throw new ConfigError('MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId');
+  if (appId && appType !== 'UserAssignedMSI' && !appPassword) throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not; the value is not shown');
+  return { ...(appId ? { appId } : {}), ...(appPassword ? { appPassword } : {}), appType, ...(tenantId ? { tenantId } : {}), port, host: env.TEAMS_HOST?.trim() || '0.0.0.0' };
+}
+
+/** The Slack settings, or undefined when Slack is not configured. Secrets never appear in errors. */
+function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig | undefined {
+  const botToken = env.SLACK_BOT_TOKEN?.trim() || undefined;
+  const signingSecret = env.SLACK_SIGNING_SECRET?.trim() || undefined;
+  const appToken = env.SLACK_APP_TOKEN?.trim() || undefined;
+
+  const portText = env.PORT?.trim() || String(CONFIG_DEFAULTS.port);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError(`PORT=${JSON.stringify(env.PORT)} is not a port number (1-65535)`);
+
+  const apiUrl = env.SLACK_API_URL?.trim() || undefined;
+  if (apiUrl !== undefined && !/^https?:\/\/\S+$/.test(apiUrl)) throw new ConfigError(`SLACK_API_URL=${JSON.stringify(env.SLACK_API_URL)} must be an http(s) URL`);
+
+  const listenChannels = (env.LISTEN_CHANNELS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const badChannel = listenChannels.find((c) => !/^[CG][A-Z0-9]{2,}$/.test(c));
+  if (badChannel !== undefined) throw new ConfigError(`LISTEN_CHANNELS: ${JSON.stringify(badChannel)} is not a channel id (like C0123ABCD); separate ids with commas`);
+
+  if (!botToken && !signingSecret) {
+    if (appToken) throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not');
+    return undefined;
+  }
+  if (!botToken) throw new ConfigError('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not; Slack needs both');
+  if (!signingSecret) throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; Slack needs both');
+  if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…); the value is not shown');
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…); the value is not shown');
+  return { botToken, signingSecret, ...(appToken ? { appToken } : {}), port, ...(apiUrl ? { apiUrl } : {}), listenChannels };
 }

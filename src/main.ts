@@ -1,9 +1,14 @@
 /**
  * Composition root of `npm start`: environment (.env) -> config -> KB (via the index) -> bot ->
- * console adapter. Logs go to stderr; stdout carries only the bot's answers.
+ * the Slack adapter when Slack is configured (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET), the Teams
+ * adapter when Teams is (MicrosoftAppId, or TEAMS_ENABLED=true), the console adapter otherwise. Logs go to stderr; stdout carries only the bot's answers.
  */
 import dotenv from 'dotenv';
 import { runConsole } from './adapters/console.js';
+import { createSlackApp } from './adapters/slack/app.js';
+import { createTeamsServer } from './adapters/teams/server.js';
+import { MemoryDeliveredEvents } from './adapters/slack/delivered-events.js';
+import { FileListeningStore } from './adapters/slack/listening.js';
 import { Bot } from './bot/bot.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -22,7 +27,42 @@ async function main(): Promise<void> {
   if (opened.kb.size === 0) log.warn(`the KB in ${config.kbDirs.join(', ')} has no articles`);
   const bot = new Bot(opened.kb, { ranker: opened.ranker, urlTemplate: config.kbUrl });
   bot.warmUp();
-  await runConsole(bot, { input: process.stdin, output: process.stdout });
+  const teams = config.teams ? createTeamsServer({ bot, ...config.teams, logger: log }) : undefined;
+  if (teams) log.info(`Teams: listening on ${await teams.start()}/api/messages`);
+  if (!config.slack) {
+    if (!teams) {
+      await runConsole(bot, { input: process.stdin, output: process.stdout });
+      return;
+    }
+    const stopTeams = (): void => void teams.stop().then(() => process.exit(0), () => process.exit(1));
+    process.once('SIGINT', stopTeams);
+    process.once('SIGTERM', stopTeams);
+    return;
+  }
+  const { slack } = config;
+  const loadedAt = new Date();
+  const app = createSlackApp({
+    bot,
+    botToken: slack.botToken,
+    signingSecret: slack.signingSecret,
+    appToken: slack.appToken,
+    apiUrl: slack.apiUrl,
+    port: slack.port,
+    listening: await FileListeningStore.open(config.dataDir, slack.listenChannels),
+    dedupe: new MemoryDeliveredEvents(),
+    logger: log,
+    kbStatus: () => ({ articles: opened.kb.size, refreshedAt: loadedAt }),
+  });
+  const { port } = await app.start();
+  log.info(app.mode === 'socket' ? 'Slack: connected in Socket Mode' : `Slack: listening on port ${port} (POST /slack/events)`);
+  const stop = (): void => {
+    Promise.all([app.stop(), teams?.stop()]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {

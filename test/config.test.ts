@@ -24,9 +24,70 @@ describe('config', () => {
   });
 });
 
+describe('Slack config', () => {
+  const SECRETS = { SLACK_BOT_TOKEN: 'xoxb-secret-bot', SLACK_SIGNING_SECRET: 'secret-signing' };
+
+  it('is absent unless the bot token and signing secret are set', () => {
+    expect(loadConfig({}).slack).toBeUndefined();
+    expect(loadConfig({ PORT: '8080', LISTEN_CHANNELS: 'C1AB' }).slack).toBeUndefined();
+  });
+
+  it('reads tokens, PORT (default 3000), SLACK_API_URL and LISTEN_CHANNELS', () => {
+    expect(loadConfig(SECRETS).slack).toEqual({ botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', port: 3000, listenChannels: [] });
+    expect(loadConfig({ ...SECRETS, SLACK_APP_TOKEN: 'xapp-1', PORT: '8080', SLACK_API_URL: 'https://slack.test/api/', LISTEN_CHANNELS: ' C01AB, G02CD ,' }).slack).toEqual({
+      botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', appToken: 'xapp-1', port: 8080, apiUrl: 'https://slack.test/api/', listenChannels: ['C01AB', 'G02CD'],
+    });
+  });
+
+  it('rejects half a setup, wrong token kinds, bad ports, URLs and channel ids, never echoing a secret', () => {
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [{ SLACK_BOT_TOKEN: 'xoxb-secret-bot' }, 'SLACK_SIGNING_SECRET is not'],
+      [{ SLACK_SIGNING_SECRET: 'secret-signing' }, 'SLACK_BOT_TOKEN is not'],
+      [{ SLACK_APP_TOKEN: 'xapp-secret' }, 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not'],
+      [{ ...SECRETS, SLACK_BOT_TOKEN: 'xoxp-secret-user' }, 'SLACK_BOT_TOKEN must be a bot token'],
+      [{ ...SECRETS, SLACK_APP_TOKEN: 'xoxb-secret-app' }, 'SLACK_APP_TOKEN must be an app-level token'],
+      [{ ...SECRETS, PORT: '70000' }, 'PORT="70000" is not a port number'],
+      [{ ...SECRETS, SLACK_API_URL: 'slack.test' }, 'SLACK_API_URL="slack.test" must be an http(s) URL'],
+      [{ ...SECRETS, LISTEN_CHANNELS: 'C01AB,#general' }, 'LISTEN_CHANNELS: "#general" is not a channel id'],
+    ];
+    for (const [env, message] of cases) {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toMatch(/secret/);
+    }
+  });
+});
+
 describe('progress bar', () => {
   it('shows count, percent, rate and ETA', () => {
     expect(renderProgress(250, 1000, 2, 10)).toBe('[###.......] 250/1,000  25%  125 files/s  ETA 6s');
     expect(renderProgress(0, 0, 0, 4)).toBe('[####] 0/0  100%  0 files/s  ETA --');
+  });
+});
+
+describe('Teams config', () => {
+  it('is absent unless MicrosoftAppId or TEAMS_ENABLED=true', () => {
+    expect(loadConfig({}).teams).toBeUndefined();
+    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({ appType: 'MultiTenant', port: 3978, host: '0.0.0.0' });
+  });
+
+  it('needs the password with an app id, and never shows it in errors', () => {
+    expect(() => loadConfig({ MicrosoftAppId: 'abc' })).toThrow('MicrosoftAppId is set but MicrosoftAppPassword is not');
+    const err = (() => {
+      try {
+        loadConfig({ MicrosoftAppPassword: 's3cret-value' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(err).toBe('MicrosoftAppPassword is set but MicrosoftAppId is not');
+    expect(loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'pw', TEAMS_PORT: '4000' }).teams).toMatchObject({ appId: 'abc', port: 4000, appType: 'MultiTenant' });
   });
 });

@@ -8,6 +8,7 @@ import { registerEval } from './eval-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerParse } from './parse-command.js';
 import { registerRank } from './rank-command.js';
+import { registerTeamsPackage } from './teams-package-command.js';
 import { UsageError } from './usage-error.js';
 
 function buildProgram(): Command {
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerAsk(program);
   registerRank(program);
   registerEval(program);
+  registerTeamsPackage(program);
   return program;
 }
 

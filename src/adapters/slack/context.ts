@@ -1,0 +1,54 @@
+/**
+ * What the Slack handlers share: the bot, the listening store, the log, the outcome report, and
+ * the words the adapter says of its own (command help, listening replies).
+ */
+import type { Bot } from '../../bot/bot.js';
+import type { Logger } from '../../log.js';
+import type { ListeningStore } from './listening.js';
+
+/** What the Slack adapter needs of the bot. */
+export type SlackBot = Pick<Bot, 'respond' | 'act'>;
+
+/** How one delivery from Slack ended. */
+export type Outcome = 'replied' | 'silent' | 'ignored' | 'duplicate' | 'failed';
+
+/** Reported once per delivery the adapter handled (logs; tests wait on it). */
+export interface Handled {
+  kind: 'event' | 'command' | 'shortcut' | 'action';
+  /** The event type, command text's first word, callback id or action id. */
+  what: string;
+  outcome: Outcome;
+  error?: string;
+}
+
+export interface SlackContext {
+  bot: SlackBot;
+  listening: ListeningStore;
+  log: Logger;
+  report(handled: Handled): void;
+}
+
+export const SLACK_TEXTS = {
+  commandHelp: [
+    '*/kb* — only you see the answers:',
+    '• `/kb <error or question>`: the article that fixes it (*Share* posts it in the channel)',
+    '• `/kb Q290226`: an article by number',
+    '• `/kb listen on` / `/kb listen off`: answer errors pasted in this channel without a mention',
+    '• `/kb help`: this help',
+  ].join('\n'),
+  listenOn: 'I am listening in this channel now: errors pasted here get an answer in their thread. Make sure I am a member (`/invite @kbbot`). `/kb listen off` stops it.',
+  listenOff: 'I stopped listening in this channel. Mention me or use `/kb` to ask.',
+  listenWhere: 'Listening works in channels; in a direct message I already answer everything.',
+  listenUsage: 'Use `/kb listen on` or `/kb listen off`.',
+  listenFailed: 'I could not save that setting; try again in a moment.',
+  failed: 'Something went wrong looking that up; try again.',
+} as const;
+
+/** A short, secret-free description of an error for the log. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const data = (err as { data?: { error?: unknown } }).data;
+    return typeof data?.error === 'string' ? `${err.message} (${data.error})` : err.message;
+  }
+  return String(err);
+}
