@@ -6,7 +6,7 @@
 import dotenv from 'dotenv';
 import { runConsole } from './adapters/console.js';
 import { createSlackApp } from './adapters/slack/app.js';
-import { createTeamsServer } from './adapters/teams/server.js';
+import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
 import { MemoryDeliveredEvents } from './adapters/slack/delivered-events.js';
 import { FileListeningStore } from './adapters/slack/listening.js';
 import { Bot } from './bot/bot.js';
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const bot = new Bot(opened.kb, { ranker: opened.ranker, urlTemplate: config.kbUrl });
   bot.warmUp();
   const teams = config.teams ? createTeamsServer({ bot, ...config.teams, logger: log }) : undefined;
-  if (teams) log.info(`Teams: listening on ${await teams.start()}/api/messages`);
+  // Slack over HTTP and an authenticated Teams bot share Slack's port; an unauthenticated Teams
+  // endpoint (the Emulator) keeps its own, loopback-only server.
+  const shared = Boolean(teams && config.slack && !config.slack.appToken && config.teams?.appId);
+  if (teams && !shared) log.info(`Teams: listening on ${await teams.start()}${TEAMS_PATH}`);
   if (!config.slack) {
     if (!teams) {
       await runConsole(bot, { input: process.stdin, output: process.stdout });
@@ -52,9 +55,10 @@ async function main(): Promise<void> {
     dedupe: new MemoryDeliveredEvents(),
     logger: log,
     kbStatus: () => ({ articles: opened.kb.size, refreshedAt: loadedAt }),
+    extraRoutes: shared && teams ? [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }] : [],
   });
   const { port } = await app.start();
-  log.info(app.mode === 'socket' ? 'Slack: connected in Socket Mode' : `Slack: listening on port ${port} (POST /slack/events)`);
+  log.info(app.mode === 'socket' ? 'Slack: connected in Socket Mode' : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''})`);
   const stop = (): void => {
     Promise.all([app.stop(), teams?.stop()]).then(
       () => process.exit(0),

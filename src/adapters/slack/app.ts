@@ -11,6 +11,7 @@
  * - De-duplication: a global middleware drops every delivery whose `event_id` was seen (Slack's
  *   retries repeat it).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log.js';
@@ -46,6 +47,8 @@ export interface SlackAppOptions {
   kbStatus?: () => KbStatus;
   /** Told how each delivery ended. */
   onHandled?: (handled: Handled) => void;
+  /** HTTP only: more routes on the same port (the Teams endpoint, so both share one port). */
+  extraRoutes?: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }[];
 }
 
 export interface SlackApp {
@@ -68,7 +71,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const socket = options.appToken !== undefined && options.appToken !== '';
   const receiver = socket
     ? new SocketModeReceiver({ appToken: options.appToken as string, logger })
-    : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_ENDPOINT, processBeforeResponse: false, logger, port: options.port });
+    : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_ENDPOINT, processBeforeResponse: false, logger, port: options.port, customRoutes: options.extraRoutes ?? [] });
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, processBeforeResponse: false });
 
   const ctx: SlackContext = {

@@ -9,7 +9,7 @@
  * 127.0.0.1 whatever `host` says, and logs so. A repeated delivery of a message (same
  * conversation and activity id) is answered once.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../log.js';
@@ -37,6 +37,8 @@ export interface TeamsServerOptions {
 }
 
 export interface TeamsServer {
+  /** The request handler of `POST /api/messages`, to mount on another server (Slack's port). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   /** Resolves with `url` once listening. */
   start(): Promise<string>;
   /** Stops listening and closes open connections. */
@@ -82,7 +84,7 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== TEAMS_PATH) return sendStatus(res, 404, 'not found');
     if (req.method !== 'POST') {
@@ -100,10 +102,12 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
         log.error(`teams: ${(err as Error).message}`);
         sendStatus(res, 500, 'internal error');
       });
-  });
+  };
+  const server: Server = createServer(handle);
 
   let url = `http://${host}:${options.port}`;
   return {
+    handle,
     get url() {
       return url;
     },
