@@ -15,7 +15,8 @@
  * Teams (runs when MicrosoftAppId is set, or TEAMS_ENABLED=true without one: unauthenticated, for
  * the Bot Framework Emulator, bound to 127.0.0.1): MicrosoftAppId, MicrosoftAppPassword,
  * MicrosoftAppType (MultiTenant | SingleTenant | UserAssignedMSI), MicrosoftAppTenantId,
- * TEAMS_PORT (3978), TEAMS_HOST (0.0.0.0).
+ * TEAMS_PORT (default PORT when Slack does not listen on it, else 3978), TEAMS_HOST (0.0.0.0).
+ * With Slack over HTTP and an app id, Teams shares Slack's PORT instead (see main.ts).
  * Error messages name a bad secret, never show it.
  */
 import { delimiter, join, resolve } from 'node:path';
@@ -83,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl)) throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
 
   const slack = loadSlackConfig(env);
-  const teams = loadTeamsConfig(env);
+  const teams = loadTeamsConfig(env, slack);
   return { kbDirs, dataDir, logLevel: level, kbUrl, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
 }
 
@@ -98,7 +99,7 @@ export interface TeamsConfig {
 }
 
 /** The Teams settings, or undefined when neither MicrosoftAppId nor TEAMS_ENABLED=true is set. Secrets never appear in errors. */
-function loadTeamsConfig(env: NodeJS.ProcessEnv): TeamsConfig | undefined {
+function loadTeamsConfig(env: NodeJS.ProcessEnv, slack: SlackConfig | undefined): TeamsConfig | undefined {
   const appId = env.MicrosoftAppId?.trim() || undefined;
   const appPassword = env.MicrosoftAppPassword?.trim() || undefined;
   const tenantId = env.MicrosoftAppTenantId?.trim() || undefined;
@@ -108,7 +109,9 @@ function loadTeamsConfig(env: NodeJS.ProcessEnv): TeamsConfig | undefined {
     if (appPassword) throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not');
     return undefined;
   }
-  const portText = env.TEAMS_PORT?.trim() || String(CONFIG_DEFAULTS.teamsPort);
+  // TEAMS_PORT, else PORT when Slack does not hold it (alone, or Slack in Socket Mode), else 3978.
+  const slackHoldsPort = slack !== undefined && slack.appToken === undefined;
+  const portText = env.TEAMS_PORT?.trim() || (!slackHoldsPort && env.PORT?.trim()) || String(CONFIG_DEFAULTS.teamsPort);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError(`TEAMS_PORT=${JSON.stringify(env.TEAMS_PORT)} is not a port number (1-65535)`);
   const appType = env.MicrosoftAppType?.trim() || (tenantId ? 'SingleTenant' : 'MultiTenant');

@@ -91,3 +91,11 @@ describe('Teams config', () => {
     expect(loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'pw', TEAMS_PORT: '4000' }).teams).toMatchObject({ appId: 'abc', port: 4000, appType: 'MultiTenant' });
   });
 });
+
+describe('Teams port', () => {
+  it('uses PORT when Slack does not listen on it, its own port when Slack does', () => {
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080' }).teams?.port).toBe(8080);
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).teams?.port).toBe(3978);
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', TEAMS_PORT: '9000' }).teams?.port).toBe(9000);
+  });
+});

@@ -85,7 +85,7 @@ function actionsFor(id: string): AnswerAction[] {
     { id: 'not_it', label: 'Not it', value: id },
     { id: 'other_matches', label: 'Other matches', value: id },
     { id: 'full_article', label: 'Full article', value: id },
-    { id: 'share', label: 'Share', value: id },
+    { id: 'share', label: 'Share in channel', value: id },
   ];
 }
 
