@@ -9,7 +9,7 @@ import { createSlackApp } from './adapters/slack/app.js';
 import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
 import { MemoryDeliveredEvents } from './adapters/slack/delivered-events.js';
 import { FileListeningStore } from './adapters/slack/listening.js';
-import { Bot } from './bot/bot.js';
+import { Bot, type BotEvent } from './bot/bot.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { openKb } from './kb/store.js';
@@ -25,7 +25,13 @@ async function main(): Promise<void> {
   log.info(`KB ready in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom})`);
   if (summary.failures.length) log.warn(`${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`);
   if (opened.kb.size === 0) log.warn(`the KB in ${config.kbDirs.join(', ')} has no articles`);
-  const bot = new Bot(opened.kb, { ranker: opened.ranker, urlTemplate: config.kbUrl });
+  // Until durable storage lands (issue #7), what was answered and the feedback given are logged.
+  const onEvent = (e: BotEvent): void => {
+    if (e.type === 'feedback') log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`);
+    else if (e.type === 'answered') log.info(`answered with ${e.articleId} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`);
+    else if (e.type === 'unanswered') log.info(`no match (conversation ${e.message.conversation})`);
+  };
+  const bot = new Bot(opened.kb, { ranker: opened.ranker, urlTemplate: config.kbUrl, onEvent });
   bot.warmUp();
   const teams = config.teams ? createTeamsServer({ bot, ...config.teams, logger: log }) : undefined;
   // Slack over HTTP and an authenticated Teams bot share Slack's port; an unauthenticated Teams
