@@ -3,8 +3,6 @@
  * (the five seed articles): answers, silence, "did you mean", lookups, follow-ups in a thread,
  * feedback and hostile input.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeAdapter } from '../src/adapters/fake.js';
 import { buildAnswer, markCode, REGISTRY_WARNING } from '../src/bot/build-answer.js';
@@ -13,12 +11,11 @@ import { readFollowUp } from '../src/bot/follow-up.js';
 import type { ArticleAnswer, Reply } from '../src/bot/reply.js';
 import { BOT_TEXTS } from '../src/bot/texts.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { parseArticle } from '../src/kb/parse/index.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { makeArticle } from './helpers/articles.js';
-import { SEEDS_DIR } from './helpers/paths.js';
+import { SEED_PASTE, seedKb } from './helpers/seed-kb.js';
 
-const kb = new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+const kb = seedKb();
 const ranker = Ranker.build(kb);
 
 function newChat(onEvent?: (e: BotEvent) => void, thread?: string): FakeAdapter {
@@ -30,7 +27,7 @@ function answerOf(reply: Reply | null): ArticleAnswer {
   return reply.answer;
 }
 
-const PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
+const PASTE = SEED_PASTE;
 
 describe('answers', () => {
   it('answers a pasted error with the article, its numbered steps, registry keys and why', async () => {

@@ -1,5 +1,4 @@
 /** Slack (HTTP) and Teams in one process on one port: Teams' /api/messages mounted on Slack's server. */
-import { request } from 'node:http';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp } from '../src/adapters/slack/app.js';
@@ -11,6 +10,7 @@ import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { createLogger } from '../src/log.js';
 import { makeArticle } from './helpers/articles.js';
+import { postJson } from './helpers/http.js';
 
 const kb = new KnowledgeBase([makeArticle({ id: 'Q1', title: 'Something' })]);
 const bot = new Bot(kb, { ranker: Ranker.build(kb) });
@@ -42,18 +42,7 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 
-function post(port: number, path: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+const post = (port: number, path: string, body: object): Promise<{ status: number; body: string }> => postJson(`http://127.0.0.1:${port}${path}`, body);
 
 describe('one port for Slack and Teams', () => {
   it('serves Teams activities (authenticated) and Slack events (signed) side by side', async () => {

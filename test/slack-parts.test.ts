@@ -15,14 +15,13 @@ import { homeBlocks } from '../src/adapters/slack/home.js';
 import { FileListeningStore, LISTENING_FILE, MemoryListeningStore } from '../src/adapters/slack/listening.js';
 import { withRateLimit } from '../src/adapters/slack/post.js';
 import { Bot } from '../src/bot/bot.js';
-import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { parseArticle } from '../src/kb/parse/index.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { createLogger } from '../src/log.js';
-import { REPO, SEEDS_DIR, tempDir } from './helpers/paths.js';
+import { REPO, tempDir } from './helpers/paths.js';
+import { SEED_PASTE, seedKb } from './helpers/seed-kb.js';
 
 const SLACK = 'https://slack.test';
-const PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
+const PASTE = SEED_PASTE;
 
 describe('Slack over Socket Mode', () => {
   const posts: Record<string, unknown>[] = [];
@@ -44,7 +43,7 @@ describe('Slack over Socket Mode', () => {
   });
 
   it('answers an event envelope in the thread, acks it, and dedupes its redelivery', async () => {
-    const kb = new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+    const kb = seedKb();
     const handled: Handled[] = [];
     let settle: (() => void) | undefined;
     const socket = createSlackApp({

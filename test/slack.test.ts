@@ -5,7 +5,7 @@
  * Every test waits on the adapter's `onHandled` report, never on a timer.
  */
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -15,18 +15,17 @@ import type { Handled } from '../src/adapters/slack/context.js';
 import { MemoryDeliveredEvents } from '../src/adapters/slack/delivered-events.js';
 import { FileListeningStore, LISTENING_FILE } from '../src/adapters/slack/listening.js';
 import { Bot } from '../src/bot/bot.js';
-import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { parseArticle } from '../src/kb/parse/index.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { createLogger } from '../src/log.js';
-import { SEEDS_DIR, tempDir } from './helpers/paths.js';
+import { tempDir } from './helpers/paths.js';
+import { SEED_PASTE, seedKb } from './helpers/seed-kb.js';
 
-const kb = new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+const kb = seedKb();
 const ranker = Ranker.build(kb);
 
 const SECRET = 'test-signing-secret';
 const SLACK = 'https://slack.test';
-const PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
+const PASTE = SEED_PASTE;
 
 type Body = Record<string, unknown>;
 interface Call {

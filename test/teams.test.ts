@@ -4,22 +4,20 @@
  * the Bot Connector at the activities' serviceUrl. The bot is the real one on the five seeds.
  * The connector calls of a turn are made before the POST is answered, so no test waits on timers.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+
 import { request } from 'node:http';
-import { join } from 'node:path';
+
 import { Writable } from 'node:stream';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTeamsServer, type TeamsServer } from '../src/adapters/teams/server.js';
 import { Bot, type BotEvent } from '../src/bot/bot.js';
-import { KnowledgeBase } from '../src/kb/knowledge-base.js';
-import { parseArticle } from '../src/kb/parse/index.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { createLogger, type Logger } from '../src/log.js';
-import { SEEDS_DIR } from './helpers/paths.js';
+import { SEED_PASTE, seedKb } from './helpers/seed-kb.js';
 
-const kb = new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+const kb = seedKb();
 const ranker = Ranker.build(kb);
 
 const SERVICE = 'https://smba.trafficmanager.net';
@@ -27,7 +25,7 @@ const SERVICE_URL = `${SERVICE}/teams/`;
 const BOT = { id: '28:kbbot-app-id', name: 'kbbot' };
 const USER = { id: '29:user-ann', name: 'Ann', aadObjectId: 'aad-ann' };
 const CHANNEL = '19:ops@thread.tacv2';
-const PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
+const PASTE = SEED_PASTE;
 
 type Json = Record<string, unknown>;
 interface ConnectorCall {
