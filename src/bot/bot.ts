@@ -88,7 +88,8 @@ export class Bot {
       if (follow?.kind === 'refine') return this.refine(state.query, follow.words, message);
     }
 
-    const m = this.matcher.match(text, { k: BOT_DEFAULTS.candidates });
+    // The matcher undoes chat markup itself; handing it `text` would decode entities twice ("&amp;lt;" → "<").
+    const m = this.matcher.match(raw, { k: BOT_DEFAULTS.candidates });
     switch (m.intent.intent) {
       case 'help':
         return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
@@ -106,7 +107,7 @@ export class Bot {
       default:
         break;
     }
-    return this.reply(m, text, message, addressed);
+    return this.reply(m, raw, message, addressed);
   }
 
   /** A button press: helped / not it / other matches / full article / share / pick a candidate. */

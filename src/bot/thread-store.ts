@@ -5,7 +5,7 @@
  */
 
 export interface ThreadState {
-  /** The message the candidates were ranked for. */
+  /** The message the candidates were ranked for, as sent (chat markup and all). */
   query: string;
   /** Article ids, best first. */
   candidates: string[];

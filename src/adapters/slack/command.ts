@@ -1,7 +1,7 @@
 /**
  * The `/kb` slash command. Acknowledged at once; the answer follows through the command's
  * response_url as an ephemeral message (only the caller sees it) carrying the answer's buttons,
- * *Share* among them (see interactions.ts).
+ * *Share in channel* among them (see interactions.ts).
  *
  * - `/kb <error or question>` and `/kb Q290226`: the bot's reply (via 'command').
  * - `/kb` and `/kb help`: the command's usage and the bot's help.

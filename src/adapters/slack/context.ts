@@ -31,7 +31,7 @@ export interface SlackContext {
 export const SLACK_TEXTS = {
   commandHelp: [
     '*/kb* — only you see the answers:',
-    '• `/kb <error or question>`: the article that fixes it (*Share* posts it in the channel)',
+    '• `/kb <error or question>`: the article that fixes it (*Share in channel* posts it)',
     '• `/kb Q290226`: an article by number',
     '• `/kb listen on` / `/kb listen off`: answer errors pasted in this channel without a mention',
     '• `/kb help`: this help',

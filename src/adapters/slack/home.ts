@@ -24,7 +24,7 @@ export function homeBlocks(status: KbStatus): Record<string, unknown>[] {
         '*How to use me*',
         '• Mention me with the error: `@kbbot ID no: 0xc0020002` (I answer in the thread).',
         '• Send me a direct message with the error or a question.',
-        '• `/kb <error or question>`: only you see the answer; *Share* posts it.',
+        '• `/kb <error or question>`: only you see the answer; *Share in channel* posts it.',
         '• `/kb Q290226`: an article by number. `/kb help`: examples.',
         '• `/kb listen on` in a channel: I answer errors pasted there without a mention (`/kb listen off` stops).',
         '• On any message: *More actions → Find a fix*.',

@@ -5,8 +5,8 @@
  *
  * Where button answers go:
  * - under a public answer (in a thread): in that thread; *Helped* thanks the clicker ephemerally;
- *   *Share* re-posts the answer in the thread and to the channel (`reply_broadcast`).
- * - under an ephemeral `/kb` answer: the ephemeral message is replaced; *Share* posts the answer
+ *   *Share in channel* re-posts the answer in the thread and to the channel (`reply_broadcast`).
+ * - under an ephemeral `/kb` answer: the ephemeral message is replaced; *Share in channel* posts the answer
  *   publicly (in the thread the ephemeral message is in, if any) and removes the ephemeral one.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';

@@ -35,6 +35,21 @@ function dosTime(when: Date): { time: number; date: number } {
   };
 }
 
+/**
+ * The fields local and central headers share, in the same order: flags (UTF-8 names), method
+ * (stored), time, date, crc-32, compressed and uncompressed size, name length.
+ */
+function writeEntryFields(header: Buffer, at: number, f: { time: number; date: number; crc: number; size: number; nameLength: number }): void {
+  header.writeUInt16LE(0x0800, at);
+  header.writeUInt16LE(0, at + 2);
+  header.writeUInt16LE(f.time, at + 4);
+  header.writeUInt16LE(f.date, at + 6);
+  header.writeUInt32LE(f.crc, at + 8);
+  header.writeUInt32LE(f.size, at + 12);
+  header.writeUInt32LE(f.size, at + 16);
+  header.writeUInt16LE(f.nameLength, at + 20);
+}
+
 /** A zip archive of `entries`, stored; the same input and `when` give the same bytes. */
 export function zip(entries: ZipEntry[], when: Date = new Date('2024-01-01T00:00:00Z')): Buffer {
   const { time, date } = dosTime(when);
@@ -44,18 +59,11 @@ export function zip(entries: ZipEntry[], when: Date = new Date('2024-01-01T00:00
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
     const data = Buffer.from(entry.data);
-    const crc = crc32(data);
+    const fields = { time, date, crc: crc32(data), size: data.length, nameLength: name.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // flags: UTF-8 names
-    local.writeUInt16LE(0, 8); // method: stored
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 6, fields);
     local.writeUInt16LE(0, 28);
     locals.push(local, name, data);
 
@@ -63,14 +71,7 @@ export function zip(entries: ZipEntry[], when: Date = new Date('2024-01-01T00:00
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // version made by
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeEntryFields(central, 8, fields);
     // extra length, comment length, disk, internal attributes, external attributes: 0
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);

@@ -16,7 +16,7 @@
  */
 import type { ArticleAnswer, Candidate, Reply, Rich } from '../reply.js';
 import { cardInert, cardText, clip, collapse, confidenceOf } from './escape.js';
-import { outline, relatedLabel, type Part } from './outline.js';
+import { noMatchLines, outline, relatedLabel, type Part } from './outline.js';
 
 export interface CardOptions {
   /** Bytes of the serialised card (Teams rejects messages over 28 KB; this leaves room for the activity around it). */
@@ -176,7 +176,7 @@ export function renderAdaptiveCard(reply: Reply, options: CardOptions = {}): Ada
     case 'suggestions':
       return candidatesCard(reply.intro, reply.candidates, o);
     case 'no_match':
-      return textCard([reply.text, ...reply.hints.map((h) => `• ${collapse(h)}`)], o);
+      return textCard(noMatchLines(reply), o);
     case 'text':
       return textCard(reply.text.split('\n'), o);
   }

@@ -75,3 +75,8 @@ export const relatedLabel = (r: RelatedArticle): string => (r.title ? `${r.id} (
 
 /** A step as one string, for measuring and for plain fallbacks. */
 export const richText = (rich: Rich): string => rich.map((s) => s.text).join('');
+
+/** A no-match reply as lines: what was said, then each hint as a bullet (the chat renderers' form). */
+export function noMatchLines(reply: { text: string; hints: string[] }): string[] {
+  return [reply.text, ...reply.hints.map((h) => `• ${collapse(h)}`)];
+}

@@ -17,7 +17,7 @@
  */
 import type { AnswerAction, ArticleAnswer, Candidate, Reply } from '../reply.js';
 import { clip, collapse, confidenceOf, slackEntities, slackRich, slackText } from './escape.js';
-import { appliesToOf, outline, relatedLabel, type Part } from './outline.js';
+import { appliesToOf, noMatchLines, outline, relatedLabel, type Part } from './outline.js';
 
 export interface SlackOptions {
   /** Blocks per message (Slack: 50). */
@@ -209,7 +209,7 @@ export function renderSlack(reply: Reply, options: SlackOptions = {}): SlackMess
     case 'suggestions':
       return candidatesMessage(reply.intro, reply.candidates, o);
     case 'no_match':
-      return textMessage([reply.text, ...reply.hints.map((h) => `• ${collapse(h)}`)].join('\n'), o, reply.text);
+      return textMessage(noMatchLines(reply).join('\n'), o, reply.text);
     case 'text':
       return textMessage(reply.text, o);
   }
