@@ -4,9 +4,11 @@
  * | variable  | default                      | meaning                                              |
  * |-----------|------------------------------|------------------------------------------------------|
  * | KB_DIR    | <package>/kb/articles        | folder(s) of KB articles, several joined with ':'    |
- * | DATA_DIR  | ./data (from the cwd)        | where the index file is kept                         |
+ * | DATA_DIR  | ./data (from the cwd)        | the index file and the bot's storage (kbbot.db)      |
  * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
+ * | STORE_MESSAGES | true                    | keep message text (log, feedback, threads) on disk   |
+ * | KB_WATCH  | true                         | re-read the KB folders when they change              |
  *
  * Slack (runs when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set; see `SlackConfig`):
  * SLACK_BOT_TOKEN (xoxb-…), SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (xapp-…, Socket Mode),
@@ -31,6 +33,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Link template of an article: {number} is 290226, {id} Q290226. */
   kbUrl: string;
+  /** Keep message text on disk (the log, feedback, threads); off: only signatures and ids. */
+  storeMessages: boolean;
+  /** Re-read the KB folders when they change, and answer from the new KB. */
+  kbWatch: boolean;
   /** Present when Slack is configured. */
   slack?: SlackConfig;
   /** Present when Teams is configured (MicrosoftAppId, or TEAMS_ENABLED=true for the Emulator). */
@@ -57,6 +63,8 @@ export const CONFIG_DEFAULTS = {
   dataDir: './data',
   logLevel: 'warn' as LogLevel,
   kbUrl: 'https://support.microsoft.com/kb/{number}',
+  storeMessages: true,
+  kbWatch: true,
   port: 3000,
   /** Teams' own port (the Bot Framework's usual one). */
   teamsPort: 3978,
@@ -83,9 +91,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const kbUrl = env.KB_URL?.trim() || CONFIG_DEFAULTS.kbUrl;
   if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl)) throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
 
+  const storeMessages = readBoolean(env, 'STORE_MESSAGES', CONFIG_DEFAULTS.storeMessages);
+  const kbWatch = readBoolean(env, 'KB_WATCH', CONFIG_DEFAULTS.kbWatch);
+
   const slack = loadSlackConfig(env);
   const teams = loadTeamsConfig(env, slack);
-  return { kbDirs, dataDir, logLevel: level, kbUrl, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
+  return { kbDirs, dataDir, logLevel: level, kbUrl, storeMessages, kbWatch, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
+}
+
+/** true/false (also on/off, yes/no, 1/0, any case); unset or empty: the default. */
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase() ?? '';
+  if (raw === '') return fallback;
+  if (['true', 'on', 'yes', '1'].includes(raw)) return true;
+  if (['false', 'off', 'no', '0'].includes(raw)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(env[name])} must be true or false`);
 }
 
 /** Teams settings (names as botbuilder spells them). */

@@ -6,11 +6,18 @@ import { REPO } from './helpers/paths.js';
 
 describe('config', () => {
   it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
-    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'kb', 'articles')], dataDir: resolve('data'), logLevel: 'warn', kbUrl: 'https://support.microsoft.com/kb/{number}' });
+    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'kb', 'articles')], dataDir: resolve('data'), logLevel: 'warn', kbUrl: 'https://support.microsoft.com/kb/{number}', storeMessages: true, kbWatch: true });
   });
 
   it('reads the variables, several KB folders joined with ":"', () => {
-    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG', KB_URL: 'https://kb.example/{id}' })).toEqual({ kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug', kbUrl: 'https://kb.example/{id}' });
+    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG', KB_URL: 'https://kb.example/{id}', STORE_MESSAGES: 'off', KB_WATCH: 'False' })).toEqual({
+      kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug', kbUrl: 'https://kb.example/{id}', storeMessages: false, kbWatch: false,
+    });
+  });
+
+  it('rejects a STORE_MESSAGES or KB_WATCH that is not true or false', () => {
+    expect(() => loadConfig({ STORE_MESSAGES: 'maybe' })).toThrow(/STORE_MESSAGES="maybe" must be true or false/);
+    expect(() => loadConfig({ KB_WATCH: '2' })).toThrow(/KB_WATCH/);
   });
 
   it('rejects a KB_URL that is not a link with {number} or {id}', () => {

@@ -4,7 +4,7 @@
  * Home blocks and the manifest's agreement with what the adapter registers.
  */
 import { SocketModeReceiver } from '@slack/bolt';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { createSlackApp } from '../src/adapters/slack/app.js';
 import type { Handled } from '../src/adapters/slack/context.js';
 import { MemoryDeliveredEvents } from '../src/adapters/slack/delivered-events.js';
 import { homeBlocks } from '../src/adapters/slack/home.js';
-import { FileListeningStore, LISTENING_FILE, MemoryListeningStore } from '../src/adapters/slack/listening.js';
+import { importListeningFile, LISTENING_FILE, MemoryListeningStore, StoredListeningStore } from '../src/adapters/slack/listening.js';
+import { openStorage } from '../src/store/sqlite/open.js';
 import { withRateLimit } from '../src/adapters/slack/post.js';
 import { Bot } from '../src/bot/bot.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
@@ -89,30 +90,39 @@ describe('MemoryDeliveredEvents', () => {
   });
 });
 
-describe('FileListeningStore', () => {
-  it('starts from LISTEN_CHANNELS, saves choices atomically and reads them back', async () => {
+describe('StoredListeningStore', () => {
+  it('starts from LISTEN_CHANNELS, keeps choices in the storage and reads them back after a restart', async () => {
     const { dir, cleanup } = tempDir('kbbot-listen-');
     try {
-      const store = await FileListeningStore.open(join(dir, 'data'), ['C1', 'C2']);
+      const storage = openStorage(dir);
+      const store = new StoredListeningStore(storage.settings, ['C1', 'C2']);
       expect(store.isListening('C1')).toBe(true);
       expect(store.isListening('C3')).toBe(false);
-      await Promise.all([store.set('C2', false), store.set('C3', true)]);
-      expect(readdirSync(join(dir, 'data'))).toEqual([LISTENING_FILE]); // no temp file left behind
-      const again = await FileListeningStore.open(join(dir, 'data'), ['C1', 'C2']);
-      expect(again.channels()).toEqual(['C1', 'C3']);
-      writeFileSync(join(dir, 'data', LISTENING_FILE), '[1, 2');
-      await expect(FileListeningStore.open(join(dir, 'data'))).rejects.toThrow();
+      await Promise.all([store.set('C2', false, 'U1'), store.set('C3', true, 'U1')]);
+      storage.close();
+      const reopened = openStorage(dir);
+      expect(new StoredListeningStore(reopened.settings, ['C1', 'C2']).channels()).toEqual(['C1', 'C3']);
+      reopened.close();
     } finally {
       cleanup();
     }
   });
 
-  it('treats a missing file as no choices and does not create one until something is set', async () => {
+  it("imports an older kbbot's listening.json once, and says which file is broken", () => {
     const { dir, cleanup } = tempDir('kbbot-listen-');
     try {
-      const store = await FileListeningStore.open(dir);
-      expect(store.isListening('C1')).toBe(false);
+      const storage = openStorage(dir);
+      storage.settings.set('C2', 'listening', 'on');
+      writeFileSync(join(dir, LISTENING_FILE), JSON.stringify({ version: 1, channels: { C1: true, C2: false } }));
+      expect(importListeningFile(storage.settings, dir)).toBe(1);
+      const store = new StoredListeningStore(storage.settings);
+      expect(store.isListening('C1')).toBe(true);
+      expect(store.isListening('C2')).toBe(true); // the choice made since wins
       expect(existsSync(join(dir, LISTENING_FILE))).toBe(false);
+      expect(importListeningFile(storage.settings, dir)).toBe(0);
+      writeFileSync(join(dir, LISTENING_FILE), '[1, 2');
+      expect(() => importListeningFile(storage.settings, dir)).toThrow(LISTENING_FILE);
+      storage.close();
     } finally {
       cleanup();
     }

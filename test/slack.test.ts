@@ -4,20 +4,23 @@
  * (`https://slack.test/api/`) and for response_urls. The bot is the real one on the five seeds.
  * Every test waits on the adapter's `onHandled` report, never on a timer.
  */
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../src/adapters/slack/app.js';
 import type { Handled } from '../src/adapters/slack/context.js';
 import { MemoryDeliveredEvents } from '../src/adapters/slack/delivered-events.js';
-import { FileListeningStore, LISTENING_FILE } from '../src/adapters/slack/listening.js';
+import { StoredListeningStore } from '../src/adapters/slack/listening.js';
 import { Bot } from '../src/bot/bot.js';
+import { FeedbackLearning } from '../src/bot/learning.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
 import { createLogger } from '../src/log.js';
-import { tempDir } from './helpers/paths.js';
+import { openStorage } from '../src/store/sqlite/open.js';
+import type { Storage } from '../src/store/types.js';
+import { CLI, DIST_CLI, REPO, tempDir } from './helpers/paths.js';
 import { SEED_PASTE, seedKb } from './helpers/seed-kb.js';
 
 const kb = seedKb();
@@ -78,6 +81,8 @@ function onHandled(h: Handled): void {
 let slack: SlackApp;
 let endpoint: string;
 const data = tempDir('kbbot-slack-');
+/** The bot's storage in `data.dir`, as `npm start` has it: threads, feedback, settings and the log. */
+let storage: Storage;
 let counter = 0;
 const nextTs = (): string => `1700000${String(++counter).padStart(3, '0')}.000100`;
 
@@ -170,9 +175,10 @@ beforeAll(async () => {
     .post(/^\/respond\//)
     .reply(record('response_url'));
 
-  const listening = await FileListeningStore.open(data.dir, ['C_LISTEN']);
+  storage = openStorage(data.dir);
+  const listening = new StoredListeningStore(storage.settings, ['C_LISTEN']);
   slack = createSlackApp({
-    bot: new Bot(kb, { ranker }),
+    bot: new Bot(kb, { ranker, threads: storage.threads, learning: new FeedbackLearning(storage.feedback), interactions: storage.interactions }),
     botToken: 'xoxb-test',
     signingSecret: SECRET,
     apiUrl: `${SLACK}/api/`,
@@ -191,6 +197,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await slack.stop();
+  storage.close();
   nock.cleanAll();
   nock.enableNetConnect();
   data.cleanup();
@@ -343,11 +350,12 @@ describe('Slack over HTTP', () => {
     expect(text(posted('response_url')[1])).toContain('/kb listen on');
   });
 
-  it('turns listening on and off with /kb listen, saved in listening.json', async () => {
+  it('turns listening on and off with /kb listen, saved in the storage', async () => {
     const on = nextHandled();
     await sendForm(command('listen on', 'C_NEW'));
     await on;
-    expect(JSON.parse(readFileSync(join(data.dir, LISTENING_FILE), 'utf8'))).toMatchObject({ channels: { C_NEW: true } });
+    const reader = openStorage(data.dir); // another connection: what a restarted bot would read
+    expect(reader.settings.get('C_NEW', 'listening')).toBe('on');
     const ts = nextTs();
     const paste = nextHandled();
     await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_NEW' }));
@@ -356,7 +364,8 @@ describe('Slack over HTTP', () => {
     const off = nextHandled();
     await sendForm(command('listen off', 'C_NEW'));
     await off;
-    expect((await FileListeningStore.open(data.dir)).isListening('C_NEW')).toBe(false);
+    expect(new StoredListeningStore(reader.settings).isListening('C_NEW')).toBe(false);
+    reader.close();
     const again = nextHandled();
     await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_NEW' }));
     expect(await again).toMatchObject({ outcome: 'ignored' });
@@ -410,5 +419,28 @@ describe('Slack over HTTP', () => {
     expect(home).toMatchObject({ user_id: 'U1', view: { type: 'home' } });
     expect(text(home)).toContain(`${kb.size} articles`);
     expect(text(home)).toContain('2026-01-02 03:04:05 UTC');
+  });
+
+  it.skipIf(!existsSync(DIST_CLI))('leaves a log that `kbbot report --json` turns into answered articles and unanswered questions', async () => {
+    const answered = nextHandled();
+    await sendJson(envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C7' }));
+    await answered;
+    const helped = nextHandled();
+    await sendInteraction(button('kb_helpful', 'Q290226', { channel: 'C7', messageTs: '1800000000.000009', threadTs: nextTs() }));
+    await helped;
+    const QUESTION = 'why does the coffee machine printer queue jam every friday?';
+    const unanswered = nextHandled();
+    await sendJson(envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${QUESTION}`, ts: nextTs(), channel: 'C7' }));
+    await unanswered;
+
+    // What a KB owner runs, against the live bot's data folder.
+    const run = spawnSync(process.execPath, [CLI, 'report', '--data', data.dir, '--json'], { cwd: REPO, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as { articles: { id: string; answered: number; helped: number }[]; unanswered: { examples: (string | null)[] }[] };
+    const article = report.articles.find((a) => a.id === 'Q290226');
+    expect(article?.answered).toBeGreaterThanOrEqual(1);
+    expect(article?.helped).toBeGreaterThanOrEqual(1);
+    expect(report.unanswered.flatMap((g) => g.examples)).toContain(QUESTION);
   });
 });

@@ -69,6 +69,16 @@ describe('the index file', () => {
     expect(loaded.duplicates).toEqual(built.duplicates);
   });
 
+  it('never reads its own data folder as KB when it sits inside the KB folder', async () => {
+    const inside = { ...options, dataDir: join(kbDir, 'data') };
+    const built = await openKb([kbDir], inside);
+    writeFileSync(join(kbDir, 'data', 'kbbot.db'), 'SQLite format 3\u0000 the bot storage');
+    const loaded = await openKb([kbDir], inside);
+    expect(loaded.loadedFrom).toBe('index');
+    expect(loaded.summary.failures.map((f) => f.path)).toEqual([join(kbDir, 'README.md')]);
+    expect(loaded.kb.size).toBe(built.kb.size);
+  });
+
   it('re-ingests when a file changes', async () => {
     await openKb([kbDir], options);
     const file = join(kbDir, readdirSync(kbDir).find((f) => f.startsWith('001'))!);

@@ -1,15 +1,13 @@
 /**
  * De-duplication of deliveries, shared by the adapters: Slack retries an event it thinks was not
  * acknowledged (same `event_id`), the Bot Framework re-posts an activity (same activity id); an
- * adapter answers only the first delivery of each id. In memory, each id forgotten after `ttlMs`.
+ * adapter answers only the first delivery of each id. This one is in memory, each id forgotten
+ * after `ttlMs` (tests); the bot's storage keeps them durably (store/sqlite).
  */
 
-export interface DeliveredActivities {
-  /** True the first time `key` is seen (and from then on remembers it); false for a repeat. */
-  first(key: string): boolean;
-  /** Forget `key`, so a re-delivery is answered (the first attempt failed). */
-  forget(key: string): void;
-}
+import type { DeliveredActivities } from '../store/types.js';
+
+export type { DeliveredActivities };
 
 export const DELIVERED_DEFAULTS = {
   /** Re-deliveries come within seconds to minutes (Slack: about five); an hour is ample. */

@@ -8,8 +8,10 @@ import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { Ranker } from '../kb/rank/ranker.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
+import type { Interaction, InteractionLog, Outcome } from '../store/types.js';
 import { buildAnswer } from './build-answer.js';
 import { readFollowUp } from './follow-up.js';
+import type { FeedbackLearning } from './learning.js';
 import { CONFIDENCE_THRESHOLDS, Matcher, type MatchHit, type MatchResult } from './match.js';
 import { isAddressed, threadKey, type IncomingMessage } from './message.js';
 import type { ActionId, AnswerView, Reply } from './reply.js';
@@ -32,6 +34,12 @@ export const BOT_DEFAULTS = {
 export interface BotOptions {
   ranker: Ranker;
   threads?: ThreadStore;
+  /** Feedback that moves rankings (and is kept in its log). Default: none kept, rankings fixed. */
+  learning?: FeedbackLearning;
+  /** The log of what was asked and answered (what `kbbot report` reads). */
+  interactions?: InteractionLog;
+  /** Keep message text in the log and feedback (STORE_MESSAGES). Default true. */
+  storeMessages?: boolean;
   urlTemplate?: string;
   /** Told of what happened (answers, feedback, unanswered questions); never throws into the bot. */
   onEvent?: (event: BotEvent) => void;
@@ -54,15 +62,30 @@ export interface BotAction {
 }
 
 export class Bot {
-  private readonly matcher: Matcher;
+  private matcher: Matcher;
   private readonly threads: ThreadStore;
 
   constructor(
-    private readonly kb: KnowledgeBase,
+    private kb: KnowledgeBase,
     private readonly options: BotOptions,
   ) {
-    this.matcher = new Matcher(kb, options.ranker);
+    this.matcher = new Matcher(kb, options.ranker, undefined, options.learning);
     this.threads = options.threads ?? new MemoryThreadStore();
+  }
+
+  /** The KB answers come from. */
+  get knowledgeBase(): KnowledgeBase {
+    return this.kb;
+  }
+
+  /**
+   * Answer from another KB from the next message on (the KB folder changed). Messages being
+   * answered finish on the old one; threads keep their candidates, and an article that is gone
+   * says so when asked for.
+   */
+  useKb(kb: KnowledgeBase, ranker: Ranker): void {
+    this.matcher = new Matcher(kb, ranker, undefined, this.options.learning);
+    this.kb = kb;
   }
 
   /** Make the first messages fast (see Matcher.warmUp). */
@@ -118,10 +141,10 @@ export class Bot {
     const at = Math.max(0, state.candidates.indexOf(action.value));
     switch (action.action) {
       case 'helpful':
-        this.emit({ type: 'feedback', message, articleId: action.value, helpful: true });
+        this.giveFeedback(message, state, action.value, true);
         return { kind: 'text', text: BOT_TEXTS.thanks(action.value) };
       case 'not_it':
-        this.emit({ type: 'feedback', message, articleId: action.value, helpful: false });
+        this.giveFeedback(message, state, action.value, false);
         return this.next(key, { ...state, shown: at }, message);
       case 'other_matches':
         return this.others(state);
@@ -155,17 +178,20 @@ export class Bot {
     const passive = m.intent.intent === 'error_paste' || m.intent.intent === 'question';
     if (!top || m.confidence < CONFIDENCE_THRESHOLDS.suggest) {
       if (!addressed) return null;
+      this.log(m, query, message, 'unanswered', null);
       this.emit({ type: 'unanswered', message });
       return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
     }
     const close = second !== undefined && second.score >= top.score * BOT_DEFAULTS.closeShare && m.confidence < BOT_DEFAULTS.sureEnough;
     if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
       if (!addressed && !passive) return null;
+      this.log(m, query, message, 'answered', top.article.id);
       return this.answerWith(m.hits, query, 0, message, m.confidence);
     }
     if (!addressed) return null;
     this.remember(message, query, m.hits, 0);
     const candidates = m.hits.slice(0, BOT_DEFAULTS.suggestions);
+    this.log(m, query, message, 'suggested', top.article.id);
     this.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
     return { kind: 'suggestions', intro: BOT_TEXTS.didYouMean, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
   }
@@ -178,6 +204,7 @@ export class Bot {
   }
 
   private lookup(m: MatchResult, message: IncomingMessage): Reply {
+    this.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
     const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1);
     if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
     return reply;
@@ -188,7 +215,7 @@ export class Bot {
     const kind = m.intent.feedback ?? 'positive';
     if (!state || !current) return { kind: 'text', text: kind === 'positive' ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
     if (kind === 'more') return this.others(state);
-    this.emit({ type: 'feedback', message, articleId: current, helpful: kind === 'positive' });
+    this.giveFeedback(message, state, current, kind === 'positive');
     return kind === 'positive' ? { kind: 'text', text: BOT_TEXTS.thanks(current) } : this.next(key, state, message);
   }
 
@@ -222,7 +249,47 @@ export class Bot {
   private remember(message: IncomingMessage, query: string, hits: MatchHit[], shown: number): void {
     const key = threadKey(message);
     const old = this.threads.get(key);
-    this.threads.set(key, { query, candidates: hits.map((h) => h.article.id), shown, rejected: old?.rejected ?? [], updatedAt: Date.now() });
+    this.threads.set(key, { query, candidates: hits.map((h) => h.article.id), shown, rejected: old?.rejected ?? [], updatedAt: Date.now(), user: message.user });
+  }
+
+  /** Feedback on an article shown for the thread's message: kept (durably) before the bot thanks anyone. */
+  private giveFeedback(message: IncomingMessage, state: ThreadState, articleId: string, helpful: boolean): void {
+    this.options.learning?.record({
+      at: Date.now(),
+      user: message.user,
+      conversation: message.conversation,
+      thread: message.thread,
+      articleId,
+      helpful,
+      query: this.keepText() && state.query ? readable(state.query) : null,
+      signature: state.query ? this.matcher.signature(state.query) : [],
+    });
+    this.emit({ type: 'feedback', message, articleId, helpful });
+  }
+
+  private log(m: MatchResult, query: string, message: IncomingMessage, outcome: Outcome, articleId: string | null): void {
+    if (!this.options.interactions) return;
+    const row: Interaction = {
+      at: Date.now(),
+      user: message.user,
+      conversation: message.conversation,
+      thread: message.thread,
+      intent: m.intent.intent,
+      outcome,
+      articleId,
+      confidence: m.confidence,
+      text: this.keepText() ? readable(query) : null,
+      signature: m.signature,
+    };
+    try {
+      this.options.interactions.record(row);
+    } catch {
+      // the log is for the report; a failed write must not cost the user their answer
+    }
+  }
+
+  private keepText(): boolean {
+    return this.options.storeMessages ?? true;
   }
 
   private emit(event: BotEvent): void {
@@ -232,6 +299,11 @@ export class Bot {
       // a failing listener must not take the bot down
     }
   }
+}
+
+/** A message as people read it (mentions and markup undone), for the log and the report. */
+function readable(text: string): string {
+  return undoChatMarkup(text.slice(0, BOT_DEFAULTS.maxChars)).text;
 }
 
 /** More than 10% control characters (other than tab and newlines), or NUL bytes: not a message. */

@@ -9,6 +9,9 @@ import { withoutKbIds } from '../kb/kb-id.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { MatchReason } from '../kb/rank/reason.js';
 import type { Ranker } from '../kb/rank/ranker.js';
+import { signatureOf } from '../store/signature.js';
+import type { Signature } from '../store/types.js';
+import { describeVotes, type FeedbackLearning, type Votes } from './learning.js';
 
 /** Confidence levels the bot acts on (chosen from the dev-set curves in BENCHMARKS.md, "Confidence"). */
 export const CONFIDENCE_THRESHOLDS = {
@@ -21,6 +24,9 @@ export const CONFIDENCE_THRESHOLDS = {
 /** Messages `warmUp` runs. */
 export const WARM_UP_MESSAGES = 200;
 
+/** Hits ranked when feedback on similar messages favours an article outside the first `k`. */
+export const FEEDBACK_POOL = 50;
+
 /** A lookup with at least this many other words may be quoted article text (see `match`). */
 const QUOTE_WORDS = 4;
 
@@ -28,6 +34,8 @@ export interface MatchHit {
   article: Article;
   score: number;
   reason: MatchReason | { summary: string };
+  /** What feedback on similar messages said of this article (it moved the score). */
+  votes?: Votes;
 }
 
 export interface MatchResult {
@@ -41,6 +49,8 @@ export interface MatchResult {
   via: 'lookup' | 'rank' | 'none';
   /** Milliseconds to classify and rank. */
   ms: number;
+  /** The message's signature (what feedback and the report compare messages by). */
+  signature: Signature;
 }
 
 export interface MatchOptions {
@@ -55,7 +65,13 @@ export class Matcher {
     private readonly kb: KnowledgeBase,
     private readonly ranker: Ranker,
     private readonly classifier: IntentClassifier = new IntentClassifier(),
+    private readonly learning?: FeedbackLearning,
   ) {}
+
+  /** The signature of a message (see store/signature.ts). */
+  signature(message: string): Signature {
+    return signatureOf(this.ranker.termWeights(message));
+  }
 
   /**
    * Run messages made from the KB's own text (error quotes and titles of spread-out articles)
@@ -78,7 +94,8 @@ export class Matcher {
     const started = performance.now();
     const k = options.k ?? 10;
     const intent = this.classifier.classify(message);
-    const done = (r: Omit<MatchResult, 'intent' | 'ms'>): MatchResult => ({ intent, ...r, ms: performance.now() - started });
+    let signature: Signature | undefined;
+    const done = (r: Omit<MatchResult, 'intent' | 'ms' | 'signature'>): MatchResult => ({ intent, ...r, signature: signature ?? this.signature(message), ms: performance.now() - started });
 
     if (intent.intent === 'lookup' && intent.ids.length > 0) {
       const found = intent.ids.map((id) => this.kb.get(id)).filter((a): a is Article => a !== undefined);
@@ -88,7 +105,8 @@ export class Matcher {
         const ranking = this.ranker.rank(message, k);
         const top = ranking.hits[0];
         if (top && (top.reason.errorText?.coverage ?? 0) >= 0.9 && ranking.confidence >= CONFIDENCE_THRESHOLDS.answer) {
-          return done({ confidence: ranking.confidence, hits: ranking.hits, missing: [], via: 'rank' });
+          signature = signatureOf(ranking.weights);
+          return done({ ...this.learned(message, signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
         }
       }
       if (found.length > 0) return done({ confidence: 1, hits: found.slice(0, k).map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })), missing, via: 'lookup' });
@@ -97,6 +115,35 @@ export class Matcher {
     const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
     const ranking = this.ranker.rank(message, k);
-    return done({ confidence: ranking.confidence, hits: ranking.hits, missing: [], via: 'rank' });
+    signature = signatureOf(ranking.weights);
+    return done({ ...this.learned(message, signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
+  }
+
+  /**
+   * The hits and confidence after feedback on similar messages (learning.ts): each voted article's
+   * score times its factor, re-sorted; the confidence moves with the votes of the article now
+   * first, and an article that is first only because the one above it was turned down is offered
+   * as "did you mean" rather than answered outright.
+   */
+  private learned(message: string, signature: Signature, ranked: MatchHit[], confidence: number, k: number): { hits: MatchHit[]; confidence: number } {
+    const votes = this.learning?.votes(signature);
+    if (!this.learning || !votes || votes.size === 0 || ranked.length === 0) return { hits: ranked, confidence };
+    const learning = this.learning;
+    let hits = ranked;
+    const missing = [...votes].some(([id, v]) => v.net > 0 && !hits.some((h) => h.article.id === id));
+    if (missing && k < FEEDBACK_POOL) hits = this.ranker.rank(message, FEEDBACK_POOL).hits;
+    const first = hits[0]?.article.id;
+    const moved = hits
+      .map((h): MatchHit => {
+        const v = votes.get(h.article.id);
+        if (!v) return h;
+        return { ...h, score: Math.round(h.score * learning.factor(v) * 1e4) / 1e4, votes: v, reason: { ...h.reason, summary: [h.reason.summary, describeVotes(v)].filter(Boolean).join('; ') } };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k);
+    const top = moved[0] as MatchHit;
+    let adjusted = Math.max(0, Math.min(1, confidence + learning.options.confidenceStep * (top.votes?.net ?? 0)));
+    if (top.article.id !== first && (top.votes?.net ?? 0) <= 0) adjusted = Math.min(adjusted, CONFIDENCE_THRESHOLDS.answer - 0.01);
+    return { hits: moved, confidence: Math.round(adjusted * 1000) / 1000 };
   }
 }

@@ -1,25 +1,13 @@
 /**
- * What the bot remembers of a thread: the message it matched, the ranked candidates, which one it
- * is showing and which were turned down. In memory with a size cap for now; the storage issue
- * gives it a durable implementation behind the same interface.
+ * What the bot remembers of a thread (the message it matched, the ranked candidates, which one it
+ * is showing and which were turned down), in memory with a size cap: for tests, and for
+ * STORE_MESSAGES=false, where a thread's message must not reach the disk. The durable store is
+ * the SQLite one (store/sqlite).
  */
 
-export interface ThreadState {
-  /** The message the candidates were ranked for, as sent (chat markup and all). */
-  query: string;
-  /** Article ids, best first. */
-  candidates: string[];
-  /** Index in `candidates` of the article shown last. */
-  shown: number;
-  /** Ids the user said were not it. */
-  rejected: string[];
-  updatedAt: number;
-}
+import type { ThreadState, ThreadStore } from '../store/types.js';
 
-export interface ThreadStore {
-  get(key: string): ThreadState | undefined;
-  set(key: string, state: ThreadState): void;
-}
+export type { ThreadState, ThreadStore };
 
 /** Threads kept by MemoryThreadStore before the least recently used is forgotten. */
 export const MEMORY_THREADS = 10_000;

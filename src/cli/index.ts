@@ -5,9 +5,11 @@ import { ConfigError } from '../config.js';
 import { packageVersion } from '../package-info.js';
 import { registerAsk } from './ask-command.js';
 import { registerEval } from './eval-command.js';
+import { registerForget } from './forget-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerParse } from './parse-command.js';
 import { registerRank } from './rank-command.js';
+import { registerReport } from './report-command.js';
 import { registerTeamsPackage } from './teams-package-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +25,8 @@ function buildProgram(): Command {
   registerRank(program);
   registerEval(program);
   registerTeamsPackage(program);
+  registerReport(program);
+  registerForget(program);
   return program;
 }
 

@@ -25,6 +25,8 @@ export interface IngestOptions {
   maxBytes?: number;
   /** Called as files are done: (files done, total files). */
   onProgress?: (done: number, total: number) => void;
+  /** Folders inside the KB folders that are not KB (the data folder, when it sits inside one). */
+  skip?: readonly string[];
 }
 
 export const INGEST_DEFAULTS = {
@@ -72,7 +74,7 @@ const DEFAULT_PARSER_URL = new URL('./parse/index.js', import.meta.url).href;
 export async function ingest(dirs: readonly string[], options: IngestOptions = {}): Promise<IngestResult> {
   const started = performance.now();
   const maxBytes = options.maxBytes ?? MAX_ARTICLE_BYTES;
-  const listing = walk(dirs);
+  const listing = walk(dirs, options.skip);
   const total = listing.files.length;
   options.onProgress?.(0, total);
 

@@ -3,7 +3,7 @@
  * folders and rewrites it. `buildIndex` always ingests (the `kbbot ingest` command).
  */
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Duplicate } from './dedupe.js';
 import { IndexFormatError } from './errors.js';
 import { ingest, type IngestOptions, type IngestSummary } from './ingest.js';
@@ -56,6 +56,11 @@ export interface OpenedKb {
   seconds: number;
 }
 
+/** The data folder (where the index and the bot's storage live) is never read as KB, even inside a KB folder. */
+function skipOf(indexPath: string, options: StoreOptions): string[] {
+  return [dirname(indexPath), ...(options.ingest?.skip ?? [])];
+}
+
 export function indexPathOf(options: StoreOptions): string {
   return resolve(options.indexPath ?? join(options.dataDir ?? DEFAULT_DATA_DIR, INDEX_FILE_NAME));
 }
@@ -73,7 +78,7 @@ export async function openKb(dirs: readonly string[], options: StoreOptions = {}
   try {
     const head = readIndexHeader(indexPath);
     const { header } = head;
-    const check = checkFreshness(header, absDirs, parserVersion, options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES);
+    const check = checkFreshness(header, absDirs, parserVersion, options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES, skipOf(indexPath, options));
     if (check.fresh) {
       const { kb, body, search } = readIndex(indexPath, head);
       const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
@@ -93,7 +98,7 @@ export async function openKb(dirs: readonly string[], options: StoreOptions = {}
     else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
   }
 
-  const built = await ingest(absDirs, options.ingest);
+  const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = Ranker.build(built.kb);
   const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built, ranker));
   return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, writeError, seconds: seconds() };
@@ -105,7 +110,7 @@ export async function buildIndex(dirs: readonly string[], options: StoreOptions 
   const indexPath = indexPathOf(options);
   checkDirs(dirs);
   const absDirs = normaliseDirs(dirs);
-  const built = await ingest(absDirs, options.ingest);
+  const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = Ranker.build(built.kb);
   writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built, ranker);
   const seconds = Math.round(performance.now() - started) / 1000;
@@ -149,11 +154,11 @@ export type Freshness = { fresh: true; restamped?: SourceStamp[] } | { fresh: fa
  * file either has the recorded size and mtime or, when those differ, the recorded content hash.
  * `restamped` (the updated stamps) is set when some file was touched without changing.
  */
-export function checkFreshness(header: IndexHeader, dirs: readonly string[], parserVersion: number, maxBytes: number): Freshness {
+export function checkFreshness(header: IndexHeader, dirs: readonly string[], parserVersion: number, maxBytes: number, skip: readonly string[] = []): Freshness {
   if (header.parserVersion !== parserVersion) return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
   if (header.searchVersion !== RANKER_VERSION) return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
   if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i])) return { fresh: false, reason: 'different KB folders' };
-  const files = walk(dirs).files;
+  const files = walk(dirs, skip).files;
   if (files.length !== header.sources.length) return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };
   const stamps = header.sources.map(fromStampRow);
   let touched = false;

@@ -39,8 +39,9 @@ export function checkDirs(dirs: readonly string[]): void {
  * List the files under `dirs` (paths as given, joined with entry names). Throws KbDirError when a
  * dir is missing; everything below that is reported in `failures`, never thrown.
  */
-export function walk(dirs: readonly string[]): WalkResult {
+export function walk(dirs: readonly string[], skip: readonly string[] = []): WalkResult {
   checkDirs(dirs);
+  const skipped = new Set(skip.map((d) => resolve(d)));
   const files: string[] = [];
   const failures: WalkResult['failures'] = [];
   const seen = new Set<string>();
@@ -65,6 +66,7 @@ export function walk(dirs: readonly string[]): WalkResult {
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
+      if (skipped.has(path)) continue;
       if (entry.isDirectory()) visit(path);
       else if (entry.isSymbolicLink() && isDirectoryTarget(path)) visit(path);
       else files.push(path);

@@ -37,7 +37,7 @@ export function registerCommand(app: App, ctx: SlackContext): void {
         else if (command.channel_id.startsWith('D')) says = SLACK_TEXTS.listenWhere;
         else {
           try {
-            await ctx.listening.set(command.channel_id, on === 'on');
+            await ctx.listening.set(command.channel_id, on === 'on', command.user_id);
             says = on === 'on' ? SLACK_TEXTS.listenOn : SLACK_TEXTS.listenOff;
             ctx.log.info(`slack: listening ${on} in ${command.channel_id} (set by ${command.user_id})`);
           } catch (err) {

@@ -43,6 +43,8 @@ export interface Ranking {
   query: CleanQuery;
   /** What the confidence was computed from. */
   signals: ConfidenceInput;
+  /** The message's search terms weighted by how telling they are (see `termWeights`). */
+  weights: Map<string, number>;
 }
 
 /** The parts a ranker is made of; what `toJSON` saves. */
@@ -145,7 +147,22 @@ export class Ranker {
       termShare: best[0]?.terms ?? 0,
       queryTerms: queryTerms.size,
     };
-    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals };
+    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals, weights: this.telling(queryTerms) };
+  }
+
+  /**
+   * The message's search terms (stemmed, codes, corrected typos, expanded abbreviations), each
+   * weighted by its query weight times its rarity in the KB (idf): what a message is about, for
+   * comparing messages with each other (feedback, the report's groups).
+   */
+  termWeights(message: string): Map<string, number> {
+    return this.telling(this.queryTerms(cleanQuery(message)).weights);
+  }
+
+  private telling(queryTerms: Map<string, number>): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [t, w] of queryTerms) out.set(t, w * this.parts.terms.idf(t));
+    return out;
   }
 
   /** Among the leading hits that contain the paste's words, lift those that quote it character for character. */
