@@ -187,6 +187,18 @@ describe('products, versions, abbreviations and typos', () => {
   });
 });
 
+describe('questions', () => {
+  it('keeps the article with the rare words among the candidates when common word runs match many others', () => {
+    // Articles sharing the question's everyday wording ("nothing is printed on"), but not its subject.
+    const printing = Array.from({ length: 5 }, (_, i) =>
+      makeArticle({ id: `Q70000${i}`, title: `Report ${i} Prints Blank Pages`, sections: { symptoms: `When you print report ${i}, nothing is printed on the page.` } }),
+    );
+    const mustek = makeArticle({ id: 'Q136740', title: 'Mustek Scanning Program Does Not Print in Windows 95', sections: { symptoms: 'The Mustek hand scanner program prints nothing.' } });
+    const small = Ranker.build(new KnowledgeBase([...printing, mustek]), { candidates: 3 });
+    expect(small.rank('mustek hand scanner: nothing is printed on the page').hits[0]?.article.id).toBe('Q136740');
+  });
+});
+
 describe('confidence', () => {
   it('is high for an exact paste and low when many articles fit equally', () => {
     const sure = ranker.rank('The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002').confidence;

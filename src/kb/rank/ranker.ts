@@ -111,11 +111,14 @@ export class Ranker {
       const score = scores[doc] ?? 0;
       if (score > 0 && score > top.floor) top.push(doc, score);
     }
-    for (const h of phrase.hits) top.push(h.doc, Infinity);
+    // Phrase hits join the term score's best rather than take their places: a question's common
+    // word runs ("to print on") match hundreds of articles.
+    const candidates = new Set(top.docs());
+    for (const h of phrase.hits) candidates.add(h.doc);
 
     const mention = productMention(query.text, this.parts.products);
     const hits: { doc: number; score: number; terms: number; phrase?: PhraseMatch; products: string[]; exact?: number }[] = [];
-    for (const doc of top.docs()) {
+    for (const doc of candidates) {
       const termScore = (scores[doc] ?? 0) / ceiling;
       const pm = byDoc.get(doc);
       const phraseScore = (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) + o.pairWeight * (pairs.get(doc) ?? 0);
