@@ -145,6 +145,13 @@ describe('codes and identifiers', () => {
     expect(top('LNK2001')).toBe('Q444444');
     expect(top('kmserver.exe missing')).toBe('Q290226');
   });
+
+  it('reads a short hex code as its full 32 bits, as articles write STOP codes', () => {
+    expect(terms('STOP 0x1E')).toEqual(terms('STOP 0x0000001E'));
+    expect(terms('stop 0x0a')).toEqual(terms('stop 0xA'));
+    expect(terms('0xc0020002')).toEqual(['0xc0020002']);
+    expect(top('nt4 bluescreen stop 0x1e on the multiprocessor server')).toBe('Q222222');
+  });
 });
 
 describe('products, versions, abbreviations and typos', () => {
