@@ -11,7 +11,7 @@ import type { Article } from '../src/kb/article.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { cleanQuery, stripLogPrefix } from '../src/kb/rank/clean-query.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
-import { expansionOf, mineAbbreviations } from '../src/kb/rank/synonyms.js';
+import { abbreviationsIn, expansionOf, mineAbbreviations } from '../src/kb/rank/synonyms.js';
 import { isCodeToken, terms } from '../src/kb/rank/tokens.js';
 import { makeArticle } from './helpers/articles.js';
 
@@ -175,6 +175,27 @@ describe('products, versions, abbreviations and typos', () => {
     expect(r.hits[0]?.article.id).toBe('Q888888');
     expect(r.hits[0]?.reason.expansions).toContainEqual(['kms', 'key management server']);
     expect(top('IMC rejects big messages')).toBe('Q333333');
+  });
+
+  it('finds an article that only spells out the abbreviation the message uses', () => {
+    const defs = [1, 2].map((i) =>
+      makeArticle({ id: `Q10000${i}`, title: `Queue Viewer Number ${i}`, sections: { symptoms: 'The Internet Mail Service (IMS) queue viewer shows the queues.' } }),
+    );
+    const ims = makeArticle({
+      id: 'Q214407',
+      title: 'XADM: Internet Mail Service Stops with an Access Violation When It Processes Outbound Messages for Remote Domains',
+      sections: { symptoms: 'The Internet Mail Service terminates with an access violation while it processes outbound messages for remote domains over slow links.' },
+    });
+    const store = makeArticle({
+      id: 'Q272113',
+      // Shorter, with the same words in another order: without the abbreviation it would win.
+      title: 'Service Stops with an Access Violation on Internet Mail',
+      sections: { symptoms: 'A mail service stops with an access violation.' },
+    });
+    expect(abbreviationsIn(new Map([['ims', 'internet mail service']]))('the Internet Mail Service stops; restart the internet mail service')).toEqual(['ims', 'ims']);
+    const others = Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q20000${i}`, title: `Printer Driver ${i} Prints Garbage`, sections: { symptoms: `Page ${i} prints garbage.` } }));
+    const small = Ranker.build(new KnowledgeBase([...defs, ims, store, ...others]));
+    expect(small.rank('IMS stops with an access violation').hits[0]?.article.id).toBe('Q214407');
   });
 
   it('weighs the product and version the message names', () => {

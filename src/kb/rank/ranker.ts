@@ -14,8 +14,8 @@ import { buildProductLexicon, productFactor, productMention, type ProductLexicon
 import { RANKER_DEFAULTS, type RankerOptions } from './options.js';
 import { articleFields, quotableText } from './article-text.js';
 import { Speller, countWords } from './spelling.js';
-import { expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
-import { TermIndex } from './term-index.js';
+import { abbreviationsIn, expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
+import { TermIndex, type FieldTexts } from './term-index.js';
 import { isCodeToken, normaliseText, stem, STOPWORDS, surfaceTokens, terms } from './tokens.js';
 import { TopK } from './top-k.js';
 import { describeReason, type MatchReason } from './reason.js';
@@ -28,7 +28,7 @@ const TEXT_CACHE = 2000;
 const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
 
 /** Bump when what the ranker saves (tokens, fields, layouts) changes: saved indexes become stale. */
-export const RANKER_VERSION = 4;
+export const RANKER_VERSION = 5;
 
 export interface RankHit {
   article: Article;
@@ -80,7 +80,7 @@ export class Ranker {
     const abbreviations = mineAbbreviations(fields.map((f) => Object.values(f).join('\n')));
     for (const [abbr, exp] of HAND_SYNONYMS) abbreviations.set(abbr, exp);
     const parts: RankerParts = {
-      terms: TermIndex.build(fields, { weights: o.fields, b: o.b, k1: o.k1 }),
+      terms: TermIndex.build(withAbbreviations(fields, abbreviations), { weights: o.fields, b: o.b, k1: o.k1 }),
       phrases: PhraseIndex.build(articles.map(quotableText)),
       pairs: PhraseIndex.build(articles.map(quotableText), PAIR_RUNS),
       speller: new Speller(countWords(fields.map((f) => Object.values(f).join('\n')))),
@@ -243,6 +243,19 @@ export class Ranker {
       options,
     );
   }
+}
+
+/** Each field's text followed by the abbreviations of the long forms it spells out. */
+function withAbbreviations(fields: FieldTexts[], abbreviations: Abbreviations): FieldTexts[] {
+  const find = abbreviationsIn(abbreviations);
+  return fields.map((f) => {
+    const out: FieldTexts = {};
+    for (const [name, text] of Object.entries(f)) {
+      const found = text ? find(text) : [];
+      out[name] = found.length > 0 ? `${text}\n${found.join(' ')}` : text;
+    }
+    return out;
+  });
 }
 
 function round(x: number): number {

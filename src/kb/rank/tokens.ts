@@ -59,6 +59,11 @@ export function normaliseText(text: string): string {
   return t;
 }
 
+/** Whole tokens of a normalised text, in order: "kmserver.exe", not its parts. */
+export function wholeTokens(normalised: string): string[] {
+  return normalised.match(TOKEN) ?? [];
+}
+
 /** Surface tokens (unstemmed, stopwords kept): compounds such as "kmserver.exe" and their parts. */
 export function surfaceTokens(normalised: string): string[] {
   const out: string[] = [];
