@@ -11,7 +11,7 @@ import type { Article } from '../src/kb/article.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { cleanQuery, stripLogPrefix } from '../src/kb/rank/clean-query.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
-import { expansionOf, mineAbbreviations } from '../src/kb/rank/synonyms.js';
+import { abbreviationsIn, expansionOf, mineAbbreviations } from '../src/kb/rank/synonyms.js';
 import { isCodeToken, terms } from '../src/kb/rank/tokens.js';
 import { makeArticle } from './helpers/articles.js';
 
@@ -145,6 +145,13 @@ describe('codes and identifiers', () => {
     expect(top('LNK2001')).toBe('Q444444');
     expect(top('kmserver.exe missing')).toBe('Q290226');
   });
+
+  it('reads a short hex code as its full 32 bits, as articles write STOP codes', () => {
+    expect(terms('STOP 0x1E')).toEqual(terms('STOP 0x0000001E'));
+    expect(terms('stop 0x0a')).toEqual(terms('stop 0xA'));
+    expect(terms('0xc0020002')).toEqual(['0xc0020002']);
+    expect(top('nt4 bluescreen stop 0x1e on the multiprocessor server')).toBe('Q222222');
+  });
 });
 
 describe('products, versions, abbreviations and typos', () => {
@@ -170,6 +177,27 @@ describe('products, versions, abbreviations and typos', () => {
     expect(top('IMC rejects big messages')).toBe('Q333333');
   });
 
+  it('finds an article that only spells out the abbreviation the message uses', () => {
+    const defs = [1, 2].map((i) =>
+      makeArticle({ id: `Q10000${i}`, title: `Queue Viewer Number ${i}`, sections: { symptoms: 'The Internet Mail Service (IMS) queue viewer shows the queues.' } }),
+    );
+    const ims = makeArticle({
+      id: 'Q214407',
+      title: 'XADM: Internet Mail Service Stops with an Access Violation When It Processes Outbound Messages for Remote Domains',
+      sections: { symptoms: 'The Internet Mail Service terminates with an access violation while it processes outbound messages for remote domains over slow links.' },
+    });
+    const store = makeArticle({
+      id: 'Q272113',
+      // Shorter, with the same words in another order: without the abbreviation it would win.
+      title: 'Service Stops with an Access Violation on Internet Mail',
+      sections: { symptoms: 'A mail service stops with an access violation.' },
+    });
+    expect(abbreviationsIn(new Map([['ims', 'internet mail service']]))('the Internet Mail Service stops; restart the internet mail service')).toEqual(['ims', 'ims']);
+    const others = Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q20000${i}`, title: `Printer Driver ${i} Prints Garbage`, sections: { symptoms: `Page ${i} prints garbage.` } }));
+    const small = Ranker.build(new KnowledgeBase([...defs, ims, store, ...others]));
+    expect(small.rank('IMS stops with an access violation').hits[0]?.article.id).toBe('Q214407');
+  });
+
   it('weighs the product and version the message names', () => {
     const r = ranker.rank('exchange 5.5 sp3 setup cannot find the file');
     expect(r.hits[0]?.article.id).toBe('Q290226');
@@ -184,6 +212,18 @@ describe('products, versions, abbreviations and typos', () => {
 
   it('counts title and symptoms above MORE INFORMATION prose', () => {
     expect(top('directory replication between domains')).toBe('Q555555');
+  });
+});
+
+describe('questions', () => {
+  it('keeps the article with the rare words among the candidates when common word runs match many others', () => {
+    // Articles sharing the question's everyday wording ("nothing is printed on"), but not its subject.
+    const printing = Array.from({ length: 5 }, (_, i) =>
+      makeArticle({ id: `Q70000${i}`, title: `Report ${i} Prints Blank Pages`, sections: { symptoms: `When you print report ${i}, nothing is printed on the page.` } }),
+    );
+    const mustek = makeArticle({ id: 'Q136740', title: 'Mustek Scanning Program Does Not Print in Windows 95', sections: { symptoms: 'The Mustek hand scanner program prints nothing.' } });
+    const small = Ranker.build(new KnowledgeBase([...printing, mustek]), { candidates: 3 });
+    expect(small.rank('mustek hand scanner: nothing is printed on the page').hits[0]?.article.id).toBe('Q136740');
   });
 });
 

@@ -14,8 +14,8 @@ import { buildProductLexicon, productFactor, productMention, type ProductLexicon
 import { RANKER_DEFAULTS, type RankerOptions } from './options.js';
 import { articleFields, quotableText } from './article-text.js';
 import { Speller, countWords } from './spelling.js';
-import { expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
-import { TermIndex } from './term-index.js';
+import { abbreviationsIn, expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
+import { TermIndex, type FieldTexts } from './term-index.js';
 import { isCodeToken, normaliseText, stem, STOPWORDS, surfaceTokens, terms } from './tokens.js';
 import { TopK } from './top-k.js';
 import { describeReason, type MatchReason } from './reason.js';
@@ -28,7 +28,7 @@ const TEXT_CACHE = 2000;
 const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
 
 /** Bump when what the ranker saves (tokens, fields, layouts) changes: saved indexes become stale. */
-export const RANKER_VERSION = 3;
+export const RANKER_VERSION = 5;
 
 export interface RankHit {
   article: Article;
@@ -82,7 +82,7 @@ export class Ranker {
     const abbreviations = mineAbbreviations(fields.map((f) => Object.values(f).join('\n')));
     for (const [abbr, exp] of HAND_SYNONYMS) abbreviations.set(abbr, exp);
     const parts: RankerParts = {
-      terms: TermIndex.build(fields, { weights: o.fields, b: o.b, k1: o.k1 }),
+      terms: TermIndex.build(withAbbreviations(fields, abbreviations), { weights: o.fields, b: o.b, k1: o.k1 }),
       phrases: PhraseIndex.build(articles.map(quotableText)),
       pairs: PhraseIndex.build(articles.map(quotableText), PAIR_RUNS),
       speller: new Speller(countWords(fields.map((f) => Object.values(f).join('\n')))),
@@ -113,11 +113,14 @@ export class Ranker {
       const score = scores[doc] ?? 0;
       if (score > 0 && score > top.floor) top.push(doc, score);
     }
-    for (const h of phrase.hits) top.push(h.doc, Infinity);
+    // Phrase hits join the term score's best rather than take their places: a question's common
+    // word runs ("to print on") match hundreds of articles.
+    const candidates = new Set(top.docs());
+    for (const h of phrase.hits) candidates.add(h.doc);
 
     const mention = productMention(query.text, this.parts.products);
     const hits: { doc: number; score: number; terms: number; phrase?: PhraseMatch; products: string[]; exact?: number }[] = [];
-    for (const doc of top.docs()) {
+    for (const doc of candidates) {
       const termScore = (scores[doc] ?? 0) / ceiling;
       const pm = byDoc.get(doc);
       const phraseScore = (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) + o.pairWeight * (pairs.get(doc) ?? 0);
@@ -257,6 +260,19 @@ export class Ranker {
       options,
     );
   }
+}
+
+/** Each field's text followed by the abbreviations of the long forms it spells out. */
+function withAbbreviations(fields: FieldTexts[], abbreviations: Abbreviations): FieldTexts[] {
+  const find = abbreviationsIn(abbreviations);
+  return fields.map((f) => {
+    const out: FieldTexts = {};
+    for (const [name, text] of Object.entries(f)) {
+      const found = text ? find(text) : [];
+      out[name] = found.length > 0 ? `${text}\n${found.join(' ')}` : text;
+    }
+    return out;
+  });
 }
 
 function round(x: number): number {

@@ -4,7 +4,7 @@
  * (VFP)": the letters of the abbreviation must be the capitals of the words before it. A short
  * hand-written list adds what admins say in chat but articles never define (bsod, dc, gc).
  */
-import { normaliseText, surfaceTokens } from './tokens.js';
+import { normaliseText, surfaceTokens, wholeTokens } from './tokens.js';
 
 /**
  * lower-case abbreviation → lower-case expansion ("kms" → "key management server"). Mined
@@ -167,4 +167,33 @@ export function expansionsFor(text: string, abbreviations: Abbreviations, anyCas
     }
   }
   return out;
+}
+
+/**
+ * The abbreviations whose long forms a text spells out, once per occurrence: "the Internet Mail
+ * Service stops" → ["ims"]. Articles are indexed with them, so a message saying "IMS" finds an
+ * article that only ever writes "Internet Mail Service" as well as one that writes "IMS".
+ */
+export function abbreviationsIn(abbreviations: Abbreviations): (text: string) => string[] {
+  const byFirst = new Map<string, { abbr: string; words: string[] }[]>();
+  for (const [abbr, exp] of abbreviations) {
+    const ws = wholeTokens(normaliseText(exp));
+    if (ws.length < 2) continue;
+    const first = ws[0] ?? '';
+    let list = byFirst.get(first);
+    if (!list) byFirst.set(first, (list = []));
+    list.push({ abbr, words: ws });
+  }
+  return (text) => {
+    const out: string[] = [];
+    const tokens = wholeTokens(normaliseText(text));
+    for (let i = 0; i < tokens.length; i++) {
+      const list = byFirst.get(tokens[i] ?? '');
+      if (!list) continue;
+      for (const { abbr, words } of list) {
+        if (words.every((w, j) => tokens[i + j] === w)) out.push(abbr);
+      }
+    }
+    return out;
+  };
 }

@@ -19,7 +19,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 /** Spelling-out applied to every text before it is tokenised; order matters. */
-const REWRITES: [RegExp, string][] = [
+const REWRITES: [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
+  // Hex codes at their full 32 bits, as KB titles write them: "stop 0x0A" and "0xA" → 0x0000000a.
+  [/\b0x([0-9a-f]{1,7})\b/g, (_m, hex) => `0x${hex.padStart(8, '0')}`],
   [/\b(can)'?t\b/g, 'cannot'],
   [/\bwon'?t\b/g, 'will not'],
   [/\b([a-z]+)n't\b/g, '$1 not'],
@@ -53,8 +55,13 @@ export function stem(word: string): string {
 /** Lower-case and spell out (the REWRITES), ready for term or word splitting. */
 export function normaliseText(text: string): string {
   let t = text.toLowerCase();
-  for (const [re, to] of REWRITES) t = t.replace(re, to);
+  for (const [re, to] of REWRITES) t = typeof to === 'string' ? t.replace(re, to) : t.replace(re, to);
   return t;
+}
+
+/** Whole tokens of a normalised text, in order: "kmserver.exe", not its parts. */
+export function wholeTokens(normalised: string): string[] {
+  return normalised.match(TOKEN) ?? [];
 }
 
 /** Surface tokens (unstemmed, stopwords kept): compounds such as "kmserver.exe" and their parts. */
