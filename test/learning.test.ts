@@ -3,10 +3,11 @@
  * what the bot answers a colleague who asks much the same thing, the answer says why, the effect
  * is bounded, and other questions are not touched.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeAdapter } from '../src/adapters/fake.js';
 import { Bot } from '../src/bot/bot.js';
-import { FeedbackLearning, LEARNING_DEFAULTS } from '../src/bot/learning.js';
+import { FeedbackLearning, LEARNING_DEFAULTS, prefixOf } from '../src/bot/learning.js';
 import type { ArticleAnswer, Reply } from '../src/bot/reply.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
@@ -201,5 +202,16 @@ describe('signatures', () => {
     expect(similarity(sig(QUESTION), sig('Outlook cannot open default folders'))).toBeLessThan(0.2);
     expect(similarity(sig(QUESTION), sig(QUESTION))).toBeCloseTo(1, 5);
     expect(similarity([], sig(QUESTION))).toBe(0);
+  });
+
+  it('file feedback under few terms without missing any similar message (property)', () => {
+    const signature = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0.01, max: 10, noNaN: true })), { selector: (p) => p[0], minLength: 1, maxLength: 12 }).map((s) => s.sort((a, b) => a[0] - b[0]));
+    fc.assert(
+      fc.property(signature, signature, fc.double({ min: 0.1, max: 0.95, noNaN: true }), (a, b, t) => {
+        const filed = new Set(prefixOf(b, t).map(([h]) => h));
+        if (similarity(a, b) >= t) expect(a.some(([h]) => filed.has(h))).toBe(true);
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
   });
 });

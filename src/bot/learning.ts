@@ -108,14 +108,34 @@ export class FeedbackLearning {
     this.version = this.dataVersion?.();
   }
 
+  /**
+   * Files a record under its heaviest terms only: as few as leave the rest of its signature with
+   * less than `minSimilarity` of its norm. A message sharing none of those terms cannot reach
+   * `minSimilarity` with it (Cauchy-Schwarz), so lookups stay exact while common words, filed
+   * under nothing, no longer make every message compare itself with thousands of records.
+   */
   private index(record: FeedbackRecord): void {
     const i = this.records.push(record) - 1;
-    for (const [hash] of record.signature) {
+    for (const [hash] of prefixOf(record.signature, this.options.minSimilarity)) {
       const list = this.byTerm.get(hash);
       if (list) list.push(i);
       else this.byTerm.set(hash, [i]);
     }
   }
+}
+
+/** The heaviest terms of `signature` that any signature at least `minSimilarity` similar must share one of. */
+export function prefixOf(signature: Signature, minSimilarity: number): Signature {
+  const byWeight = [...signature].sort((a, b) => b[1] - a[1]);
+  const total = byWeight.reduce((sum, [, w]) => sum + w * w, 0);
+  const limit = minSimilarity * minSimilarity * total;
+  let rest = total;
+  let n = 0;
+  while (n < byWeight.length && rest >= limit) {
+    rest -= (byWeight[n] as [number, number])[1] ** 2;
+    n++;
+  }
+  return byWeight.slice(0, n);
 }
 
 /** "helped 2 people with a similar question" / "marked not it for a similar question". */

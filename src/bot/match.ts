@@ -24,7 +24,7 @@ export const CONFIDENCE_THRESHOLDS = {
 /** Messages `warmUp` runs. */
 export const WARM_UP_MESSAGES = 200;
 
-/** Hits ranked when feedback on similar messages favours an article outside the first `k`. */
+/** Hits ranked once there is feedback, so an article it favours from outside the first `k` can move up (costs no more than 10). */
 export const FEEDBACK_POOL = 50;
 
 /** A lookup with at least this many other words may be quoted article text (see `match`). */
@@ -102,11 +102,11 @@ export class Matcher {
       const missing = intent.ids.filter((id) => !this.kb.has(id));
       // "Q192296 Specially-Malformed GET Requests Can Create …" pasted from an article is text to find, not a lookup.
       if (found.length > 0 && withoutKbIds(message).split(/\s+/).filter(Boolean).length >= QUOTE_WORDS) {
-        const ranking = this.ranker.rank(message, k);
+        const ranking = this.ranker.rank(message, this.pool(k));
         const top = ranking.hits[0];
         if (top && (top.reason.errorText?.coverage ?? 0) >= 0.9 && ranking.confidence >= CONFIDENCE_THRESHOLDS.answer) {
           signature = signatureOf(ranking.weights);
-          return done({ ...this.learned(message, signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
+          return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
         }
       }
       if (found.length > 0) return done({ confidence: 1, hits: found.slice(0, k).map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })), missing, via: 'lookup' });
@@ -114,9 +114,14 @@ export class Matcher {
     }
     const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
-    const ranking = this.ranker.rank(message, k);
+    const ranking = this.ranker.rank(message, this.pool(k));
     signature = signatureOf(ranking.weights);
-    return done({ ...this.learned(message, signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
+    return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
+  }
+
+  /** Hits to rank for `k` wanted: more once there is feedback that might lift one from further down. */
+  private pool(k: number): number {
+    return this.learning && this.learning.size > 0 ? Math.max(k, FEEDBACK_POOL) : k;
   }
 
   /**
@@ -125,13 +130,10 @@ export class Matcher {
    * first, and an article that is first only because the one above it was turned down is offered
    * as "did you mean" rather than answered outright.
    */
-  private learned(message: string, signature: Signature, ranked: MatchHit[], confidence: number, k: number): { hits: MatchHit[]; confidence: number } {
+  private learned(signature: Signature, hits: MatchHit[], confidence: number, k: number): { hits: MatchHit[]; confidence: number } {
     const votes = this.learning?.votes(signature);
-    if (!this.learning || !votes || votes.size === 0 || ranked.length === 0) return { hits: ranked, confidence };
+    if (!this.learning || !votes || votes.size === 0 || hits.length === 0) return { hits: hits.slice(0, k), confidence };
     const learning = this.learning;
-    let hits = ranked;
-    const missing = [...votes].some(([id, v]) => v.net > 0 && !hits.some((h) => h.article.id === id));
-    if (missing && k < FEEDBACK_POOL) hits = this.ranker.rank(message, FEEDBACK_POOL).hits;
     const first = hits[0]?.article.id;
     const moved = hits
       .map((h): MatchHit => {
