@@ -1,6 +1,7 @@
 import type { ArticleForm } from '../article.js';
 import { introducesMessage, isProseIntro, lastSentence } from './intro.js';
-import { quoteLength } from './quote-boundary.js';
+import { QUOTE_MODEL } from './quote-model.js';
+import { quoteContext, quoteLength } from './quote-boundary.js';
 import { collapse, cutSubheading, unique } from './text.js';
 
 export { introducesMessage } from './intro.js';
@@ -100,15 +101,26 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
 /**
  * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
  * many tokens come before the next plain intro sentence ("The following error appears:"),
- * which the quote cannot run into.
+ * which the quote cannot run into. When that sentence starts right after a colon (which may
+ * belong to the message, "Error Reported: Bus Reset ... the following error appears:"), the
+ * quote may run up to the intro's last word, and `introStart` tells the model where the
+ * intro sentence seems to begin.
  */
-export function quoteWindow(flat: string, start: number, intros: { colon: number; sentenceStart: number }[]): { tokens: string[]; limit: number } {
+export function quoteWindow(
+  flat: string,
+  start: number,
+  intros: { colon: number; sentenceStart: number }[],
+): { tokens: string[]; limit: number; introStart: number } {
   const window = cutSubheading(flat.slice(start, start + MAX_MESSAGE));
   const tokens = window.split(' ').filter(Boolean);
   const next = intros.find((x) => x.sentenceStart > start && isProseIntro(flat.slice(x.sentenceStart, x.colon)));
-  if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length };
+  if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
-  return { tokens, limit: Math.max(1, before) };
+  if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
+    const toColon = flat.slice(start, next.colon + 1).split(' ').filter(Boolean).length;
+    return { tokens, limit: Math.max(1, Math.min(tokens.length, toColon - 1)), introStart: before };
+  }
+  return { tokens, limit: Math.max(1, before), introStart: -1 };
 }
 
 /**
@@ -121,14 +133,23 @@ function fromCollapsed(text: string): string[] {
   const intros = introColons(flat);
   const out: string[] = [];
   let consumed = 0;
-  for (const { colon } of intros) {
+  for (const { colon, sentenceStart } of intros) {
     if (colon < consumed) continue;
-    const start = colon + 2;
-    const { tokens, limit } = quoteWindow(flat, start, intros);
-    if (!tokens.length) continue;
-    const joined = tokens.slice(0, quoteLength(tokens, limit)).join(' ');
-    consumed = start + joined.length;
-    out.push(...splitAlternatives(joined));
+    let start = colon + 2;
+    let bulleted = false;
+    for (;;) {
+      const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
+      if (!tokens.length) break;
+      if (!bulleted) bulleted = tokens[0] === '-';
+      const length = quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
+      const joined = tokens.slice(0, length).join(' ');
+      consumed = start + joined.length;
+      out.push(...splitAlternatives(joined));
+      // "msg -or- msg" and bulleted lists: the message after the separator is quoted too.
+      const sep = tokens[length];
+      if (length + 1 >= limit || !sep || !(/^-?or-$/i.test(sep) || (bulleted && sep === '-'))) break;
+      start = consumed + sep.length + 2;
+    }
   }
   return out;
 }
