@@ -13,7 +13,7 @@ function plausible(msg: string): boolean {
   if (/^HKEY_|^HKLM|^HKCU/.test(msg)) return false;
   if (/[{};]\s*$/.test(msg) && /[{}]/.test(msg)) return false;
   // Steps and commands to type are not messages.
-  if (/^\d{1,2}[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
+  if (/^(?:\d{1,2}|[a-z])[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
   return /[A-Za-z]{2}/.test(msg);
 }
 
@@ -45,7 +45,10 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
     const intro = lines.slice(p, i + 1).join(' ');
     if (!introducesMessage(intro)) continue;
     const base = indentOf(lines[p]!);
-    const { block, end } = quoteBlock(lines, i + 1, base);
+    // A list item's intro ("3. The following error appears:") has its text hanging after the marker.
+    const marker = /^\s*(?:-|\d{1,2}[.)]|[a-z][.)])\s+/.exec(lines[p]!.replace(/\t/g, '    '));
+    const several = /\b(?:messages|errors|warnings|these|one\s+of|both|either)\b/i.test(lastSentence(intro));
+    const { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -54,8 +57,12 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
   return out;
 }
 
-/** The lines indented deeper than the intro from `from` on, and the line index where they end. */
-function quoteBlock(lines: string[], from: number, base: number): { block: string[]; end: number } {
+/**
+ * The lines indented deeper than the intro from `from` on, and the line index where they end.
+ * `hang` is the text indent of a list item's intro that announces one message: when the quote
+ * is indented no deeper than that, a paragraph of prose after it is the item's own text.
+ */
+function quoteBlock(lines: string[], from: number, base: number, hang = -1): { block: string[]; end: number } {
   const block: string[] = [];
   let depth = -1;
   let j = from;
@@ -68,6 +75,10 @@ function quoteBlock(lines: string[], from: number, base: number): { block: strin
     const ind = indentOf(l);
     if (ind <= base) break;
     if (depth < 0) depth = ind;
+    // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
+    else if (block[block.length - 1] === '' && ind === depth && introducesParagraph(lines, j)) break;
+    // ... and, after a list item's intro, a paragraph of the item's prose about the message.
+    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && isItemProse(lines, j)) break;
     // A less indented paragraph ends the quote, unless the quote began with a centred title.
     else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
     // ... and so does a paragraph that comments on the message.
@@ -76,6 +87,32 @@ function quoteBlock(lines: string[], from: number, base: number): { block: strin
   }
   while (block.length && !block[block.length - 1]) block.pop();
   return { block, end: j };
+}
+
+/** The paragraph that starts at line `j`, collapsed. */
+function paragraph(lines: string[], j: number): string {
+  let k = j;
+  while (k < lines.length && lines[k]!.trim()) k++;
+  return collapse(lines.slice(j, k).join(' '));
+}
+
+/** Prose that speaks of the message ("If the error message is displayed, ...", "When this happens, ..."). */
+const ABOUT_THE_MESSAGE = /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?messages?|errors?|warnings?|prompts?|dialog(?:\s+box)?)\b|\bwhen\s+this\s+(?:occurs|happens)\b|^This\s+is\s+(?:incorrect|because|caused|expected)\b/i;
+
+/** A list item's own prose after its quoted message: a sentence or more that speaks of the message. */
+function isItemProse(lines: string[], j: number): boolean {
+  const para = paragraph(lines, j);
+  return /^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para);
+}
+
+/** A paragraph that ends in a colon and introduces a message indented deeper than itself. */
+function introducesParagraph(lines: string[], j: number): boolean {
+  const para = paragraph(lines, j);
+  if (!para.endsWith(':') || !/^[A-Z][a-z]+\s/.test(para) || para.split(' ').length < 5 || !introducesMessage(para)) return false;
+  let k = j;
+  while (k < lines.length && lines[k]!.trim()) k++;
+  while (k < lines.length && !lines[k]!.trim()) k++;
+  return k < lines.length && indentOf(lines[k]!) > indentOf(lines[j]!);
 }
 
 /** "msg one -or- msg two" and bulleted lists are several messages. */
