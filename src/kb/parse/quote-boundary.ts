@@ -39,9 +39,34 @@ const word = (t: string): string => t.replace(/[^A-Za-z'-]/g, '').toLowerCase();
 /** Common words that say nothing about whether a sentence continues a message. */
 const STOP_WORDS = new Set(['the', 'a', 'an', 'to', 'of', 'in', 'on', 'is', 'be', 'and', 'or', 'for', 'it', 'this', 'that', 'not', 'you', 'your', 'with', 'as', 'by', 'at', 'are', 'was', 'from', 'if', 'can', 'will', 'may']);
 
+const isContent = (w: string): boolean => w.length > 2 && !STOP_WORDS.has(w);
+
 /** Content words of some text, lower case. */
 function contentWords(tokens: string[]): string[] {
-  return tokens.map(word).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
+  return tokens.map(word).filter(isContent);
+}
+
+/** Each token's word, and where each content word occurs, computed once per window. */
+interface WindowWords {
+  words: string[];
+  at: Map<string, number[]>;
+}
+const windowCache = new WeakMap<string[], WindowWords>();
+function windowWords(tokens: string[]): WindowWords {
+  let ww = windowCache.get(tokens);
+  if (!ww) {
+    const words = tokens.map(word);
+    const at = new Map<string, number[]>();
+    words.forEach((w, k) => {
+      if (!isContent(w)) return;
+      const list = at.get(w);
+      if (list) list.push(k);
+      else at.set(w, [k]);
+    });
+    ww = { words, at };
+    windowCache.set(tokens, ww);
+  }
+  return ww;
 }
 
 /** What a quote's boundaries share: the intro sentence that announced it. */
@@ -102,13 +127,13 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   f.push(`first=${tokenShape(tokens[0] ?? '')}|${pe}|${ns}`);
   f.push(`pw2=${word(tokens[i - 2] ?? '')}|${pe}`);
   // The words of the next sentence: prose ("then", "because", "Microsoft", "version") or more of the message.
-  for (const w of new Set(sentence.slice(1, 12).map(word))) if (w) f.push(`nb=${w}`);
+  for (const w of new Set(windowWords(tokens).words.slice(i + 1, i + Math.min(sentence.length, 12)))) if (w) f.push(`nb=${w}`);
   if (/\b(?:this|the|that|these|same|above|preceding)\s+(?:error|message|warning|problem|dialog)/i.test(sentence.join(' '))) f.push(`refback|${pe}`);
   // Does the next sentence reuse the quote's words (more of the message) or the intro's (the article's prose)?
-  const nextWords = contentWords(sentence);
+  const { words, at } = windowWords(tokens);
+  const nextWords = words.slice(i, i + sentence.length).filter(isContent);
   if (nextWords.length) {
-    const quoteWords = new Set(contentWords(tokens.slice(Math.max(0, i - 40), i)));
-    const inQuote = nextWords.filter((w) => quoteWords.has(w)).length / nextWords.length;
+    const inQuote = nextWords.filter((w) => at.get(w)!.some((k) => k < i && k >= i - 40)).length / nextWords.length;
     const inIntro = nextWords.filter((w) => ctx.introWords.has(w)).length / nextWords.length;
     f.push(`ovq=${bucket(inQuote)}|${pe}`, `ovi=${bucket(inIntro)}|${pe}`, `ovqi=${bucket(inQuote)}|${bucket(inIntro)}`);
   }
@@ -135,10 +160,14 @@ function nextSentence(tokens: string[], i: number): string[] {
   return out.length ? out : [''];
 }
 
+const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
+
 /** Probability that the quote ends between tokens[i-1] and tokens[i]. */
 export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+  let weights = weightMaps.get(model);
+  if (!weights) weightMaps.set(model, (weights = new Map(Object.entries(model.weights))));
   let z = model.bias;
-  for (const f of boundaryFeatures(tokens, i, ctx)) z += model.weights[f] ?? 0;
+  for (const f of boundaryFeatures(tokens, i, ctx)) z += weights.get(f) ?? 0;
   return 1 / (1 + Math.exp(-z));
 }
 
