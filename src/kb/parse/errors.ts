@@ -1,6 +1,7 @@
 import type { ArticleForm } from '../article.js';
 import { introducesMessage, isProseIntro, lastSentence } from './intro.js';
-import { quoteLength } from './quote-boundary.js';
+import { QUOTE_MODEL } from './quote-model.js';
+import { quoteContext, quoteLength } from './quote-boundary.js';
 import { collapse, cutSubheading, unique } from './text.js';
 
 export { introducesMessage } from './intro.js';
@@ -12,7 +13,7 @@ function plausible(msg: string): boolean {
   if (/^HKEY_|^HKLM|^HKCU/.test(msg)) return false;
   if (/[{};]\s*$/.test(msg) && /[{}]/.test(msg)) return false;
   // Steps and commands to type are not messages.
-  if (/^\d{1,2}[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
+  if (/^(?:\d{1,2}|[a-z])[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
   return /[A-Za-z]{2}/.test(msg);
 }
 
@@ -44,7 +45,10 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
     const intro = lines.slice(p, i + 1).join(' ');
     if (!introducesMessage(intro)) continue;
     const base = indentOf(lines[p]!);
-    const { block, end } = quoteBlock(lines, i + 1, base);
+    // A list item's intro ("3. The following error appears:") has its text hanging after the marker.
+    const marker = /^\s*(?:-|\d{1,2}[.)]|[a-z][.)])\s+/.exec(lines[p]!.replace(/\t/g, '    '));
+    const several = /\b(?:messages|errors|warnings|these|one\s+of|both|either)\b/i.test(lastSentence(intro));
+    const { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -53,8 +57,12 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
   return out;
 }
 
-/** The lines indented deeper than the intro from `from` on, and the line index where they end. */
-function quoteBlock(lines: string[], from: number, base: number): { block: string[]; end: number } {
+/**
+ * The lines indented deeper than the intro from `from` on, and the line index where they end.
+ * `hang` is the text indent of a list item's intro that announces one message: when the quote
+ * is indented no deeper than that, a paragraph of prose after it is the item's own text.
+ */
+function quoteBlock(lines: string[], from: number, base: number, hang = -1): { block: string[]; end: number } {
   const block: string[] = [];
   let depth = -1;
   let j = from;
@@ -67,6 +75,10 @@ function quoteBlock(lines: string[], from: number, base: number): { block: strin
     const ind = indentOf(l);
     if (ind <= base) break;
     if (depth < 0) depth = ind;
+    // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
+    else if (block[block.length - 1] === '' && ind === depth && introducesParagraph(lines, j)) break;
+    // ... and, after a list item's intro, a paragraph of the item's prose about the message.
+    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && isItemProse(lines, j)) break;
     // A less indented paragraph ends the quote, unless the quote began with a centred title.
     else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
     // ... and so does a paragraph that comments on the message.
@@ -75,6 +87,32 @@ function quoteBlock(lines: string[], from: number, base: number): { block: strin
   }
   while (block.length && !block[block.length - 1]) block.pop();
   return { block, end: j };
+}
+
+/** The paragraph that starts at line `j`, collapsed. */
+function paragraph(lines: string[], j: number): string {
+  let k = j;
+  while (k < lines.length && lines[k]!.trim()) k++;
+  return collapse(lines.slice(j, k).join(' '));
+}
+
+/** Prose that speaks of the message ("If the error message is displayed, ...", "When this happens, ..."). */
+const ABOUT_THE_MESSAGE = /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?messages?|errors?|warnings?|prompts?|dialog(?:\s+box)?)\b|\bwhen\s+this\s+(?:occurs|happens)\b|^This\s+is\s+(?:incorrect|because|caused|expected)\b/i;
+
+/** A list item's own prose after its quoted message: a sentence or more that speaks of the message. */
+function isItemProse(lines: string[], j: number): boolean {
+  const para = paragraph(lines, j);
+  return /^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para);
+}
+
+/** A paragraph that ends in a colon and introduces a message indented deeper than itself. */
+function introducesParagraph(lines: string[], j: number): boolean {
+  const para = paragraph(lines, j);
+  if (!para.endsWith(':') || !/^[A-Z][a-z]+\s/.test(para) || para.split(' ').length < 5 || !introducesMessage(para)) return false;
+  let k = j;
+  while (k < lines.length && lines[k]!.trim()) k++;
+  while (k < lines.length && !lines[k]!.trim()) k++;
+  return k < lines.length && indentOf(lines[k]!) > indentOf(lines[j]!);
 }
 
 /** "msg one -or- msg two" and bulleted lists are several messages. */
@@ -100,15 +138,26 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
 /**
  * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
  * many tokens come before the next plain intro sentence ("The following error appears:"),
- * which the quote cannot run into.
+ * which the quote cannot run into. When that sentence starts right after a colon (which may
+ * belong to the message, "Error Reported: Bus Reset ... the following error appears:"), the
+ * quote may run up to the intro's last word, and `introStart` tells the model where the
+ * intro sentence seems to begin.
  */
-export function quoteWindow(flat: string, start: number, intros: { colon: number; sentenceStart: number }[]): { tokens: string[]; limit: number } {
+export function quoteWindow(
+  flat: string,
+  start: number,
+  intros: { colon: number; sentenceStart: number }[],
+): { tokens: string[]; limit: number; introStart: number } {
   const window = cutSubheading(flat.slice(start, start + MAX_MESSAGE));
   const tokens = window.split(' ').filter(Boolean);
   const next = intros.find((x) => x.sentenceStart > start && isProseIntro(flat.slice(x.sentenceStart, x.colon)));
-  if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length };
+  if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
-  return { tokens, limit: Math.max(1, before) };
+  if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
+    const toColon = flat.slice(start, next.colon + 1).split(' ').filter(Boolean).length;
+    return { tokens, limit: Math.max(1, Math.min(tokens.length, toColon - 1)), introStart: before };
+  }
+  return { tokens, limit: Math.max(1, before), introStart: -1 };
 }
 
 /**
@@ -121,14 +170,23 @@ function fromCollapsed(text: string): string[] {
   const intros = introColons(flat);
   const out: string[] = [];
   let consumed = 0;
-  for (const { colon } of intros) {
+  for (const { colon, sentenceStart } of intros) {
     if (colon < consumed) continue;
-    const start = colon + 2;
-    const { tokens, limit } = quoteWindow(flat, start, intros);
-    if (!tokens.length) continue;
-    const joined = tokens.slice(0, quoteLength(tokens, limit)).join(' ');
-    consumed = start + joined.length;
-    out.push(...splitAlternatives(joined));
+    let start = colon + 2;
+    let bulleted = false;
+    for (;;) {
+      const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
+      if (!tokens.length) break;
+      if (!bulleted) bulleted = tokens[0] === '-';
+      const length = quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
+      const joined = tokens.slice(0, length).join(' ');
+      consumed = start + joined.length;
+      out.push(...splitAlternatives(joined));
+      // "msg -or- msg" and bulleted lists: the message after the separator is quoted too.
+      const sep = tokens[length];
+      if (length + 1 >= limit || !sep || !(/^-?or-$/i.test(sep) || (bulleted && sep === '-'))) break;
+      start = consumed + sep.length + 2;
+    }
   }
   return out;
 }

@@ -47,7 +47,7 @@ export function introducesMessage(intro: string): boolean {
 /** The sentence that ends the intro: from the last sentence end or earlier colon. */
 export function lastSentence(s: string): string {
   const flat = collapse(s).replace(/:$/, '');
-  const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '), flat.lastIndexOf(': '));
+  const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '), flat.lastIndexOf(': '), flat.lastIndexOf('} '));
   return flat.slice(cut + 1).trim();
 }
 

@@ -1,3 +1,4 @@
+import { introducesMessage } from './intro.js';
 import { QUOTE_MODEL } from './quote-model.js';
 
 /**
@@ -35,8 +36,60 @@ const endShape = (t: string): string => {
 
 const word = (t: string): string => t.replace(/[^A-Za-z'-]/g, '').toLowerCase();
 
+/** Common words that say nothing about whether a sentence continues a message. */
+const STOP_WORDS = new Set(['the', 'a', 'an', 'to', 'of', 'in', 'on', 'is', 'be', 'and', 'or', 'for', 'it', 'this', 'that', 'not', 'you', 'your', 'with', 'as', 'by', 'at', 'are', 'was', 'from', 'if', 'can', 'will', 'may']);
+
+const isContent = (w: string): boolean => w.length > 2 && !STOP_WORDS.has(w);
+
+/** Content words of some text, lower case. */
+function contentWords(tokens: string[]): string[] {
+  return tokens.map(word).filter(isContent);
+}
+
+/** Each token's word, and where each content word occurs, computed once per window. */
+interface WindowWords {
+  words: string[];
+  at: Map<string, number[]>;
+}
+const windowCache = new WeakMap<string[], WindowWords>();
+function windowWords(tokens: string[]): WindowWords {
+  let ww = windowCache.get(tokens);
+  if (!ww) {
+    const words = tokens.map(word);
+    const at = new Map<string, number[]>();
+    words.forEach((w, k) => {
+      if (!isContent(w)) return;
+      const list = at.get(w);
+      if (list) list.push(k);
+      else at.set(w, [k]);
+    });
+    ww = { words, at };
+    windowCache.set(tokens, ww);
+  }
+  return ww;
+}
+
+/** What a quote's boundaries share: the intro sentence that announced it. */
+export interface QuoteContext {
+  /** The intro's last words, lower case. */
+  introTail: string[];
+  /** The intro sentence's content words. */
+  introWords: Set<string>;
+  /** The token where the next quote's intro sentence seems to start, or -1. */
+  nextIntro: number;
+}
+
+export function quoteContext(intro: string, nextIntro = -1): QuoteContext {
+  const tokens = intro.split(' ').filter(Boolean);
+  return { introTail: tokens.slice(-5).map(word).filter(Boolean), introWords: new Set(contentWords(tokens)), nextIntro };
+}
+
+const NO_CONTEXT: QuoteContext = { introTail: [], introWords: new Set(), nextIntro: -1 };
+
+const bucket = (share: number): string => (share === 0 ? '0' : share < 0.34 ? 'lo' : share < 0.67 ? 'mid' : 'hi');
+
 /** Features of the boundary between tokens[i-1] and tokens[i] (i ≥ 1) of a quote's window. */
-export function boundaryFeatures(tokens: string[], i: number): string[] {
+export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext = NO_CONTEXT): string[] {
   const prev = tokens[i - 1] ?? '';
   const next = tokens[i] ?? '';
   const next2 = tokens[i + 1] ?? '';
@@ -72,6 +125,28 @@ export function boundaryFeatures(tokens: string[], i: number): string[] {
   const stops = tokens.slice(0, i).filter((t) => /[.?!]$/.test(t)).length;
   f.push(`stops=${Math.min(stops, 3)}|${pe}`);
   f.push(`first=${tokenShape(tokens[0] ?? '')}|${pe}|${ns}`);
+  f.push(`pw2=${word(tokens[i - 2] ?? '')}|${pe}`);
+  // The words of the next sentence: prose ("then", "because", "Microsoft", "version") or more of the message.
+  for (const w of new Set(windowWords(tokens).words.slice(i + 1, i + Math.min(sentence.length, 12)))) if (w) f.push(`nb=${w}`);
+  if (/\b(?:this|the|that|these|same|above|preceding)\s+(?:error|message|warning|problem|dialog)/i.test(sentence.join(' '))) f.push(`refback|${pe}`);
+  // Does the next sentence reuse the quote's words (more of the message) or the intro's (the article's prose)?
+  const { words, at } = windowWords(tokens);
+  const nextWords = words.slice(i, i + sentence.length).filter(isContent);
+  if (nextWords.length) {
+    const inQuote = nextWords.filter((w) => at.get(w)!.some((k) => k < i && k >= i - 40)).length / nextWords.length;
+    const inIntro = nextWords.filter((w) => ctx.introWords.has(w)).length / nextWords.length;
+    f.push(`ovq=${bucket(inQuote)}|${pe}`, `ovi=${bucket(inIntro)}|${pe}`, `ovqi=${bucket(inQuote)}|${bucket(inIntro)}`);
+  }
+  if (i === ctx.nextIntro) f.push('next-intro-starts');
+  else if (ctx.nextIntro > 0 && i > ctx.nextIntro) f.push('inside-next-intro');
+  // The next sentence is itself an intro ("MASM 5.1 generates the following warning:").
+  const last = sentence[sentence.length - 1]!;
+  if (last.endsWith(':') && sentence.length > 2 && introducesMessage(sentence.join(' '))) f.push(`next-is-intro|${pe}`);
+  // "NOTE:", "IMPORTANT:", "Error:" labels.
+  const label = /^([A-Za-z]+):/.exec(next);
+  if (label) f.push(`label=${label[1]!.toLowerCase()}`);
+  const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
+  for (const w of ctx.introTail) f.push(`iw=${w}|${sentenceEnd}`);
   return f;
 }
 
@@ -85,10 +160,14 @@ function nextSentence(tokens: string[], i: number): string[] {
   return out.length ? out : [''];
 }
 
+const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
+
 /** Probability that the quote ends between tokens[i-1] and tokens[i]. */
-export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL): number {
+export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+  let weights = weightMaps.get(model);
+  if (!weights) weightMaps.set(model, (weights = new Map(Object.entries(model.weights))));
   let z = model.bias;
-  for (const f of boundaryFeatures(tokens, i)) z += model.weights[f] ?? 0;
+  for (const f of boundaryFeatures(tokens, i, ctx)) z += weights.get(f) ?? 0;
   return 1 / (1 + Math.exp(-z));
 }
 
@@ -98,13 +177,13 @@ export function endProbability(tokens: string[], i: number, model: QuoteModel = 
  * its scores of not ending at every earlier space is highest; `limit` is where the next
  * message intro's sentence starts, if any, which the quote cannot run into.
  */
-export function quoteLength(tokens: string[], limit = tokens.length, model: QuoteModel = QUOTE_MODEL): number {
+export function quoteLength(tokens: string[], limit = tokens.length, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
   const end = Math.min(tokens.length, limit);
   let best = end;
   let bestLog = -Infinity;
   let survive = 0;
   for (let i = 1; i < end; i++) {
-    const p = endProbability(tokens, i, model);
+    const p = endProbability(tokens, i, model, ctx);
     const here = survive + Math.log(p);
     if (here > bestLog) {
       bestLog = here;

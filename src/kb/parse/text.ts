@@ -2,6 +2,8 @@
 
 /** All runs of whitespace become one space; trimmed. */
 export function collapse(s: string): string {
+  // Most calls get text that is collapsed already (the collapsed form, intros cut from it).
+  if (!/[^\S ]| {2}|^ | $/.test(s)) return s;
   return s.replace(/\s+/g, ' ').trim();
 }
 
