@@ -9,6 +9,7 @@ import { buildAnswer, markCode, REGISTRY_WARNING } from '../src/bot/build-answer
 import { Bot, looksBinary, type BotEvent } from '../src/bot/bot.js';
 import { readFollowUp } from '../src/bot/follow-up.js';
 import type { ArticleAnswer, Reply } from '../src/bot/reply.js';
+import { renderPlain } from '../src/bot/render/plain.js';
 import { BOT_TEXTS } from '../src/bot/texts.js';
 import { KnowledgeBase } from '../src/kb/knowledge-base.js';
 import { Ranker } from '../src/kb/rank/ranker.js';
@@ -127,6 +128,26 @@ describe('a thread remembers its match', () => {
     expect(ids).toContain('Q196171'); // "Incorrect Attempt to Update KMS during 5.5 SP1 Update"
   });
 
+  it('"why?" says what the message matched in the article shown, and how sure the bot is', async () => {
+    const chat = newChat(undefined, 'T-why');
+    answerOf(await chat.say(PASTE));
+    const why = await chat.say('why this one?');
+    expect(why?.kind).toBe('text');
+    const text = why?.kind === 'text' ? why.text : '';
+    expect(text).toMatch(/^Q290226 matched on: error text "The System cannot find the file specified/);
+    expect(text).toContain('code 0xc0020002');
+    expect(text).toMatch(/Confidence 0\.9\d: I answer outright from 0\.50/);
+    // a further candidate says which one it was, and claims no confidence
+    const other = answerOf(await chat.say('the other one'));
+    expect(other.why).toMatch(/^candidate 2, /);
+    expect(other.confidence).toBeUndefined();
+    expect(renderPlain({ kind: 'answer', answer: other })).not.toContain('confidence');
+    expect(await chat.say('why?')).toEqual({ kind: 'text', text: expect.stringMatching(new RegExp(`^${other.id} matched on: .*\nIt was candidate 2 for your message[.]$`)) as string });
+    // an article asked for by number
+    answerOf(await chat.say('Q174743'));
+    expect(await chat.say('why')).toEqual({ kind: 'text', text: BOT_TEXTS.whyLookup('Q174743') });
+  });
+
   it('buttons: "not it" moves on, "helped" is thanked and recorded, "full article" shows it all', async () => {
     const events: BotEvent[] = [];
     const chat = newChat((e) => events.push(e), 'T-buttons');
@@ -185,6 +206,8 @@ describe('parts', () => {
     expect(readFollowUp('the other one')).toEqual({ kind: 'next' });
     expect(readFollowUp('any other matches?')).toEqual({ kind: 'others' });
     expect(readFollowUp('what about SP2?')).toEqual({ kind: 'refine', words: 'SP2' });
+    expect(readFollowUp('Why that one?')).toEqual({ kind: 'why' });
+    expect(readFollowUp('how did you pick it')).toEqual({ kind: 'why' });
     expect(readFollowUp('why does SP3 fail on the KM server?')).toBeUndefined();
   });
 

@@ -177,6 +177,15 @@ describe('products, versions, abbreviations and typos', () => {
     expect(top('IMC rejects big messages')).toBe('Q333333');
   });
 
+  it('says why in the words the message used, not their stems', () => {
+    const r = ranker.rank('directory replciation failing between domains');
+    const summary = r.hits[0]?.reason.summary ?? '';
+    expect(summary).toMatch(/words: .*\bfailing\b/);
+    expect(summary).toContain('domains');
+    expect(summary).not.toMatch(/\b(?:fail|domain|replic)\b/); // stems, and the typo's correction, are not listed as words
+    expect(summary).toContain('read "replciation" as "replication"');
+  });
+
   it('finds an article that only spells out the abbreviation the message uses', () => {
     const defs = [1, 2].map((i) =>
       makeArticle({ id: `Q10000${i}`, title: `Queue Viewer Number ${i}`, sections: { symptoms: 'The Internet Mail Service (IMS) queue viewer shows the queues.' } }),

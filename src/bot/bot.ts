@@ -108,6 +108,7 @@ export class Bot {
       if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
       if (follow?.kind === 'next') return this.next(key, state, message);
       if (follow?.kind === 'others') return this.others(state);
+      if (follow?.kind === 'why') return this.explain(state);
       if (follow?.kind === 'refine') return this.refine(state.query, follow.words, message);
     }
 
@@ -231,6 +232,16 @@ export class Bot {
     return reply;
   }
 
+  /** "why this one?": what the thread's message matched in the article shown, and how sure the bot is. */
+  private explain(state: ThreadState): Reply {
+    const id = state.candidates[state.shown];
+    if (!id) return { kind: 'text', text: BOT_TEXTS.nothingYet };
+    const m = this.matchOf(state, id);
+    if (m.rank === undefined) return { kind: 'text', text: BOT_TEXTS.whyUnknown(id) };
+    if (m.via === 'lookup') return { kind: 'text', text: BOT_TEXTS.whyLookup(id) };
+    return { kind: 'text', text: BOT_TEXTS.why(id, m.why, m.rank, m.confidence, CONFIDENCE_THRESHOLDS) };
+  }
+
   private others(state: ThreadState): Reply {
     const ids = state.candidates.filter((id, i) => i !== state.shown && !state.rejected.includes(id)).slice(0, BOT_DEFAULTS.suggestions);
     const articles = ids.map((id) => this.kb.get(id)).filter((a) => a !== undefined);
@@ -243,7 +254,25 @@ export class Bot {
     const article = id ? this.kb.get(id) : undefined;
     if (!article) return { kind: 'text', text: BOT_TEXTS.gone };
     this.threads.set(threadKey(message), { ...state, shown: index, updatedAt: Date.now() });
-    return { kind: 'answer', answer: buildAnswer(article, { confidence: 1, why: 'from this thread', view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+    return { kind: 'answer', answer: buildAnswer(article, { ...this.whyShown(state, article.id), view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+  }
+
+  /**
+   * Why an article of a thread matched the thread's message, found by matching it again (a few
+   * ms): the first hit keeps its confidence; a further candidate says which one it was instead.
+   */
+  private matchOf(state: ThreadState, id: string): { why: string; confidence?: number; rank?: number; via?: MatchResult['via'] } {
+    const m = state.query ? this.matcher.match(state.query, { k: BOT_DEFAULTS.candidates, always: true }) : undefined;
+    const at = m?.hits.findIndex((h) => h.article.id === id) ?? -1;
+    const hit = m?.hits[at];
+    if (!m || !hit) return { why: 'from this thread' };
+    return { why: hit.reason.summary, confidence: at === 0 ? m.confidence : undefined, rank: at, via: m.via };
+  }
+
+  /** The "Matched:" line and confidence of an article shown again or further down a thread. */
+  private whyShown(state: ThreadState, id: string): { why: string; confidence?: number } {
+    const m = this.matchOf(state, id);
+    return m.rank ? { why: `candidate ${m.rank + 1}, ${m.why}` } : { why: m.why, confidence: m.confidence };
   }
 
   private remember(message: IncomingMessage, query: string, hits: MatchHit[], shown: number): void {

@@ -19,7 +19,8 @@ export const ANSWER_DEFAULTS = {
 export const REGISTRY_WARNING = 'Back up the registry before you edit it: a wrong change can stop Windows from starting.';
 
 export interface AnswerOptions {
-  confidence: number;
+  /** How sure the bot is of this article; left out for a further candidate the user asked for. */
+  confidence?: number;
   why: string;
   view?: AnswerView;
   kb?: KnowledgeBase;

@@ -1,14 +1,16 @@
 /**
  * Follow-ups in a thread that already has an answer: "show the full article", "just the steps",
- * "the other one", "what about SP2?". Read only when the thread has an earlier match.
+ * "the other one", "what about SP2?", "why this one?". Read only when the thread has an earlier match.
  */
 
-export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'refine'; words: string };
+export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'why' } | { kind: 'refine'; words: string };
 
 const FULL = /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;
 const STEPS = /^(?:(?:just|only)\s+(?:the\s+)?(?:steps|fix)|steps\s+only|(?:show|give)\s+(?:me\s+)?(?:just\s+)?(?:the\s+)?steps|how\s+do\s+i\s+fix\s+it)\b/i;
 const NEXT = /^(?:(?:and\s+|what\s+about\s+|show\s+(?:me\s+)?)?the\s+other\s+one|next(?:\s+one)?|another\s+one|try\s+(?:the\s+)?next)\b/i;
 const OTHERS = /^(?:(?:any\s+)?other\s+(?:matches|articles|options|ones)|what\s+else|more\s+(?:matches|results|options))\b/i;
+const WHY =
+  /^(?:why(?:\s+(?:this|that)(?:\s+(?:one|article|kb))?)?|why\s+(?:did|do)\s+you\s+(?:pick|choose|say|suggest|think)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|how\s+did\s+you\s+(?:pick|choose|find|get)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|explain(?:\s+(?:this|that|yourself|why))?)\s*\??$/i;
 const REFINE = /^(?:(?:and\s+)?what\s+about|how\s+about|and\s+(?:for|on|with)|same\s+(?:for|on|with)|what\s+if\s+it'?s)\s+(.{1,80}?)\s*\??$/i;
 
 /** The follow-up a short message asks for, or undefined. Long messages are new questions. */
@@ -19,6 +21,7 @@ export function readFollowUp(text: string): FollowUp | undefined {
   if (STEPS.test(t)) return { kind: 'steps' };
   if (NEXT.test(t)) return { kind: 'next' };
   if (OTHERS.test(t)) return { kind: 'others' };
+  if (WHY.test(t)) return { kind: 'why' };
   const refine = REFINE.exec(t);
   if (refine?.[1]) return { kind: 'refine', words: refine[1] };
   return undefined;

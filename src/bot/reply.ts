@@ -37,8 +37,8 @@ export interface ArticleAnswer {
   title: string;
   /** Where the article can be read in full. */
   url: string;
-  /** 0-1; 1 for an article asked for by number. */
-  confidence: number;
+  /** 0-1; 1 for an article asked for by number; absent for a further candidate ("the other one"). */
+  confidence?: number;
   /** Why it matched, one line ("error text "…" (100% of the text); code 0xc0020002"). */
   why: string;
   product: string | null;

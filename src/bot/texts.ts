@@ -6,7 +6,7 @@ export const BOT_TEXTS = {
     '- paste the error as you see it (a dialog, an event log entry, a log line), e.g. "ID no: 0xc0020002"',
     '- ask in words, e.g. "why does SP3 fail on the KM server?"',
     '- name an article: "Q290226" or "kb 174743"',
-    'In a thread with an answer: "just the steps", "show the full article", "the other one", "what about SP2?", or "that worked" / "wrong one".',
+    'In a thread with an answer: "just the steps", "show the full article", "the other one", "what about SP2?", "why this one?", or "that worked" / "wrong one".',
   ].join('\n'),
   greeting: 'Hi! Paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
   binary: 'That looks like binary data, not an error message. Paste the error text as it appears on screen or in the log.',
@@ -20,6 +20,15 @@ export const BOT_TEXTS = {
   nothingYet: 'I have not answered anything in this thread yet. Paste the error and I will look.',
   welcome: 'You are welcome.',
   gone: 'That article is no longer in the knowledge base.',
+  why: (id: string, reason: string, rank: number, confidence: number | undefined, levels: { answer: number; suggest: number }): string =>
+    [
+      `${id} matched on: ${reason}.`,
+      confidence === undefined
+        ? `It was candidate ${rank + 1} for your message.`
+        : `Confidence ${confidence.toFixed(2)}: I answer outright from ${levels.answer.toFixed(2)}, offer "did you mean" from ${levels.suggest.toFixed(2)}, and say so when nothing reaches that.`,
+    ].join('\n'),
+  whyLookup: (id: string): string => `You asked for ${id} by number, so I showed it as it is.`,
+  whyUnknown: (id: string): string => `${id} no longer ranks among the matches for this thread's message (the knowledge base or feedback changed since).`,
   thanks: (id: string): string => `Thanks, noted that ${id} helped.`,
   missing: (ids: string[], size: number): string => `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${size.toLocaleString('en-US')} articles).`,
 };

@@ -135,7 +135,7 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
     ['Applies to', a.appliesTo.map(collapse).filter(Boolean).join('; ')],
     ['Product', a.product ?? ''],
     ['Date', a.date ?? ''],
-    ['Confidence', confidenceOf(a.confidence)],
+    ['Confidence', a.confidence === undefined ? '' : confidenceOf(a.confidence)],
   ].filter(([, v]) => v);
   fixed.push({ type: 'FactSet', facts: facts.map(([t, v]) => ({ title: t, value: cardText(clip(v ?? '', 500)) })) });
   const rest = outline(a).flatMap((p) => partElements(p, o.maxText));

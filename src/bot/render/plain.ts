@@ -155,7 +155,9 @@ function answerLines(ctx: Ctx, a: ArticleAnswer, intro: string | undefined): str
   if (intro?.trim()) lines.push(...wrap(ctx, prose(intro), ''), '');
   lines.push(...wrap(ctx, [[{ text: `${a.id}:`, style: 'bold' }], ...prose(a.title, 'bold')], '', '  '));
   const why = collapse(a.why);
-  lines.push(...wrap(ctx, prose(`${why ? `Matched: ${why} ` : ''}(confidence ${confidenceOf(a.confidence)})`, 'dim'), '', '  '));
+  const sure = a.confidence === undefined ? '' : `(confidence ${confidenceOf(a.confidence)})`;
+  const matched = [why ? `Matched: ${why}` : '', sure].filter(Boolean).join(' ');
+  if (matched) lines.push(...wrap(ctx, prose(matched, 'dim'), '', '  '));
   const meta = [appliesToOf(a), a.date].filter((m): m is string => Boolean(m));
   if (meta.length && a.view !== 'steps') lines.push(...wrap(ctx, prose(meta.join(' | '), 'dim'), '', '  '));
   for (const part of outline(a)) lines.push('', ...partLines(ctx, part));

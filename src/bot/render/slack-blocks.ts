@@ -150,7 +150,7 @@ function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<
   if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
   const title = `${a.id}: ${a.title}`;
   budget.raw({ type: 'header', text: plain(title, SLACK_DEFAULTS.headerChars) });
-  const meta = [collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '', `confidence ${confidenceOf(a.confidence)}`, slackText(appliesToOf(a) ?? ''), slackText(a.date ?? '')];
+  const meta = [collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '', a.confidence === undefined ? '' : `confidence ${confidenceOf(a.confidence)}`, slackText(appliesToOf(a) ?? ''), slackText(a.date ?? '')];
   budget.text(context, meta.filter(Boolean).join(' · '));
   for (const part of outline(a)) {
     addPart(budget, o.maxText, part);

@@ -4,7 +4,7 @@
  */
 import type { Article } from '../article.js';
 import type { PhraseMatch } from './phrase-index.js';
-import { normaliseText, words } from './tokens.js';
+import { normaliseText, stem, surfaceTokens, words } from './tokens.js';
 
 export interface MatchReason {
   /** The article's quoted error the message matched, and the share of the message found in the article. */
@@ -49,6 +49,20 @@ function bestQuote(article: Article, message: string): string | null {
   return best;
 }
 
+/**
+ * The matched terms as the message spelled them ("service", not the stem "servic"). Terms that
+ * only an abbreviation's expansion or a typo's correction brought in are left out: the summary
+ * names those expansions and corrections on their own.
+ */
+export function spelledAsTyped(terms: string[], message: string): string[] {
+  const typed = new Map<string, string>();
+  for (const tok of surfaceTokens(normaliseText(message))) {
+    const s = stem(tok);
+    if (!typed.has(s)) typed.set(s, tok);
+  }
+  return [...new Set(terms.flatMap((t) => typed.get(t) ?? []))];
+}
+
 export function describeReason(input: ReasonInput, message = ''): MatchReason {
   const { article, phrase } = input;
   const codes = input.codes.filter((c) => input.terms.includes(c));
@@ -63,7 +77,8 @@ export function describeReason(input: ReasonInput, message = ''): MatchReason {
   }
   if (codes.length) parts.push(`${codes.length > 1 ? 'codes' : 'code'} ${codes.join(', ')}`);
   if (input.products.length) parts.push(`applies to ${input.products.join(', ')}`);
-  if (!reason.errorText && terms.length) parts.push(`words: ${terms.slice(0, 6).join(', ')}`);
+  const shown = spelledAsTyped(terms, message);
+  if (!reason.errorText && shown.length) parts.push(`words: ${shown.slice(0, 6).join(', ')}`);
   if (input.expansions.length) parts.push(input.expansions.map(([a, b]) => `${a} = ${b}`).join(', '));
   if (input.corrections.length) parts.push(`read ${input.corrections.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}`);
   reason.summary = parts.join('; ') || 'weak word overlap';
