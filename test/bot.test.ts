@@ -43,6 +43,12 @@ describe('answers', () => {
     expect(a.actions.map((x) => x.id)).toEqual(['helpful', 'not_it', 'other_matches', 'full_article', 'share']);
   });
 
+  it('answers the question in its own help text ("KM server" is the Key Management server)', async () => {
+    const a = answerOf(await newChat().say('why does SP3 fail on the KM server?'));
+    expect(a.id).toBe('Q290226');
+    expect(a.why).toContain('km = key management');
+  });
+
   it('answers an error it overhears in a channel, and stays silent on chatter', async () => {
     const chat = newChat();
     expect((await chat.say(PASTE, { via: 'overheard' }))?.kind).toBe('answer');

@@ -28,7 +28,7 @@ const TEXT_CACHE = 2000;
 const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
 
 /** Bump when what the ranker saves (tokens, fields, layouts) changes: saved indexes become stale. */
-export const RANKER_VERSION = 5;
+export const RANKER_VERSION = 6;
 
 export interface RankHit {
   article: Article;

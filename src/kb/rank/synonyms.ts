@@ -17,6 +17,7 @@ export type Abbreviations = Map<string, string>;
 export const HAND_SYNONYMS: readonly [string, string][] = [
   ['bsod', 'stop error blue screen'],
   ['kms', 'key management server'],
+  ['km', 'key management'],
   ['imc', 'internet mail connector'],
   ['ims', 'internet mail service'],
   ['mta', 'message transfer agent'],
