@@ -113,6 +113,9 @@ describe('a thread remembers its match', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: false }));
     // a different thread is not affected
     expect(await chat.say('wrong one', { thread: 'T-other' })).toEqual({ kind: 'text', text: BOT_TEXTS.nothingYet });
+    for (const text of ['why?', 'just the steps', 'show the full article', 'the other one']) {
+      expect(await chat.say(text, { thread: 'T-fresh' })).toEqual({ kind: 'text', text: BOT_TEXTS.nothingYet });
+    }
   });
 
   it('"just the steps" and "show the full article" use the thread\'s article', async () => {

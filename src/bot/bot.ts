@@ -103,8 +103,10 @@ export class Bot {
     const key = threadKey(message);
     const state = this.threads.get(key);
 
+    const follow = addressed ? readFollowUp(text) : undefined;
+    // "just the steps" or "why?" where nothing was answered yet: say so rather than search for it.
+    if (!state && follow && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
     if (state && addressed) {
-      const follow = readFollowUp(text);
       if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
       if (follow?.kind === 'next') return this.next(key, state, message);
       if (follow?.kind === 'others') return this.others(state);
