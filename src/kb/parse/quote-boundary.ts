@@ -1,4 +1,6 @@
 import { introducesMessage } from './intro.js';
+import { messageScore, scoreBucket, type SentenceModel } from './message-sentence.js';
+import { MESSAGE_SENTENCE_MODEL } from './message-sentence-model.js';
 import { QUOTE_MODEL } from './quote-model.js';
 
 /**
@@ -89,7 +91,7 @@ const NO_CONTEXT: QuoteContext = { introTail: [], introWords: new Set(), nextInt
 const bucket = (share: number): string => (share === 0 ? '0' : share < 0.34 ? 'lo' : share < 0.67 ? 'mid' : 'hi');
 
 /** Features of the boundary between tokens[i-1] and tokens[i] (i ≥ 1) of a quote's window. */
-export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext = NO_CONTEXT): string[] {
+export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext = NO_CONTEXT, sentences: SentenceModel = MESSAGE_SENTENCE_MODEL): string[] {
   const prev = tokens[i - 1] ?? '';
   const next = tokens[i] ?? '';
   const next2 = tokens[i + 1] ?? '';
@@ -145,6 +147,11 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   // "NOTE:", "IMPORTANT:", "Error:" labels.
   const label = /^([A-Za-z]+):/.exec(next);
   if (label) f.push(`label=${label[1]!.toLowerCase()}`);
+  // Does the next sentence read like more of the message, and the quote's last sentence so far like a message?
+  const next1 = sentenceScoreAt(tokens, i, sentences);
+  const ahead1 = scoreBucket(next1);
+  const behind = scoreBucket(messageScore(lastSentenceBefore(tokens, i), sentences));
+  f.push(`ms=${ahead1}|${pe}`, `qs=${behind}|${pe}`, `ms|qs=${ahead1}|${behind}`);
   const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
   for (const w of ctx.introTail) f.push(`iw=${w}|${sentenceEnd}`);
   return f;
@@ -158,6 +165,24 @@ function nextSentence(tokens: string[], i: number): string[] {
     if (/[.?!:]$/.test(tokens[k]!)) break;
   }
   return out.length ? out : [''];
+}
+
+const scoreCache = new WeakMap<string[], Map<number, number>>();
+
+/** The sentence model's score of the sentence that starts at tokens[i], computed once per window. */
+function sentenceScoreAt(tokens: string[], i: number, model: SentenceModel): number {
+  let cache = scoreCache.get(tokens);
+  if (!cache) scoreCache.set(tokens, (cache = new Map()));
+  let z = cache.get(i);
+  if (z === undefined) cache.set(i, (z = messageScore(nextSentence(tokens, i), model)));
+  return z;
+}
+
+/** The tokens of the sentence that ends with tokens[i-1]: back to the previous sentence end or the quote's start. */
+function lastSentenceBefore(tokens: string[], i: number): string[] {
+  let k = i - 1;
+  while (k > 0 && i - k < 30 && !/[.?!:]$/.test(tokens[k - 1]!)) k--;
+  return tokens.slice(k, i);
 }
 
 const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
