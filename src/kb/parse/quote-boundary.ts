@@ -1,5 +1,5 @@
 import { introducesMessage } from './intro.js';
-import { messageScore, scoreBucket, type SentenceModel } from './message-sentence.js';
+import { WindowScorer, scoreBucket, type SentenceModel } from './message-sentence.js';
 import { MESSAGE_SENTENCE_MODEL } from './message-sentence-model.js';
 import { QUOTE_MODEL } from './quote-model.js';
 
@@ -148,10 +148,12 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   const label = /^([A-Za-z]+):/.exec(next);
   if (label) f.push(`label=${label[1]!.toLowerCase()}`);
   // Does the next sentence read like more of the message, and the quote's last sentence so far like a message?
-  const next1 = sentenceScoreAt(tokens, i, sentences);
-  const ahead1 = scoreBucket(next1);
-  const behind = scoreBucket(messageScore(lastSentenceBefore(tokens, i), sentences));
-  f.push(`ms=${ahead1}|${pe}`, `qs=${behind}|${pe}`, `ms|qs=${ahead1}|${behind}`);
+  if (i < tokens.length) {
+    const scorer = scorerOf(tokens, sentences);
+    const ahead1 = scoreBucket(scorer.score(i, i + sentence.length));
+    const behind = scoreBucket(scorer.score(lastSentenceStart(tokens, i), i));
+    f.push(`ms=${ahead1}|${pe}`, `qs=${behind}|${pe}`, `ms|qs=${ahead1}|${behind}`);
+  }
   const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
   for (const w of ctx.introTail) f.push(`iw=${w}|${sentenceEnd}`);
   return f;
@@ -167,22 +169,20 @@ function nextSentence(tokens: string[], i: number): string[] {
   return out.length ? out : [''];
 }
 
-const scoreCache = new WeakMap<string[], Map<number, number>>();
+const scorers = new WeakMap<string[], WindowScorer>();
 
-/** The sentence model's score of the sentence that starts at tokens[i], computed once per window. */
-function sentenceScoreAt(tokens: string[], i: number, model: SentenceModel): number {
-  let cache = scoreCache.get(tokens);
-  if (!cache) scoreCache.set(tokens, (cache = new Map()));
-  let z = cache.get(i);
-  if (z === undefined) cache.set(i, (z = messageScore(nextSentence(tokens, i), model)));
-  return z;
+/** The sentence scorer of a window, built once per window (and sentence model). */
+function scorerOf(tokens: string[], model: SentenceModel): WindowScorer {
+  let scorer = scorers.get(tokens);
+  if (!scorer || !scorer.uses(model)) scorers.set(tokens, (scorer = new WindowScorer(tokens, model)));
+  return scorer;
 }
 
-/** The tokens of the sentence that ends with tokens[i-1]: back to the previous sentence end or the quote's start. */
-function lastSentenceBefore(tokens: string[], i: number): string[] {
+/** Where the sentence that ends with tokens[i-1] starts: after the previous sentence end, or the quote's start. */
+function lastSentenceStart(tokens: string[], i: number): number {
   let k = i - 1;
   while (k > 0 && i - k < 30 && !/[.?!:]$/.test(tokens[k - 1]!)) k--;
-  return tokens.slice(k, i);
+  return k;
 }
 
 const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
