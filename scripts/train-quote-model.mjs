@@ -16,8 +16,8 @@ import { introColons, quoteWindow, quotesWithIntros } from '../dist/src/kb/parse
 import { boundaryFeatures, quoteContext } from '../dist/src/kb/parse/quote-boundary.js';
 import { sentenceFeatures } from '../dist/src/kb/parse/message-sentence.js';
 
-// QUOTE_VALIDATE=1 also leaves out files i % 7 === 1, to try features out on them without the held-out files.
-const VALIDATE = process.env.QUOTE_VALIDATE === '1';
+// QUOTE_VALIDATE=1 also leaves out files i % 7 === 1 (or =2 ... =6 those of that split), to try features
+// out on them without the held-out files.
 const LEAVE = Number(process.env.QUOTE_VALIDATE ?? -1);
 const dir = process.argv[2] ?? process.env.KBBOT_CORPUS_DIR ?? '/tmp/corpus';
 const collapse = (s) => s.replace(/\s+/g, ' ').trim();
@@ -28,7 +28,10 @@ function sentencesOf(tokens) {
   let cur = [];
   for (const t of tokens) {
     cur.push(t);
-    if (/[.?!:]$/.test(t) || cur.length >= 30) (out.push(cur), (cur = []));
+    if (/[.?!:]$/.test(t) || cur.length >= 30) {
+      out.push(cur);
+      cur = [];
+    }
   }
   if (cur.length) out.push(cur);
   return out;
