@@ -1,6 +1,4 @@
 import { introducesMessage } from './intro.js';
-import { WindowScorer, scoreBucket, type SentenceModel } from './message-sentence.js';
-import { MESSAGE_SENTENCE_MODEL } from './message-sentence-model.js';
 import { QUOTE_MODEL } from './quote-model.js';
 
 /**
@@ -91,7 +89,7 @@ const NO_CONTEXT: QuoteContext = { introTail: [], introWords: new Set(), nextInt
 const bucket = (share: number): string => (share === 0 ? '0' : share < 0.34 ? 'lo' : share < 0.67 ? 'mid' : 'hi');
 
 /** Features of the boundary between tokens[i-1] and tokens[i] (i ≥ 1) of a quote's window. */
-export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext = NO_CONTEXT, sentences: SentenceModel = MESSAGE_SENTENCE_MODEL): string[] {
+export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext = NO_CONTEXT): string[] {
   const prev = tokens[i - 1] ?? '';
   const next = tokens[i] ?? '';
   const next2 = tokens[i + 1] ?? '';
@@ -147,13 +145,6 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   // "NOTE:", "IMPORTANT:", "Error:" labels.
   const label = /^([A-Za-z]+):/.exec(next);
   if (label) f.push(`label=${label[1]!.toLowerCase()}`);
-  // Does the next sentence read like more of the message, and the quote's last sentence so far like a message?
-  if (i < tokens.length) {
-    const scorer = scorerOf(tokens, sentences);
-    const ahead1 = scoreBucket(scorer.score(i, i + sentence.length));
-    const behind = scoreBucket(scorer.score(lastSentenceStart(tokens, i), i));
-    f.push(`ms=${ahead1}|${pe}`, `qs=${behind}|${pe}`, `ms|qs=${ahead1}|${behind}`);
-  }
   const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
   for (const w of ctx.introTail) f.push(`iw=${w}|${sentenceEnd}`);
   return f;
@@ -167,22 +158,6 @@ function nextSentence(tokens: string[], i: number): string[] {
     if (/[.?!:]$/.test(tokens[k]!)) break;
   }
   return out.length ? out : [''];
-}
-
-const scorers = new WeakMap<string[], WindowScorer>();
-
-/** The sentence scorer of a window, built once per window (and sentence model). */
-function scorerOf(tokens: string[], model: SentenceModel): WindowScorer {
-  let scorer = scorers.get(tokens);
-  if (!scorer || !scorer.uses(model)) scorers.set(tokens, (scorer = new WindowScorer(tokens, model)));
-  return scorer;
-}
-
-/** Where the sentence that ends with tokens[i-1] starts: after the previous sentence end, or the quote's start. */
-function lastSentenceStart(tokens: string[], i: number): number {
-  let k = i - 1;
-  while (k > 0 && i - k < 30 && !/[.?!:]$/.test(tokens[k - 1]!)) k--;
-  return k;
 }
 
 const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
