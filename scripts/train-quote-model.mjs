@@ -12,15 +12,16 @@ import { stripRegistryBoilerplate } from '../dist/src/kb/parse/boilerplate.js';
 import { introColons, quoteWindow, quotesWithIntros } from '../dist/src/kb/parse/errors.js';
 import { boundaryFeatures, quoteContext } from '../dist/src/kb/parse/quote-boundary.js';
 
-// QUOTE_VALIDATE=1 also leaves out files i % 7 === 1, to try features out on them without the held-out files.
-const VALIDATE = process.env.QUOTE_VALIDATE === '1';
+// QUOTE_VALIDATE=1 also leaves out files i % 7 === 1 (or =2 ... =6 those of that split), to try features
+// out on them without the held-out files.
+const LEAVE = Number(process.env.QUOTE_VALIDATE ?? -1);
 const dir = process.argv[2] ?? process.env.KBBOT_CORPUS_DIR ?? '/tmp/corpus';
 const collapse = (s) => s.replace(/\s+/g, ' ').trim();
 const files = readdirSync(dir).sort();
 const examples = [];
 let quotes = 0;
 for (const [i, f] of files.entries()) {
-  if (i % 7 === 0 || (VALIDATE && i % 7 === 1)) continue;
+  if (i % 7 === 0 || (LEAVE > 0 && i % 7 === LEAVE)) continue;
   let env;
   try {
     env = readEnvelope(decodeArticleBytes(readFileSync(`${dir}/${f}`)));

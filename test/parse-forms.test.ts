@@ -105,7 +105,7 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     const rate = same / total;
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${(rate * 100).toFixed(1)}%, markdown ${((markdownSame / total) * 100).toFixed(1)}%`);
     expect(markdownSame).toBe(total);
-    // Target is 0.95 (issue #2); this floor guards the measured level (85.8% with parser v3) against regressions.
-    expect(rate).toBeGreaterThan(0.85);
+    // Target is 0.95 (issue #2); this floor guards the measured level (85.9% with parser v4) against regressions.
+    expect(rate).toBeGreaterThan(0.855);
   }, 120_000);
 });

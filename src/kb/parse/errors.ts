@@ -12,6 +12,8 @@ function plausible(msg: string): boolean {
   if (msg.length < 3 || msg.length > MAX_MESSAGE) return false;
   if (/^HKEY_|^HKLM|^HKCU/.test(msg)) return false;
   if (/[{};]\s*$/.test(msg) && /[{}]/.test(msg)) return false;
+  // Resource scripts (IDD_X DIALOG ... BEGIN ... PUSHBUTTON) and CONFIG.SYS lines (DEVICE=C:\X.SYS /Y) are code, not messages.
+  if (/\bDIALOG(?:EX)?\b[^]*\bBEGIN\b/.test(msg) || /^[A-Z]+=[A-Za-z]:\\\S*(?:\s+\/\w+)*$/.test(msg)) return false;
   // Steps and commands to type are not messages.
   if (/^(?:\d{1,2}|[a-z])[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
   return /[A-Za-z]{2}/.test(msg);
@@ -20,7 +22,20 @@ function plausible(msg: string): boolean {
 /** Error and message texts quoted in a section, whitespace collapsed. */
 export function extractErrorMessages(text: string, form: ArticleForm): string[] {
   const found = form === 'collapsed' ? fromCollapsed(text) : fromLines(text);
-  return unique(found.map((m) => m.replace(/^["“]|["”]$/g, '').trim()).filter(plausible));
+  return unique(found.map((m) => trimAnnotations(m.replace(/^["“]|["”]$/g, '').trim())).filter(plausible));
+}
+
+/**
+ * What a quote holds beside the message, in either form: a list item's own intro ("When you
+ * click Cancel, you receive an error message similar to the following: <message>"), a note
+ * of when it appears ("(If you are using Microsoft Excel 97)"), a dangling "-and-".
+ */
+function trimAnnotations(msg: string): string {
+  const colon = msg.indexOf(': ');
+  const intro = colon > 0 ? msg.slice(0, colon) : '';
+  // The intro is the quote's first sentence and speaks to the reader, so it is prose, not the message's own "Error: ...".
+  if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro)) msg = msg.slice(colon + 2);
+  return msg.replace(/\s+\((?:If|When|Where)\s+you\b[^()]*\)$/, '').replace(/\s+-(?:and|or)?-?$/i, '');
 }
 
 const indentOf = (l: string): number => l.replace(/\t/g, '    ').length - l.replace(/\t/g, '    ').trimStart().length;
