@@ -9,6 +9,7 @@ import type { Article } from '../src/kb/article.js';
 import { toCollapsedForm, toMarkdownForm } from '../src/kb/forms.js';
 import { parseArticle } from '../src/kb/parse/index.js';
 import { decodeCp1252 } from '../src/kb/parse/decode.js';
+import { extractErrorMessages } from '../src/kb/parse/errors.js';
 
 const SEEDS = join(import.meta.dirname, '..', 'kb', 'articles');
 const CORPUS = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
@@ -79,6 +80,48 @@ describe('the three forms give the same article', () => {
       { seed: 7, numRuns: 400 },
     );
   }, 120_000);
+});
+
+describe('a quoted message is the message alone, in both forms', () => {
+  const both = (text: string): string[][] => [extractErrorMessages(text, 'text'), extractErrorMessages(toCollapsedForm(text), 'collapsed')];
+
+  it('a list item that introduces its message gives the message, not the item', () => {
+    const text = [
+      'If you unpack the presentation on another computer and run the slide show, the following symptoms',
+      'may occur:',
+      '',
+      ' - As each slide appears, a dialog box with a title similar to the following',
+      '   appears:',
+      '',
+      '   Locate Media Clip ppt292.tmp',
+      '',
+      '   -and-',
+      '',
+      ' - When you click Cancel, you receive an error message similar to the following:',
+      '',
+      '   Ppt292.tmp',
+      '',
+      '   This file cannot be found. Make sure the correct path and filename are given.',
+      '',
+      'If you run the same presentation in PowerPoint 97, it plays without error.',
+    ].join('\n');
+    const [original, collapsed] = both(text);
+    expect(original).toContain('Ppt292.tmp This file cannot be found. Make sure the correct path and filename are given.');
+    expect(collapsed).toContain('Ppt292.tmp This file cannot be found. Make sure the correct path and filename are given.');
+    for (const found of [original, collapsed]) expect(found?.join(' | ')).not.toMatch(/When you click Cancel|-and-$/);
+  });
+
+  it('a note of when the message appears is not part of it', () => {
+    const text = ['When you run the macro, you receive the following error message:', '', "   Run-time error '13': Type Mismatch (If you are using Microsoft Excel 97)"].join('\n');
+    expect(extractErrorMessages(text, 'text')).toEqual(["Run-time error '13': Type Mismatch"]);
+  });
+
+  it('a dialog resource script or a CONFIG.SYS line after an intro is not a message', () => {
+    const dialog = ['The following dialog template gives the error:', '', '   IDD_DIALOG1 DIALOG DISCARDABLE 0, 0, 183, 92', '   BEGIN', '       DEFPUSHBUTTON "OK",IDOK,126,7,50,14', '   END'].join('\n');
+    expect(extractErrorMessages(dialog, 'text')).toEqual([]);
+    const config = ['SMARTDrive displays the following message when CONFIG.SYS contains:', '', '   DEVICE=C:\\SSTOR.SYS /VIRTUAL'].join('\n');
+    expect(extractErrorMessages(config, 'text')).toEqual([]);
+  });
 });
 
 describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
