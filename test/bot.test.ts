@@ -49,6 +49,11 @@ describe('answers', () => {
     expect(a.why).toContain('km = key management');
   });
 
+  it('does not answer outright what the bundled KB does not cover, though one word of it matches', async () => {
+    expect((await newChat().say('how do I move the mailbox store to another drive'))?.kind).toBe('no_match');
+    expect((await newChat().say('printer spooler crashes on nt'))?.kind).not.toBe('answer');
+  });
+
   it('answers an error it overhears in a channel, and stays silent on chatter', async () => {
     const chat = newChat();
     expect((await chat.say(PASTE, { via: 'overheard' }))?.kind).toBe('answer');

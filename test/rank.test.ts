@@ -245,6 +245,15 @@ describe('confidence', () => {
     expect(ranker.rank('zebra xylophone quartz').hits).toEqual([]);
     expect(ranker.rank('zebra xylophone quartz').confidence).toBe(0);
   });
+
+  it('is low when the first article matches one word of a message the KB mostly does not speak of', () => {
+    // Every word known, the KMS article far ahead: an answer.
+    expect(ranker.rank('kms wont start after password change').confidence).toBeGreaterThanOrEqual(0.5);
+    // One known word ("start") among words no article uses: far ahead of the rest, and still no answer.
+    const sliver = ranker.rank('zebra xylophone quartz toner start');
+    expect(sliver.hits[0]).toBeDefined();
+    expect(sliver.confidence).toBeLessThan(0.15);
+  });
 });
 
 describe('the saved index', () => {

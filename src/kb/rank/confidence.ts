@@ -22,7 +22,7 @@ export interface ConfidenceInput {
 }
 
 /** Coefficients of the logistic curve (see the file comment). */
-export const CONFIDENCE_COEFFICIENTS = { bias: -4, margin: 3.5, termShare: 3.5, quoted: 2.5, fullMargin: 0.4, minRuns: 3 };
+export const CONFIDENCE_COEFFICIENTS = { bias: -4, margin: 3.5, termShare: 3.5, quoted: 2.5, fullMargin: 0.4, minRuns: 3, fullSupport: 0.3 };
 
 export function confidenceOf(c: ConfidenceInput, k = CONFIDENCE_COEFFICIENTS): number {
   if (c.top <= 0) return 0;
@@ -30,6 +30,9 @@ export function confidenceOf(c: ConfidenceInput, k = CONFIDENCE_COEFFICIENTS): n
   const margin = Math.min(1, (c.top - c.second) / c.top / k.fullMargin);
   // How much of a pasted error the article quotes; word runs alone count less, and not for two-word messages.
   const quoted = Math.max(c.exact, c.runs >= k.minRuns ? 0.8 * c.coverage : 0);
-  const z = k.bias + k.margin * margin + k.termShare * Math.min(1, c.termShare) + k.quoted * quoted;
+  // A lead over the second hit means little when the first matches only a sliver of the message
+  // (one known word of five on a small KB): the lead counts in full from 30% matched or quoted.
+  const support = Math.min(1, (Math.min(1, c.termShare) + quoted) / k.fullSupport);
+  const z = k.bias + k.margin * margin * support + k.termShare * Math.min(1, c.termShare) + k.quoted * quoted;
   return 1 / (1 + Math.exp(-z));
 }

@@ -147,7 +147,9 @@ export class Ranker {
       coverage: best[0]?.phrase?.coverage ?? 0,
       exact: best[0]?.exact ?? 0,
       runs: phrase.runs,
-      termShare: best[0]?.terms ?? 0,
+      // Words no article uses count against the match: on a small KB, "printer spooler crashes on nt"
+      // must not look like a full match of its one known word.
+      termShare: (best[0]?.terms ?? 0) * (ceiling / (ceiling + this.parts.terms.unseen(queryTerms))),
       queryTerms: queryTerms.size,
     };
     return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals, weights: this.telling(queryTerms) };

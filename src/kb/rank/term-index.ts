@@ -153,6 +153,18 @@ export class TermIndex {
     return false;
   }
 
+  /**
+   * What the plain words of a message that no article uses would add to `ceiling` if one did,
+   * each weighed like the rarest known term: the part of the message the KB cannot speak to.
+   * Codes and names with digits are left out (server names, paths and numbers vary).
+   */
+  unseen(queryTerms: Map<string, number>): number {
+    const rarest = Math.log(1 + (this.docCount - 0.5) / 1.5);
+    let sum = 0;
+    for (const [term, boost] of queryTerms) if (/^[a-z]{3,}$/.test(term) && this.df(term) === 0) sum += rarest * boost * (this.k1 + 1);
+    return sum;
+  }
+
   /** The largest score any article could get for these terms (each term at full saturation). */
   ceiling(queryTerms: Map<string, number>, maxDocShare = 0.3): number {
     let sum = 0;
