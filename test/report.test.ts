@@ -251,6 +251,9 @@ describe('formatReport', () => {
     const row = lines.find((l) => l.startsWith('  Q290226'))!;
     expect(row.indexOf('Cannot Apply SP3')).toBe(head.indexOf('Title'));
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    // only the day with messages gets a row; the quiet ones are counted
+    expect(text).toContain('Per day (UTC; # answered, + suggested, . unanswered): 2 days without messages not shown');
+    expect(lines.filter((l) => /^ {2}2026-03-\d\d /.test(l))).toHaveLength(1);
   });
 
   it('cuts a message to one line', () => {

@@ -119,8 +119,12 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     more(report.errors.length, report.omitted.errors, 'errors');
   }
 
-  out.push('', 'Per day (UTC; # answered, + suggested, . unanswered)');
-  const max = Math.max(1, ...report.daily.map((d) => d.answered + d.suggested + d.unanswered));
+  // Days without messages are left out of the text (a month of zero rows hides the few that count); --json has every day.
+  const active = report.daily.filter((d) => d.answered + d.suggested + d.unanswered > 0);
+  const quiet = report.daily.length - active.length;
+  out.push('', `Per day (UTC; # answered, + suggested, . unanswered)${quiet ? `: ${num(quiet)} day${quiet === 1 ? '' : 's'} without messages not shown` : ''}`);
+  if (active.length === 0) return out.join('\n');
+  const max = Math.max(1, ...active.map((d) => d.answered + d.suggested + d.unanswered));
   const bar = (d: Report['daily'][number]): string => {
     const scale = (n: number): number => Math.round((n / max) * 30);
     const a = scale(d.answered);
@@ -131,7 +135,7 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   out.push(
     ...table(
       [{ head: 'Date' }, { head: 'Answered', right: true }, { head: 'Suggested', right: true }, { head: 'Unanswered', right: true }, { head: '' }],
-      report.daily.map((d) => [d.date, num(d.answered), num(d.suggested), num(d.unanswered), bar(d)]),
+      active.map((d) => [d.date, num(d.answered), num(d.suggested), num(d.unanswered), bar(d)]),
     ),
   );
   return out.join('\n');
