@@ -133,6 +133,15 @@ describe('a thread remembers its match', () => {
     expect(full.sections?.map((s) => s.heading)).toEqual(expect.arrayContaining(['Symptoms', 'Cause']));
   });
 
+  it('follow-ups under an answer need no mention; elsewhere overheard ones stay unanswered', async () => {
+    const chat = newChat(undefined, 'T-overheard');
+    answerOf(await chat.say(PASTE, { via: 'overheard' }));
+    expect(answerOf(await chat.say('just the steps', { via: 'overheard' }))).toMatchObject({ id: 'Q290226', view: 'steps' });
+    expect(await chat.say('why?', { via: 'overheard' })).toMatchObject({ kind: 'text', text: expect.stringMatching(/^Q290226 matched on: /) as string });
+    expect(await chat.say('what about SP2?', { via: 'overheard' })).toBeNull(); // people ask each other that
+    expect(await chat.say('just the steps', { via: 'overheard', thread: 'T-elsewhere' })).toBeNull();
+  });
+
   it('"what about SP1?" searches again with the thread\'s question', async () => {
     const chat = newChat(undefined, 'T-refine');
     answerOf(await chat.say('kms fails during the exchange 5.5 upgrade'));

@@ -103,10 +103,15 @@ export class Bot {
     const key = threadKey(message);
     const state = this.threads.get(key);
 
-    const follow = addressed ? readFollowUp(text) : undefined;
+    // In a thread the bot answered, a follow-up needs no mention ("just the steps" under the answer).
+    // "What about SP2?" overheard is people asking each other about something said before: never
+    // answered unprompted, in a thread of the bot's or not.
+    const follow = readFollowUp(text);
+    if (!addressed && follow?.kind === 'refine') return null;
+    if (!addressed && !state && follow) return null;
     // "just the steps" or "why?" where nothing was answered yet: say so rather than search for it.
     if (!state && follow && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
-    if (state && addressed) {
+    if (state) {
       if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
       if (follow?.kind === 'next') return this.next(key, state, message);
       if (follow?.kind === 'others') return this.others(state);
