@@ -107,10 +107,9 @@ export class Bot {
     // "What about SP2?" overheard is people asking each other about something said before: never
     // answered unprompted, in a thread of the bot's or not.
     const follow = readFollowUp(text);
-    if (!addressed && follow?.kind === 'refine') return null;
-    if (!addressed && !state && follow) return null;
+    if (follow && !addressed && (follow.kind === 'refine' || !state)) return null;
     // "just the steps" or "why?" where nothing was answered yet: say so rather than search for it.
-    if (!state && follow && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
+    if (follow && !state && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
     if (state) {
       if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
       if (follow?.kind === 'next') return this.next(key, state, message);

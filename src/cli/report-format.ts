@@ -120,16 +120,17 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   }
 
   // Days without messages are left out of the text (a month of zero rows hides the few that count); --json has every day.
-  const active = report.daily.filter((d) => d.answered + d.suggested + d.unanswered > 0);
+  const messages = (d: Report['daily'][number]): number => d.answered + d.suggested + d.unanswered;
+  const active = report.daily.filter((d) => messages(d) > 0);
   const quiet = report.daily.length - active.length;
   out.push('', `Per day (UTC; # answered, + suggested, . unanswered)${quiet ? `: ${num(quiet)} day${quiet === 1 ? '' : 's'} without messages not shown` : ''}`);
   if (active.length === 0) return out.join('\n');
-  const max = Math.max(1, ...active.map((d) => d.answered + d.suggested + d.unanswered));
+  const max = Math.max(1, ...active.map(messages));
   const bar = (d: Report['daily'][number]): string => {
     const scale = (n: number): number => Math.round((n / max) * 30);
     const a = scale(d.answered);
     const s = scale(d.answered + d.suggested) - a;
-    const u = scale(d.answered + d.suggested + d.unanswered) - a - s;
+    const u = scale(messages(d)) - a - s;
     return '#'.repeat(a) + '+'.repeat(s) + '.'.repeat(u);
   };
   out.push(

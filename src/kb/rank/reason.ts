@@ -77,8 +77,9 @@ export function describeReason(input: ReasonInput, message = ''): MatchReason {
   }
   if (codes.length) parts.push(`${codes.length > 1 ? 'codes' : 'code'} ${codes.join(', ')}`);
   if (input.products.length) parts.push(`applies to ${input.products.join(', ')}`);
-  const shown = spelledAsTyped(terms, message);
-  if (!reason.errorText && shown.length) parts.push(`words: ${shown.slice(0, 6).join(', ')}`);
+  // Only when no error text matched: a long paste would be tokenised again for every hit.
+  const shown = reason.errorText ? [] : spelledAsTyped(terms, message);
+  if (shown.length) parts.push(`words: ${shown.slice(0, 6).join(', ')}`);
   if (input.expansions.length) parts.push(input.expansions.map(([a, b]) => `${a} = ${b}`).join(', '));
   if (input.corrections.length) parts.push(`read ${input.corrections.map(([a, b]) => `"${a}" as "${b}"`).join(', ')}`);
   reason.summary = parts.join('; ') || 'weak word overlap';
