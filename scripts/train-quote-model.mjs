@@ -39,11 +39,18 @@ for (const [i, f] of files.entries()) {
         const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
         const intro = intros.find((x) => x.colon === colon);
         const ctx = quoteContext(flat.slice(intro.sentenceStart, colon), introStart);
-        const gold = q.quote.split(' ').length;
         quotes++;
+        // A bulleted list's items run to the next bullet (errors.ts `nextBullet`); the model reads where
+        // its last item ends, from that item's first word, as the collapsed reader does.
+        const all = q.quote.split(' ').length;
+        const last = tokens[0] === '-' ? tokens.slice(0, all).lastIndexOf('-') : -1;
+        const skip = last > 0 && last + 1 < all ? last + 1 : 0;
+        const item = tokens.slice(skip);
+        const gold = all - skip;
+        const itemCtx = skip ? { ...ctx, nextIntro: ctx.nextIntro >= skip ? ctx.nextIntro - skip : -1 } : ctx;
         // The end is learnt at each boundary up to the true end, before `limit`.
-        for (let k = 1; k <= Math.min(gold, limit - 1, tokens.length - 1); k++) {
-          examples.push([boundaryFeatures(tokens, k, ctx), k === gold ? 1 : 0]);
+        for (let k = 1; k <= Math.min(gold, limit - skip - 1, item.length - 1); k++) {
+          examples.push([boundaryFeatures(item, k, itemCtx), k === gold ? 1 : 0]);
         }
       }
     }

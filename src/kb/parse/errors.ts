@@ -7,6 +7,8 @@ import { collapse, cutSubheading, unique } from './text.js';
 export { introducesMessage } from './intro.js';
 
 const MAX_MESSAGE = 1200;
+/** A bulleted list's item runs to the next bullet when that comes within this many words. */
+const BULLET_ITEM_TOKENS = 80;
 
 function plausible(msg: string): boolean {
   if (msg.length < 3 || msg.length > MAX_MESSAGE) return false;
@@ -134,7 +136,8 @@ function introducesParagraph(lines: string[], j: number): boolean {
 function splitAlternatives(quote: string): string[] {
   return quote
     .split(/\s+-?or-\s+|(?:^|\s)-\s+(?=\S)/i)
-    .map((x) => x.trim())
+    // "msg -or- - msg": the bullet after "-or-" is not part of the message.
+    .map((x) => x.trim().replace(/^-\s+/, ''))
     .filter((x) => x && !/^-?or-?$/i.test(x));
 }
 
@@ -143,8 +146,8 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
   const out: { colon: number; sentenceStart: number }[] = [];
   for (const m of flat.matchAll(/:(?=\s)/g)) {
     const intro = flat.slice(Math.max(0, m.index - 400), m.index + 1);
-    if (!introducesMessage(intro)) continue;
-    const sentence = lastSentence(intro);
+    const sentence = introducesMessage(intro) ? lastSentence(intro) : paragraphIntro(lastSentence(intro));
+    if (!sentence) continue;
     out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
   }
   return out;
@@ -193,7 +196,9 @@ function fromCollapsed(text: string): string[] {
       const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
       if (!tokens.length) break;
       if (!bulleted) bulleted = tokens[0] === '-';
-      const length = quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
+      // In a bulleted list each item is a message up to the next bullet; the model finds where the last one ends.
+      const bullet = bulleted ? nextBullet(tokens, limit) : -1;
+      const length = bullet > 0 ? bullet : quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
       const joined = tokens.slice(0, length).join(' ');
       consumed = start + joined.length;
       out.push(...splitAlternatives(joined));
@@ -204,4 +209,24 @@ function fromCollapsed(text: string): string[] {
     }
   }
   return out;
+}
+
+/** Where the next item of a bulleted list starts ("- msg - msg"), within the item length and the quote's limit; -1 when none does. */
+export function nextBullet(tokens: string[], limit = tokens.length): number {
+  const end = Math.min(tokens.length, limit, BULLET_ITEM_TOKENS + 1);
+  for (let k = tokens[0] === '-' ? 2 : 1; k < end; k++) if (tokens[k] === '-') return k;
+  return -1;
+}
+
+/**
+ * Collapsed text loses the paragraph break before an intro that follows a line without a full
+ * stop ("... (without the quotation marks) The error message is as follows:"): the longest tail
+ * of the sentence that starts a new one after such a line and reads as an intro, or ''.
+ */
+function paragraphIntro(sentence: string): string {
+  for (const m of sentence.matchAll(/(?:[)"'>\d/]|-{3,})\s+(?=[A-Z][a-z]*\s+[a-z])/g)) {
+    const tail = sentence.slice(m.index + m[0].length);
+    if (tail.split(' ').length >= 4 && introducesMessage(tail)) return tail;
+  }
+  return '';
 }

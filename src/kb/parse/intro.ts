@@ -25,7 +25,7 @@ const ABOUT_ERRORS =
 /** Quotes of documentation ("Page 37 of the User's Guide states the following:") are not messages. */
 const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|book|topic)\b[^:]*\b(?:states?|reads|says)\b/i;
 /** Code: braces, comments, BASIC string functions. */
-const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|\/\//;
+const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 
 /** Intros of lists of causes, conditions or fixes, not of quoted messages. */
 const REASONS =
