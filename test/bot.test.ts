@@ -198,6 +198,20 @@ describe('transport quirks and feedback in words', () => {
   });
 });
 
+describe('thumbs in a thread', () => {
+  it('👎 moves on and is recorded as not it; 👍 (or Slack\'s ":+1:") is thanked and recorded as helped', async () => {
+    const events: BotEvent[] = [];
+    const chat = newChat((e) => events.push(e), 'T-thumbs');
+    const first = answerOf(await chat.say('cannot apply the service pack, the system cannot find the file specified'));
+    const second = answerOf(await chat.say('👎'));
+    expect(second.id).not.toBe(first.id);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: false }));
+    expect(await chat.say(':+1::skin-tone-3:')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(second.id) });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: second.id, helpful: true }));
+    expect(events).not.toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: true }));
+  });
+});
+
 describe('hostile input', () => {
   it('keeps broadcast mentions and markup from the message out of the search, and answers', async () => {
     const reply = await newChat().say(`<!channel> <@U123> &lt;b&gt; ${PASTE}`);

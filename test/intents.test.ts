@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { INTENTS, IntentClassifier, classifyIntent, evaluateIntents, type Intent } from '../src/intents/index.js';
+import { INTENTS, IntentClassifier, classifyIntent, evaluateIntents, isThumbsUp, type Intent } from '../src/intents/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEV_SET = resolve(repoRoot, '../shared/eval/dev-intents.jsonl');
@@ -61,6 +61,10 @@ describe('intent classifier', () => {
     expect(classifier.classify('wrong one').feedback).toBe('negative');
     expect(classifier.classify("didn't help").feedback).toBe('negative');
     expect(classifier.classify('other ones?').feedback).toBe('more');
+    for (const down of ['👎', ':-1:', ':thumbsdown:', '👎 👎', ':-1::skin-tone-4:']) expect([down, classifier.classify(down)]).toMatchObject([down, { intent: 'feedback', feedback: 'negative' }]);
+    // A bare 👍 is an acknowledgement (chatter); under one of the bot's answers the bot reads it as a rating.
+    for (const up of ['👍', ':+1:', ':thumbsup:', '👍🏽 👍', ':+1::skin-tone-2:']) expect([up, isThumbsUp(up)]).toEqual([up, true]);
+    for (const other of ['👍 will do', '+1', 'thumbs up', '👎']) expect([other, isThumbsUp(other)]).toEqual([other, false]);
   });
 
   it('explains itself and keeps scores in range', () => {

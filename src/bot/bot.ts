@@ -6,6 +6,7 @@
  */
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { Ranker } from '../kb/rank/ranker.js';
+import { isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { Interaction, InteractionLog, Outcome } from '../store/types.js';
@@ -116,6 +117,8 @@ export class Bot {
       if (follow?.kind === 'others') return this.others(state);
       if (follow?.kind === 'why') return this.explain(state);
       if (follow?.kind === 'refine') return this.refine(state.query, follow.words, message);
+      // 👍 under an answer rates it (elsewhere it is someone acknowledging a colleague: chatter).
+      if (isThumbsUp(text)) return this.feedback('positive', key, state, message);
     }
 
     // The matcher undoes chat markup itself; handing it `text` would decode entities twice ("&amp;lt;" → "<").
@@ -127,7 +130,7 @@ export class Bot {
         return addressed ? { kind: 'text', text: BOT_TEXTS.greeting } : null;
       case 'feedback':
         if (!addressed && !state) return null;
-        return this.feedback(m, key, state, message);
+        return this.feedback(m.intent.feedback ?? 'positive', key, state, message);
       case 'lookup':
         if (m.via === 'lookup') return addressed ? this.lookup(m, message) : null;
         break;
@@ -217,9 +220,8 @@ export class Bot {
     return reply;
   }
 
-  private feedback(m: MatchResult, key: string, state: ThreadState | undefined, message: IncomingMessage): Reply {
+  private feedback(kind: FeedbackKind, key: string, state: ThreadState | undefined, message: IncomingMessage): Reply {
     const current = state?.candidates[state.shown];
-    const kind = m.intent.feedback ?? 'positive';
     if (!state || !current) return { kind: 'text', text: kind === 'positive' ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
     if (kind === 'more') return this.others(state);
     this.giveFeedback(message, state, current, kind === 'positive');

@@ -12,4 +12,5 @@ export {
   classifyIntent,
   type IntentOptions,
 } from './classifier.js';
+export { isThumbsUp } from './rules.js';
 export { evaluateIntents, type IntentEvaluation, type LabelledMessage } from './evaluate.js';

@@ -29,6 +29,17 @@ const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?
 /** Short reactions to an answer: "that worked", "didn't help", "wrong one", "spot on". */
 const FEEDBACK_CUE = /^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b|^\s*(?:thx|ty|thanks|thank you|cheers)\b|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|\u{1F44E}|:-1:|:thumbsdown:/iu;
 
+const THUMB_UP = String.raw`(?:\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|:(?:\+1|thumbsup):(?::skin-tone-\d:)?)`;
+const THUMBS_UP_ONLY = new RegExp(String.raw`^\s*${THUMB_UP}(?:\s*${THUMB_UP})*\s*$`, 'u');
+
+/**
+ * A message that is only thumbs up ("👍", Slack's ":+1:"). Under one of the bot's answers it rates
+ * the answer; anywhere else it is someone acknowledging a colleague, so the classifier calls it chatter.
+ */
+export function isThumbsUp(text: string): boolean {
+  return THUMBS_UP_ONLY.test(text);
+}
+
 /** Thanks to a colleague by name ("thanks Maria!"), not to the bot: case-sensitive on the name. */
 const THANKS_PERSON = /^\s*(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
 
@@ -74,7 +85,7 @@ export function passiveVeto(intent: Intent, confidence: number, threshold: numbe
 }
 
 const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
-const NEGATIVE = /\b(?:wrong|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/i;
+const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
 
 /** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */
 export function feedbackKind(text: string): FeedbackKind {
