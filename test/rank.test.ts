@@ -152,6 +152,25 @@ describe('codes and identifiers', () => {
     expect(terms('0xc0020002')).toEqual(['0xc0020002']);
     expect(top('nt4 bluescreen stop 0x1e on the multiprocessor server')).toBe('Q222222');
   });
+
+  it('puts the article with the pasted code above others quoting the same text with another code', () => {
+    const terminated = (code: string) => `The Microsoft Exchange Information Store service terminated with service-specific error ${code}`;
+    const storeKb = new KnowledgeBase([
+      makeArticle({ id: 'Q246272', ...exchange, title: 'XADM: Error 4294966767 Appears, Store Stops When Disk Space Low', errorMessages: [terminated('4294966767')], sections: { symptoms: `The information store stops when the disk is full: ${terminated('4294966767')}` } }),
+      makeArticle({ id: 'Q184209', ...exchange, title: 'XADM: Error Msg: JET_errPageNotInitialized When Starting Store', errorMessages: [terminated('4294966277')], sections: { symptoms: `Starting the store fails: ${terminated('4294966277')}` } }),
+      makeArticle({
+        id: 'Q190440',
+        ...exchange,
+        title: 'XADM: Service Specific Error 4294966746 Starting Store',
+        sections: { symptoms: 'When you start the Microsoft Exchange Server information store, the service may stop with a service-specific error 4294966746.' },
+      }),
+      ...ARTICLES,
+    ]);
+    const hits = Ranker.build(storeKb).rank(terminated('4294966746')).hits.map((h) => h.article.id);
+    expect(hits[0]).toBe('Q190440');
+    // The same text with a code no article has, or with one of theirs, ranks as before.
+    expect(Ranker.build(storeKb).rank(terminated('4294966767')).hits[0]?.article.id).toBe('Q246272');
+  });
 });
 
 describe('products, versions, abbreviations and typos', () => {

@@ -25,6 +25,14 @@ export const RANKER_DEFAULTS = {
   pairMaxDocShare: 0.05,
   /** Boost of error codes and identifiers over ordinary terms. */
   codeBoost: 3,
+  /**
+   * Score multiplier for a leading hit that has none of the message's error codes while another
+   * leading hit has one: the same error text with another code ("service-specific error
+   * 4294966767" for a paste of "... 4294966746") is another error.
+   */
+  codeMissFactor: 0.5,
+  /** ... counting only codes in at most this many articles ("4294966746", not "486" or "1024"). */
+  codeMaxDocs: 30,
   /** Boost of a synonym's or abbreviation's expansion (split over its words). */
   synonymBoost: 0.6,
   /** Boost of a typo's correction. */

@@ -131,6 +131,7 @@ export class Ranker {
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     this.preferExactQuotes(query.text, hits);
+    this.preferCodes(query.codes, hits);
     const best = hits.slice(0, Math.max(k, 2));
     const ranked: RankHit[] = best.slice(0, k).map((h) => {
       const article = this.articles[h.doc] as Article;
@@ -186,6 +187,22 @@ export class Ranker {
       }
     }
     if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** Among the leading hits, demote those with none of the message's codes when another has one. */
+  private preferCodes(codes: string[], hits: { doc: number; score: number }[]): void {
+    const factor = this.options.codeMissFactor;
+    if (!codes.length || factor >= 1) return;
+    // Only codes that tell errors apart: rare in the KB ("4294966746", not "486" or "1024").
+    const stems = codes.map(stem).filter((c) => c.length >= 4 && this.parts.terms.df(c) > 0 && this.parts.terms.df(c) <= this.options.codeMaxDocs);
+    if (!stems.length) return;
+    const leading = hits.slice(0, this.options.exactCandidates);
+    const has = leading.map((h) => stems.some((c) => this.parts.terms.contains(c, h.doc)));
+    if (!has.some(Boolean) || has.every(Boolean)) return;
+    leading.forEach((h, i) => {
+      if (!has[i]) h.score *= factor;
+    });
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** An article's whole text, whitespace collapsed; the last few thousand are kept. */
