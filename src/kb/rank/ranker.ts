@@ -189,19 +189,17 @@ export class Ranker {
     if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
-  /** Among the leading hits, demote those with none of the message's codes when another has one. */
+  /** When some leading hits have one of the message's codes and others not, demote every hit without one. */
   private preferCodes(codes: string[], hits: { doc: number; score: number }[]): void {
     const factor = this.options.codeMissFactor;
     if (!codes.length || factor >= 1) return;
     // Only codes that tell errors apart: rare in the KB ("4294966746", not "486" or "1024").
     const stems = codes.map(stem).filter((c) => c.length >= 4 && this.parts.terms.df(c) > 0 && this.parts.terms.df(c) <= this.options.codeMaxDocs);
     if (!stems.length) return;
+    const has = (h: { doc: number }): boolean => stems.some((c) => this.parts.terms.contains(c, h.doc));
     const leading = hits.slice(0, this.options.exactCandidates);
-    const has = leading.map((h) => stems.some((c) => this.parts.terms.contains(c, h.doc)));
-    if (!has.some(Boolean) || has.every(Boolean)) return;
-    leading.forEach((h, i) => {
-      if (!has[i]) h.score *= factor;
-    });
+    if (!leading.some(has) || leading.every(has)) return;
+    for (const h of hits) if (!has(h)) h.score *= factor;
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
