@@ -173,6 +173,7 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     let total = 0;
     let same = 0;
     let markdownSame = 0;
+    let sameStart = 0;
     let articles = 0;
     for (const f of files) {
       const bytes = readFileSync(join(CORPUS, f));
@@ -185,12 +186,17 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
       total += base.errorMessages.length;
       same += base.errorMessages.filter((m) => collapsed.has(m)).length;
       markdownSame += base.errorMessages.filter((m) => markdown.has(m)).length;
+      // Where the exact text differs, mostly the end does: is a message found that starts with the same six words?
+      const starts = [...collapsed].map((c) => c.toLowerCase());
+      sameStart += base.errorMessages.filter((m) => starts.some((c) => c.startsWith(m.toLowerCase().split(' ').slice(0, 6).join(' ')))).length;
       if (++articles >= 2500) break;
     }
     const rate = same / total;
-    console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${(rate * 100).toFixed(1)}%, markdown ${((markdownSame / total) * 100).toFixed(1)}%`);
+    const pct = (x: number): string => `${((x / total) * 100).toFixed(1)}%`;
+    console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
     // Target is 0.95 (issue #2); this floor guards the measured level (85.9% with parser v5) against regressions.
     expect(rate).toBeGreaterThan(0.855);
+    expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });
