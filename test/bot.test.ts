@@ -72,6 +72,10 @@ describe('answers', () => {
     const both = await newChat().say('Q174743 and Q999999');
     expect(answerOf(both).id).toBe('Q174743');
     expect(both?.kind === 'answer' && both.intro).toBe('Q999999 is not in this knowledge base (5 articles).');
+    for (const text of ['Q999999', 'kb 999998 and Q999999']) {
+      const missing = text.includes('999998') ? 'Q999998, Q999999 are' : 'Q999999 is';
+      expect(await newChat().say(text)).toEqual({ kind: 'text', text: `${missing} not in this knowledge base (5 articles).` });
+    }
   });
 
   it('answers help and greetings when addressed only', async () => {

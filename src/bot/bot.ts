@@ -214,6 +214,10 @@ export class Bot {
   }
 
   private lookup(m: MatchResult, message: IncomingMessage): Reply {
+    if (!m.hits.length) {
+      this.log(m, message.text, message, 'unanswered', null);
+      return { kind: 'text', text: BOT_TEXTS.missing(m.missing, this.kb.size) };
+    }
     this.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
     const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1);
     if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
