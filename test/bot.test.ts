@@ -78,6 +78,12 @@ describe('answers', () => {
     }
   });
 
+  it('"show me the article about ..." searches for one rather than taking it as thanks', async () => {
+    const reply = await newChat().say('show me the article about removing the key management service');
+    expect(reply?.kind === 'answer' || reply?.kind === 'suggestions').toBe(true);
+    expect(JSON.stringify(reply)).toContain('Q290226');
+  });
+
   it('answers help and greetings when addressed only', async () => {
     expect(await newChat().say('help')).toEqual({ kind: 'text', text: BOT_TEXTS.help });
     expect(await newChat().say('hi kbbot')).toEqual({ kind: 'text', text: BOT_TEXTS.greeting });

@@ -40,6 +40,9 @@ export function isThumbsUp(text: string): boolean {
   return THUMBS_UP_ONLY.test(text);
 }
 
+/** A request for an article or information ("show me ...", "can you find ...", "I need ..."). */
+const REQUEST = /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
+
 /** Thanks to a colleague by name ("thanks Maria!"), not to the bot: case-sensitive on the name. */
 const THANKS_PERSON = /^\s*(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
 
@@ -62,7 +65,8 @@ export function decisiveRule(input: RuleInput): RuleDecision | undefined {
   if (THANKS_PERSON.test(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
   if (signals.errorShapes === 0 && ids.length === 0) {
     if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text))) return { intent: 'help', reason: 'asks about the bot' };
-    const cue = signals.answerRef || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !THANKS_PERSON.test(text));
+    // "show me the article about the MTA" asks for an article; it does not rate one.
+    const cue = (signals.answerRef && !REQUEST.test(text)) || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !THANKS_PERSON.test(text));
     if (signals.words <= 14 && !signals.questionForm && cue) {
       return { intent: 'feedback', reason: signals.answerRef ? 'about the last answer' : 'reacts to an answer' };
     }
