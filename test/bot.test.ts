@@ -62,6 +62,11 @@ describe('answers', () => {
     expect(await chat.say('lunch?', { via: 'overheard' })).toBeNull();
   });
 
+  it('small talk said to the bot gets a word on what it does, not an article', async () => {
+    for (const text of ['see you tomorrow', 'lunch anyone?']) expect(await newChat().say(text)).toEqual({ kind: 'text', text: BOT_TEXTS.smallTalk });
+    expect(await newChat().say('see you tomorrow', { via: 'overheard' })).toBeNull();
+  });
+
   it('always replies when addressed: no match says what would help', async () => {
     const reply = await newChat().say('zebra xylophone quartz');
     expect(reply).toEqual({ kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints });
@@ -205,6 +210,25 @@ describe('transport quirks and feedback in words', () => {
     expect(await chat.say('that worked, thanks!')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(first.id) });
     expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: true }));
     expect(answerOf(await chat.say('the other one')).id).not.toBe(first.id);
+  });
+});
+
+describe('short reactions in a thread', () => {
+  it('"ok thanks" is thanked; "none of these" and "that one is for 5.0, we run 5.5" move on', async () => {
+    const events: BotEvent[] = [];
+    const chat = newChat((e) => events.push(e), 'T-reactions');
+    const first = answerOf(await chat.say('cannot apply the service pack, the system cannot find the file specified'));
+    const second = answerOf(await chat.say('none of these'));
+    expect(second.id).not.toBe(first.id);
+    const third = await chat.say('the fix in that article is for 5.0, we run 5.5');
+    expect(third?.kind).not.toBe('text');
+    expect(events.filter((e) => e.type === 'feedback')).toEqual([
+      expect.objectContaining({ articleId: first.id, helpful: false }),
+      expect.objectContaining({ articleId: second.id, helpful: false }),
+    ]);
+    const chat2 = newChat(() => {}, 'T-ok');
+    const answer = answerOf(await chat2.say(PASTE));
+    expect(await chat2.say('ok thanks')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(answer.id) });
   });
 });
 

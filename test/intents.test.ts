@@ -61,6 +61,10 @@ describe('intent classifier', () => {
     expect(classifier.classify('wrong one').feedback).toBe('negative');
     expect(classifier.classify("didn't help").feedback).toBe('negative');
     expect(classifier.classify('other ones?').feedback).toBe('more');
+    for (const [text, kind] of [['ok thanks', 'positive'], ['Great, thanks!', 'positive'], ['none of these', 'negative'], ['the fix in that article is for 5.0, we run 5.5', 'negative']] as const) {
+      expect([text, classifier.classify(text)]).toMatchObject([text, { intent: 'feedback', feedback: kind }]);
+    }
+    expect(classifier.classify('ok thanks Maria').intent).toBe('chatter');
     for (const down of ['👎', ':-1:', ':thumbsdown:', '👎 👎', ':-1::skin-tone-4:']) expect([down, classifier.classify(down)]).toMatchObject([down, { intent: 'feedback', feedback: 'negative' }]);
     // A bare 👍 is an acknowledgement (chatter); under one of the bot's answers the bot reads it as a rating.
     for (const up of ['👍', ':+1:', ':thumbsup:', '👍🏽 👍', ':+1::skin-tone-2:']) expect([up, isThumbsUp(up)]).toEqual([up, true]);

@@ -30,6 +30,8 @@ export const BOT_DEFAULTS = {
   closeShare: 0.97,
   /** ... unless the confidence is at least this. */
   sureEnough: 0.9,
+  /** Said to the bot, a message the intent model scores at least this as chatter is small talk ("see you tomorrow"). */
+  smallTalk: 0.9,
 };
 
 export interface BotOptions {
@@ -136,6 +138,8 @@ export class Bot {
         break;
       case 'chatter':
         if (!addressed) return null;
+        // Small talk said to the bot gets a word on what it does, not an article that happens to share a word.
+        if (m.intent.scores.chatter >= BOT_DEFAULTS.smallTalk && m.confidence < BOT_DEFAULTS.sureEnough) return { kind: 'text', text: BOT_TEXTS.smallTalk };
         break;
       default:
         break;

@@ -19,6 +19,7 @@ export const BOT_TEXTS = {
   outOfCandidates: 'I have no other candidates for this one.',
   nothingYet: 'I have not answered anything in this thread yet. Paste the error and I will look.',
   welcome: 'You are welcome.',
+  smallTalk: 'I only know the knowledge base: paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
   gone: 'That article is no longer in the knowledge base.',
   why: (id: string, reason: string, rank: number, confidence: number | undefined, levels: { answer: number; suggest: number }): string =>
     [

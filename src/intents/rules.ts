@@ -27,7 +27,7 @@ const GREETING = /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|g
 /** Asking how to use the bot: "you" as the bot, or the bot's own nouns (articles, results, search). */
 const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?ups?|paste|type)\b/i;
 /** Short reactions to an answer: "that worked", "didn't help", "wrong one", "spot on". */
-const FEEDBACK_CUE = /^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b|^\s*(?:thx|ty|thanks|thank you|cheers)\b|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|\u{1F44E}|:-1:|:thumbsdown:/iu;
+const FEEDBACK_CUE = /^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b|^\s*(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice|super|brilliant|excellent)[,!.]?\s+)?(?:thx|ty|thanks|thank you|cheers)\b|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|none of (?:these|them|those|the above)|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|\u{1F44E}|:-1:|:thumbsdown:/iu;
 
 const THUMB_UP = String.raw`(?:\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|:(?:\+1|thumbsup):(?::skin-tone-\d:)?)`;
 const THUMBS_UP_ONLY = new RegExp(String.raw`^\s*${THUMB_UP}(?:\s*${THUMB_UP})*\s*$`, 'u');
@@ -44,7 +44,7 @@ export function isThumbsUp(text: string): boolean {
 const REQUEST = /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
 
 /** Thanks to a colleague by name ("thanks Maria!"), not to the bot: case-sensitive on the name. */
-const THANKS_PERSON = /^\s*(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
+const THANKS_PERSON = /^\s*(?:(?:[Oo]k(?:ay)?|[Gg]reat|[Cc]ool|[Pp]erfect|[Aa]wesome|[Nn]ice|[Ss]uper|[Bb]rilliant|[Ee]xcellent)[,!.]?\s+)?(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
 
 function wordCount(s: string): number {
   return s.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length;
@@ -89,7 +89,7 @@ export function passiveVeto(intent: Intent, confidence: number, threshold: numbe
 }
 
 const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
-const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
+const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|none of (?:these|them|those|the above)|neither|(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|have)|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
 
 /** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */
 export function feedbackKind(text: string): FeedbackKind {
