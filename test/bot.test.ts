@@ -277,6 +277,11 @@ describe('parts', () => {
     expect(readFollowUp('the other one')).toEqual({ kind: 'next' });
     expect(readFollowUp('any other matches?')).toEqual({ kind: 'others' });
     expect(readFollowUp('what about SP2?')).toEqual({ kind: 'refine', words: 'SP2' });
+    for (const text of ['is this article still valid for SP4?', 'does that apply to Exchange 5.0?', 'will it work on NT 4.0', 'Is this one the same for SP4?']) {
+      expect([text, readFollowUp(text)?.kind]).toEqual([text, 'refine']);
+    }
+    expect(readFollowUp('is this article still valid for SP4?')).toEqual({ kind: 'refine', words: 'SP4' });
+    expect(readFollowUp('does the IS stop when the disk is full?')).toBeUndefined();
     expect(readFollowUp('Why that one?')).toEqual({ kind: 'why' });
     expect(readFollowUp('how did you pick it')).toEqual({ kind: 'why' });
     expect(readFollowUp('why does SP3 fail on the KM server?')).toBeUndefined();

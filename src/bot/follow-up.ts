@@ -1,6 +1,6 @@
 /**
  * Follow-ups in a thread that already has an answer: "show the full article", "just the steps",
- * "the other one", "what about SP2?", "why this one?". Read only when the thread has an earlier match.
+ * "the other one", "what about SP2?" (or "is this still valid for SP2?"), "why this one?". Read only when the thread has an earlier match.
  */
 
 export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'why' } | { kind: 'refine'; words: string };
@@ -13,6 +13,10 @@ const WHY =
   /^(?:why(?:\s+(?:this|that)(?:\s+(?:one|article|kb))?)?|why\s+(?:did|do)\s+you\s+(?:pick|choose|say|suggest|think)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|how\s+did\s+you\s+(?:pick|choose|find|get)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|explain(?:\s+(?:this|that|yourself|why))?)\s*\??$/i;
 const REFINE = /^(?:(?:and\s+)?what\s+about|how\s+about|and\s+(?:for|on|with)|same\s+(?:for|on|with)|what\s+if\s+it'?s)\s+(.{1,80}?)\s*\??$/i;
 
+/** "Is this article still valid for SP4?", "does that apply to 5.0?": the thread's question again, for something else. */
+const APPLIES =
+  /^(?:is|does|will|would|can|could)\s+(?:this|that|it)(?:\s+(?:one|article|kb|fix|answer|workaround))?\s+(?:still\s+)?(?:(?:be\s+)?(?:valid|apply|work|relevant|hold|true|ok|the\s+same)\s+)?(?:for|to|on|with|in|under)\s+(.{1,80}?)\s*\??$/i;
+
 /** The follow-up a short message asks for, or undefined. Long messages are new questions. */
 export function readFollowUp(text: string): FollowUp | undefined {
   const t = text.trim().replace(/[.!]+$/, '');
@@ -22,7 +26,7 @@ export function readFollowUp(text: string): FollowUp | undefined {
   if (NEXT.test(t)) return { kind: 'next' };
   if (OTHERS.test(t)) return { kind: 'others' };
   if (WHY.test(t)) return { kind: 'why' };
-  const refine = REFINE.exec(t);
+  const refine = REFINE.exec(t) ?? APPLIES.exec(t);
   if (refine?.[1]) return { kind: 'refine', words: refine[1] };
   return undefined;
 }
