@@ -61,7 +61,7 @@ describe('intent classifier', () => {
     expect(classifier.classify('wrong one').feedback).toBe('negative');
     expect(classifier.classify("didn't help").feedback).toBe('negative');
     expect(classifier.classify('other ones?').feedback).toBe('more');
-    for (const [text, kind] of [['ok thanks', 'positive'], ['Great, thanks!', 'positive'], ['none of these', 'negative'], ['the fix in that article is for 5.0, we run 5.5', 'negative']] as const) {
+    for (const [text, kind] of [['ok thanks', 'positive'], ['Great, thanks!', 'positive'], ['none of these', 'negative'], ['the fix in that article is for 5.0, we run 5.5', 'negative'], ['thanks, we have 2 servers fixed now', 'positive'], ['worked on the one we run 5.5 on, thanks', 'positive']] as const) {
       expect([text, classifier.classify(text)]).toMatchObject([text, { intent: 'feedback', feedback: kind }]);
     }
     expect(classifier.classify('ok thanks Maria').intent).toBe('chatter');

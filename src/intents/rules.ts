@@ -89,11 +89,14 @@ export function passiveVeto(intent: Intent, confidence: number, threshold: numbe
 }
 
 const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
-const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|none of (?:these|them|those|the above)|neither|(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|have)|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
+const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
+/** "That one is for 5.0, we run 5.5": the answer is for another setup (unless the message also says it worked). */
+const OTHER_SETUP = /\b(?:(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|are running) (?:\w+ ){0,2}(?:v(?:ersion)?\s*)?(?:\d+|sp\s*\d+))\b/i;
+const POSITIVE = /\u{1F44D}|\b(?:thanks|thank you|thx|worked|works|fixed|helped|solved|perfect|great)\b/iu;
 
 /** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */
 export function feedbackKind(text: string): FeedbackKind {
   if (MORE.test(text) && !/\b(?:worked|fixed|did it)\b/i.test(text)) return 'more';
-  if (NEGATIVE.test(text)) return 'negative';
+  if (NEGATIVE.test(text) || (OTHER_SETUP.test(text) && !POSITIVE.test(text))) return 'negative';
   return 'positive';
 }
