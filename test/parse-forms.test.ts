@@ -82,8 +82,10 @@ describe('the three forms give the same article', () => {
   }, 120_000);
 });
 
+/** The error messages of a section in the original form and in the collapsed form made from it. */
+const both = (text: string): string[][] => [extractErrorMessages(text, 'text'), extractErrorMessages(toCollapsedForm(text), 'collapsed')];
+
 describe('a quoted message is the message alone, in both forms', () => {
-  const both = (text: string): string[][] => [extractErrorMessages(text, 'text'), extractErrorMessages(toCollapsedForm(text), 'collapsed')];
 
   it('a list item that introduces its message gives the message, not the item', () => {
     const text = [
@@ -125,8 +127,6 @@ describe('a quoted message is the message alone, in both forms', () => {
 });
 
 describe('lists of messages and intros in collapsed text', () => {
-  const both = (text: string) => [extractErrorMessages(text, 'text'), extractErrorMessages(flat(text), 'collapsed')];
-
   it('"msg -or- - msg": each message without its bullet, in both forms', () => {
     const text = [
       'You receive one of the following error messages when you print:',

@@ -146,7 +146,9 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
   const out: { colon: number; sentenceStart: number }[] = [];
   for (const m of flat.matchAll(/:(?=\s)/g)) {
     const intro = flat.slice(Math.max(0, m.index - 400), m.index + 1);
-    const sentence = introducesMessage(intro) ? lastSentence(intro) : paragraphIntro(lastSentence(intro));
+    const last = lastSentence(intro);
+    // introducesMessage reads the intro's last sentence, so it is handed that sentence, cut once.
+    const sentence = introducesMessage(last) ? last : paragraphIntro(last);
     if (!sentence) continue;
     out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
   }
