@@ -124,6 +124,36 @@ describe('a quoted message is the message alone, in both forms', () => {
     const config = ['SMARTDrive displays the following message when CONFIG.SYS contains:', '', '   DEVICE=C:\\SSTOR.SYS /VIRTUAL'].join('\n');
     expect(extractErrorMessages(config, 'text')).toEqual([]);
   });
+
+  it('source code after an error intro is not a message; a compiler message that names code, or a call stack, still is', () => {
+    const handler = [
+      'If you modify the code in step 4 as follows, the error does not occur:',
+      '',
+      '   Private Sub Command1_Click()',
+      '      On Error GoTo ErrHand',
+      '      Set clsTest = New Class1',
+      '      Exit Sub',
+      '   End Sub',
+      '',
+      'When you compile, you receive the following error message:',
+      '',
+      '   Compile error: Only comments may appear after End Sub, End Function, or End Property',
+      '',
+      'The event log shows the following error:',
+      '',
+      '   Event ID:1026 Source:MSExchangeIS Description: An error occurred with the following call stack:',
+      '   EcTferOutMessage();0080070057 EcCreateOMTferOut();0080070057',
+    ].join('\n');
+    const [original, collapsed] = both(handler);
+    for (const found of [original, collapsed]) {
+      expect(found.join(' | ')).not.toMatch(/Private Sub|Err\.Raise/);
+      expect(found.some((m) => m.startsWith('Compile error: Only comments may appear'))).toBe(true);
+    }
+    expect(original).toEqual([
+      'Compile error: Only comments may appear after End Sub, End Function, or End Property',
+      'Event ID:1026 Source:MSExchangeIS Description: An error occurred with the following call stack: EcTferOutMessage();0080070057 EcCreateOMTferOut();0080070057',
+    ]);
+  });
 });
 
 describe('lists of messages and intros in collapsed text', () => {
@@ -195,8 +225,8 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     const pct = (x: number): string => `${((x / total) * 100).toFixed(1)}%`;
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
-    // Target is 0.95 (issue #2); this floor guards the measured level (85.9% with parser v5) against regressions.
-    expect(rate).toBeGreaterThan(0.855);
+    // Target is 0.95 (issue #2); this floor guards the measured level (86.2% with parser v6) against regressions.
+    expect(rate).toBeGreaterThan(0.86);
     expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });

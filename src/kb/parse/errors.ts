@@ -1,4 +1,5 @@
 import type { ArticleForm } from '../article.js';
+import { looksLikeCode } from './code.js';
 import { introducesMessage, isProseIntro, lastSentence } from './intro.js';
 import { QUOTE_MODEL } from './quote-model.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
@@ -18,7 +19,7 @@ function plausible(msg: string): boolean {
   if (/\bDIALOG(?:EX)?\b[^]*\bBEGIN\b/.test(msg) || /^[A-Z]+=[A-Za-z]:\\\S*(?:\s+\/\w+)*$/.test(msg)) return false;
   // Steps and commands to type are not messages.
   if (/^(?:\d{1,2}|[a-z])[.)]\s/.test(msg) || /\(without the quotation marks\)/i.test(msg)) return false;
-  return /[A-Za-z]{2}/.test(msg);
+  return /[A-Za-z]{2}/.test(msg) && !looksLikeCode(msg);
 }
 
 /** Error and message texts quoted in a section, whitespace collapsed. */
