@@ -144,7 +144,7 @@ describe('a quoted message is the message alone, in both forms', () => {
       '   Event ID:1026 Source:MSExchangeIS Description: An error occurred with the following call stack:',
       '   EcTferOutMessage();0080070057 EcCreateOMTferOut();0080070057',
     ].join('\n');
-    const [original, collapsed] = both(handler);
+    const [original = [], collapsed = []] = both(handler);
     for (const found of [original, collapsed]) {
       expect(found.join(' | ')).not.toMatch(/Private Sub|Err\.Raise/);
       expect(found.some((m) => m.startsWith('Compile error: Only comments may appear'))).toBe(true);
