@@ -68,6 +68,16 @@ describe('the three forms give the same article', () => {
     });
   }
 
+  it('a page title written with HTML character references reads as the original title', () => {
+    const seed = readFileSync(join(SEEDS, '001_ecdc0bc6ee1f4d8d.txt'), 'utf8');
+    const title = 'XADM: Error 1068 "RIP for NWLINK" & [Setup] C:\\EXCHSRVR\\*_old $';
+    const original = seed.replace(/^TITLE\s*:.*$/m, `TITLE   :${title}`);
+    const page = toMarkdownForm(original);
+    expect(page).toContain('Error 1068 &quot;RIP for NWLINK&quot; &amp; &#91;Setup&#93; C:&#92;EXCHSRVR&#92;&#42;&#95;old &#36;');
+    expect(parseArticle(page, 'page.md').title).toBe(title);
+    expect(parseArticle(original, 'original.txt').title).toBe(title);
+  });
+
   it.skipIf(!hasCorpus)('a random sample of original-form corpus articles', () => {
     const originals = readdirSync(CORPUS)
       .sort()

@@ -15,6 +15,11 @@ export interface MarkdownOptions {
   raw?: boolean;
 }
 
+/** How the KB's Jekyll pages write these characters in a title. */
+const PAGE_TITLE_ESCAPES: Record<string, string> = {
+  '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', '[': '&#91;', ']': '&#93;', '*': '&#42;', '\\': '&#92;', _: '&#95;', $: '&#36;',
+};
+
 /** The Jekyll page form of an original-text article. Throws if `original` has no DOCUMENT header. */
 export function toMarkdownForm(original: string, options: MarkdownOptions = {}): string {
   const text = original.replace(/\r\n?/g, '\n');
@@ -43,7 +48,9 @@ export function toMarkdownForm(original: string, options: MarkdownOptions = {}):
   ];
   const num = id.slice(1);
   const folder = num.length > 3 ? num.slice(0, num.length - 3).padStart(3, '0') : '000';
-  const quoted = JSON.stringify(`${id}: ${title}`);
+  // KB pages escape the title as HTML character references, like the real pages do.
+  const pageTitle = title.replace(/[&"<>[\]*\\_$]/g, (ch) => PAGE_TITLE_ESCAPES[ch] ?? ch);
+  const quoted = JSON.stringify(`${id}: ${pageTitle}`);
   const out = [
     '---',
     'layout: page',
@@ -51,7 +58,7 @@ export function toMarkdownForm(original: string, options: MarkdownOptions = {}):
     `permalink: kb/${folder}/${id}/`,
     '---',
     '',
-    `## ${id}: ${title}`,
+    `## ${id}: ${pageTitle}`,
     '',
     ...(options.raw ? ['{% raw %}', ''] : []),
     ...[...head, ...bodyLines, ''].map((l) => `\t${l}`),

@@ -1,6 +1,6 @@
 import type { ArticleForm } from '../article.js';
 import { ArticleParseError } from '../errors.js';
-import { collapse, isoDate } from './text.js';
+import { collapse, decodeEntities, isoDate } from './text.js';
 
 /**
  * What the three forms carry in their headers, read alike, plus the rest of the
@@ -83,7 +83,8 @@ function readMarkdown(text: string): Envelope {
   if (!id) throw new ArticleParseError('kb_not_article', 'not a KB article: the markdown page has no "Article: Q…" line');
   const rest = lines.slice(i);
   if (!rest.some((l) => l.trim())) throw new ArticleParseError('kb_truncated', 'truncated: the page ends after its header');
-  const title = collapse((front['title'] ?? '').replace(/^Q\d+:\s*/i, ''));
+  // KB pages write the title with HTML character references ("Error 1068 &quot;RIP ...&quot;"); the other forms have the characters.
+  const title = collapse(decodeEntities(front['title'] ?? '').replace(/^Q\d+:\s*/i, ''));
   if (!title) throw new ArticleParseError('kb_not_article', 'not a KB article: the markdown page has no title');
   const permalinkCategory = /(?:^|\/)kb\/([a-z][a-z0-9]*)\//i.exec(front['permalink'] ?? '')?.[1]?.toLowerCase() ?? null;
   return {
