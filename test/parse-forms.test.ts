@@ -135,6 +135,31 @@ describe('a quoted message is the message alone, in both forms', () => {
     expect(extractErrorMessages(config, 'text')).toEqual([]);
   });
 
+  it('the registry warning in its Windows NT wording is boilerplate in every form, not a message', () => {
+    const seed = readFileSync(join(SEEDS, '001_ecdc0bc6ee1f4d8d.txt'), 'utf8');
+    const original = seed
+      .replace(/WARNING: If you use Registry Editor[^]*?at your own risk\.\n\n/, '')
+      .replace(
+        '1. Start Registry Editor (Regedt32.exe).',
+        [
+          '1. Add the following parameter to the Windows NT registry:',
+          '',
+          '   ENABLEPMTUBHDETECT=1',
+          '',
+          '   WARNING: Using the Windows NT Registry Editor incorrectly can cause serious,',
+          '   system-wide problems that may require you to reinstall Windows NT. Microsoft',
+          '   cannot guarantee that any problems resulting from the use of Registry Editor',
+          '   can be solved. Use this tool at your own risk.',
+        ].join('\n'),
+      );
+    for (const text of [original, toCollapsedForm(original), toMarkdownForm(original)]) {
+      const a = parseArticle(text, 'a.txt');
+      expect(a.registryWarning).toBe(true);
+      expect(a.errorMessages.join(' | ')).not.toMatch(/Registry Editor/);
+      expect(a.sections.workaround).not.toMatch(/Registry Editor incorrectly/);
+    }
+  });
+
   it('source code after an error intro is not a message; a compiler message that names code, or a call stack, still is', () => {
     const handler = [
       'If you modify the code in step 4 as follows, the error does not occur:',
@@ -179,6 +204,13 @@ describe('lists of messages and intros in collapsed text', () => {
     ].join('\n');
     for (const found of both(text)) {
       expect(found).toEqual(['Port is currently in use or is not supported by Windows.', 'System Error. The operating system cannot open the specified port.']);
+    }
+  });
+
+  it('"-or-" at the margin between two indented messages: both are messages, in both forms', () => {
+    for (const or of ['-or-', '- or -']) {
+      const text = ['When you open the file, you receive one of the following error messages:', '', '   Insufficient Resources', '', or, '', '   Invalid Handle'].join('\n');
+      for (const found of both(text)) expect(found).toEqual(['Insufficient Resources', 'Invalid Handle']);
     }
   });
 

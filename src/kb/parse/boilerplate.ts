@@ -9,7 +9,7 @@ export const REGISTRY_IMPORTANT =
 
 /** "WARNING: If you use Registry Editor incorrectly, ... at your own risk." and its follow-up sentences. */
 export const REGISTRY_WARNING =
-  /(?:WARNING|CAUTION)\s*:\s+(?:If\s+you\s+use|Using|Use\s+of)\s+(?:the\s+)?Registry\s+Editor\s+incorrectly[\s\S]{0,600}?at\s+your\s+own\s+risk\.(?:\s+For\s+information\s+about\s+how\s+to\s+edit\s+the\s+registry,[\s\S]{0,500}?Regedt32\.exe\.(?:\s+Note\s+that\s+you\s+should\s+back\s+up\s+the\s+registry\s+before\s+you\s+edit\s+it\.)?(?:\s+If\s+you\s+are\s+running\s+Windows\s+NT[^.]{0,200}\.)?)?/gi;
+  /(?:WARNING|CAUTION)\s*:\s+(?:If\s+you\s+use|Using|Use\s+of)\s+(?:the\s+)?(?:Windows\s+NT\s+)?Registry\s+Editor\s+incorrectly[\s\S]{0,600}?at\s+your\s+own\s+risk\.(?:\s+For\s+information\s+about\s+how\s+to\s+edit\s+the\s+registry,[\s\S]{0,500}?Regedt32\.exe\.(?:\s+Note\s+that\s+you\s+should\s+back\s+up\s+the\s+registry\s+before\s+you\s+edit\s+it\.)?(?:\s+If\s+you\s+are\s+running\s+Windows\s+NT[^.]{0,200}\.)?)?/gi;
 
 /** Strip the registry boilerplate from a piece of text. */
 export function stripRegistryBoilerplate(s: string): string {

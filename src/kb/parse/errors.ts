@@ -91,6 +91,11 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
       continue;
     }
     const ind = indentOf(l);
+    // "-or-" written at the margin between two indented messages: the second one is quoted too.
+    if (ind <= base && block.length && OR_LINE.test(l) && nextIndent(lines, j + 1) > base) {
+      block.push('-or-');
+      continue;
+    }
     if (ind <= base) break;
     if (depth < 0) depth = ind;
     // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
@@ -105,6 +110,15 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
   }
   while (block.length && !block[block.length - 1]) block.pop();
   return { block, end: j };
+}
+
+/** A line that only says "-or-" ("- or -", "--or--"). */
+const OR_LINE = /^\s*-+\s?or\s?-+\s*$/i;
+
+/** The indentation of the first non-blank line from `j` on, or -1. */
+function nextIndent(lines: string[], j: number): number {
+  while (j < lines.length && !lines[j]!.trim()) j++;
+  return j < lines.length ? indentOf(lines[j]!) : -1;
 }
 
 /** The paragraph that starts at line `j`, collapsed. */
