@@ -160,6 +160,15 @@ describe('a quoted message is the message alone, in both forms', () => {
     }
   });
 
+  it('a "WARNING:" paragraph of advice to the reader is not a quoted message, in either form', () => {
+    const text = [
+      'WARNING: Before you use the MMFCLEAN utility to clean the database, make an',
+      'additional backup copy of your Microsoft Mail postoffice. If an error occurs',
+      'during a fix, you can restore the backup.',
+    ].join('\n');
+    for (const found of both(text)) expect(found).toEqual([]);
+  });
+
   it('source code after an error intro is not a message; a compiler message that names code, or a call stack, still is', () => {
     const handler = [
       'If you modify the code in step 4 as follows, the error does not occur:',

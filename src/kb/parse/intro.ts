@@ -34,6 +34,8 @@ const REASONS =
 export function introducesMessage(intro: string): boolean {
   const sentence = lastSentence(intro);
   if (!sentence || CODE.test(sentence)) return false;
+  // "WARNING:" and "CAUTION:" alone label the article's own advice to the reader.
+  if (/^(?:warning|caution|important)$/i.test(sentence)) return false;
   if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
   if ([REASONS, INSTRUCTION, NOT_A_MESSAGE, DOCUMENTATION, ABOUT_ERRORS].some((r) => r.test(sentence))) return false;
   const following = /\bfollowing\b/i.test(sentence);
