@@ -66,7 +66,9 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
     // A list item's intro ("3. The following error appears:") has its text hanging after the marker.
     const marker = /^\s*(?:-|\d{1,2}[.)]|[a-z][.)])\s+/.exec(lines[p]!.replace(/\t/g, '    '));
     const several = /\b(?:messages|errors|warnings|these|one\s+of|both|either)\b/i.test(lastSentence(intro));
-    const { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
+    let { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
+    // Inside a list item the message may stand at the item's own indentation: the paragraph after the intro.
+    if (!block.length && !marker && base > 0 && nextIndent(lines, i + 1) === base) ({ block, end } = nextParagraph(lines, i + 1));
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -119,6 +121,15 @@ const OR_LINE = /^\s*-+\s?or\s?-+\s*$/i;
 function nextIndent(lines: string[], j: number): number {
   while (j < lines.length && !lines[j]!.trim()) j++;
   return j < lines.length ? indentOf(lines[j]!) : -1;
+}
+
+/** The lines of the first paragraph from line `from` on, and the line index where it ends. */
+function nextParagraph(lines: string[], from: number): { block: string[]; end: number } {
+  let j = from;
+  while (j < lines.length && !lines[j]!.trim()) j++;
+  const block: string[] = [];
+  for (; j < lines.length && lines[j]!.trim(); j++) block.push(lines[j]!);
+  return { block, end: j };
 }
 
 /** The paragraph that starts at line `j`, collapsed. */
