@@ -122,6 +122,29 @@ describe('answers', () => {
   });
 });
 
+describe('a message whose words do not match but whose error code does', () => {
+  const code = '0xc0020002';
+  const kb3 = new KnowledgeBase([
+    makeArticle({ id: 'Q200011', title: `Setup Stops with Error ${code}`, errorMessages: [`The system cannot find the file specified. ID no: ${code}`], sections: { symptoms: `Setup stops: ID no: ${code}` } }),
+    makeArticle({ id: 'Q200012', title: `Administrator Program Does Not Start with Error ${code}`, errorMessages: [`ID no: ${code}`], sections: { symptoms: `The program stops: ID no: ${code}` } }),
+    ...Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q30001${i}`, title: `Printer problem ${i}`, sections: { symptoms: `The printer jams on page ${i}.` } })),
+  ]);
+  const chat = (): FakeAdapter => new FakeAdapter(new Bot(kb3, { ranker: Ranker.build(kb3) }));
+
+  it('lists the articles that mention the code instead of saying nothing matches', async () => {
+    const reply = await chat().say(`Es tritt ein Fehler auf: ${code}`);
+    expect(reply?.kind).toBe('suggestions');
+    if (reply?.kind !== 'suggestions') return;
+    expect(reply.intro).toBe(BOT_TEXTS.mentioning([code]));
+    expect(reply.candidates.map((c) => c.id).sort()).toEqual(['Q200011', 'Q200012']);
+  });
+
+  it('stays silent on it in a channel, and says nothing matches when the code is in no article', async () => {
+    expect(await chat().say(`Es tritt ein Fehler auf: ${code}`, { via: 'overheard' })).toBeNull();
+    expect((await chat().say('Es tritt ein Fehler auf: 0xc0029999'))?.kind).toBe('no_match');
+  });
+});
+
 describe('a thread remembers its match', () => {
   it('"wrong one" gives the next candidate in that thread, and records it', async () => {
     const events: BotEvent[] = [];

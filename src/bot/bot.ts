@@ -192,6 +192,9 @@ export class Bot {
     const passive = m.intent.intent === 'error_paste' || m.intent.intent === 'question';
     if (!top || m.confidence < CONFIDENCE_THRESHOLDS.suggest) {
       if (!addressed) return null;
+      // The words did not settle it, but a rare code the message pasted does narrow it down.
+      const mentioning = m.hits.filter((h) => 'codes' in h.reason && h.reason.codes.some((c) => m.codes.includes(c)));
+      if (mentioning.length) return this.suggest(m, mentioning, query, message, BOT_TEXTS.mentioning(m.codes));
       this.log(m, query, message, 'unanswered', null);
       this.emit({ type: 'unanswered', message });
       return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
@@ -203,11 +206,16 @@ export class Bot {
       return this.answerWith(m.hits, query, 0, message, m.confidence);
     }
     if (!addressed) return null;
-    this.remember(message, query, m.hits, 0);
-    const candidates = m.hits.slice(0, BOT_DEFAULTS.suggestions);
-    this.log(m, query, message, 'suggested', top.article.id);
+    return this.suggest(m, m.hits, query, message, BOT_TEXTS.didYouMean);
+  }
+
+  /** "Did you mean" with the first few of `hits`. */
+  private suggest(m: MatchResult, hits: MatchHit[], query: string, message: IncomingMessage, intro: string): Reply {
+    this.remember(message, query, hits, 0);
+    const candidates = hits.slice(0, BOT_DEFAULTS.suggestions);
+    this.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
     this.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
-    return { kind: 'suggestions', intro: BOT_TEXTS.didYouMean, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
+    return { kind: 'suggestions', intro, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
   }
 
   private answerWith(hits: MatchHit[], query: string, index: number, message: IncomingMessage, confidence: number, view: AnswerView = 'summary'): Reply {

@@ -51,6 +51,8 @@ export interface MatchResult {
   ms: number;
   /** The message's signature (what feedback and the report compare messages by). */
   signature: Signature;
+  /** The message's error codes that few articles mention ("0xc0020002"), when it was ranked. */
+  codes: string[];
 }
 
 export interface MatchOptions {
@@ -95,7 +97,13 @@ export class Matcher {
     const k = options.k ?? 10;
     const intent = this.classifier.classify(message);
     let signature: Signature | undefined;
-    const done = (r: Omit<MatchResult, 'intent' | 'ms' | 'signature'>): MatchResult => ({ intent, ...r, signature: signature ?? this.signature(message), ms: performance.now() - started });
+    const done = (r: Omit<MatchResult, 'intent' | 'ms' | 'signature' | 'codes'> & { codes?: string[] }): MatchResult => ({
+      intent,
+      codes: [],
+      ...r,
+      signature: signature ?? this.signature(message),
+      ms: performance.now() - started,
+    });
 
     if (intent.intent === 'lookup' && intent.ids.length > 0) {
       const found = intent.ids.map((id) => this.kb.get(id)).filter((a): a is Article => a !== undefined);
@@ -116,7 +124,7 @@ export class Matcher {
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
     const ranking = this.ranker.rank(message, this.pool(k));
     signature = signatureOf(ranking.weights);
-    return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
+    return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank', codes: ranking.tellingCodes });
   }
 
   /** Hits to rank for `k` wanted: more once there is feedback that might lift one from further down. */

@@ -13,6 +13,7 @@ export const BOT_TEXTS = {
   noMatch: 'I could not find an article that matches.',
   noMatchHints: ['Paste the exact error text, including any code such as 0xc0020002 or an Event ID.', 'Name the product and version (Exchange 5.5, Windows NT 4.0 SP3).', 'Or name an article you know of: Q290226.'],
   didYouMean: 'Did you mean one of these?',
+  mentioning: (codes: string[]): string => `I am not sure which one fits, but these articles mention ${codes.join(' and ')}:`,
   otherMatches: 'Other articles that matched:',
   noOthers: 'No other articles matched this thread.',
   nextOne: 'Sorry about that. The next best match:',

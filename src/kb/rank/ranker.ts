@@ -45,6 +45,8 @@ export interface Ranking {
   signals: ConfidenceInput;
   /** The message's search terms weighted by how telling they are (see `termWeights`). */
   weights: Map<string, number>;
+  /** The message's codes that tell errors apart: in some articles, but in no more than `codeMaxDocs` ("0xc0020002", not "1024"). */
+  tellingCodes: string[];
 }
 
 /** The parts a ranker is made of; what `toJSON` saves. */
@@ -131,7 +133,8 @@ export class Ranker {
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     this.preferExactQuotes(query.text, hits);
-    this.preferCodes(query.codes, hits);
+    const tellingCodes = query.codes.filter((c) => this.isTellingCode(c));
+    this.preferCodes(tellingCodes, hits);
     const best = hits.slice(0, Math.max(k, 2));
     const ranked: RankHit[] = best.slice(0, k).map((h) => {
       const article = this.articles[h.doc] as Article;
@@ -153,7 +156,7 @@ export class Ranker {
       termShare: (best[0]?.terms ?? 0) * (ceiling / (ceiling + this.parts.terms.unseen(queryTerms))),
       queryTerms: queryTerms.size,
     };
-    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals, weights: this.telling(queryTerms) };
+    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals, weights: this.telling(queryTerms), tellingCodes };
   }
 
   /**
@@ -189,13 +192,18 @@ export class Ranker {
     if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
-  /** When some leading hits have one of the message's codes and others not, demote every hit without one. */
+  /** A code rare in the KB tells errors apart ("4294966746", not "486" or "1024"). */
+  private isTellingCode(code: string): boolean {
+    const c = stem(code);
+    const df = this.parts.terms.df(c);
+    return c.length >= 4 && df > 0 && df <= this.options.codeMaxDocs;
+  }
+
+  /** When some leading hits have one of the message's telling codes and others not, demote every hit without one. */
   private preferCodes(codes: string[], hits: { doc: number; score: number }[]): void {
     const factor = this.options.codeMissFactor;
     if (!codes.length || factor >= 1) return;
-    // Only codes that tell errors apart: rare in the KB ("4294966746", not "486" or "1024").
-    const stems = codes.map(stem).filter((c) => c.length >= 4 && this.parts.terms.df(c) > 0 && this.parts.terms.df(c) <= this.options.codeMaxDocs);
-    if (!stems.length) return;
+    const stems = codes.map(stem);
     const has = (h: { doc: number }): boolean => stems.some((c) => this.parts.terms.contains(c, h.doc));
     const leading = hits.slice(0, this.options.exactCandidates);
     if (!leading.some(has) || leading.every(has)) return;
