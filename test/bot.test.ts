@@ -105,6 +105,11 @@ describe('answers', () => {
     expect(buildAnswer(sp, { confidence: 0.9, why: 'test' })).toMatchObject({ steps: [], noFix: undefined, fixText: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' });
   });
 
+  it('shows a sub-heading of the fix as a label, not as a run of dashes', () => {
+    const article = makeArticle({ id: 'Q185577', sections: { resolution: 'Use either of the following solutions.\n\nRemove Pub.edb\n--------------\n\nRemove the Pub.edb file.' } });
+    expect(buildAnswer(article, { confidence: 0.9, why: 'test' }).fixText).toBe('Use either of the following solutions. Remove Pub.edb: Remove the Pub.edb file.');
+  });
+
   it('offers "did you mean" when two articles fit about equally', async () => {
     const error = 'The directory service could not read the configuration from the server.';
     const twins = new KnowledgeBase([

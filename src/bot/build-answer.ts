@@ -27,7 +27,15 @@ export interface AnswerOptions {
   urlTemplate?: string;
 }
 
-const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
+/**
+ * Section text on one line for a chat answer. A sub-heading's underline ("Remove Pub.edb
+ * --------------") reads as a label there: "Remove Pub.edb: Remove the Pub.edb file ...".
+ */
+const collapse = (text: string): string =>
+  text
+    .replace(/\s+/g, ' ')
+    .replace(/:?\s+[-=]{4,}(?=\s|$)/g, ':')
+    .trim();
 
 /** Cut at a word boundary near `max` characters, with an ellipsis when cut. */
 export function shorten(text: string, max: number): string {
