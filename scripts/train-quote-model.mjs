@@ -33,7 +33,8 @@ for (const [i, f] of files.entries()) {
       const intros = introColons(flat);
       for (const q of quotesWithIntros(text)) {
         const colon = collapse(text.slice(0, q.colonEnd)).length - 1;
-        if (flat[colon] !== ':' || !intros.some((x) => x.colon === colon)) continue;
+        // The intro's colon, or the last character of an intro without one.
+        if (!intros.some((x) => x.colon === colon)) continue;
         const start = colon + 2;
         if (flat.slice(start, start + q.quote.length) !== q.quote) continue;
         const { tokens, limit, introStart } = quoteWindow(flat, start, intros);

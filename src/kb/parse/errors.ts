@@ -1,6 +1,6 @@
 import type { ArticleForm } from '../article.js';
 import { looksLikeCode } from './code.js';
-import { introducesMessage, isProseIntro, lastSentence } from './intro.js';
+import { introducesMessage, introducesWithoutColon, introEndsWithoutColon, isProseIntro, lastSentence } from './intro.js';
 import { QUOTE_MODEL } from './quote-model.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
 import { collapse, cutSubheading, unique } from './text.js';
@@ -25,7 +25,17 @@ function plausible(msg: string): boolean {
 /** Error and message texts quoted in a section, whitespace collapsed. */
 export function extractErrorMessages(text: string, form: ArticleForm): string[] {
   const found = form === 'collapsed' ? fromCollapsed(text) : fromLines(text);
-  return unique(found.map((m) => trimAnnotations(m.replace(/^["“]|["”]$/g, '').trim())).filter(plausible));
+  return unique(found.map((m) => trimAnnotations(unquote(m).trim())).filter(plausible));
+}
+
+/** A message in quotation marks without them; a quotation mark that belongs to the message (Cannot find "C:\X.XLA") stays. */
+function unquote(msg: string): string {
+  const quotes = (msg.match(/["“”]/g) ?? []).length;
+  const open = /^["“]/.test(msg);
+  const close = /["”]$/.test(msg);
+  if (open && close && quotes === 2) return msg.slice(1, -1);
+  if (quotes % 2 === 0) return msg;
+  return open ? msg.slice(1) : close ? msg.slice(0, -1) : msg;
 }
 
 /**
@@ -57,18 +67,20 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
   const out: { colonEnd: number; intro: string; quote: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!/:\s*$/.test(line)) continue;
+    const colon = /:\s*$/.test(line);
+    // Or an intro that ends its paragraph without a colon ("... you receive the following error message.").
+    if (!colon && !(/\b(?:following|similar)\b/.test(line) && !lines[i + 1]?.trim())) continue;
     let p = i;
     while (p > 0 && lines[p - 1]!.trim() && !/^\s*(?:-|\d{1,2}[.)])\s/.test(lines[p]!)) p--;
     const intro = lines.slice(p, i + 1).join(' ');
-    if (!introducesMessage(intro)) continue;
+    if (colon ? !introducesMessage(intro) : !introducesWithoutColon(intro)) continue;
     const base = indentOf(lines[p]!);
     // A list item's intro ("3. The following error appears:") has its text hanging after the marker.
     const marker = /^\s*(?:-|\d{1,2}[.)]|[a-z][.)])\s+/.exec(lines[p]!.replace(/\t/g, '    '));
     const several = /\b(?:messages|errors|warnings|these|one\s+of|both|either)\b/i.test(lastSentence(intro));
     let { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
     // Inside a list item the message may stand at the item's own indentation: the paragraph after the intro.
-    if (!block.length && !marker && base > 0 && nextIndent(lines, i + 1) === base) ({ block, end } = nextParagraph(lines, i + 1));
+    if (!block.length && colon && !marker && base > 0 && nextIndent(lines, i + 1) === base) ({ block, end } = nextParagraph(lines, i + 1));
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -178,7 +190,9 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
     if (!sentence) continue;
     out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
   }
-  return out;
+  // Intros without a colon: the "colon" is their last character.
+  for (const end of introEndsWithoutColon(flat)) out.push({ colon: end, sentenceStart: end + 1 - lastSentence(flat.slice(Math.max(0, end - 400), end + 1)).length });
+  return out.sort((a, b) => a.colon - b.colon);
 }
 
 /**

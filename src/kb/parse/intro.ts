@@ -46,6 +46,23 @@ export function introducesMessage(intro: string): boolean {
   return !/^messages$/i.test(strong[0]) || weak || following;
 }
 
+/** The end of an intro that closes its sentence without a colon: "... you receive the following error message." */
+const NO_COLON_END = String.raw`(?:[Tt]he\s+following(?:\s+[\w-]+){0,2}?\s+(?:messages?|errors?|warnings?|prompts?)(?:\s+(?:is|are|will\s+be|may\s+be)\s+(?:displayed|generated|logged|returned|reported)|\s+appears?|\s+occurs?)?|[Ss]imilar\s+to\s+the\s+following)\.?`;
+const NO_COLON_INTRO = new RegExp(`\\b${NO_COLON_END}$`);
+/** Such intro ends in collapsed text, where a capitalised quote (or "error A2026: ...") follows. */
+const NO_COLON_INTROS = new RegExp(`\\b${NO_COLON_END}(?=\\s+(?:["“<']?[A-Z0-9]|(?:fatal\\s+)?(?:error|warning)\\s+[A-Z]{1,3}\\d))`, 'g');
+
+/** Does a paragraph end in an intro without a colon ("... you may receive the following error message.")? */
+export function introducesWithoutColon(paragraph: string): boolean {
+  const sentence = lastSentence(paragraph);
+  return NO_COLON_INTRO.test(sentence) && introducesMessage(sentence);
+}
+
+/** Where each intro without a colon ends in collapsed text (the index of its last character). */
+export function introEndsWithoutColon(flat: string): number[] {
+  return [...flat.matchAll(NO_COLON_INTROS)].map((m) => m.index + m[0].length - 1).filter((end) => introducesWithoutColon(flat.slice(Math.max(0, end - 400), end + 1)));
+}
+
 /** The sentence that ends the intro: from the last sentence end or earlier colon. */
 export function lastSentence(s: string): string {
   const flat = collapse(s).replace(/:$/, '');
