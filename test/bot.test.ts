@@ -36,7 +36,7 @@ describe('answers', () => {
     expect(a.id).toBe('Q290226');
     expect(a.title).toBe('XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
     expect(a.steps.length).toBeGreaterThanOrEqual(3);
-    expect(a.steps.flat().filter((s) => s.code).map((s) => s.text)).toContain('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
+    expect(a.steps[2]?.items.flat().filter((s) => s.code).map((s) => s.text)).toContain('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
     expect(a.warnings).toEqual([REGISTRY_WARNING]);
     expect(a.why).toContain('0xc0020002');
     expect(a.url).toBe('https://support.microsoft.com/kb/290226');

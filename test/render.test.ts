@@ -127,12 +127,17 @@ describe('plain text', () => {
   it('never exceeds 80 columns except for a single unbreakable token', () => {
     const key = `HKEY_LOCAL_MACHINE\\SOFTWARE\\${'VeryLongVendorName\\'.repeat(6)}Setting`;
     const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'test reason '.repeat(20) });
-    answer.steps = [...answer.steps, [{ text: 'Open the following key, which is long: ' }, { text: key, code: true }, { text: ' and then '.repeat(20) }]];
+    answer.steps = [
+      ...answer.steps,
+      { text: [{ text: 'Open the following key, which is long: ' }, { text: key, code: true }, { text: ' and then '.repeat(20) }], items: [[{ text: '- ' }, { text: key, code: true }], [{ text: `a. ${'then this '.repeat(12)}` }]] },
+    ];
     answer.registryKeys = [...answer.registryKeys, key];
     const replies: Reply[] = [{ kind: 'answer', answer }, ...seeds.flatMap((a) => (['summary', 'steps', 'full'] as const).map((v) => answerOf(a, v))), SUGGESTIONS, NO_MATCH];
+    // An unbreakable token: a registry key, the only thing on its line but for a list item's marker.
+    const unbreakable = new Set([key, ...seeds.flatMap((a) => a.registryKeys)]);
     for (const reply of replies) {
       for (const line of renderPlain(reply).split('\n')) {
-        if (line.length > 80) expect(line.trim(), line).toBe(key);
+        if (line.length > 80) expect(unbreakable.has(line.trim().replace(/^(?:-|[a-z][.)]) /, '')), line).toBe(true);
       }
     }
     for (const line of renderPlain({ kind: 'answer', answer }, { width: 40 }).split('\n')) {
@@ -174,7 +179,7 @@ function hostile(): ArticleAnswer {
   answer.title = evil;
   answer.symptoms = evil;
   answer.cause = evil;
-  answer.steps = [...answer.steps, [{ text: evil }, { text: 'C:\\`x`\\<!here>.exe', code: true }]];
+  answer.steps = [...answer.steps, { text: [{ text: evil }, { text: 'C:\\`x`\\<!here>.exe', code: true }], items: [[{ text: `- ${evil}` }]] }];
   answer.related = [...answer.related, { id: 'Q1', title: evil }];
   answer.registryKeys = [...answer.registryKeys, 'HKEY_LOCAL_MACHINE\\<!channel>'];
   return answer;
@@ -220,7 +225,7 @@ describe('Slack', () => {
 
   it('trims a huge article to 50 blocks and 3,000 characters a text, keeping the full-article button', () => {
     const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'w', view: 'full' });
-    answer.steps = Array.from({ length: 300 }, (_, i) => [{ text: `Step ${i} `.padEnd(500, 'x') }]);
+    answer.steps = Array.from({ length: 300 }, (_, i) => ({ text: [{ text: `Step ${i} `.padEnd(500, 'x') }], items: [] }));
     answer.title = 'T'.repeat(400);
     answer.sections = Array.from({ length: 80 }, (_, i) => ({ heading: `Section ${i}`, text: 'word '.repeat(1000) }));
     for (const view of ['summary', 'steps', 'full'] as const) {
@@ -275,7 +280,7 @@ describe('Adaptive Card', () => {
 
   it('stays under 28 KB for a huge article and keeps the full-article action', () => {
     const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'w', view: 'full' });
-    answer.steps = Array.from({ length: 300 }, (_, i) => [{ text: `Step ${i} `.padEnd(500, 'x') }, { text: 'C:\\x.exe', code: true }]);
+    answer.steps = Array.from({ length: 300 }, (_, i) => ({ text: [{ text: `Step ${i} `.padEnd(500, 'x') }, { text: 'C:\\x.exe', code: true }], items: [] }));
     answer.sections = Array.from({ length: 40 }, (_, i) => ({ heading: `Section ${i}`, text: 'word '.repeat(2000) }));
     for (const view of ['summary', 'steps', 'full'] as const) {
       const card = renderAdaptiveCard({ kind: 'answer', answer: { ...answer, view } });

@@ -6,6 +6,7 @@
 import type { Article } from '../kb/article.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { AnswerAction, AnswerView, ArticleAnswer, Rich } from './reply.js';
+import { stepParts } from './step-parts.js';
 
 export const ANSWER_DEFAULTS = {
   /** Where an article is read in full; {number} is the id without its Q, {id} the id (config KB_URL). */
@@ -131,7 +132,10 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
     date: article.date,
     symptoms: cut(s.symptoms ?? s.summary),
     cause: cut(s.cause),
-    steps: article.steps.map((step) => markCode(collapse(step))),
+    steps: article.steps.map((step) => {
+      const { lead, items } = stepParts(collapse(step));
+      return { text: markCode(lead), items: items.map(markCode) };
+    }),
     fixText: article.steps.length === 0 ? cut(fixProse) : undefined,
     noFix: noFixOf(article),
     warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],

@@ -14,6 +14,12 @@ export interface Span {
 /** A line of text with code marked. */
 export type Rich = Span[];
 
+/** One numbered step of a fix, and the items it lists ("- HKEY_...", "a. Press ALT+Q."), each shown on its own line. */
+export interface AnswerStep {
+  text: Rich;
+  items: Rich[];
+}
+
 export type ActionId = 'share' | 'helpful' | 'not_it' | 'other_matches' | 'full_article';
 
 /** A button under an answer; `value` is what the bot needs when it is pressed (the article id). */
@@ -48,7 +54,7 @@ export interface ArticleAnswer {
   symptoms?: string;
   cause?: string;
   /** The fix as numbered steps, code marked. Empty when the article has none. */
-  steps: Rich[];
+  steps: AnswerStep[];
   /** The resolution or workaround in prose, when there are no numbered steps. */
   fixText?: string;
   /** Said plainly when the article has no fix ("This behavior is by design."). Never invented steps. */

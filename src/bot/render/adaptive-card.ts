@@ -87,7 +87,10 @@ function partElements(part: Part, max: number): CardElement[] {
     case 'steps':
       return [
         headingBlock(cardText(part.heading)),
-        ...part.steps.map((s, i) => richBlock(s, max, [run(`${i + 1}. `, { weight: 'Bolder' })], { spacing: 'Small' })),
+        ...part.steps.flatMap((s, i) => [
+          richBlock(s.text, max, [run(`${i + 1}. `, { weight: 'Bolder' })], { spacing: 'Small' }),
+          ...s.items.map((item) => richBlock(item, max, [run('\u2003')], { spacing: 'None' })),
+        ]),
       ];
     case 'no_fix':
       return [text(`**No fix:** ${cardText(clip(part.text, max))}`, { spacing: 'Medium' })];

@@ -8,7 +8,7 @@
  * - full: the warning, then every section of the article with its heading, "no fix" when there is
  *   none, registry keys, files, related articles.
  */
-import type { ArticleAnswer, RelatedArticle, Rich } from '../reply.js';
+import type { AnswerStep, ArticleAnswer, RelatedArticle, Rich } from '../reply.js';
 import { collapse } from './escape.js';
 
 /** A paragraph of an article section; `quoted` paragraphs (indented in the article: error texts, keys) keep their lines. */
@@ -20,7 +20,7 @@ export interface Paragraph {
 export type Part =
   | { kind: 'text'; heading: string; paragraphs: Paragraph[] }
   | { kind: 'warning'; text: string }
-  | { kind: 'steps'; heading: string; steps: Rich[] }
+  | { kind: 'steps'; heading: string; steps: AnswerStep[] }
   | { kind: 'no_fix'; text: string }
   | { kind: 'list'; heading: string; items: Rich[] }
   | { kind: 'related'; items: RelatedArticle[] };

@@ -63,6 +63,13 @@ interface Ctx {
 const paint = (ctx: Ctx, style: Style, text: string): string => (ctx.color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text);
 const lengthOf = (word: Word): number => word.reduce((n, p) => n + p.text.length, 0);
 
+/** A step's item as its marker ("- ", "a. ") and the rest, so the marker starts its line. */
+function splitMarker(item: Rich): { marker: string; body: Rich } {
+  const [first, ...rest] = item;
+  const marker = /^(?:-|[a-z][.)])\s+/.exec(first?.text ?? '')?.[0] ?? '';
+  return marker && first ? { marker, body: [{ ...first, text: first.text.slice(marker.length) }, ...rest] } : { marker: '', body: item };
+}
+
 /** Rich text to words: prose splits at whitespace, a code span is one unbreakable piece. */
 function wordsOf(rich: Rich, style: Style = null): Word[] {
   const words: Word[] = [];
@@ -137,7 +144,13 @@ function partLines(ctx: Ctx, part: Part): string[] {
       const lines = [heading(ctx, part.heading)];
       part.steps.forEach((step, i) => {
         const number = `${String(i + 1).padStart(digits)}. `;
-        lines.push(...wrap(ctx, wordsOf(step), `  ${number}`, ' '.repeat(2 + number.length)));
+        const indent = ' '.repeat(2 + number.length);
+        lines.push(...wrap(ctx, wordsOf(step.text), `  ${number}`, indent));
+        // Each listed item on its own line, its text hanging after its marker ("- ", "a. ").
+        for (const item of step.items) {
+          const { marker, body } = splitMarker(item);
+          lines.push(...wrap(ctx, wordsOf(body), indent + marker, indent + ' '.repeat(marker.length)));
+        }
       });
       return lines;
     }

@@ -114,7 +114,13 @@ function addPart(budget: Budget, maxText: number, part: Part): void {
       budget.text(section, `:warning: *Warning:* ${slackText(part.text)}`);
       return;
     case 'steps':
-      addLines(budget, maxText, slackText(part.heading), part.steps.map((s, i) => `${i + 1}. ${slackRich(s)}`));
+      addLines(
+        budget,
+        maxText,
+        slackText(part.heading),
+        // A step's items go on their own lines under it, a bullet for "- ".
+        part.steps.map((s, i) => [`${i + 1}. ${slackRich(s.text)}`, ...s.items.map((item) => `      ${slackRich(item).replace(/^- /, '• ')}`)].join('\n')),
+      );
       return;
     case 'no_fix':
       budget.text(section, `*No fix:* ${slackText(part.text)}`);

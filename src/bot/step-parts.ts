@@ -1,0 +1,45 @@
+/**
+ * A fix step that lists sub-items keeps them in its text ("Remove the following registry keys:
+ * - HKEY_... - HKEY_...", "Disable QH as a keyboard monitor: a. Press ALT+Q. b. Press O."). An
+ * answer shows them one to a line under the step, each with its own marker ("- ", "a. ").
+ */
+
+export interface StepParts {
+  /** The step up to and including the colon that introduces its items (the whole step when it has none). */
+  lead: string;
+  /** The items with their markers, in order; empty when the step lists none. */
+  items: string[];
+}
+
+/** Fewer items than this are read as part of the step's text. */
+const MIN_ITEMS = 2;
+
+export function stepParts(step: string): StepParts {
+  const colon = /:\s+(?=-\s+\S|a[.)]\s+\S)/.exec(step);
+  if (!colon) return { lead: step, items: [] };
+  const rest = step.slice(colon.index + colon[0].length);
+  const items = rest.startsWith('-') ? bullets(rest) : lettered(rest);
+  return items.length >= MIN_ITEMS ? { lead: step.slice(0, colon.index + 1), items } : { lead: step, items: [] };
+}
+
+/** "- A - B - C" → ["- A", "- B", "- C"]. */
+function bullets(rest: string): string[] {
+  return rest
+    .replace(/^-\s+/, '')
+    .split(/\s+-\s+(?=\S)/)
+    .map((item) => `- ${item.trim()}`);
+}
+
+/** "a. X b. Y c. Z" → ["a. X", "b. Y", "c. Z"]: each item starts at the next letter in turn. */
+function lettered(rest: string): string[] {
+  const items: string[] = [];
+  let from = 0;
+  for (let code = 'b'.charCodeAt(0); code <= 'z'.charCodeAt(0); code++) {
+    const next = new RegExp(`\\s${String.fromCharCode(code)}[.)]\\s+(?=\\S)`).exec(rest.slice(from));
+    if (!next) break;
+    items.push(rest.slice(from, from + next.index).trim());
+    from += next.index + 1;
+  }
+  items.push(rest.slice(from).trim());
+  return items.length >= MIN_ITEMS ? items : [];
+}
