@@ -83,6 +83,16 @@ describe('answers', () => {
     }
   });
 
+  it('shows the part of an article a lookup asks for, even in a thread about another article', async () => {
+    expect(answerOf(await newChat().say('kb 290226 steps')).view).toBe('steps');
+    expect(answerOf(await newChat().say('Q290226 full article')).view).toBe('full');
+    const chat = newChat();
+    expect(answerOf(await chat.say(PASTE)).id).toBe('Q290226');
+    const other = answerOf(await chat.say('show me the steps for Q174743'));
+    expect([other.id, other.view]).toEqual(['Q174743', 'steps']);
+    expect(other.noFix).toBe('This behavior is by design; the article gives no fix.');
+  });
+
   it('"show me the article about ..." searches for one rather than taking it as thanks', async () => {
     const reply = await newChat().say('show me the article about removing the key management service');
     expect(reply?.kind === 'answer' || reply?.kind === 'suggestions').toBe(true);

@@ -117,7 +117,7 @@ describe('plain text', () => {
   });
 
   it('says "No fix:" when there is none, and lists files and the link', () => {
-    expect(renderPlain(answerOf(seed('Q174743')))).toContain('No fix: The article gives no fix or workaround.');
+    expect(renderPlain(answerOf(seed('Q174743')))).toContain('No fix: This behavior is by design; the article gives no fix.');
     const q193567 = renderPlain(answerOf(seed('Q193567')));
     expect(q193567).toMatch(/Files:\n {2}Kmsupgrd\.dll 5\.5\.2418\.0/);
     expect(q193567).toContain('See also: Q191014');

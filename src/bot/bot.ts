@@ -5,13 +5,14 @@
  * follow-ups in a thread.
  */
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { findKbIds, withoutKbIds } from '../kb/kb-id.js';
 import type { Ranker } from '../kb/rank/ranker.js';
 import { isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { Interaction, InteractionLog, Outcome } from '../store/types.js';
 import { buildAnswer } from './build-answer.js';
-import { readFollowUp } from './follow-up.js';
+import { lookupView, readFollowUp } from './follow-up.js';
 import type { FeedbackLearning } from './learning.js';
 import { CONFIDENCE_THRESHOLDS, Matcher, type MatchHit, type MatchResult } from './match.js';
 import { isAddressed, threadKey, type IncomingMessage } from './message.js';
@@ -109,7 +110,8 @@ export class Bot {
     // In a thread the bot answered, a follow-up needs no mention ("just the steps" under the answer).
     // "What about SP2?" overheard is people asking each other about something said before: never
     // answered unprompted, in a thread of the bot's or not.
-    const follow = readFollowUp(text);
+    // A message that names an article ("show me the steps for Q290226") is a lookup, not about this thread's article.
+    const follow = findKbIds(text).length ? undefined : readFollowUp(text);
     if (follow && !addressed && (follow.kind === 'refine' || !state)) return null;
     // "just the steps" or "why?" where nothing was answered yet: say so rather than search for it.
     if (follow && !state && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
@@ -231,7 +233,7 @@ export class Bot {
       return { kind: 'text', text: BOT_TEXTS.missing(m.missing, this.kb.size) };
     }
     this.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
-    const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1);
+    const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1, lookupView(withoutKbIds(message.text)));
     if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
     return reply;
   }

@@ -83,7 +83,9 @@ function noFixOf(article: Article): string | undefined {
   const s = article.sections;
   if (article.steps.length || s.resolution || s.workaround) return undefined;
   const status = s.status ? collapse(s.status) : '';
-  if (/by design/i.test(status)) return 'This behavior is by design; the article gives no fix.';
+  // "This is by design." may open MORE INFORMATION or CAUSE instead of a STATUS section.
+  const opening = [s.moreInformation, s.cause].map((t) => collapse(t ?? '').split(/(?<=[.!?])\s/)[0] ?? '');
+  if (/by design/i.test(status) || opening.some((t) => /\bby design\b/i.test(t))) return 'This behavior is by design; the article gives no fix.';
   if (/researching/i.test(status)) return 'Microsoft was researching this problem when the article was written; it gives no fix.';
   if (status) return `The article gives no fix. Status: ${shorten(status, ANSWER_DEFAULTS.summaryChars)}`;
   return 'The article gives no fix or workaround.';

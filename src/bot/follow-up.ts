@@ -3,6 +3,8 @@
  * "the other one", "what about SP2?" (or "is this still valid for SP2?"), "why this one?". Read only when the thread has an earlier match.
  */
 
+import type { AnswerView } from './reply.js';
+
 export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'why' } | { kind: 'refine'; words: string };
 
 const FULL = /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;
@@ -29,4 +31,11 @@ export function readFollowUp(text: string): FollowUp | undefined {
   const refine = REFINE.exec(t) ?? APPLIES.exec(t);
   if (refine?.[1]) return { kind: 'refine', words: refine[1] };
   return undefined;
+}
+
+/** The view a lookup asks for with the words beside its ids ("Q290226 steps", "the full text of kb 174743"). */
+export function lookupView(rest: string): AnswerView {
+  if (/\b(?:full|whole|entire|complete)\b|\ball\s+of\s+it\b/i.test(rest)) return 'full';
+  if (/\b(?:steps?|fix|resolution|workaround)\b/i.test(rest)) return 'steps';
+  return 'summary';
 }
