@@ -94,6 +94,10 @@ describe('the three forms give the same article', () => {
 
 /** The error messages of a section in the original form and in the collapsed form made from it. */
 const both = (text: string): string[][] => [extractErrorMessages(text, 'text'), extractErrorMessages(toCollapsedForm(text), 'collapsed')];
+/** Both forms of `lines` read exactly `expected`. */
+const expectBothForms = (lines: string[], expected: string[]): void => {
+  for (const found of both(lines.join('\n'))) expect(found).toEqual(expected);
+};
 
 describe('a quoted message is the message alone, in both forms', () => {
 
@@ -167,12 +171,11 @@ describe('a quoted message is the message alone, in both forms', () => {
   });
 
   it('a "WARNING:" paragraph of advice to the reader is not a quoted message, in either form', () => {
-    const text = [
+    expectBothForms([
       'WARNING: Before you use the MMFCLEAN utility to clean the database, make an',
       'additional backup copy of your Microsoft Mail postoffice. If an error occurs',
       'during a fix, you can restore the backup.',
-    ].join('\n');
-    for (const found of both(text)) expect(found).toEqual([]);
+    ], []);
   });
 
   it('source code after an error intro is not a message; a compiler message that names code, or a call stack, still is', () => {
@@ -224,13 +227,12 @@ describe('lists of messages and intros in collapsed text', () => {
 
   it('"-or-" at the margin between two indented messages: both are messages, in both forms', () => {
     for (const or of ['-or-', '- or -']) {
-      const text = ['When you open the file, you receive one of the following error messages:', '', '   Insufficient Resources', '', or, '', '   Invalid Handle'].join('\n');
-      for (const found of both(text)) expect(found).toEqual(['Insufficient Resources', 'Invalid Handle']);
+      expectBothForms(['When you open the file, you receive one of the following error messages:', '', '   Insufficient Resources', '', or, '', '   Invalid Handle'], ['Insufficient Resources', 'Invalid Handle']);
     }
   });
 
   it('inside a list item, a message at the item\'s own indentation after its intro is read in both forms', () => {
-    const text = [
+    expectBothForms([
       '2. Run Setup from the first disk.',
       '',
       '   During the setup process, the following error message appears:',
@@ -238,12 +240,11 @@ describe('lists of messages and intros in collapsed text', () => {
       '   Setup cannot find or cannot update your system files on drive A:.',
       '',
       '3. Restart the computer.',
-    ].join('\n');
-    for (const found of both(text)) expect(found).toEqual(['Setup cannot find or cannot update your system files on drive A:.']);
+    ], ['Setup cannot find or cannot update your system files on drive A:.']);
   });
 
   it('an intro that ends its sentence without a colon still introduces the indented message, in both forms', () => {
-    const text = [
+    expectBothForms([
       'If you open the workbook, you may receive the following error message',
       '',
       '   Cannot Find "<path>\\PROOF.XLA". Check the path.',
@@ -253,8 +254,7 @@ describe('lists of messages and intros in collapsed text', () => {
       '   error A2026: constant expected',
       '',
       'The following errors will be logged in the Event Viewer.',
-    ].join('\n');
-    for (const found of both(text)) expect(found).toEqual(['Cannot Find "<path>\\PROOF.XLA". Check the path.', 'error A2026: constant expected']);
+    ], ['Cannot Find "<path>\\PROOF.XLA". Check the path.', 'error A2026: constant expected']);
   });
 
   it('each item of a bulleted list is one message, up to the next bullet', () => {
@@ -263,12 +263,11 @@ describe('lists of messages and intros in collapsed text', () => {
       'MSG0263 This is not a registered device.',
       'Video not available.',
     ];
-    const text = ['When you start the tutorial, you may receive one of the following error messages:', '', ...items.flatMap((m) => [` - ${m}`, ''])].join('\n');
-    for (const found of both(text)) expect(found).toEqual(items);
+    expectBothForms(['When you start the tutorial, you may receive one of the following error messages:', '', ...items.flatMap((m) => [` - ${m}`, ''])], items);
   });
 
   it('an intro after a URL line with no full stop still introduces the message', () => {
-    const text = [
+    expectBothForms([
       'You receive an error message when you type the URL in the following format:',
       '',
       '   "http://<server FQDN>/exchange" (without the quotation marks)',
@@ -276,8 +275,7 @@ describe('lists of messages and intros in collapsed text', () => {
       'The error message is as follows:',
       '',
       '   HTTP 404 Not Found',
-    ].join('\n');
-    for (const found of both(text)) expect(found).toEqual(['HTTP 404 Not Found']);
+    ], ['HTTP 404 Not Found']);
   });
 });
 
