@@ -257,6 +257,30 @@ describe('lists of messages and intros in collapsed text', () => {
     ], ['Cannot Find "<path>\\PROOF.XLA". Check the path.', 'error A2026: constant expected']);
   });
 
+  it('a bulleted list of messages at the intro\'s margin (as KB pages write it) gives each message, in both forms', () => {
+    expectBothForms(
+      [
+        'When you save a document, Word may stop responding or you may receive',
+        'one of the following error messages:',
+        '',
+        '- There is not enough memory or disk space to complete the operation.',
+        '',
+        '  -or-',
+        '',
+        '- This program has performed an illegal operation and will be shut down.',
+        '',
+        '  When you click Details, the following message is displayed:',
+        '',
+        '  WINWORD caused an invalid page fault in module WINWORD.EXE',
+      ],
+      [
+        'There is not enough memory or disk space to complete the operation.',
+        'This program has performed an illegal operation and will be shut down.',
+        'WINWORD caused an invalid page fault in module WINWORD.EXE',
+      ],
+    );
+  });
+
   it('each item of a bulleted list is one message, up to the next bullet', () => {
     const items = [
       'Cannot open the catalog file. If you moved the file, run Setup again.',

@@ -81,6 +81,8 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
     let { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
     // Inside a list item the message may stand at the item's own indentation: the paragraph after the intro.
     if (!block.length && colon && !marker && base > 0 && nextIndent(lines, i + 1) === base) ({ block, end } = nextParagraph(lines, i + 1));
+    // "... one of the following error messages:" then a bulleted list at the intro's margin: each item is a message.
+    if (!block.length && colon && MESSAGE_LIST.test(lastSentence(intro))) ({ block, end } = marginList(lines, i + 1, base));
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -125,6 +127,28 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
   while (block.length && !block[block.length - 1]) block.pop();
   return { block, end: j };
 }
+
+/** An intro of several messages: "one of the following error messages", "The possible error messages are". */
+const MESSAGE_LIST = /\bthe\s+following\s+(?:\w+\s+)?(?:error\s+)?(?:messages|errors|warnings)$|\b(?:error\s+)?messages\s+(?:are|include)$/i;
+
+/** A bulleted list from line `from` on whose bullets stand at the margin `base` (or one further), and the line index where it ends. */
+function marginList(lines: string[], from: number, base: number): { block: string[]; end: number } {
+  const block: string[] = [];
+  let j = from;
+  for (; j < lines.length; j++) {
+    const l = lines[j]!;
+    if (!l.trim()) continue;
+    const ind = indentOf(l);
+    // An item's paragraph that introduces a message of its own ("When you click Details, the following message is displayed:") ends the list there.
+    if (block.length && !lines[j - 1]!.trim() && endsInIntro(paragraph(lines, j))) break;
+    // A bullet, or the hanging lines of the item before it.
+    if ((/^\s*-\s+\S/.test(l) && ind <= base + 1) || (block.length && ind > base + 1)) block.push(l);
+    else break;
+  }
+  return { block, end: j };
+}
+
+const endsInIntro = (para: string): boolean => para.endsWith(':') && introducesMessage(para);
 
 /** A line that only says "-or-" ("- or -", "--or--"). */
 const OR_LINE = /^\s*-+\s?or\s?-+\s*$/i;
