@@ -138,11 +138,13 @@ describe('a quoted message is the message alone, in both forms', () => {
     expect(extractErrorMessages([intro, '', '   Cannot find "C:\\OFFICE\\PROOF.XLA"'].join('\n'), 'text')).toEqual(['Cannot find "C:\\OFFICE\\PROOF.XLA"']);
   });
 
-  it('a dialog resource script or a CONFIG.SYS line after an intro is not a message', () => {
+  it('a dialog resource script, a CONFIG.SYS line or a quote of a readme file after an intro is not a message', () => {
     const dialog = ['The following dialog template gives the error:', '', '   IDD_DIALOG1 DIALOG DISCARDABLE 0, 0, 183, 92', '   BEGIN', '       DEFPUSHBUTTON "OK",IDOK,126,7,50,14', '   END'].join('\n');
     expect(extractErrorMessages(dialog, 'text')).toEqual([]);
     const config = ['SMARTDrive displays the following message when CONFIG.SYS contains:', '', '   DEVICE=C:\\SSTOR.SYS /VIRTUAL'].join('\n');
     expect(extractErrorMessages(config, 'text')).toEqual([]);
+    const readme = ['The NETWORKS.WRI file states the following:', '', '   TBMI2 enables you to safely run applications that use IPX and SPX functions.'].join('\n');
+    expect(extractErrorMessages(readme, 'text')).toEqual([]);
   });
 
   it('the registry warning in its Windows NT wording is boilerplate in every form, not a message', () => {

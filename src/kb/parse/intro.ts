@@ -22,8 +22,8 @@ const INSTRUCTION =
 /** Sentences about errors in something, or about causes: not quoting a message. */
 const ABOUT_ERRORS =
   /^determine\s+which\b|\b(?:documentation\s+errors?|(?:has|have|contains?)\s+(?:\w+\s+)?errors|(?:causes?|reasons?)\s+(?:for|of)|check\s+(?:for\s+)?(?:the\s+following|these)|following\s+sample|shows\s+how)\b/i;
-/** Quotes of documentation ("Page 37 of the User's Guide states the following:") are not messages. */
-const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|book|topic)\b[^:]*\b(?:states?|reads|says)\b/i;
+/** Quotes of documentation ("Page 37 of the User's Guide states the following:", "The NETWORKS.WRI file states:") are not messages. */
+const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|book|topic)\b[^:]*\b(?:states?|reads|says)\b|\b[\w-]+\.(?:wri|txt|doc)\s+(?:file\s+)?(?:states?|reads|says)\b/i;
 /** Code: braces, comments, BASIC string functions. */
 const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 
