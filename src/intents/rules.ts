@@ -26,8 +26,18 @@ const GREETING = /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|g
 
 /** Asking how to use the bot: "you" as the bot, or the bot's own nouns (articles, results, search). */
 const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?ups?|paste|type)\b/i;
+/** "ok thanks", "great, cheers": an interjection before thanks (shared by the thanks rules below). */
+const THANKS = String.raw`(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice|super|brilliant|excellent)[,!.]?\s+)?(?:thx|ty|thanks|thank you|cheers)`;
+/** Thumbs down: the emoji, or Slack's ":-1:" / ":thumbsdown:". */
+const THUMB_DOWN = String.raw`\u{1F44E}|:-1:|:thumbsdown:`;
+
 /** Short reactions to an answer: "that worked", "didn't help", "wrong one", "spot on". */
-const FEEDBACK_CUE = /^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b|^\s*(?:(?:ok(?:ay)?|great|cool|perfect|awesome|nice|super|brilliant|excellent)[,!.]?\s+)?(?:thx|ty|thanks|thank you|cheers)\b|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|none of (?:these|them|those|the above)|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|\u{1F44E}|:-1:|:thumbsdown:/iu;
+const FEEDBACK_CUE = new RegExp(
+  String.raw`^\s*(?:(?:that|this|it|which|the (?:first|second|last|other) one)\s+)?(?:worked|fixed it|did (?:it|the trick)|did ?n[o']?t (?:help|work|fix)|does ?n[o']?t (?:apply|help|work|match)|was it|nailed it|helped)\b` +
+    String.raw`|^\s*${THANKS}\b` +
+    String.raw`|\b(?:wrong (?:one|article|kb|answer|product|version)|not it|none of (?:these|them|those|the above)|spot on|bingo|useless|not (?:helpful|relevant|applicable)|irrelevant|good bot|bad bot|nope|worked like|that'?s (?:not )?it)\b|${THUMB_DOWN}`,
+  'iu',
+);
 
 const THUMB_UP = String.raw`(?:\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|:(?:\+1|thumbsup):(?::skin-tone-\d:)?)`;
 const THUMBS_UP_ONLY = new RegExp(String.raw`^\s*${THUMB_UP}(?:\s*${THUMB_UP})*\s*$`, 'u');
@@ -43,8 +53,9 @@ export function isThumbsUp(text: string): boolean {
 /** A request for an article or information ("show me ...", "can you find ...", "I need ..."). */
 const REQUEST = /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
 
-/** Thanks to a colleague by name ("thanks Maria!"), not to the bot: case-sensitive on the name. */
-const THANKS_PERSON = /^\s*(?:(?:[Oo]k(?:ay)?|[Gg]reat|[Cc]ool|[Pp]erfect|[Aa]wesome|[Nn]ice|[Ss]uper|[Bb]rilliant|[Ee]xcellent)[,!.]?\s+)?(?:[Tt]hanks|[Tt]hx|[Tt]y|[Cc]heers|[Tt]hank you)[,!]?\s+(?!(?:[Kk][Bb] ?[Bb]ot|[Bb]ot)\b)[A-Z][a-z]+/;
+/** Thanks to a colleague by name ("thanks Maria!"), not to the bot: the name must be capitalised. */
+const THANKS_TO = new RegExp(String.raw`^\s*${THANKS}[,!]?\s+(?!(?:kb ?bot|bot)\b)(\w+)`, 'iu');
+const thanksPerson = (text: string): boolean => /^[A-Z][a-z]+$/.test(THANKS_TO.exec(text)?.[1] ?? '');
 
 function wordCount(s: string): number {
   return s.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length;
@@ -62,11 +73,11 @@ export function decisiveRule(input: RuleInput): RuleDecision | undefined {
     if (wordCount(rest) <= 10 && !FEEDBACK_CUE.test(text) && !signals.symptom) return { intent: 'lookup', reason: `about ${ids.join(', ')}` };
   }
   if (GREETING.test(text)) return { intent: 'greeting', reason: 'greeting' };
-  if (THANKS_PERSON.test(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
+  if (thanksPerson(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
   if (signals.errorShapes === 0 && ids.length === 0) {
     if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text))) return { intent: 'help', reason: 'asks about the bot' };
     // "show me the article about the MTA" asks for an article; it does not rate one.
-    const cue = (signals.answerRef && !REQUEST.test(text)) || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !THANKS_PERSON.test(text));
+    const cue = (signals.answerRef && !REQUEST.test(text)) || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !thanksPerson(text));
     if (signals.words <= 14 && !signals.questionForm && cue) {
       return { intent: 'feedback', reason: signals.answerRef ? 'about the last answer' : 'reacts to an answer' };
     }
@@ -89,7 +100,7 @@ export function passiveVeto(intent: Intent, confidence: number, threshold: numbe
 }
 
 const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
-const NEGATIVE = /\u{1F44E}|:-1:|:thumbsdown:|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b/iu;
+const NEGATIVE = new RegExp(String.raw`${THUMB_DOWN}|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b`, 'iu');
 /** "That one is for 5.0, we run 5.5": the answer is for another setup (unless the message also says it worked). */
 const OTHER_SETUP = /\b(?:(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|are running) (?:\w+ ){0,2}(?:v(?:ersion)?\s*)?(?:\d+|sp\s*\d+))\b/i;
 const POSITIVE = /\u{1F44D}|\b(?:thanks|thank you|thx|worked|works|fixed|helped|solved|perfect|great)\b/iu;
