@@ -58,13 +58,23 @@ function fromLines(text: string): string[] {
   return quotesWithIntros(text).flatMap((q) => splitAlternatives(q.quote));
 }
 
+/** "-or-" between two messages ("- or -", "--or--", "or-"). */
+const OR = String.raw`\s+(?:-+ ?or ?-+|or-)\s+`;
+const OR_SPLIT = new RegExp(OR, 'i');
+/** ... and in a bulleted list, each bullet too. */
+const LIST_SPLIT = new RegExp(String.raw`${OR}|(?:^|\s)-\s+(?=\S)`, 'i');
+const OR_THEN_BULLET = new RegExp(String.raw`${OR}-\s`, 'i');
+
 /** "msg one -or- msg two" and bulleted lists are several messages. */
 function splitAlternatives(quote: string): string[] {
+  // A dash inside a message ("Notice 34 - Could not access log information file") is part of it; only a
+  // quote that opens with a bullet is a bulleted list.
+  const bulleted = /^-\s/.test(quote) || OR_THEN_BULLET.test(quote);
   return quote
-    .split(/\s+-?or-\s+|(?:^|\s)-\s+(?=\S)/i)
+    .split(bulleted ? LIST_SPLIT : OR_SPLIT)
     // "msg -or- - msg": the bullet after "-or-" is not part of the message.
     .map((x) => x.trim().replace(/^-\s+/, ''))
-    .filter((x) => x && !/^-?or-?$/i.test(x));
+    .filter((x) => x && !/^-*\s?or\s?-*$/i.test(x));
 }
 
 /** Where each colon that introduces a message stands in collapsed text, and where its intro sentence starts. */
