@@ -43,14 +43,18 @@ function unquote(msg: string): string {
 /**
  * What a quote holds beside the message, in either form: a list item's own intro ("When you
  * click Cancel, you receive an error message similar to the following: <message>"), a note
- * of when it appears ("(If you are using Microsoft Excel 97)"), a dangling "-and-".
+ * of when it appears ("(If you are using Microsoft Excel 97)"), a dangling "-and-", and the article's
+ * own "Cause: ..." or "Resolution: ..." after it.
  */
 function trimAnnotations(msg: string): string {
   const colon = msg.indexOf(': ');
   const intro = colon > 0 ? msg.slice(0, colon) : '';
   // The intro is the quote's first sentence and speaks to the reader, so it is prose, not the message's own "Error: ...".
   if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro)) msg = msg.slice(colon + 2);
-  return msg.replace(/\s+\((?:If|When|Where)\s+you\b[^()]*\)$/, '').replace(/\s+-(?:and|or)?-?$/i, '');
+  return msg
+    .replace(/\s+(?:Cause|Resolution|Workaround|More Information):\s[^]*$/, '')
+    .replace(/\s+\((?:If|When|Where)\s+you\b[^()]*\)$/, '')
+    .replace(/\s+-(?:and|or)?-?$/i, '');
 }
 
 /** Forms that keep their lines: the quotes their indentation shows (quote-lines.ts), each split at "-or-" and bullets. */
