@@ -11,6 +11,9 @@ export interface StepParts {
   items: string[];
 }
 
+/** The marker an item starts with, as `stepParts` gives it: "- " or "a. ". */
+export const ITEM_MARKER = /^(?:-|[a-z][.)])\s+/;
+
 /** Fewer items than this are read as part of the step's text. */
 const MIN_ITEMS = 2;
 

@@ -28,6 +28,7 @@
  * text has its control characters removed.
  */
 import type { ArticleAnswer, Candidate, Reply, Rich } from '../reply.js';
+import { ITEM_MARKER } from '../step-parts.js';
 import { collapse, confidenceOf, stripControl } from './escape.js';
 import { appliesToOf, outline, relatedLabel, type Part } from './outline.js';
 
@@ -66,7 +67,7 @@ const lengthOf = (word: Word): number => word.reduce((n, p) => n + p.text.length
 /** A step's item as its marker ("- ", "a. ") and the rest, so the marker starts its line. */
 function splitMarker(item: Rich): { marker: string; body: Rich } {
   const [first, ...rest] = item;
-  const marker = /^(?:-|[a-z][.)])\s+/.exec(first?.text ?? '')?.[0] ?? '';
+  const marker = ITEM_MARKER.exec(first?.text ?? '')?.[0] ?? '';
   return marker && first ? { marker, body: [{ ...first, text: first.text.slice(marker.length) }, ...rest] } : { marker: '', body: item };
 }
 

@@ -1,6 +1,7 @@
 import type { ArticleForm } from '../article.js';
 import { ArticleParseError } from '../errors.js';
-import { collapse, decodeEntities, isoDate } from './text.js';
+import { decodeEntities } from '../../text/chat-markup.js';
+import { collapse, isoDate } from './text.js';
 
 /**
  * What the three forms carry in their headers, read alike, plus the rest of the

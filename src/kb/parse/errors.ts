@@ -1,7 +1,7 @@
 import type { ArticleForm } from '../article.js';
 import { looksLikeCode } from './code.js';
-import { introEndsWithoutColon, introducesMessage, isProseIntro, lastSentence } from './intro.js';
-import { quotesWithIntros } from './quote-lines.js';
+import { introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
+import { OR_MARK, quotesWithIntros } from './quote-lines.js';
 import { QUOTE_MODEL } from './quote-model.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
 import { collapse, cutSubheading, unique } from './text.js';
@@ -63,7 +63,7 @@ function fromLines(text: string): string[] {
 }
 
 /** "-or-" between two messages ("- or -", "--or--", "or-"). */
-const OR = String.raw`\s+(?:-+ ?or ?-+|or-)\s+`;
+const OR = String.raw`\s+(?:${OR_MARK}|or-)\s+`;
 const OR_SPLIT = new RegExp(OR, 'i');
 /** ... and in a bulleted list, each bullet too. */
 const LIST_SPLIT = new RegExp(String.raw`${OR}|(?:^|\s)-\s+(?=\S)`, 'i');
@@ -93,7 +93,7 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
     out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
   }
   // Intros without a colon: the "colon" is their last character.
-  for (const end of introEndsWithoutColon(flat)) out.push({ colon: end, sentenceStart: end + 1 - lastSentence(flat.slice(Math.max(0, end - 400), end + 1)).length });
+  for (const { end, sentence } of introsWithoutColon(flat)) out.push({ colon: end, sentenceStart: end + 1 - sentence.length });
   return out.sort((a, b) => a.colon - b.colon);
 }
 

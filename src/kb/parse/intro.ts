@@ -52,15 +52,26 @@ const NO_COLON_INTRO = new RegExp(`\\b${NO_COLON_END}$`);
 /** Such intro ends in collapsed text, where a capitalised quote (or "error A2026: ...") follows. */
 const NO_COLON_INTROS = new RegExp(`\\b${NO_COLON_END}(?=\\s+(?:["“<']?[A-Z0-9]|(?:fatal\\s+)?(?:error|warning)\\s+[A-Z]{1,3}\\d))`, 'g');
 
-/** Does a paragraph end in an intro without a colon ("... you may receive the following error message.")? */
-export function introducesWithoutColon(paragraph: string): boolean {
+/** The intro sentence a paragraph ends in without a colon ("... you may receive the following error message."), or ''. */
+function introWithoutColon(paragraph: string): string {
   const sentence = lastSentence(paragraph);
-  return NO_COLON_INTRO.test(sentence) && introducesMessage(sentence);
+  return NO_COLON_INTRO.test(sentence) && introducesMessage(sentence) ? sentence : '';
 }
 
-/** Where each intro without a colon ends in collapsed text (the index of its last character). */
-export function introEndsWithoutColon(flat: string): number[] {
-  return [...flat.matchAll(NO_COLON_INTROS)].map((m) => m.index + m[0].length - 1).filter((end) => introducesWithoutColon(flat.slice(Math.max(0, end - 400), end + 1)));
+/** Does a paragraph end in an intro without a colon? */
+export function introducesWithoutColon(paragraph: string): boolean {
+  return introWithoutColon(paragraph) !== '';
+}
+
+/** Each intro without a colon in collapsed text: where it ends (the index of its last character), and its sentence. */
+export function introsWithoutColon(flat: string): { end: number; sentence: string }[] {
+  const out: { end: number; sentence: string }[] = [];
+  for (const m of flat.matchAll(NO_COLON_INTROS)) {
+    const end = m.index + m[0].length - 1;
+    const sentence = introWithoutColon(flat.slice(Math.max(0, end - 400), end + 1));
+    if (sentence) out.push({ end, sentence });
+  }
+  return out;
 }
 
 /** The sentence that ends the intro: from the last sentence end or earlier colon. */

@@ -101,8 +101,10 @@ function marginList(lines: string[], from: number, base: number): { block: strin
 
 const endsInIntro = (para: string): boolean => para.endsWith(':') && introducesMessage(para);
 
-/** A line that only says "-or-" ("- or -", "--or--"). */
-const OR_LINE = /^\s*-+\s?or\s?-+\s*$/i;
+/** "-or-" as KB articles write it between two messages ("- or -", "--or--"). */
+export const OR_MARK = String.raw`-+\s?or\s?-+`;
+/** A line that only says "-or-". */
+const OR_LINE = new RegExp(String.raw`^\s*${OR_MARK}\s*$`, 'i');
 
 /** The indentation of the first non-blank line from `j` on, or -1. */
 function nextIndent(lines: string[], j: number): number {
@@ -138,10 +140,9 @@ function isItemProse(lines: string[], j: number): boolean {
 /** A paragraph that ends in a colon and introduces a message indented deeper than itself. */
 function introducesParagraph(lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
-  if (!para.endsWith(':') || !/^[A-Z][a-z]+\s/.test(para) || para.split(' ').length < 5 || !introducesMessage(para)) return false;
+  if (!/^[A-Z][a-z]+\s/.test(para) || para.split(' ').length < 5 || !endsInIntro(para)) return false;
   let k = j;
   while (k < lines.length && lines[k]!.trim()) k++;
-  while (k < lines.length && !lines[k]!.trim()) k++;
-  return k < lines.length && indentOf(lines[k]!) > indentOf(lines[j]!);
+  return nextIndent(lines, k) > indentOf(lines[j]!);
 }
 

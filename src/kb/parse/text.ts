@@ -68,15 +68,3 @@ export function cutSubheading(s: string): string {
   }
   return s;
 }
-
-const NAMED_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ' };
-
-/** HTML character references ("&quot;", "&#92;", "&#xa0;") as the characters they stand for; others kept. */
-export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec?: string, hex?: string, name?: string) => {
-    if (name) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-    const code = dec ? Number(dec) : parseInt(hex!, 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
