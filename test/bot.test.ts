@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeAdapter } from '../src/adapters/fake.js';
 import { buildAnswer, markCode, REGISTRY_WARNING } from '../src/bot/build-answer.js';
-import { Bot, looksBinary, type BotEvent } from '../src/bot/bot.js';
+import { Bot, type BotEvent } from '../src/bot/bot.js';
+import { looksBinary } from '../src/bot/message.js';
 import { readFollowUp } from '../src/bot/follow-up.js';
 import type { ArticleAnswer, Reply } from '../src/bot/reply.js';
 import { renderPlain } from '../src/bot/render/plain.js';

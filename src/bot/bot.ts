@@ -10,12 +10,13 @@ import type { Ranker } from '../kb/rank/ranker.js';
 import { isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
-import type { Interaction, InteractionLog, Outcome } from '../store/types.js';
+import type { InteractionLog } from '../store/types.js';
 import { buildAnswer } from './build-answer.js';
 import { lookupView, readFollowUp } from './follow-up.js';
 import type { FeedbackLearning } from './learning.js';
 import { CONFIDENCE_THRESHOLDS, Matcher, type MatchHit, type MatchResult } from './match.js';
-import { isAddressed, threadKey, type IncomingMessage } from './message.js';
+import { isAddressed, looksBinary, threadKey, type IncomingMessage } from './message.js';
+import { Records, type BotEvent } from './records.js';
 import type { ActionId, AnswerView, Reply } from './reply.js';
 import { BOT_TEXTS } from './texts.js';
 import { MemoryThreadStore, type ThreadState, type ThreadStore } from './thread-store.js';
@@ -49,11 +50,7 @@ export interface BotOptions {
   onEvent?: (event: BotEvent) => void;
 }
 
-export type BotEvent =
-  | { type: 'answered'; message: IncomingMessage; articleId: string; confidence: number }
-  | { type: 'suggested'; message: IncomingMessage; articleIds: string[] }
-  | { type: 'unanswered'; message: IncomingMessage }
-  | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean };
+export type { BotEvent } from './records.js';
 
 /** A button press on an earlier reply. */
 export interface BotAction {
@@ -68,6 +65,7 @@ export interface BotAction {
 export class Bot {
   private matcher: Matcher;
   private readonly threads: ThreadStore;
+  private readonly records: Records;
 
   constructor(
     private kb: KnowledgeBase,
@@ -75,6 +73,7 @@ export class Bot {
   ) {
     this.matcher = new Matcher(kb, options.ranker, undefined, options.learning);
     this.threads = options.threads ?? new MemoryThreadStore();
+    this.records = new Records({ ...options, maxChars: BOT_DEFAULTS.maxChars });
   }
 
   /** The KB answers come from. */
@@ -197,14 +196,14 @@ export class Bot {
       // The words did not settle it, but a rare code the message pasted does narrow it down.
       const mentioning = m.hits.filter((h) => 'codes' in h.reason && h.reason.codes.some((c) => m.codes.includes(c)));
       if (mentioning.length) return this.suggest(m, mentioning, query, message, BOT_TEXTS.mentioning(m.codes));
-      this.log(m, query, message, 'unanswered', null);
-      this.emit({ type: 'unanswered', message });
+      this.records.log(m, query, message, 'unanswered', null);
+      this.records.emit({ type: 'unanswered', message });
       return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
     }
     const close = second !== undefined && second.score >= top.score * BOT_DEFAULTS.closeShare && m.confidence < BOT_DEFAULTS.sureEnough;
     if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
       if (!addressed && !passive) return null;
-      this.log(m, query, message, 'answered', top.article.id);
+      this.records.log(m, query, message, 'answered', top.article.id);
       return this.answerWith(m.hits, query, 0, message, m.confidence);
     }
     if (!addressed) return null;
@@ -215,24 +214,24 @@ export class Bot {
   private suggest(m: MatchResult, hits: MatchHit[], query: string, message: IncomingMessage, intro: string): Reply {
     this.remember(message, query, hits, 0);
     const candidates = hits.slice(0, BOT_DEFAULTS.suggestions);
-    this.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
-    this.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
+    this.records.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
+    this.records.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
     return { kind: 'suggestions', intro, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
   }
 
   private answerWith(hits: MatchHit[], query: string, index: number, message: IncomingMessage, confidence: number, view: AnswerView = 'summary'): Reply {
     const hit = hits[index] as MatchHit;
     this.remember(message, query, hits, index);
-    this.emit({ type: 'answered', message, articleId: hit.article.id, confidence });
+    this.records.emit({ type: 'answered', message, articleId: hit.article.id, confidence });
     return { kind: 'answer', answer: buildAnswer(hit.article, { confidence, why: hit.reason.summary, view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
   }
 
   private lookup(m: MatchResult, message: IncomingMessage): Reply {
     if (!m.hits.length) {
-      this.log(m, message.text, message, 'unanswered', null);
+      this.records.log(m, message.text, message, 'unanswered', null);
       return { kind: 'text', text: BOT_TEXTS.missing(m.missing, this.kb.size) };
     }
-    this.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
+    this.records.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
     const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1, lookupView(withoutKbIds(message.text)));
     if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
     return reply;
@@ -309,66 +308,6 @@ export class Bot {
 
   /** Feedback on an article shown for the thread's message: kept (durably) before the bot thanks anyone. */
   private giveFeedback(message: IncomingMessage, state: ThreadState, articleId: string, helpful: boolean): void {
-    this.options.learning?.record({
-      at: Date.now(),
-      user: message.user,
-      conversation: message.conversation,
-      thread: message.thread,
-      articleId,
-      helpful,
-      query: this.keepText() && state.query ? readable(state.query) : null,
-      signature: state.query ? this.matcher.signature(state.query) : [],
-    });
-    this.emit({ type: 'feedback', message, articleId, helpful });
+    this.records.feedback({ message, query: state.query, signature: state.query ? this.matcher.signature(state.query) : [], articleId, helpful });
   }
-
-  private log(m: MatchResult, query: string, message: IncomingMessage, outcome: Outcome, articleId: string | null): void {
-    if (!this.options.interactions) return;
-    const row: Interaction = {
-      at: Date.now(),
-      user: message.user,
-      conversation: message.conversation,
-      thread: message.thread,
-      intent: m.intent.intent,
-      outcome,
-      articleId,
-      confidence: m.confidence,
-      text: this.keepText() ? readable(query) : null,
-      signature: m.signature,
-    };
-    try {
-      this.options.interactions.record(row);
-    } catch {
-      // the log is for the report; a failed write must not cost the user their answer
-    }
-  }
-
-  private keepText(): boolean {
-    return this.options.storeMessages ?? true;
-  }
-
-  private emit(event: BotEvent): void {
-    try {
-      this.options.onEvent?.(event);
-    } catch {
-      // a failing listener must not take the bot down
-    }
-  }
-}
-
-/** A message as people read it (mentions and markup undone), for the log and the report. */
-function readable(text: string): string {
-  return undoChatMarkup(text.slice(0, BOT_DEFAULTS.maxChars)).text;
-}
-
-/** More than 10% control characters (other than tab and newlines), or NUL bytes: not a message. */
-export function looksBinary(text: string): boolean {
-  if (text.includes('\u0000')) return true;
-  const sample = text.slice(0, 4000);
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 0xfff0 && c <= 0xffff)) control++;
-  }
-  return sample.length > 0 && control / sample.length > 0.1;
 }

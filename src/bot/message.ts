@@ -20,3 +20,15 @@ export const isAddressed = (m: Pick<IncomingMessage, 'via'>): boolean => m.via !
 
 /** The key of a thread in the bot's memory. */
 export const threadKey = (m: Pick<IncomingMessage, 'conversation' | 'thread'>): string => `${m.conversation}\u0000${m.thread}`;
+
+/** More than 10% control characters (other than tab and newlines), or NUL bytes: not a message. */
+export function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const sample = text.slice(0, 4000);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 0xfff0 && c <= 0xffff)) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}

@@ -1,0 +1,96 @@
+/**
+ * What the bot keeps of a conversation: the interaction log (what `kbbot report` reads), feedback
+ * that moves rankings, and events for whoever listens. A failing log or listener never costs the
+ * user their reply.
+ */
+import type { Interaction, InteractionLog, Outcome, Signature } from '../store/types.js';
+import { undoChatMarkup } from '../text/chat-markup.js';
+import type { FeedbackLearning } from './learning.js';
+import type { MatchResult } from './match.js';
+import type { IncomingMessage } from './message.js';
+
+export type BotEvent =
+  | { type: 'answered'; message: IncomingMessage; articleId: string; confidence: number }
+  | { type: 'suggested'; message: IncomingMessage; articleIds: string[] }
+  | { type: 'unanswered'; message: IncomingMessage }
+  | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean };
+
+export interface RecordsOptions {
+  /** Feedback that moves rankings (and is kept in its log). */
+  learning?: FeedbackLearning;
+  /** The log of what was asked and answered. */
+  interactions?: InteractionLog;
+  /** Keep message text in the log and feedback (STORE_MESSAGES). Default true. */
+  storeMessages?: boolean;
+  /** Told of what happened; never throws into the bot. */
+  onEvent?: (event: BotEvent) => void;
+  /** Only this much of a message is kept. */
+  maxChars: number;
+}
+
+/** Feedback on an article shown for a thread's message. */
+export interface Feedback {
+  message: IncomingMessage;
+  /** The thread's message the article was shown for ('' when unknown). */
+  query: string;
+  /** Its match signature (what the ranker learns from). */
+  signature: Signature;
+  articleId: string;
+  helpful: boolean;
+}
+
+export class Records {
+  constructor(private readonly options: RecordsOptions) {}
+
+  /** One row of the interaction log. */
+  log(m: MatchResult, query: string, message: IncomingMessage, outcome: Outcome, articleId: string | null): void {
+    if (!this.options.interactions) return;
+    const row: Interaction = {
+      at: Date.now(),
+      user: message.user,
+      conversation: message.conversation,
+      thread: message.thread,
+      intent: m.intent.intent,
+      outcome,
+      articleId,
+      confidence: m.confidence,
+      text: this.text(query),
+      signature: m.signature,
+    };
+    try {
+      this.options.interactions.record(row);
+    } catch {
+      // the log is for the report; a failed write must not cost the user their answer
+    }
+  }
+
+  /** Feedback, kept (durably) before the bot thanks anyone. */
+  feedback(f: Feedback): void {
+    const { message } = f;
+    this.options.learning?.record({
+      at: Date.now(),
+      user: message.user,
+      conversation: message.conversation,
+      thread: message.thread,
+      articleId: f.articleId,
+      helpful: f.helpful,
+      query: f.query ? this.text(f.query) : null,
+      signature: f.signature,
+    });
+    this.emit({ type: 'feedback', message, articleId: f.articleId, helpful: f.helpful });
+  }
+
+  emit(event: BotEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // a failing listener must not take the bot down
+    }
+  }
+
+  /** A message as people read it (mentions and markup undone), or null when texts are not kept. */
+  private text(query: string): string | null {
+    if (!(this.options.storeMessages ?? true)) return null;
+    return undoChatMarkup(query.slice(0, this.options.maxChars)).text;
+  }
+}
