@@ -67,7 +67,8 @@ for (const [fs] of examples) for (const x of fs) counts.set(x, (counts.get(x) ??
 const w = new Map();
 let bias = 0;
 const lr0 = 0.1, l2 = 1e-6;
-let seed = 42;
+// QUOTE_SEED picks another shuffling order (the default, 42, makes the committed model).
+let seed = Number(process.env.QUOTE_SEED ?? 42);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 for (let epoch = 0; epoch < 6; epoch++) {
   for (let i = examples.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [examples[i], examples[j]] = [examples[j], examples[i]]; }

@@ -317,6 +317,121 @@ describe('lists of messages and intros in collapsed text', () => {
   });
 });
 
+describe('where a quote ends in collapsed text', () => {
+  it('an intro run on after a message ("... in DLL Or while linking, the following error is generated:") still starts the next message', () => {
+    expectBothForms([
+      'When you run the program, the following error occurs:',
+      '',
+      '   LOADER : fatal error X1410: cannot load program : entry point not found in DLL',
+      '',
+      'Or while running the debugger, the following error is generated:',
+      '',
+      '   DEBUGX : fatal error X1410: cannot load program : entry point not found in DLL',
+    ], ['LOADER : fatal error X1410: cannot load program : entry point not found in DLL', 'DEBUGX : fatal error X1410: cannot load program : entry point not found in DLL']);
+    // ... also when the message ends in a mark of its own and the intro names the tool.
+    expectBothForms([
+      'The assembler gives the following error:',
+      '',
+      '   error A2008: syntax error : ,',
+      '',
+      'Versions 5.1 and 5.1a of the assembler generate the following warning:',
+      '',
+      '   warning A4001: Extra characters on line',
+    ], ['error A2008: syntax error : ,', 'warning A4001: Extra characters on line']);
+  });
+
+  it('"The following error occurred:" inside an event message is part of the message', () => {
+    expectBothForms([
+      'The following event is logged in the system log:',
+      '',
+      '   Event ID: 5723 The session setup from the computer DEMOBDC failed to authenticate. The following error occurred: Access is denied.',
+      '',
+      'This happens when the machine account password is out of date on the domain controller.',
+    ], ['Event ID: 5723 The session setup from the computer DEMOBDC failed to authenticate. The following error occurred: Access is denied.']);
+  });
+
+  it('"-and-" between two messages gives both, in both forms', () => {
+    expectBothForms([
+      'When the upgrade stops, you receive the following error messages:',
+      '',
+      '   Setup could not stop the directory service. ID no: c1032c00',
+      '',
+      '   -and-',
+      '',
+      '   ERROR: The upgrade did not complete. Restart the services and run Setup again.',
+    ], ['Setup could not stop the directory service. ID no: c1032c00', 'ERROR: The upgrade did not complete. Restart the services and run Setup again.']);
+  });
+
+  it('a section heading without its underline ends a quote', () => {
+    expectBothForms([
+      'When you open the help file, you might receive the following error message:',
+      '',
+      '   This file is not a valid help file.',
+      '',
+      'CAUSE',
+      'The help files require the 32-bit help viewer to be installed on the system.',
+    ], ['This file is not a valid help file.']);
+  });
+
+  it('an article note on a placeholder ("where <x> is ..."), a dangling "Cause:" or "(This error occurs ...)" is not part of the message', () => {
+    expectBothForms(
+      ['When you log on, you receive the following error message:', '', '   Cannot reconnect <x>: to \\\\<server>\\<share> (Error 84) where <x> is the network drive letter.'],
+      ['Cannot reconnect <x>: to \\\\<server>\\<share> (Error 84)'],
+    );
+    expectBothForms(['The following message appears:', '', '   AutoUpdate could not download a newer version. Cause:'], ['AutoUpdate could not download a newer version.']);
+    expectBothForms(
+      ['When you run the program, you receive the following error message:', '', '   Cannot Run Program. (This error occurs when running version 3.11.)'],
+      ['Cannot Run Program.'],
+    );
+  });
+});
+
+describe('the footer of older articles', () => {
+  const article = [
+    'DOCUMENT:Q812345  09-OCT-1999  [win3x]',
+    'TITLE   :Expand Utility Fails with the -R Switch',
+    'PRODUCT :Microsoft Windows',
+    'PROD/VER:WINDOWS:3.1',
+    'OPER/SYS:',
+    'KEYWORDS:',
+    '',
+    '======================================================================',
+    '-------------------------------------------------------------------------------',
+    'The information in this article applies to:',
+    '',
+    ' - Microsoft Windows versions 3.1, 3.11',
+    '-------------------------------------------------------------------------------',
+    '',
+    'SYMPTOMS',
+    '========',
+    '',
+    'When you use the -r switch on a file that has no compressed extension, the',
+    'following error message is displayed:',
+    '',
+    "   ERROR - Can't open input file: -r",
+    '',
+    'KBCategory: kbusage kberrmsg',
+    'KBSubcategory: win31',
+    '',
+    'Additional query words: 3.10 expand',
+    '',
+    '======================================================================',
+    '',
+    'THE INFORMATION PROVIDED IN THE MICROSOFT KNOWLEDGE BASE IS PROVIDED "AS IS" WITHOUT WARRANTY OF ANY KIND.',
+    '',
+    'Copyright Microsoft Corporation 1999.',
+  ].join('\n');
+
+  it('"KBCategory:" and "KBSubcategory:" are keywords, not part of the last section or of a message, in every form', () => {
+    for (const text of [article, toCollapsedForm(article), toMarkdownForm(article)]) {
+      const a = parseArticle(text, 'old.txt');
+      expect(a.keywords).toEqual(['kbusage', 'kberrmsg', 'win31']);
+      expect(a.sections.symptoms).not.toMatch(/KBCategory|KBSubcategory/);
+      expect(a.errorMessages).toEqual(["ERROR - Can't open input file: -r"]);
+    }
+  });
+});
+
 describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
   it('measures how many quoted messages the collapsed form reads identically', () => {
     // Held-out split: scripts/train-quote-model.mjs trains on files i % 7 != 0.
@@ -346,8 +461,8 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     const pct = (x: number): string => `${((x / total) * 100).toFixed(1)}%`;
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
-    // Target is 0.95 (issue #2); this floor guards the measured level (85.7% with parser v6, which reads 872 messages where v5 read 866) against regressions.
-    expect(rate).toBeGreaterThan(0.845);
+    // Target is 0.95 (issue #2); this floor guards the measured level (86.1% with parser v7, 85.7% with v6) against regressions.
+    expect(rate).toBeGreaterThan(0.85);
     expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });

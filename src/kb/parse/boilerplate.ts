@@ -31,4 +31,4 @@ export const QUERY_WORDS = /Additional\s+query\s+words\s*:/gi;
 
 /** The footer's labelled fields. */
 export const FOOTER_FIELD =
-  /(Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:(.*?)(?=\s(?:Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:|\s*={10,}|\s*$)/gis;
+  /(Keywords|Technology|Version|Issue\s+type|Solution\s+Type|KBCategory|KBSubcategory)\s*:(.*?)(?=\s(?:Keywords|Technology|Version|Issue\s+type|Solution\s+Type|KBCategory|KBSubcategory|Additional\s+query\s+words)\s*:|\s*={10,}|\s*$)/gis;

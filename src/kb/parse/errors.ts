@@ -27,7 +27,7 @@ function plausible(msg: string): boolean {
 /** Error and message texts quoted in a section, whitespace collapsed. */
 export function extractErrorMessages(text: string, form: ArticleForm): string[] {
   const found = form === 'collapsed' ? fromCollapsed(text) : fromLines(text);
-  return unique(found.map((m) => trimAnnotations(unquote(m).trim())).filter(plausible));
+  return unique(found.map((m) => unquote(trimAnnotations(unquote(m).trim()))).filter(plausible));
 }
 
 /** A message in quotation marks without them; a quotation mark that belongs to the message (Cannot find "C:\X.XLA") stays. */
@@ -51,10 +51,18 @@ function trimAnnotations(msg: string): string {
   const intro = colon > 0 ? msg.slice(0, colon) : '';
   // The intro is the quote's first sentence and speaks to the reader, so it is prose, not the message's own "Error: ...".
   if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro)) msg = msg.slice(colon + 2);
-  return msg
-    .replace(/\s+(?:Cause|Resolution|Workaround|More Information):\s[^]*$/, '')
-    .replace(/\s+\((?:If|When|Where)\s+you\b[^()]*\)$/, '')
+  return trimPlaceholderNote(msg)
+    .replace(/\s+(?:Cause|Resolution|Workaround|More Information):(?:\s[^]*)?$/, '')
+    .replace(/\s+\((?:(?:If|When|Where)\s+you|This\s+(?:error|message))\b[^()]*\)$/, '')
     .replace(/\s+-(?:and|or)?-?$/i, '');
+}
+
+/** "Cannot reconnect <x>: to <share> where <x> is the drive letter.": the note on a placeholder is the article's, not the message's. */
+function trimPlaceholderNote(msg: string): string {
+  const note = /,?\s+where\s+(\S+)\s+(?:is|are|represents|refers\s+to|stands\s+for|can\s+be)\s[^]*$/i.exec(msg);
+  if (!note || note.index === 0) return msg;
+  const head = msg.slice(0, note.index);
+  return head.toLowerCase().includes(note[1]!.toLowerCase()) ? head : msg;
 }
 
 /** Forms that keep their lines: the quotes their indentation shows (quote-lines.ts), each split at "-or-" and bullets. */
@@ -78,12 +86,18 @@ function splitAlternatives(quote: string): string[] {
     .split(bulleted ? LIST_SPLIT : OR_SPLIT)
     // "msg -or- - msg": the bullet after "-or-" is not part of the message.
     .map((x) => x.trim().replace(/^-\s+/, ''))
-    .filter((x) => x && !/^-*\s?or\s?-*$/i.test(x));
+    .filter((x) => x && !/^-*\s?(?:or|and)\s?-*$/i.test(x));
+}
+
+/** A colon (or an intro's last character) that introduces a message, and where its intro sentence starts. */
+export interface IntroColon {
+  colon: number;
+  sentenceStart: number;
 }
 
 /** Where each colon that introduces a message stands in collapsed text, and where its intro sentence starts. */
-export function introColons(flat: string): { colon: number; sentenceStart: number }[] {
-  const out: { colon: number; sentenceStart: number }[] = [];
+export function introColons(flat: string): IntroColon[] {
+  const out: IntroColon[] = [];
   for (const m of flat.matchAll(/:(?=\s)/g)) {
     const intro = flat.slice(Math.max(0, m.index - 400), m.index + 1);
     const last = lastSentence(intro);
@@ -97,6 +111,13 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
   return out.sort((a, b) => a.colon - b.colon);
 }
 
+/** A section heading without its underline ("CAUSE The help files require ..."), where a quote cannot run on. */
+const BARE_HEADING = /\s(?:SYMPTOMS?|CAUSE|RESOLUTION|WORKAROUND|STATUS|SUMMARY|MORE INFORMATION|REFERENCES)\s(?=[A-Z][a-z])/;
+const cutBareHeading = (s: string): string => {
+  const m = BARE_HEADING.exec(s);
+  return m ? s.slice(0, m.index) : s;
+};
+
 /**
  * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
  * many tokens come before the next plain intro sentence ("The following error appears:"),
@@ -108,11 +129,11 @@ export function introColons(flat: string): { colon: number; sentenceStart: numbe
 export function quoteWindow(
   flat: string,
   start: number,
-  intros: { colon: number; sentenceStart: number }[],
+  intros: IntroColon[],
 ): { tokens: string[]; limit: number; introStart: number } {
-  const window = cutSubheading(flat.slice(start, start + MAX_MESSAGE));
+  const window = cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE)));
   const tokens = window.split(' ').filter(Boolean);
-  const next = intros.find((x) => x.sentenceStart > start && isProseIntro(flat.slice(x.sentenceStart, x.colon)));
+  const next = intros.map((x) => (x.sentenceStart > start ? proseIntro(flat, x) : undefined)).find((x) => x !== undefined);
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
   if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
@@ -120,6 +141,25 @@ export function quoteWindow(
     return { tokens, limit: Math.max(1, Math.min(tokens.length, toColon - 1)), introStart: before };
   }
   return { tokens, limit: Math.max(1, before), introStart: -1 };
+}
+
+/**
+ * The intro as a plain prose sentence ("The following error appears:"), or undefined. When
+ * collapsing ran a message into the intro after it ("... not found in DLL Or while running a
+ * program, the following error is generated:"), the intro is the longest tail of the sentence
+ * that starts at a capitalised word and reads as one.
+ */
+const RUN_ON_START = /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
+function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
+  const sentence = flat.slice(x.sentenceStart, x.colon);
+  if (isProseIntro(sentence)) return x;
+  // The message's last mark before it ("error A2008: syntax error : , MASM versions 5.1 generate the following warning:").
+  const mark = /^[,;]\s+/.exec(sentence);
+  if (mark && isProseIntro(sentence.slice(mark[0].length))) return { colon: x.colon, sentenceStart: x.sentenceStart + mark[0].length };
+  for (const m of sentence.matchAll(RUN_ON_START)) {
+    if (isProseIntro(sentence.slice(m.index))) return { colon: x.colon, sentenceStart: x.sentenceStart + m.index };
+  }
+  return undefined;
 }
 
 /**
@@ -148,7 +188,7 @@ function fromCollapsed(text: string): string[] {
       out.push(...splitAlternatives(joined));
       // "msg -or- msg" and bulleted lists: the message after the separator is quoted too.
       const sep = tokens[length];
-      if (length + 1 >= limit || !sep || !(/^-?or-$/i.test(sep) || (bulleted && sep === '-'))) break;
+      if (length + 1 >= limit || !sep || !(/^-?(?:or|and)-$/i.test(sep) || (bulleted && sep === '-'))) break;
       start = consumed + sep.length + 2;
     }
   }

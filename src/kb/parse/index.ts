@@ -13,7 +13,7 @@ import { extractSteps } from './steps.js';
 import { collapse, tidyBlock, unique } from './text.js';
 
 /** Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. */
-export const PARSER_VERSION = 6;
+export const PARSER_VERSION = 7;
 
 /** Largest file we try to read as an article; real KB articles are under 200 KB. */
 export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
@@ -49,7 +49,7 @@ export function parseArticle(bytes: Buffer | string, path: string): Article {
     category: env.categoryTag ?? (env.product ? PRODUCT_CATEGORY[env.product] ?? null : null),
     versions: versionsOf(env, layout.appliesTo),
     date: env.date,
-    keywords: unique([...env.keywords, ...(layout.footer['keywords'] ?? '').split(/\s+/).filter(Boolean)]),
+    keywords: unique([...env.keywords, ...FOOTER_KEYWORDS.flatMap((f) => (layout.footer[f] ?? '').split(/\s+/)).filter(Boolean)]),
     issueType: layout.footer['issue type'] || null,
     solutionType: layout.footer['solution type'] || null,
     appliesTo: layout.appliesTo,
@@ -63,6 +63,9 @@ export function parseArticle(bytes: Buffer | string, path: string): Article {
     form: env.form,
   };
 }
+
+/** Footer fields whose words are the article's keywords ("KBCategory:" and "KBSubcategory:" in older articles). */
+const FOOTER_KEYWORDS = ['keywords', 'kbcategory', 'kbsubcategory'];
 
 /** Section key → raw text (boilerplate removed, original line breaks and indentation kept). */
 function cleanSections(layout: Layout, form: ArticleForm): Map<string, string> {

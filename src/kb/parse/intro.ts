@@ -81,6 +81,13 @@ export function lastSentence(s: string): string {
   return flat.slice(cut + 1).trim();
 }
 
+/** "... the following ...", "you (may) receive", "<tool> will generate the error". */
+const PROSE_INTRO =
+  /\b(?:following|you\s+(?:may\s+|might\s+|will\s+)?(?:receive|get|see)|(?:will|may|might)\s+(?:generate|produce|display|return|report)\s+(?:the|this|an?)\s+(?:error|message|warning))\b/i;
+
+/** Windows' own wording inside a message: "... failed to start because of the following error:", "The following error occurred:". */
+const WINDOWS_WORDING = /\b(?:because\s+of\s+the\s+following\s+error|following\s+error\s+occurred)\b/i;
+
 /**
  * A sentence that plainly introduces a quote further on ("The following error message
  * appears:"), used to end a quote in collapsed text before the next quote's intro.
@@ -89,5 +96,5 @@ export function isProseIntro(sentence: string): boolean {
   const words = sentence.split(' ');
   if (words.length < 4 || !/^[A-Z]/.test(sentence)) return false;
   const lower = words.filter((w) => /^[a-z]/.test(w)).length;
-  return lower >= words.length / 2 && /\b(?:following|you\s+(?:may\s+|might\s+|will\s+)?(?:receive|get|see))\b/i.test(sentence);
+  return lower >= words.length / 2 && PROSE_INTRO.test(sentence) && !WINDOWS_WORDING.test(sentence);
 }

@@ -76,8 +76,20 @@ export function cutLayout(body: string, form: ArticleForm): Layout {
   };
 }
 
-/** Where the footer begins: "Additional query words:", else the rule before "Keywords :". */
+/**
+ * Where the footer begins: "Additional query words:", else the rule before "Keywords :", else the
+ * disclaimer; older articles open it with their "KBCategory: kbprb kberrmsg" line.
+ */
 function footerStart(body: string): number {
+  const end = laterFooterStart(body);
+  const kbCategory = KB_CATEGORY.exec(body);
+  return kbCategory && (end < 0 || kbCategory.index < end) ? kbCategory.index : end;
+}
+
+/** The old footer's category line (not "called a KBCategory keyword" in prose). */
+const KB_CATEGORY = /(?<=^|\s)KBCategory\s*:\s*kb\w/;
+
+function laterFooterStart(body: string): number {
   let last = -1;
   for (const m of body.matchAll(QUERY_WORDS)) last = m.index;
   if (last >= 0) return last;

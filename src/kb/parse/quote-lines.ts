@@ -101,8 +101,8 @@ function marginList(lines: string[], from: number, base: number): { block: strin
 
 const endsInIntro = (para: string): boolean => para.endsWith(':') && introducesMessage(para);
 
-/** "-or-" as KB articles write it between two messages ("- or -", "--or--"). */
-export const OR_MARK = String.raw`-+\s?or\s?-+`;
+/** "-or-" (or "-and-") as KB articles write it between two messages ("- or -", "--or--"). */
+export const OR_MARK = String.raw`-+\s?(?:or|and)\s?-+`;
 /** A line that only says "-or-". */
 const OR_LINE = new RegExp(String.raw`^\s*${OR_MARK}\s*$`, 'i');
 
