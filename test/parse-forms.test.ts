@@ -430,6 +430,26 @@ describe('the footer of older articles', () => {
       expect(a.errorMessages).toEqual(["ERROR - Can't open input file: -r"]);
     }
   });
+
+  it('keyword lines written before the last section leave that section whole', () => {
+    const early = article.replace(
+      "   ERROR - Can't open input file: -r\n\nKBCategory: kbusage kberrmsg\nKBSubcategory: win31\n",
+      "   ERROR - Can't open input file: -r\n\nKBCategory: kbusage kberrmsg\nKBSubcategory: win31\n\nMORE INFORMATION\n================\n\nRename the file by hand after expanding it.\n",
+    );
+    for (const text of [early, toCollapsedForm(early)]) {
+      const a = parseArticle(text, 'old.txt');
+      expect(a.sections.moreInformation).toBe('Rename the file by hand after expanding it.');
+      expect(a.keywords).toEqual(['kbusage', 'kberrmsg', 'win31']);
+    }
+  });
+
+  it('a header closed by a rule of dashes instead of "=====" keeps the article\'s sections and keywords', () => {
+    const dashed = article.replace('KEYWORDS:\n\n======================================================================\n', 'KEYWORDS:kbtool kbprb\n\n');
+    const a = parseArticle(dashed, 'old.txt');
+    expect(a.keywords).toEqual(['kbtool', 'kbprb', 'kbusage', 'kberrmsg', 'win31']);
+    expect(a.appliesTo).toEqual(['Microsoft Windows versions 3.1, 3.11']);
+    expect(a.sections.symptoms).toMatch(/^When you use the -r switch/);
+  });
 });
 
 describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {

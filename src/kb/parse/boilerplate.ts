@@ -26,9 +26,16 @@ export function hasRegistryWarning(s: string): boolean {
   return found;
 }
 
-/** Start of the footer: "Additional query words:". */
-export const QUERY_WORDS = /Additional\s+query\s+words\s*:/gi;
+/** Start of the footer: "Additional query words:" ("Additional reference words:" in older articles). */
+export const QUERY_WORDS = /Additional\s+(?:query|reference)\s+words\s*:/gi;
+
+/**
+ * Older articles' keyword lines, "KBCategory: kbprb kberrmsg" and "KBSubcategory: win31", which
+ * some put before the last section: boilerplate wherever they stand, and the article's keywords.
+ * The subcategory's words are lower-case, which finds where they end in collapsed text too.
+ */
+export const KB_CATEGORY_LINES = /(?<=^|\s)KBCategory[ \t]*:((?:[ \t]+kb[\w.]*)*)(?:\s+KBSubcategory[ \t]*:((?:[ \t]+[a-z][\w.]*(?=\s|$))*))?/g;
 
 /** The footer's labelled fields. */
 export const FOOTER_FIELD =
-  /(Keywords|Technology|Version|Issue\s+type|Solution\s+Type|KBCategory|KBSubcategory)\s*:(.*?)(?=\s(?:Keywords|Technology|Version|Issue\s+type|Solution\s+Type|KBCategory|KBSubcategory|Additional\s+query\s+words)\s*:|\s*={10,}|\s*$)/gis;
+  /(Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:(.*?)(?=\s(?:Keywords|Technology|Version|Issue\s+type|Solution\s+Type)\s*:|\s*={10,}|\s*$)/gis;

@@ -25,7 +25,8 @@ export interface Envelope {
 
 const TEXT_HEADER =
   /^DOCUMENT:\s*(Q\d+)\s*(\d{1,2}-[A-Za-z]{3}-\d{4})?\s*(?:\[([^\]]*)\])?\s*TITLE\s*:\s*(.*?)\s*PRODUCT\s*:\s*(.*?)\s*PROD\/VER\s*:\s*(.*?)\s*OPER\/SYS\s*:\s*(.*?)\s*KEYWORDS\s*:\s*(.*)$/s;
-const HEADER_END = /={10,}/;
+/** The rule that ends the header: "=====", or in a few older articles "-----". */
+const HEADER_END = /={10,}|-{10,}/;
 
 /** Split a decoded file into its form, header fields and body. Throws for non-articles. */
 export function readEnvelope(text: string): Envelope {

@@ -1,6 +1,6 @@
 import type { ArticleForm } from '../article.js';
 import { ArticleParseError } from '../errors.js';
-import { FOOTER_FIELD, QUERY_WORDS, hasRegistryWarning } from './boilerplate.js';
+import { FOOTER_FIELD, KB_CATEGORY_LINES, QUERY_WORDS, hasRegistryWarning } from './boilerplate.js';
 import { camelKey, collapse } from './text.js';
 
 /** One headed part of the article body, raw (boilerplate still in). */
@@ -47,9 +47,13 @@ export function cutLayout(body: string, form: ArticleForm): Layout {
     const label = m[1]!.replace(/\s+/g, ' ').toLowerCase();
     if (!(label in footer)) footer[label] = collapse(m[2]!);
   }
-  const qw = /Additional\s+query\s+words\s*:([\s\S]*?)(?:={10,}|$)/i.exec(footerText);
+  const qw = /Additional\s+(?:query|reference)\s+words\s*:([\s\S]*?)(?:={10,}|$)/i.exec(footerText);
 
-  let main = body.slice(0, end);
+  let main = body.slice(0, end).replace(KB_CATEGORY_LINES, (_, category: string, subcategory?: string) => {
+    footer['kbcategory'] = collapse(`${footer['kbcategory'] ?? ''} ${category}`);
+    footer['kbsubcategory'] = collapse(`${footer['kbsubcategory'] ?? ''} ${subcategory ?? ''}`);
+    return '';
+  });
   let appliesTo: string[] = [];
   const at = APPLIES_TO.exec(main);
   if (at) {
@@ -76,20 +80,8 @@ export function cutLayout(body: string, form: ArticleForm): Layout {
   };
 }
 
-/**
- * Where the footer begins: "Additional query words:", else the rule before "Keywords :", else the
- * disclaimer; older articles open it with their "KBCategory: kbprb kberrmsg" line.
- */
+/** Where the footer begins: "Additional query words:", else the rule before "Keywords :". */
 function footerStart(body: string): number {
-  const end = laterFooterStart(body);
-  const kbCategory = KB_CATEGORY.exec(body);
-  return kbCategory && (end < 0 || kbCategory.index < end) ? kbCategory.index : end;
-}
-
-/** The old footer's category line (not "called a KBCategory keyword" in prose). */
-const KB_CATEGORY = /(?<=^|\s)KBCategory\s*:\s*kb\w/;
-
-function laterFooterStart(body: string): number {
   let last = -1;
   for (const m of body.matchAll(QUERY_WORDS)) last = m.index;
   if (last >= 0) return last;
