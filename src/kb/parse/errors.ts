@@ -133,7 +133,7 @@ export function quoteWindow(
 ): { tokens: string[]; limit: number; introStart: number } {
   const window = cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE)));
   const tokens = window.split(' ').filter(Boolean);
-  const next = intros.map((x) => (x.sentenceStart > start ? proseIntro(flat, x) : undefined)).find((x) => x !== undefined);
+  const next = intros.map((x) => (x.colon > start ? proseIntro(flat, x) : undefined)).find((x) => x !== undefined && x.sentenceStart > start);
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
   if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
@@ -159,8 +159,19 @@ function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
   for (const m of sentence.matchAll(RUN_ON_START)) {
     if (isProseIntro(sentence.slice(m.index))) return { colon: x.colon, sentenceStart: x.sentenceStart + m.index };
   }
+  // "... Pidholdr.dll Windows 3.x Error Message:": a label of the next message.
+  const words = sentence.split(' ');
+  for (let n = 3; n < Math.min(7, words.length); n++) {
+    const tail = words.slice(-n).join(' ');
+    if (/^[A-Z]/.test(tail) && !/[.?!:]$/.test(words[words.length - n - 1]!) && LABEL_INTRO.test(tail)) {
+      return { colon: x.colon, sentenceStart: x.sentenceStart + sentence.length - tail.length };
+    }
+  }
   return undefined;
 }
+
+/** A title-case label that introduces the message after it: "Windows 95 Error Message", "Event Log Message". */
+const LABEL_INTRO = /^(?!Error\b)[A-Z][a-z]\S*(?:\s+[A-Z0-9]\S*){0,4}\s+(?:Error\s+)?Messages?$/;
 
 /**
  * Collapsed form: indentation is gone, so a quote starts after a colon whose sentence
@@ -175,6 +186,8 @@ function fromCollapsed(text: string): string[] {
   for (const { colon, sentenceStart } of intros) {
     if (colon < consumed) continue;
     let start = colon + 2;
+    // "... one of the following error messages. Windows 95 Error Message: <msg>": the label's own colon introduces the message.
+    if (intros.some((x) => x.sentenceStart === start && LABEL_INTRO.test(flat.slice(start, x.colon)))) continue;
     let bulleted = false;
     for (;;) {
       const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
