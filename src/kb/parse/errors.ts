@@ -1,6 +1,6 @@
 import type { ArticleForm } from '../article.js';
 import { looksLikeCode } from './code.js';
-import { introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
+import { LINKING_INTRO, introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
 import { OR_MARK, quotesWithIntros } from './quote-lines.js';
 import { QUOTE_MODEL } from './quote-model.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
@@ -59,7 +59,7 @@ function trimAnnotations(msg: string): string {
 
 /** "Cannot reconnect <x>: to <share> where <x> is the drive letter.": the note on a placeholder is the article's, not the message's. */
 function trimPlaceholderNote(msg: string): string {
-  const note = /,?\s+where\s+(\S+)\s+(?:is|are|represents|refers\s+to|stands\s+for|can\s+be)\s[^]*$/i.exec(msg);
+  const note = /,?\s+\(?where\s+(\S+)\s+(?:is|are|has|have|represents|refers\s+to|stands\s+for|can\s+be|means|indicates)\s[^]*$/i.exec(msg);
   if (!note || note.index === 0) return msg;
   const head = msg.slice(0, note.index);
   return head.toLowerCase().includes(note[1]!.toLowerCase()) ? head : msg;
@@ -149,6 +149,7 @@ export function quoteWindow(
  * program, the following error is generated:"), the intro is the longest tail of the sentence
  * that starts at a capitalised word and reads as one.
  */
+const LINKING_TAIL = new RegExp(String.raw`(?:^|\s)(${LINKING_INTRO})$`, 'i');
 const RUN_ON_START = /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
 function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
   const sentence = flat.slice(x.sentenceStart, x.colon);
@@ -159,6 +160,9 @@ function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
   for (const m of sentence.matchAll(RUN_ON_START)) {
     if (isProseIntro(sentence.slice(m.index))) return { colon: x.colon, sentenceStart: x.sentenceStart + m.index };
   }
+  // "<msg> followed by: <msg>".
+  const linking = LINKING_TAIL.exec(sentence);
+  if (linking) return { colon: x.colon, sentenceStart: x.sentenceStart + linking.index + linking[0].length - linking[1]!.length };
   // "... Pidholdr.dll Windows 3.x Error Message:": a label of the next message.
   const words = sentence.split(' ');
   for (let n = 3; n < Math.min(7, words.length); n++) {

@@ -31,9 +31,15 @@ const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 const REASONS =
   /\b(?:reasons?|causes?|conditions?|situations?|scenarios?|ways?|methods?|options?|workarounds?|resolutions?|solutions?|if|when|because|including)\s*:?$/i;
 
+/** Between two messages: "<msg> followed by: <msg>", "and then: <msg>". */
+export const LINKING_INTRO = String.raw`(?:(?:and\s+)?(?:then\s+)?followed\s+by|and\s+then)`;
+
+const LINKING_END = new RegExp(String.raw`(?:^|\s)${LINKING_INTRO}$`, 'i');
+
 export function introducesMessage(intro: string): boolean {
   const sentence = lastSentence(intro);
   if (!sentence || CODE.test(sentence)) return false;
+  if (LINKING_END.test(sentence)) return true;
   // "WARNING:" and "CAUTION:" alone label the article's own advice to the reader.
   if (/^(?:warning|caution|important)$/i.test(sentence)) return false;
   if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
@@ -85,8 +91,11 @@ export function lastSentence(s: string): string {
 const PROSE_INTRO =
   /\b(?:following|you\s+(?:may\s+|might\s+|will\s+)?(?:receive|get|see)|(?:will|may|might)\s+(?:generate|produce|display|return|report)\s+(?:the|this|an?)\s+(?:error|message|warning))\b/i;
 
-/** Windows' own wording inside a message: "... failed to start because of the following error:", "The following error occurred:". */
-const WINDOWS_WORDING = /\b(?:because\s+of\s+the\s+following\s+error|following\s+error\s+occurred)\b/i;
+/**
+ * Windows' own wording inside a message: "... failed to start because of the following error:", "The
+ * following error occurred:", "The Workstation service terminated with the following error:".
+ */
+const WINDOWS_WORDING = /\b(?:because\s+of\s+the\s+following\s+error|following\s+error\s+occurred|(?:terminated|failed)\s+with\s+the\s+following\s+error)\b/i;
 
 /**
  * A sentence that plainly introduces a quote further on ("The following error message
