@@ -143,35 +143,36 @@ export function quoteWindow(
   return { tokens, limit: Math.max(1, before), introStart: -1 };
 }
 
-/**
- * The intro as a plain prose sentence ("The following error appears:"), or undefined. When
- * collapsing ran a message into the intro after it ("... not found in DLL Or while running a
- * program, the following error is generated:"), the intro is the longest tail of the sentence
- * that starts at a capitalised word and reads as one.
- */
-const LINKING_TAIL = new RegExp(String.raw`(?:^|\s)(${LINKING_INTRO})$`, 'i');
 const RUN_ON_START = /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
+const LINKING_TAIL = new RegExp(String.raw`(?:^|\s)(${LINKING_INTRO})$`, 'i');
+
+/** The intro as a plain prose sentence ("The following error appears:"), or undefined. */
 function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
   const sentence = flat.slice(x.sentenceStart, x.colon);
-  if (isProseIntro(sentence)) return x;
+  const at = isProseIntro(sentence) ? 0 : runOnIntro(sentence);
+  return at < 0 ? undefined : { colon: x.colon, sentenceStart: x.sentenceStart + at };
+}
+
+/**
+ * Where the intro starts in a sentence that collapsing ran on from a message ("... not found in DLL
+ * Or while running a program, the following error is generated:"), or -1: the longest tail that
+ * reads as an intro, a linking "followed by" or a label of the next message.
+ */
+function runOnIntro(sentence: string): number {
   // The message's last mark before it ("error A2008: syntax error : , MASM versions 5.1 generate the following warning:").
   const mark = /^[,;]\s+/.exec(sentence);
-  if (mark && isProseIntro(sentence.slice(mark[0].length))) return { colon: x.colon, sentenceStart: x.sentenceStart + mark[0].length };
-  for (const m of sentence.matchAll(RUN_ON_START)) {
-    if (isProseIntro(sentence.slice(m.index))) return { colon: x.colon, sentenceStart: x.sentenceStart + m.index };
-  }
+  if (mark && isProseIntro(sentence.slice(mark[0].length))) return mark[0].length;
+  for (const m of sentence.matchAll(RUN_ON_START)) if (isProseIntro(sentence.slice(m.index))) return m.index;
   // "<msg> followed by: <msg>".
   const linking = LINKING_TAIL.exec(sentence);
-  if (linking) return { colon: x.colon, sentenceStart: x.sentenceStart + linking.index + linking[0].length - linking[1]!.length };
+  if (linking) return sentence.length - linking[1]!.length;
   // "... Pidholdr.dll Windows 3.x Error Message:": a label of the next message.
   const words = sentence.split(' ');
   for (let n = 3; n < Math.min(7, words.length); n++) {
     const tail = words.slice(-n).join(' ');
-    if (/^[A-Z]/.test(tail) && !/[.?!:]$/.test(words[words.length - n - 1]!) && LABEL_INTRO.test(tail)) {
-      return { colon: x.colon, sentenceStart: x.sentenceStart + sentence.length - tail.length };
-    }
+    if (!/[.?!:]$/.test(words[words.length - n - 1]!) && LABEL_INTRO.test(tail)) return sentence.length - tail.length;
   }
-  return undefined;
+  return -1;
 }
 
 /** A title-case label that introduces the message after it: "Windows 95 Error Message", "Event Log Message". */
