@@ -1,6 +1,6 @@
 import type { ArticleForm } from '../article.js';
 import { looksLikeCode } from './code.js';
-import { LINKING_INTRO, introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
+import { LINKING_END, introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
 import { OR_MARK, quotesWithIntros } from './quote-lines.js';
 import { QUOTE_MODEL } from './quote-model.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
@@ -133,7 +133,7 @@ export function quoteWindow(
 ): { tokens: string[]; limit: number; introStart: number } {
   const window = cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE)));
   const tokens = window.split(' ').filter(Boolean);
-  const next = intros.map((x) => (x.colon > start ? proseIntro(flat, x) : undefined)).find((x) => x !== undefined && x.sentenceStart > start);
+  const next = nextProseIntro(flat, start, intros);
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
   if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
@@ -144,7 +144,16 @@ export function quoteWindow(
 }
 
 const RUN_ON_START = /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
-const LINKING_TAIL = new RegExp(String.raw`(?:^|\s)(${LINKING_INTRO})$`, 'i');
+
+/** The first intro after `start` that reads as plain prose, found lazily (this runs once per quote). */
+function nextProseIntro(flat: string, start: number, intros: IntroColon[]): IntroColon | undefined {
+  for (const x of intros) {
+    if (x.colon <= start) continue;
+    const intro = proseIntro(flat, x);
+    if (intro && intro.sentenceStart > start) return intro;
+  }
+  return undefined;
+}
 
 /** The intro as a plain prose sentence ("The following error appears:"), or undefined. */
 function proseIntro(flat: string, x: IntroColon): IntroColon | undefined {
@@ -164,7 +173,7 @@ function runOnIntro(sentence: string): number {
   if (mark && isProseIntro(sentence.slice(mark[0].length))) return mark[0].length;
   for (const m of sentence.matchAll(RUN_ON_START)) if (isProseIntro(sentence.slice(m.index))) return m.index;
   // "<msg> followed by: <msg>".
-  const linking = LINKING_TAIL.exec(sentence);
+  const linking = LINKING_END.exec(sentence);
   if (linking) return sentence.length - linking[1]!.length;
   // "... Pidholdr.dll Windows 3.x Error Message:": a label of the next message.
   const words = sentence.split(' ');

@@ -31,10 +31,8 @@ const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 const REASONS =
   /\b(?:reasons?|causes?|conditions?|situations?|scenarios?|ways?|methods?|options?|workarounds?|resolutions?|solutions?|if|when|because|including)\s*:?$/i;
 
-/** Between two messages: "<msg> followed by: <msg>", "and then: <msg>". */
-export const LINKING_INTRO = String.raw`(?:(?:and\s+)?(?:then\s+)?followed\s+by|and\s+then)`;
-
-const LINKING_END = new RegExp(String.raw`(?:^|\s)${LINKING_INTRO}$`, 'i');
+/** A sentence that ends between two messages: "<msg> followed by: <msg>", "and then: <msg>"; group 1 is that ending. */
+export const LINKING_END = /(?:^|\s)((?:and\s+)?(?:then\s+)?followed\s+by|and\s+then)$/i;
 
 export function introducesMessage(intro: string): boolean {
   const sentence = lastSentence(intro);
