@@ -152,6 +152,28 @@ describe('a quoted message is the message alone, in both forms', () => {
     expect(extractErrorMessages(readme, 'text')).toEqual([]);
   });
 
+  it('a list of symptoms, situations or troubleshooting steps, a window message\'s parameters, a message map or a resource kit\'s text is not a message', () => {
+    const symptoms = ['This message indicates that one of the following problems exists:', '', '   - The application is incompatible with your version of MS-DOS.', '   - The application cannot run because it reads the version as incompatible.'];
+    const steps = ['If you continue to receive an Insufficient Memory error message, try some of the following troubleshooting steps:', '', '   - Free up more hard disk space.', '   - Make sure you do not have any unnecessary programs running.'];
+    const situations = ['The following two situations can cause the system errors to occur:', '', '   - If the router is installed after FoxPro, an alert box is presented.'];
+    const parameters = ['The parameters passed with the negative WM_DDE_ACK message are as follows:', '', '   hwnd    Specifies the handle of the DDE window.'];
+    const map = ['3. Add a message map entry for the function in the .CPP file, as follows:', '', '   BEGIN_MESSAGE_MAP(CMyStat, CStatusBar)', '   ON_MESSAGE(WM_SETTEXT, OnSetText)', '   END_MESSAGE_MAP()'];
+    const kit = ['The Windows NT 3.5 Resource Kit box states the following:', '', '   The CD-ROM includes a set of utilities, accessories, and value-added software.'];
+    for (const lines of [symptoms, steps, situations, parameters, map, kit]) expectBothForms(lines, []);
+  });
+
+  it('a list of error messages, or of symptoms and error messages, still gives its messages', () => {
+    expectBothForms(['The following are examples of possible error messages:', '', '   MSDEV caused a stack fault in module MSPDB50.DLL at 015f:1030493b.'], ['MSDEV caused a stack fault in module MSPDB50.DLL at 015f:1030493b.']);
+    expectBothForms(
+      ['When you cancel printing, you may experience the following symptoms or error messages:', '', '   Printer Driver Busy'],
+      ['Printer Driver Busy'],
+    );
+    expectBothForms(['If you handle a WM_LBUTTONDOWN message in the control, the following Assertion Error occurs:', '', '   Debug Assertion Failed!'], ['Debug Assertion Failed!']);
+    expectBothForms(['You may receive error 1788. This error message maps to the following error message:', '', '   The trust relationship between the primary domain and the trusted domain failed.'], [
+      'The trust relationship between the primary domain and the trusted domain failed.',
+    ]);
+  });
+
   it('the registry warning in its Windows NT wording is boilerplate in every form, not a message', () => {
     const seed = readFileSync(join(SEEDS, '001_ecdc0bc6ee1f4d8d.txt'), 'utf8');
     const original = seed
@@ -516,8 +538,8 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     const pct = (x: number): string => `${((x / total) * 100).toFixed(1)}%`;
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
-    // Target is 0.95 (issue #2); this floor guards the measured level (86.9% with parser v7, 85.7% with v6) against regressions.
-    expect(rate).toBeGreaterThan(0.85);
+    // Target is 0.95 (issue #2); this floor guards the measured level (87.7% with parser v8, 86.9% with v7, 85.7% with v6) against regressions.
+    expect(rate).toBeGreaterThan(0.86);
     expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });

@@ -12,10 +12,13 @@ const WEAK_CUE = /\b(?:receive|received|appears?|displayed|displays|logged|retur
 
 /** ... and words that say code, a key, a procedure, a command or a reference follows instead. */
 const ANTI_CUE =
-  /\b(?:registry\s+(?:key|subkey|value|entry)|subkey|sample\s+code|code\s+(?:sample|example)|following\s+(?:code|steps?|lines?\s+(?:to|in)|command|statement|macro|function|syntax|procedure|example|registry|key|files?|entries|entry|section)|syntax|for\s+example|to\s+the\s+following|add\s+the\s+following|type\s+the\s+following)\b/i;
+  /\b(?:registry\s+(?:key|subkey|value|entry|settings?)|subkey|sample\s+code|code\s+(?:sample|example)|following\s+(?:code|steps?|lines?\s+(?:to|in)|command|statement|macro|function|syntax|procedure|example|registry|key|files?|entries|entry|section)|syntax|for\s+example|to\s+the\s+following|add\s+the\s+following|type\s+the\s+following)\b/i;
 /** "the following <noun>" where the noun is not a message. */
 const NOT_A_MESSAGE =
-  /\bfollowing\s+(?:\w+\s+)?(?:words?|articles?|icons?|programs?|commands?|lines|changes?|conditions?|hierarchy|items?|tasks?|topics?|features?|settings?|parameters?|switches|products?|components?|drivers?|devices?|directories|folders?|services?|pages?|statements?|functions?|methods?|properties|tables?|values?|fields?|utilities|tools?|keys?|options?|information\s+(?:to|in))\b/i;
+  /\bfollowing\s+(?:\w+\s+)?(?:problems?|symptoms?|situations?|behaviou?r|routes?|names|columns|diagram|illustration|words?|articles?|icons?|programs?|commands?|lines|changes?|conditions?|hierarchy|items?|tasks?|topics?|features?|settings?|parameters?|switches|products?|components?|drivers?|devices?|directories|folders?|services?|pages?|statements?|functions?|methods?|properties|tables?|values?|fields?|utilities|tools?|keys?|options?|information\s+(?:to|in))\b/i;
+/** ... unless the sentence says messages are what follows: "the following symptoms or error messages", "errors similar to the following examples". */
+const FOLLOWING_MESSAGE =
+  /\bfollowing\s+(?:\w+\s+(?:or|and)\s+)?(?:\w+\s+)?(?:error\s+)?(?:messages?|errors?|warnings?)\b(?!\s+(?:conditions?|codes?))|\b(?:messages?|errors?|warnings?)\s+(?:\w+\s+)?(?:similar\s+to|like)\s+(?:one\s+of\s+)?the\s+following\b/i;
 /** Instructions and references: the text after the colon is to be typed, looked up or done. */
 const INSTRUCTION =
   /\b(?:by\s+typing|typing\s+the\s+following|type\s+(?:each|all|one)\s+of|knowledge\s+base|(?:caused|done|fixed|resolved)\s+by|you\s+should\s+(?:use|type|run|do)|you\s+can|do\s+(?:one\s+of\s+)?the\s+following)\b/i;
@@ -23,7 +26,7 @@ const INSTRUCTION =
 const ABOUT_ERRORS =
   /^determine\s+which\b|\b(?:documentation\s+errors?|(?:has|have|contains?)\s+(?:\w+\s+)?errors|(?:causes?|reasons?)\s+(?:for|of)|check\s+(?:for\s+)?(?:the\s+following|these)|following\s+sample|shows\s+how)\b/i;
 /** Quotes of documentation ("Page 37 of the User's Guide states the following:", "The NETWORKS.WRI file states:") are not messages. */
-const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|book|topic)\b[^:]*\b(?:states?|reads|says)\b|\b[\w-]+\.(?:wri|txt|doc)\s+(?:file\s+)?(?:states?|reads|says)\b/i;
+const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|this\s+page|book|topic|resource\s+kit|paragraph|chapter)\b[^:]*\b(?:states?|reads|says)\b|\b[\w-]+\.(?:wri|txt|doc)\s+(?:file\s+)?(?:states?|reads|says)\b/i;
 /** Code: braces, comments, BASIC string functions. */
 const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 
@@ -37,11 +40,17 @@ export const LINKING_END = /(?:^|\s)((?:and\s+)?(?:then\s+)?followed\s+by|and\s+
 export function introducesMessage(intro: string): boolean {
   const sentence = lastSentence(intro);
   if (!sentence || CODE.test(sentence)) return false;
+  // A window message (WM_DDE_ACK) or a message map is code, not text the user sees.
+  if ((/\bWM_[A-Z_]+\b/.test(sentence) && !/\berrors?\b/i.test(sentence)) || /\bmessage\s+map\b(?!\s+to\b)/i.test(sentence)) return false;
   if (LINKING_END.test(sentence)) return true;
   // "WARNING:" and "CAUTION:" alone label the article's own advice to the reader.
   if (/^(?:warning|caution|important)$/i.test(sentence)) return false;
   if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
-  if ([REASONS, INSTRUCTION, NOT_A_MESSAGE, DOCUMENTATION, ABOUT_ERRORS].some((r) => r.test(sentence))) return false;
+  // "If you still receive the error message, try some of the following troubleshooting steps:"
+  if (/\b(?:try|do|perform|follow|complete)\s+(?:\w+\s+){0,3}?following\s+(?:\w+\s+)?steps?\b/i.test(sentence)) return false;
+  if ([REASONS, INSTRUCTION, DOCUMENTATION, ABOUT_ERRORS].some((r) => r.test(sentence))) return false;
+  // "the following symptoms occur:" lists prose, but "the following symptoms or error messages:" quotes them.
+  if (NOT_A_MESSAGE.test(sentence) && !FOLLOWING_MESSAGE.test(sentence)) return false;
   const following = /\bfollowing\b/i.test(sentence);
   const weak = WEAK_CUE.test(sentence);
   const strong = STRONG_CUE.exec(sentence);
