@@ -272,6 +272,22 @@ describe('lists of messages and intros in collapsed text', () => {
     ], ['Setup cannot find or cannot update your system files on drive A:.']);
   });
 
+  it('in a list of questions and answers, the message ends before the reader\'s question and the answer', () => {
+    const faq = (message: string[], after: string[]): string[] => [
+      '1. Q. When I run the program on a machine with less memory I get the error:',
+      '',
+      ...message.map((l) => `   ${l}`),
+      '',
+      ...after.map((l) => `   ${l}`),
+      '',
+      '2. Q. Why is the file smaller than I expect?',
+    ];
+    const [original] = both(faq(['This program cannot be run in DOS mode.'], ['What did I do wrong?', '', 'A. You need to run the BINDMSF.EXE utility on the executable file.']).join('\n'));
+    expect(original).toEqual(['This program cannot be run in DOS mode.']);
+    const [answered] = both(faq(['DOSXMSF : fatal error DX1020: unhandled exception: Page fault'], ['A. This is an MS-DOS-extender error that indicates an array subscript out of range.']).join('\n'));
+    expect(answered).toEqual(['DOSXMSF : fatal error DX1020: unhandled exception: Page fault']);
+  });
+
   it('an intro that ends its sentence without a colon still introduces the indented message, in both forms', () => {
     expectBothForms([
       'If you open the workbook, you may receive the following error message',

@@ -68,7 +68,7 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
     // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
     else if (block[block.length - 1] === '' && ind === depth && introducesParagraph(lines, j)) break;
     // ... and, after a list item's intro, a paragraph of the item's prose about the message.
-    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && isItemProse(lines, j)) break;
+    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && (isItemProse(lines, j) || isQuestionOrAnswer(lines, j))) break;
     // A less indented paragraph ends the quote, unless the quote began with a centred title.
     else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
     // ... and so does a paragraph that comments on the message.
@@ -135,6 +135,12 @@ const ABOUT_THE_MESSAGE = /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?mes
 function isItemProse(lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
   return /^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para);
+}
+
+/** In a list of questions and answers ("7. Q. ... I get the error: <msg>"), the reader's question about the message, or the answer. */
+function isQuestionOrAnswer(lines: string[], j: number): boolean {
+  const para = paragraph(lines, j);
+  return /^A\.\s+[A-Z]/.test(para) || (/^(?:What|Why|How)\s[^]*\?$/.test(para) && /\b(?:I|my|this\s+(?:error|problem))\b/.test(para));
 }
 
 /** A paragraph that ends in a colon and introduces a message indented deeper than itself. */
