@@ -272,6 +272,23 @@ describe('lists of messages and intros in collapsed text', () => {
     ], ['Setup cannot find or cannot update your system files on drive A:.']);
   });
 
+  it('a message in quotation marks runs to the closing mark, and a quoted sentence ends before the next intro, in both forms', () => {
+    expectBothForms([
+      'The debugger skips breakpoints with the following error message:',
+      '',
+      '   "The query could not be debugged due to a problem coordinating events with',
+      '   the server. Check the server and client log to find the exact cause, fix the',
+      '   problem and try again."',
+      '',
+      'The Event Viewer log on the server shows the following error message:',
+      '',
+      '   CreateDispatch failed (Class not registered).',
+    ], [
+      'The query could not be debugged due to a problem coordinating events with the server. Check the server and client log to find the exact cause, fix the problem and try again.',
+      'CreateDispatch failed (Class not registered).',
+    ]);
+  });
+
   it('in a list of questions and answers, the message ends before the reader\'s question and the answer', () => {
     const faq = (message: string[], after: string[]): string[] => [
       '1. Q. When I run the program on a machine with less memory I get the error:',

@@ -12,6 +12,8 @@ export { quotesWithIntros } from './quote-lines.js';
 const MAX_MESSAGE = 1200;
 /** A bulleted list's item runs to the next bullet when that comes within this many words. */
 const BULLET_ITEM_TOKENS = 80;
+/** A message in quotation marks ends at the closing mark when that comes within this many words. */
+const QUOTED_MESSAGE_TOKENS = 150;
 
 function plausible(msg: string): boolean {
   if (msg.length < 3 || msg.length > MAX_MESSAGE) return false;
@@ -209,7 +211,8 @@ function fromCollapsed(text: string): string[] {
       if (!bulleted) bulleted = tokens[0] === '-';
       // In a bulleted list each item is a message up to the next bullet; the model finds where the last one ends.
       const bullet = bulleted ? nextBullet(tokens, limit) : -1;
-      const length = bullet > 0 ? bullet : quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
+      const quoted = bullet > 0 ? -1 : closingQuote(tokens, limit);
+      const length = bullet > 0 ? bullet : quoted > 0 ? quoted : quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
       const joined = tokens.slice(0, length).join(' ');
       consumed = start + joined.length;
       out.push(...splitAlternatives(joined));
@@ -220,6 +223,25 @@ function fromCollapsed(text: string): string[] {
     }
   }
   return out;
+}
+
+/** A quote that opens with a quotation mark ends at the token that closes it: how many tokens that is, or -1 when it is not closed within the quote's limit. */
+export function closingQuote(tokens: string[], limit = tokens.length): number {
+  const first = tokens[0] ?? '';
+  if (!/^["“]/.test(first)) return -1;
+  if (first.length > 1 && /\w["”][.,;:!?]?$/.test(first)) return 1;
+  const end = Math.min(tokens.length, limit, QUOTED_MESSAGE_TOKENS);
+  for (let k = 1; k < end; k++) {
+    const t = tokens[k]!;
+    // A quotation inside the message ("Cannot find "C:\X.XLA"") opens and closes in one token.
+    if (/^["“]/.test(t) && t.length > 1) {
+      if (/["”][.,;:!?]?$/.test(t.slice(1))) continue;
+      return -1;
+    }
+    // A command to type '"http://server/x" (without the quotation marks)' is left to the model and the plausibility check.
+    if (/["”][.,;:!?)]?$/.test(t)) return /^\(without$/i.test(tokens[k + 1] ?? '') ? -1 : k + 1;
+  }
+  return -1;
 }
 
 /** Where the next item of a bulleted list starts ("- msg - msg"), within the item length and the quote's limit; -1 when none does. */

@@ -91,7 +91,9 @@ export function introsWithoutColon(flat: string): { end: number; sentence: strin
 export function lastSentence(s: string): string {
   const flat = collapse(s).replace(/:$/, '');
   const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '), flat.lastIndexOf(': '), flat.lastIndexOf('} '));
-  return flat.slice(cut + 1).trim();
+  // A quoted sentence ends a sentence too: '... try again." The log shows the following error:'.
+  const quoted = Math.max(...['."', '?"', '!"', '.”', '?”', '!”'].map((end) => flat.lastIndexOf(`${end} `)));
+  return flat.slice(Math.max(cut, quoted < 0 ? -1 : quoted + 1) + 1).trim();
 }
 
 /** "... the following ...", "you (may) receive", "<tool> will generate the error". */
