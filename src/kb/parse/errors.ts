@@ -212,7 +212,8 @@ function fromCollapsed(text: string): string[] {
       // In a bulleted list each item is a message up to the next bullet; the model finds where the last one ends.
       const bullet = bulleted ? nextBullet(tokens, limit) : -1;
       const quoted = bullet > 0 ? -1 : closingQuote(tokens, limit);
-      const length = bullet > 0 ? bullet : quoted > 0 ? quoted : quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart));
+      const length =
+        bullet > 0 ? bullet : quoted > 0 ? quoted : withEventSuffix(tokens, quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart)), limit);
       const joined = tokens.slice(0, length).join(' ');
       consumed = start + joined.length;
       out.push(...splitAlternatives(joined));
@@ -223,6 +224,21 @@ function fromCollapsed(text: string): string[] {
     }
   }
   return out;
+}
+
+/**
+ * An event's text ends in its source's codes: "... in the queue. [MTA GATEWAY 45 512] (14)", "... Help
+ * file. (129)". When the quote ends at a full stop just before them, they are its last tokens.
+ */
+function withEventSuffix(tokens: string[], length: number, limit: number): number {
+  if (!/[.!?]$/.test(tokens[length - 1] ?? '')) return length;
+  let k = length;
+  if (/^\[/.test(tokens[k] ?? '')) {
+    const close = tokens.slice(k, k + 6).findIndex((t) => /\]$/.test(t));
+    if (close < 0) return length;
+    k += close + 1;
+  }
+  return k < limit && /^\(\d{1,5}\)$/.test(tokens[k] ?? '') ? k + 1 : length;
 }
 
 /** A quote that opens with a quotation mark ends at the token that closes it: how many tokens that is, or -1 when it is not closed within the quote's limit. */
