@@ -289,7 +289,7 @@ describe('lists of messages and intros in collapsed text', () => {
     ]);
   });
 
-  it('in a list of questions and answers, the message ends before the reader\'s question and the answer', () => {
+  it('in a list of questions and answers, the message ends before the reader\'s question (in both forms) and the answer', () => {
     const faq = (message: string[], after: string[]): string[] => [
       '1. Q. When I run the program on a machine with less memory I get the error:',
       '',
@@ -299,8 +299,8 @@ describe('lists of messages and intros in collapsed text', () => {
       '',
       '2. Q. Why is the file smaller than I expect?',
     ];
-    const [original] = both(faq(['This program cannot be run in DOS mode.'], ['What did I do wrong?', '', 'A. You need to run the BINDMSF.EXE utility on the executable file.']).join('\n'));
-    expect(original).toEqual(['This program cannot be run in DOS mode.']);
+    // The reader's question ends the message in collapsed text too.
+    expectBothForms(faq(['This program cannot be run in DOS mode.'], ['What did I do wrong?', '', 'A. You need to run the BINDMSF.EXE utility on the executable file.']), ['This program cannot be run in DOS mode.']);
     const [answered] = both(faq(['DOSXMSF : fatal error DX1020: unhandled exception: Page fault'], ['A. This is an MS-DOS-extender error that indicates an array subscript out of range.']).join('\n'));
     expect(answered).toEqual(['DOSXMSF : fatal error DX1020: unhandled exception: Page fault']);
   });

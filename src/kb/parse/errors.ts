@@ -120,6 +120,13 @@ const cutBareHeading = (s: string): string => {
   return m ? s.slice(0, m.index) : s;
 };
 
+/** The reader's own question after a message in a list of questions and answers ("<msg> What did I do wrong? A. ..."), where a quote cannot run on. */
+const READERS_QUESTION = /\s(?:What|Why|How)\s[^.?!:]*\b(?:I|my)\b[^.?!:]*\?(?=\s|$)/;
+const cutReadersQuestion = (s: string): string => {
+  const m = READERS_QUESTION.exec(s);
+  return m ? s.slice(0, m.index) : s;
+};
+
 /**
  * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
  * many tokens come before the next plain intro sentence ("The following error appears:"),
@@ -133,7 +140,7 @@ export function quoteWindow(
   start: number,
   intros: IntroColon[],
 ): { tokens: string[]; limit: number; introStart: number } {
-  const window = cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE)));
+  const window = cutReadersQuestion(cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE))));
   const tokens = window.split(' ').filter(Boolean);
   const next = nextProseIntro(flat, start, intros);
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
