@@ -287,6 +287,11 @@ describe('lists of messages and intros in collapsed text', () => {
       'The query could not be debugged due to a problem coordinating events with the server. Check the server and client log to find the exact cause, fix the problem and try again.',
       'CreateDispatch failed (Class not registered).',
     ]);
+    // A dialog's title and text, each line in quotation marks, are one message.
+    expectBothForms(
+      ['When Setup /F is run, the following message is displayed:', '', '   "Setup Error 997"', '   "Object 90"', '   "Your Setup files may be damaged. Try restarting the Setup program."', '', 'This happens because the /F switch is not supported.'],
+      ['"Setup Error 997" "Object 90" "Your Setup files may be damaged. Try restarting the Setup program."'],
+    );
   });
 
   it('in a list of questions and answers, the message ends before the reader\'s question (in both forms) and the answer', () => {
