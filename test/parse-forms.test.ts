@@ -453,6 +453,19 @@ describe('where a quote ends in collapsed text', () => {
     ], ['Setup could not stop the directory service. ID no: c1032c00', 'ERROR: The upgrade did not complete. Restart the services and run Setup again.']);
   });
 
+  it('a dialog\'s one-word title is not the whole message', () => {
+    const text = [
+      'When you insert a disk that already holds files, Backup displays the following message:',
+      '',
+      '   Alert',
+      '   You have inserted a disk which contains existing directories and files. Do',
+      '   you want to Overwrite this disk, Add to it, or Retry using another disk?',
+      '',
+      'Choose Overwrite to erase the disk.',
+    ].join('\n');
+    expect(extractErrorMessages(toCollapsedForm(text), 'collapsed')[0]).toMatch(/^Alert You have inserted a disk/);
+  });
+
   it('a section heading without its underline ends a quote', () => {
     expectBothForms([
       'When you open the help file, you might receive the following error message:',

@@ -182,8 +182,14 @@ export function quoteLength(tokens: string[], limit = tokens.length, model: Quot
   let best = end;
   let bestLog = -Infinity;
   let survive = 0;
+  // A lone title-case word ("Alert", "Volume") is a dialog's title or a label, not a whole message.
+  const titleOnly = /^[A-Z][a-z]+$/.test(tokens[0] ?? '');
   for (let i = 1; i < end; i++) {
     const p = endProbability(tokens, i, model, ctx);
+    if (i === 1 && titleOnly) {
+      survive += Math.log(1 - p);
+      continue;
+    }
     const here = survive + Math.log(p);
     if (here > bestLog) {
       bestLog = here;
