@@ -364,7 +364,7 @@ describe('lists of messages and intros in collapsed text', () => {
     expectBothForms(['When you start the tutorial, you may receive one of the following error messages:', '', ...items.flatMap((m) => [` - ${m}`, ''])], items);
   });
 
-  it('an intro after a URL line with no full stop still introduces the message', () => {
+  it('an intro after a URL or command line with no full stop still introduces the message', () => {
     expectBothForms([
       'You receive an error message when you type the URL in the following format:',
       '',
@@ -374,6 +374,18 @@ describe('lists of messages and intros in collapsed text', () => {
       '',
       '   HTTP 404 Not Found',
     ], ['HTTP 404 Not Found']);
+    // ... and when the paragraph after the command goes on in lower case.
+    expectBothForms([
+      'When I attempt an UNFORMAT command on a low density disk by typing',
+      '',
+      '   " unformat <drive_letter>:" (without the quotation marks)',
+      '',
+      'then I get the error message:',
+      '',
+      '   Bad sector being bypassed.',
+      '',
+      'This message is displayed continuously and the system seems to hang.',
+    ], ['Bad sector being bypassed.']);
   });
 });
 

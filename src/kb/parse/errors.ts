@@ -295,7 +295,8 @@ export function nextBullet(tokens: string[], limit = tokens.length): number {
  * of the sentence that starts a new one after such a line and reads as an intro, or ''.
  */
 function paragraphIntro(sentence: string): string {
-  for (const m of sentence.matchAll(/(?:[)"'>\d/]|-{3,})\s+(?=[A-Z][a-z]*\s+[a-z])/g)) {
+  // ... also when the paragraph after a command to type goes on in lower case ("... (without the quotation marks) then I get the error message:").
+  for (const m of sentence.matchAll(/(?:[)"'>\d/]|-{3,})\s+(?=[A-Z][a-z]*\s+[a-z])|\([Ww]ithout\s+the\s+quotation\s+marks\)\s+(?=[a-z]+\s)/g)) {
     const tail = sentence.slice(m.index + m[0].length);
     if (tail.split(' ').length >= 4 && introducesMessage(tail)) return tail;
   }
