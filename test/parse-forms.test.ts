@@ -272,7 +272,7 @@ describe('lists of messages and intros in collapsed text', () => {
     ], ['Setup cannot find or cannot update your system files on drive A:.']);
   });
 
-  it('a message in quotation marks runs to the closing mark, and a quoted sentence ends before the next intro, in both forms', () => {
+  it('a message in quotation marks runs to the closing mark (the article\'s words after it are not part of it), and a quoted sentence ends before the next intro, in both forms', () => {
     expectBothForms([
       'The debugger skips breakpoints with the following error message:',
       '',
@@ -287,6 +287,11 @@ describe('lists of messages and intros in collapsed text', () => {
       'The query could not be debugged due to a problem coordinating events with the server. Check the server and client log to find the exact cause, fix the problem and try again.',
       'CreateDispatch failed (Class not registered).',
     ]);
+    // The article's own words after the closing mark are not part of the message.
+    expectBothForms(
+      ['2. You will get a message:', '', '   "This version already has a label. Do you want to overwrite with new label? (Y/N)."', '   Type y to confirm the label change.'],
+      ['This version already has a label. Do you want to overwrite with new label? (Y/N).'],
+    );
     // A dialog's title and text, each line in quotation marks, are one message.
     expectBothForms(
       ['When Setup /F is run, the following message is displayed:', '', '   "Setup Error 997"', '   "Object 90"', '   "Your Setup files may be damaged. Try restarting the Setup program."', '', 'This happens because the /F switch is not supported.'],

@@ -53,10 +53,19 @@ function trimAnnotations(msg: string): string {
   const intro = colon > 0 ? msg.slice(0, colon) : '';
   // The intro is the quote's first sentence and speaks to the reader, so it is prose, not the message's own "Error: ...".
   if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro)) msg = msg.slice(colon + 2);
-  return trimPlaceholderNote(msg)
+  return trimPlaceholderNote(trimProseAfterQuote(msg))
     .replace(/\s+(?:Cause|Resolution|Workaround|More Information):(?:\s[^]*)?$/, '')
     .replace(/\s+\((?:(?:If|When|Where)\s+you|This\s+(?:error|message))\b[^()]*\)$/, '')
     .replace(/\s+-(?:and|or)?-?$/i, '');
+}
+
+/** The article's own words after a message in quotation marks ('"... overwrite with new label? (Y/N)." Type y to confirm the label change.'). */
+const PROSE_AFTER_QUOTE = /^(?:You|Your|This|That|These|The|To|If|When|Click|Choose|Type|Press|Select|In|At|After|Then|Note)\s\S+\s\S+[^]*[.?!:]$/;
+function trimProseAfterQuote(msg: string): string {
+  const tokens = msg.split(' ');
+  const closed = closingQuote(tokens);
+  if (closed < 0 || closed >= tokens.length) return msg;
+  return PROSE_AFTER_QUOTE.test(tokens.slice(closed).join(' ')) ? tokens.slice(0, closed).join(' ') : msg;
 }
 
 /** "Cannot reconnect <x>: to <share> where <x> is the drive letter.": the note on a placeholder is the article's, not the message's. */
