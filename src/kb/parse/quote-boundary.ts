@@ -120,7 +120,7 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   const sentence = nextSentence(tokens, i);
   const lowerShare = sentence.filter((t) => /^[a-z]/.test(t)).length / sentence.length;
   f.push(`sent=${sentence.length < 4 ? 's' : sentence.length < 10 ? 'm' : 'l'}|${lowerShare > 0.5 ? 'prose' : 'terse'}|${pe}`);
-  if (/^(?:you|your|this|these|that|it|if|when|to|the|for|in|note|however|because|after|before|although|then|also)$/.test(word(next)) && pe !== 'colon') f.push(`prose-start|${pe}`);
+  if (/^(?:you|your|this|these|that|it|if|when|to|the|for|in|note|however|because|after|before|although|then|also)$/.test(word(next)) && pe !== 'colon') f.push(`prose-start|${pe}|${/^[A-Z]/.test(next) ? 'Cap' : 'low'}`);
   if (/^["“]/.test(tokens[0] ?? '') && /["”]$/.test(prev)) f.push('closed-quote');
   const stops = tokens.slice(0, i).filter((t) => /[.?!]$/.test(t)).length;
   f.push(`stops=${Math.min(stops, 3)}|${pe}`);
