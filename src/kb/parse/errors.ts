@@ -121,19 +121,24 @@ export function introColons(flat: string): IntroColon[] {
   return out.sort((a, b) => a.colon - b.colon);
 }
 
-/** A section heading without its underline ("CAUSE The help files require ..."), where a quote cannot run on. */
-const BARE_HEADING = /\s(?:SYMPTOMS?|CAUSE|RESOLUTION|WORKAROUND|STATUS|SUMMARY|MORE INFORMATION|REFERENCES)\s(?=[A-Z][a-z])/;
-const cutBareHeading = (s: string): string => {
-  const m = BARE_HEADING.exec(s);
-  return m ? s.slice(0, m.index) : s;
-};
+/**
+ * Where a quote cannot run on in collapsed text: a section heading without its underline ("CAUSE The
+ * help files require ..."), and the reader's own question after a message in a list of questions and
+ * answers ("<msg> What did I do wrong? A. ...").
+ */
+const QUOTE_STOPS = [
+  /\s(?:SYMPTOMS?|CAUSE|RESOLUTION|WORKAROUND|STATUS|SUMMARY|MORE INFORMATION|REFERENCES)\s(?=[A-Z][a-z])/,
+  /\s(?:What|Why|How)\s[^.?!:]*\b(?:I|my)\b[^.?!:]*\?(?=\s|$)/,
+];
 
-/** The reader's own question after a message in a list of questions and answers ("<msg> What did I do wrong? A. ..."), where a quote cannot run on. */
-const READERS_QUESTION = /\s(?:What|Why|How)\s[^.?!:]*\b(?:I|my)\b[^.?!:]*\?(?=\s|$)/;
-const cutReadersQuestion = (s: string): string => {
-  const m = READERS_QUESTION.exec(s);
-  return m ? s.slice(0, m.index) : s;
-};
+/** `s` up to the first quote stop in it. */
+function cutAtQuoteStops(s: string): string {
+  for (const stop of QUOTE_STOPS) {
+    const m = stop.exec(s);
+    if (m) s = s.slice(0, m.index);
+  }
+  return s;
+}
 
 /**
  * The token window of a quote that starts at `start` in collapsed text, and `limit`: how
@@ -148,7 +153,7 @@ export function quoteWindow(
   start: number,
   intros: IntroColon[],
 ): { tokens: string[]; limit: number; introStart: number } {
-  const window = cutReadersQuestion(cutBareHeading(cutSubheading(flat.slice(start, start + MAX_MESSAGE))));
+  const window = cutAtQuoteStops(cutSubheading(flat.slice(start, start + MAX_MESSAGE)));
   const tokens = window.split(' ').filter(Boolean);
   const next = nextProseIntro(flat, start, intros);
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };

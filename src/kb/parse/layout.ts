@@ -3,6 +3,9 @@ import { ArticleParseError } from '../errors.js';
 import { FOOTER_FIELD, KB_CATEGORY_LINES, QUERY_WORDS, hasRegistryWarning } from './boilerplate.js';
 import { camelKey, collapse } from './text.js';
 
+/** The footer's "Additional query words:" and the words after it, up to a rule. */
+const QUERY_WORDS_TEXT = new RegExp(String.raw`${QUERY_WORDS.source}([\s\S]*?)(?:={10,}|$)`, 'i');
+
 /** One headed part of the article body, raw (boilerplate still in). */
 export interface RawSection {
   heading: string;
@@ -47,7 +50,7 @@ export function cutLayout(body: string, form: ArticleForm): Layout {
     const label = m[1]!.replace(/\s+/g, ' ').toLowerCase();
     if (!(label in footer)) footer[label] = collapse(m[2]!);
   }
-  const qw = /Additional\s+(?:query|reference)\s+words\s*:([\s\S]*?)(?:={10,}|$)/i.exec(footerText);
+  const qw = QUERY_WORDS_TEXT.exec(footerText);
 
   let main = body.slice(0, end).replace(KB_CATEGORY_LINES, (_, category: string, subcategory?: string) => {
     footer['kbcategory'] = collapse(`${footer['kbcategory'] ?? ''} ${category}`);
