@@ -10,6 +10,7 @@ import { toCollapsedForm, toMarkdownForm } from '../src/kb/forms.js';
 import { parseArticle } from '../src/kb/parse/index.js';
 import { decodeCp1252 } from '../src/kb/parse/decode.js';
 import { extractErrorMessages } from '../src/kb/parse/errors.js';
+import { quoteLength } from '../src/kb/parse/quote-boundary.js';
 
 const SEEDS = join(import.meta.dirname, '..', 'kb', 'articles');
 const CORPUS = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
@@ -272,6 +273,26 @@ describe('lists of messages and intros in collapsed text', () => {
     ], ['Setup cannot find or cannot update your system files on drive A:.']);
   });
 
+  it('after a message at a list item\'s own indentation, the item\'s text is not part of it; more of the message (a title\'s text, a question, "-and-", a label) is', () => {
+    const item = (after: string[]): string =>
+      ['1. Start the wizard from the Tools menu. When the wizard finishes, you receive the', '   following message:', '', '   Your settings were saved. The changes take effect after you restart.', '', ...after, '', '2. Restart the computer.'].join('\n');
+    expect(extractErrorMessages(item(['   Choose the OK button, but do not restart the computer yet.']), 'text')).toEqual(['Your settings were saved. The changes take effect after you restart.']);
+    expect(extractErrorMessages(item(['   Would you like to restart the computer now?']), 'text')).toEqual(['Your settings were saved. The changes take effect after you restart. Would you like to restart the computer now?']);
+    expectBothForms(
+      ['1. Print the message. The following error message appears:', '', '   A general network error has occurred. Try again.', '', '   When you select OK, the print dialog box appears again.'],
+      ['A general network error has occurred. Try again.'],
+    );
+    expectBothForms(
+      ['2. Open the workbook. You receive the following message:', '', '   Invalid Link', '', '   The workbook cannot find the linked file on the network drive.', '', '   Do you want to update the links now?', '', '3. Click No.'],
+      ['Invalid Link The workbook cannot find the linked file on the network drive. Do you want to update the links now?'],
+    );
+    expectBothForms(
+      ['3. Look in the event log. The following error messages are logged:', '', '   Event ID: 1121', '   Source: MSExchangeIS', '   Description:', '   The database could not be opened.', '', '   -and-', '', '   Event ID: 5000', '   Source: MSExchangeIS', '   Description:', '   Unable to initialize the information store service.', '', '4. Restart the service.'],
+      ['Event ID: 1121 Source: MSExchangeIS Description: The database could not be opened.', 'Event ID: 5000 Source: MSExchangeIS Description: Unable to initialize the information store service.'],
+    );
+    expect(extractErrorMessages(item(['   Title: Settings Saved. Text: Restart to apply the changes to every user.']), 'text')[0]).toMatch(/Text: Restart to apply/);
+  });
+
   it('a message in quotation marks runs to the closing mark (the article\'s words after it are not part of it), and a quoted sentence ends before the next intro, in both forms', () => {
     expectBothForms([
       'The debugger skips breakpoints with the following error message:',
@@ -470,6 +491,15 @@ describe('where a quote ends in collapsed text', () => {
     ], ['Setup could not stop the directory service. ID no: c1032c00', 'ERROR: The upgrade did not complete. Restart the services and run Setup again.']);
   });
 
+  it('a quote does not end inside a parenthesis or quotation marks that close within it', () => {
+    // A model that would end the quote inside the quotation marks (before "Type") and the parenthesis (before "Mismatch)").
+    const model = { bias: -6, weights: { 'nw=type': 12, 'nw=mismatch': 12, 'nw=enable': 8 } };
+    const tokens = 'Windows: "True Type fonts are not enabled." Enable them in Control Panel.'.split(' ');
+    expect(tokens.slice(0, quoteLength(tokens, tokens.length, model)).join(' ')).toBe('Windows: "True Type fonts are not enabled."');
+    const paren = 'AN ERROR (Setup Type Mismatch) Has Occurred. Enable macros.'.split(' ');
+    expect(paren.slice(0, quoteLength(paren, paren.length, model)).join(' ')).toBe('AN ERROR (Setup Type Mismatch) Has Occurred.');
+  });
+
   it('a dialog\'s one-word title is not the whole message', () => {
     const text = [
       'When you insert a disk that already holds files, Backup displays the following message:',
@@ -607,7 +637,7 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
     // Target is 0.95 (issue #2); this floor guards the measured level (88.9% with parser v8, 86.9% with v7, 85.7% with v6) against regressions.
-    expect(rate).toBeGreaterThan(0.87);
+    expect(rate).toBeGreaterThan(0.88);
     expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });

@@ -127,10 +127,17 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   f.push(`first=${tokenShape(tokens[0] ?? '')}|${pe}|${ns}`);
   f.push(`pw2=${word(tokens[i - 2] ?? '')}|${pe}`);
   // The words of the next sentence: prose ("then", "because", "Microsoft", "version") or more of the message.
-  for (const w of new Set(windowWords(tokens).words.slice(i + 1, i + Math.min(sentence.length, 12)))) if (w) f.push(`nb=${w}`);
+  const { words, at } = windowWords(tokens);
+  for (const w of new Set(words.slice(i + 1, i + Math.min(sentence.length, 12)))) if (w) f.push(`nb=${w}`);
+  // ... and its word pairs ("may resolve", "this problem", "you must"), which say more than either word.
+  for (let k = i; k + 1 < i + Math.min(sentence.length, 12); k++) f.push(`nbb=${words[k]} ${words[k + 1]}`);
+  // The words of the quote's last sentence so far, by whether the boundary ends a sentence: a message's ("cannot",
+  // "failed") or the article's ("occurs", "means").
+  const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
+  const sb = sentenceEnd === 'end' ? 'E' : pe === 'colon' ? 'C' : 'M';
+  for (const w of new Set(lastSentenceWords(tokens, words, i))) if (w) f.push(`pb=${w}|${sb}`);
   if (/\b(?:this|the|that|these|same|above|preceding)\s+(?:error|message|warning|problem|dialog)/i.test(sentence.join(' '))) f.push(`refback|${pe}`);
   // Does the next sentence reuse the quote's words (more of the message) or the intro's (the article's prose)?
-  const { words, at } = windowWords(tokens);
   const nextWords = words.slice(i, i + sentence.length).filter(isContent);
   if (nextWords.length) {
     const inQuote = nextWords.filter((w) => at.get(w)!.some((k) => k < i && k >= i - 40)).length / nextWords.length;
@@ -145,9 +152,18 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   // "NOTE:", "IMPORTANT:", "Error:" labels.
   const label = /^([A-Za-z]+):/.exec(next);
   if (label) f.push(`label=${label[1]!.toLowerCase()}`);
-  const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
   for (const w of ctx.introTail) f.push(`iw=${w}|${sentenceEnd}`);
   return f;
+}
+
+/** The words of the sentence that ends at token i-1, at most 12 of them, last first. */
+function lastSentenceWords(tokens: string[], words: string[], i: number): string[] {
+  const out: string[] = [];
+  for (let k = i - 1; k >= 0 && out.length < 12; k--) {
+    if (out.length && /[.?!:]$/.test(tokens[k]!)) break;
+    out.push(words[k]!);
+  }
+  return out;
 }
 
 /** The tokens from i up to and including the next one that ends a sentence. */
@@ -171,6 +187,36 @@ export function endProbability(tokens: string[], i: number, model: QuoteModel = 
   return 1 / (1 + Math.exp(-z));
 }
 
+/** Within this many tokens, a parenthesis or quotation mark opened in a quote is closed in it. */
+const CLOSE_WITHIN = 20;
+
+/**
+ * For each boundary i < end, whether it falls inside a parenthesis or a pair of quotation marks that
+ * opened in the quote and closes within CLOSE_WITHIN tokens ('Windows: "True Type fonts are not enabled."'):
+ * the quote does not end there.
+ */
+function openSpans(tokens: string[], end: number): boolean[] {
+  const depth: Array<[number, boolean]> = [];
+  let paren = 0;
+  let quote = false;
+  for (let k = 0; k < Math.min(tokens.length, end + CLOSE_WITHIN); k++) {
+    for (const c of tokens[k]!) {
+      if (c === '(') paren++;
+      else if (c === ')' && paren > 0) paren--;
+      else if (c === '"') quote = !quote;
+    }
+    depth.push([paren, quote]);
+  }
+  const open: boolean[] = [];
+  for (let i = 1; i < end; i++) {
+    const [p, q] = depth[i - 1]!;
+    let closes = false;
+    for (let k = i; k < Math.min(depth.length, i + CLOSE_WITHIN) && (p || q) && !closes; k++) closes = (p > 0 && depth[k]![0] < p) || (q && !depth[k]![1]);
+    open[i] = closes;
+  }
+  return open;
+}
+
 /**
  * The quote at the start of `tokens` (collapsed text): how many tokens belong to it.
  * The quote ends at the likeliest boundary, where the model's score of ending there times
@@ -184,7 +230,10 @@ export function quoteLength(tokens: string[], limit = tokens.length, model: Quot
   let survive = 0;
   // A lone title-case word ("Alert", "Volume") is a dialog's title or a label, not a whole message.
   const titleOnly = /^[A-Z][a-z]+$/.test(tokens[0] ?? '');
+  const open = openSpans(tokens, end);
   for (let i = 1; i < end; i++) {
+    // Where the quote cannot end, the model's score says nothing.
+    if (open[i]) continue;
     const p = endProbability(tokens, i, model, ctx);
     if (i === 1 && titleOnly) {
       survive += Math.log(1 - p);

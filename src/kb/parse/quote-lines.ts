@@ -68,7 +68,7 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
     // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
     else if (block[block.length - 1] === '' && ind === depth && introducesParagraph(lines, j)) break;
     // ... and, after a list item's intro, a paragraph of the item's prose about the message.
-    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && (isItemProse(lines, j) || isQuestionOrAnswer(lines, j))) break;
+    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && (itemTextAfter(block, lines, j) || isQuestionOrAnswer(lines, j))) break;
     // A less indented paragraph ends the quote, unless the quote began with a centred title.
     else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
     // ... and so does a paragraph that comments on the message.
@@ -130,11 +130,28 @@ function paragraph(lines: string[], j: number): string {
 
 /** Prose that speaks of the message ("If the error message is displayed, ...", "When this happens, ..."). */
 const ABOUT_THE_MESSAGE = /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?messages?|errors?|warnings?|prompts?|dialog(?:\s+box)?)\b|\bwhen\s+this\s+(?:occurs|happens)\b|^This\s+is\s+(?:incorrect|because|caused|expected)\b/i;
+/** A quote so far that ends in "-or-" or "-and-": the next paragraph is the other message. */
+const OR_END = new RegExp(String.raw`(?:^|\s)${OR_MARK}$`, 'i');
+/** A label of a message's part ("Text:", "Description:", "Caution:"), not the article's own ("Cause:", "Note:"). */
+const LABEL = /^[A-Z][A-Za-z]*:\s/;
+const ARTICLE_LABEL = /^(?:cause|notes?|resolution|workaround|solution|important|tip):/i;
 
-/** A list item's own prose after its quoted message: a sentence or more that speaks of the message. */
-function isItemProse(lines: string[], j: number): boolean {
+/**
+ * Whether the paragraph at line `j`, after a message that stands at a list item's own indentation,
+ * is the item's text rather than more of the message ("Choose the Yes button.", "During these 15
+ * minutes, the system seems to be hung."). Nothing in the layout tells them apart, so, as when the
+ * message is the paragraph after the intro, the quote is one paragraph, and only what reads as more
+ * of a message carries it on: "-or-" and the message after it; a dialog's text after its title ("Invalid URL") or after a
+ * label's colon ("Description:"); a question it asks ("Do you want to continue?"); a part it labels
+ * ("Text: ...", "Caution: ..."); and lines without a run of lower-case words (a log's next line: "Primary Return Code = F011").
+ */
+function itemTextAfter(block: string[], lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
-  return /^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para);
+  if (/^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para)) return true;
+  const before = collapse(block.join(' '));
+  if (OR_LINE.test(para) || OR_END.test(before) || /:$/.test(before) || /\?$/.test(para) || (LABEL.test(para) && !ARTICLE_LABEL.test(para))) return false;
+  if (!/[.?!]$/.test(before) && before.split(' ').length <= 6) return false;
+  return /(?:^|\s)[a-z]+,?\s+[a-z]+,?\s+[a-z]+/.test(para);
 }
 
 /** In a list of questions and answers ("7. Q. ... I get the error: <msg>"), the reader's question about the message, or the answer. */
