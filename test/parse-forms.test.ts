@@ -609,7 +609,9 @@ describe('the footer of older articles', () => {
 
 describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
   it('measures how many quoted messages the collapsed form reads identically', () => {
-    // Held-out split: scripts/train-quote-model.mjs trains on files i % 7 != 0.
+    // Held-out split: scripts/train-quote-model.mjs trains on files i % 7 != 0. The first 2,500 of its
+    // original-form articles by default; KBBOT_AGREEMENT_ARTICLES=all measures on all 4,135.
+    const limit = Number(process.env.KBBOT_AGREEMENT_ARTICLES ?? 2500) || Infinity;
     const files = readdirSync(CORPUS).sort().filter((_, i) => i % 7 === 0);
     let total = 0;
     let same = 0;
@@ -630,14 +632,15 @@ describe.skipIf(!hasCorpus)('error messages between forms (corpus)', () => {
       // Where the exact text differs, mostly the end does: is a message found that starts with the same six words?
       const starts = [...collapsed].map((c) => c.toLowerCase());
       sameStart += base.errorMessages.filter((m) => starts.some((c) => c.startsWith(m.toLowerCase().split(' ').slice(0, 6).join(' ')))).length;
-      if (++articles >= 2500) break;
+      if (++articles >= limit) break;
     }
     const rate = same / total;
     const pct = (x: number): string => `${((x / total) * 100).toFixed(1)}%`;
     console.log(`error-message agreement on ${articles} held-out articles (${total} messages): collapsed ${pct(same)} (same start ${pct(sameStart)}), markdown ${pct(markdownSame)}`);
     expect(markdownSame).toBe(total);
-    // Target is 0.95 (issue #2); this floor guards the measured level (88.9% with parser v8, 86.9% with v7, 85.7% with v6) against regressions.
-    expect(rate).toBeGreaterThan(0.88);
+    // Target is 0.95 (issue #2); this floor guards the measured level (89.3% with parser v9, 88.9% with v8, 86.9% with v7, 85.7% with v6) against regressions.
+    // On all 4,135 articles the level is lower (87.7% with v9), so the floor is too.
+    expect(rate).toBeGreaterThan(limit === 2500 ? 0.88 : 0.87);
     expect(sameStart / total).toBeGreaterThan(0.97);
   }, 120_000);
 });

@@ -192,7 +192,7 @@ const CLOSE_WITHIN = 20;
 
 /**
  * For each boundary i < end, whether it falls inside a parenthesis or a pair of quotation marks that
- * opened in the quote and closes within CLOSE_WITHIN tokens ('Windows: "True Type fonts are not enabled."'):
+ * opened in the quote and closes within CLOSE_WITHIN tokens ('Fonts: "TrueType fonts are not enabled."'):
  * the quote does not end there.
  */
 function openSpans(tokens: string[], end: number): boolean[] {

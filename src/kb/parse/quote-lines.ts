@@ -138,12 +138,12 @@ const ARTICLE_LABEL = /^(?:cause|notes?|resolution|workaround|solution|important
 
 /**
  * Whether the paragraph at line `j`, after a message that stands at a list item's own indentation,
- * is the item's text rather than more of the message ("Choose the Yes button.", "During these 15
- * minutes, the system seems to be hung."). Nothing in the layout tells them apart, so, as when the
- * message is the paragraph after the intro, the quote is one paragraph, and only what reads as more
- * of a message carries it on: "-or-" and the message after it; a dialog's text after its title ("Invalid URL") or after a
+ * is the item's text rather than more of the message ("Choose the OK button, but do not restart the
+ * computer yet."). Nothing in the layout tells them apart, so, as when the message is the paragraph
+ * after the intro, the quote is one paragraph. Only what reads as more of a message carries it on:
+ * "-or-" and the message after it; a dialog's text after its title ("Invalid Link") or after a
  * label's colon ("Description:"); a question it asks ("Do you want to continue?"); a part it labels
- * ("Text: ...", "Caution: ..."); and lines without a run of lower-case words (a log's next line: "Primary Return Code = F011").
+ * ("Text: ...", "Caution: ..."); and a line without a run of lower-case words (a log's next line).
  */
 function itemTextAfter(block: string[], lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
