@@ -494,8 +494,8 @@ describe('where a quote ends in collapsed text', () => {
   it('a quote does not end inside a parenthesis or quotation marks that close within it', () => {
     // A model that would end the quote inside the quotation marks (before "Type") and the parenthesis (before "Mismatch)").
     const model = { bias: -6, weights: { 'nw=type': 12, 'nw=mismatch': 12, 'nw=enable': 8 } };
-    const tokens = 'Windows: "True Type fonts are not enabled." Enable them in Control Panel.'.split(' ');
-    expect(tokens.slice(0, quoteLength(tokens, tokens.length, model)).join(' ')).toBe('Windows: "True Type fonts are not enabled."');
+    const tokens = 'Fonts: "Open Type fonts are turned off." Enable them in Control Panel.'.split(' ');
+    expect(tokens.slice(0, quoteLength(tokens, tokens.length, model)).join(' ')).toBe('Fonts: "Open Type fonts are turned off."');
     const paren = 'AN ERROR (Setup Type Mismatch) Has Occurred. Enable macros.'.split(' ');
     expect(paren.slice(0, quoteLength(paren, paren.length, model)).join(' ')).toBe('AN ERROR (Setup Type Mismatch) Has Occurred.');
   });
