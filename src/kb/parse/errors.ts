@@ -4,6 +4,7 @@ import { LINKING_END, introducesMessage, introsWithoutColon, isProseIntro, lastS
 import { OR_MARK, quotesWithIntros } from './quote-lines.js';
 import { closingQuote, withEventSuffix } from './quote-marks.js';
 import { QUOTE_MODEL } from './quote-model.js';
+import { defaultQuoteNet } from './quote-net.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
 import { collapse, cutSubheading, unique } from './text.js';
 
@@ -233,7 +234,7 @@ function fromCollapsed(text: string): string[] {
       const bullet = bulleted ? nextBullet(tokens, limit) : -1;
       const quoted = bullet > 0 ? -1 : closingQuote(tokens, limit);
       const length =
-        bullet > 0 ? bullet : quoted > 0 ? quoted : withEventSuffix(tokens, quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart)), limit);
+        bullet > 0 ? bullet : quoted > 0 ? quoted : withEventSuffix(tokens, quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart), defaultQuoteNet()), limit);
       const joined = tokens.slice(0, length).join(' ');
       consumed = start + joined.length;
       out.push(...splitAlternatives(joined));

@@ -13,7 +13,7 @@ import { extractSteps } from './steps.js';
 import { collapse, tidyBlock, unique } from './text.js';
 
 /** Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. */
-export const PARSER_VERSION = 9;
+export const PARSER_VERSION = 10;
 
 /** Largest file we try to read as an article; real KB articles are under 200 KB. */
 export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;

@@ -1,40 +1,21 @@
 import { introducesMessage } from './intro.js';
 import { QUOTE_MODEL } from './quote-model.js';
+import { NetScorer, type QuoteNet } from './quote-net.js';
+import { endShape, tokenShape, word } from './token-shape.js';
 
 /**
  * Where does a quoted message end in text whose line breaks and indentation are gone?
  * At each space after the quote's start, a small logistic model (trained by
  * `scripts/train-quote-model.mjs` on original-form KB articles, whose indentation shows
  * where quotes end) scores "the quote ends here", and the quote ends at the likeliest space.
+ * The collapsed reader (errors.ts) also asks a small recurrent network (quote-net.ts), which reads
+ * the words in order, and averages the two scores.
  */
 
 export interface QuoteModel {
   bias: number;
   weights: Record<string, number>;
 }
-
-const tokenShape = (t: string): string => {
-  if (!t) return 'none';
-  if (/^\d{1,2}[.)]$/.test(t)) return 'marker';
-  if (/^-+$/.test(t)) return 'dash';
-  if (/^-?or-?$/i.test(t)) return 'or';
-  if (/^[A-Z][a-z]/.test(t)) return 'Cap';
-  if (/^[A-Z]+$/.test(t)) return 'UP';
-  if (/^[a-z]/.test(t)) return 'low';
-  if (/^\d/.test(t)) return 'num';
-  return 'sym';
-};
-
-const endShape = (t: string): string => {
-  const c = t.slice(-1);
-  if ('.?!'.includes(c)) return 'stop';
-  if (c === ':') return 'colon';
-  if (c === ',' || c === ';') return 'comma';
-  if (/["'”)\]>]/.test(c)) return 'close';
-  return /\d/.test(c) ? 'digit' : 'word';
-};
-
-const word = (t: string): string => t.replace(/[^A-Za-z'-]/g, '').toLowerCase();
 
 /** Common words that say nothing about whether a sentence continues a message. */
 const STOP_WORDS = new Set(['the', 'a', 'an', 'to', 'of', 'in', 'on', 'is', 'be', 'and', 'or', 'for', 'it', 'this', 'that', 'not', 'you', 'your', 'with', 'as', 'by', 'at', 'are', 'was', 'from', 'if', 'can', 'will', 'may']);
@@ -178,13 +159,18 @@ function nextSentence(tokens: string[], i: number): string[] {
 
 const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
 
-/** Probability that the quote ends between tokens[i-1] and tokens[i]. */
-export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+/** The linear model's logit of "the quote ends between tokens[i-1] and tokens[i]". */
+export function endLogit(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
   let weights = weightMaps.get(model);
   if (!weights) weightMaps.set(model, (weights = new Map(Object.entries(model.weights))));
   let z = model.bias;
   for (const f of boundaryFeatures(tokens, i, ctx)) z += weights.get(f) ?? 0;
-  return 1 / (1 + Math.exp(-z));
+  return z;
+}
+
+/** Probability that the quote ends between tokens[i-1] and tokens[i]. */
+export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+  return 1 / (1 + Math.exp(-endLogit(tokens, i, model, ctx)));
 }
 
 /** Within this many tokens, a parenthesis or quotation mark opened in a quote is closed in it. */
@@ -195,7 +181,7 @@ const CLOSE_WITHIN = 20;
  * opened in the quote and closes within CLOSE_WITHIN tokens ('Fonts: "TrueType fonts are not enabled."'):
  * the quote does not end there.
  */
-function openSpans(tokens: string[], end: number): boolean[] {
+export function openSpans(tokens: string[], end: number): boolean[] {
   const depth: Array<[number, boolean]> = [];
   let paren = 0;
   let quote = false;
@@ -221,10 +207,18 @@ function openSpans(tokens: string[], end: number): boolean[] {
  * The quote at the start of `tokens` (collapsed text): how many tokens belong to it.
  * The quote ends at the likeliest boundary, where the model's score of ending there times
  * its scores of not ending at every earlier space is highest; `limit` is where the next
- * message intro's sentence starts, if any, which the quote cannot run into.
+ * message intro's sentence starts, if any, which the quote cannot run into. With a network
+ * (quote-net.ts), a space's score averages the two models' logits, within the network's window.
  */
-export function quoteLength(tokens: string[], limit = tokens.length, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+export function quoteLength(
+  tokens: string[],
+  limit = tokens.length,
+  model: QuoteModel = QUOTE_MODEL,
+  ctx: QuoteContext = NO_CONTEXT,
+  net: QuoteNet | null = null,
+): number {
   const end = Math.min(tokens.length, limit);
+  const scorer = net ? new NetScorer(net, tokens, end) : null;
   let best = end;
   let bestLog = -Infinity;
   let survive = 0;
@@ -234,7 +228,9 @@ export function quoteLength(tokens: string[], limit = tokens.length, model: Quot
   for (let i = 1; i < end; i++) {
     // Where the quote cannot end, the model's score says nothing.
     if (open[i]) continue;
-    const p = endProbability(tokens, i, model, ctx);
+    let z = endLogit(tokens, i, model, ctx);
+    if (scorer && i < scorer.length) z = (z + scorer.logit(i)) / 2;
+    const p = 1 / (1 + Math.exp(-z));
     if (i === 1 && titleOnly) {
       survive += Math.log(1 - p);
       continue;
