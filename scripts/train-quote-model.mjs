@@ -6,66 +6,29 @@
 // Trains on 6 of every 7 files (sorted by name); file i % 7 === 0 is held out, and the script ends by
 // reporting how many of its quote ends the new model finds. QUOTE_SEED=42 (or a list, default 42,7,1,3)
 // picks the shuffling seeds whose models are averaged.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { decodeArticleBytes } from '../dist/src/kb/parse/decode.js';
-import { readEnvelope } from '../dist/src/kb/parse/envelope.js';
-import { cutLayout } from '../dist/src/kb/parse/layout.js';
-import { stripRegistryBoilerplate } from '../dist/src/kb/parse/boilerplate.js';
-import { introColons, quoteWindow, quotesWithIntros } from '../dist/src/kb/parse/errors.js';
-import { boundaryFeatures, quoteContext, quoteLength } from '../dist/src/kb/parse/quote-boundary.js';
+import { writeFileSync } from 'node:fs';
+import { boundaryFeatures, quoteLength } from '../dist/src/kb/parse/quote-boundary.js';
+import { quoteWindows } from './quote-windows.mjs';
 
 // QUOTE_VALIDATE=1 also leaves out files i % 7 === 1 (or =2 ... =6 those of that split), to try features
 // out on them without the held-out files.
 const LEAVE = Number(process.env.QUOTE_VALIDATE ?? -1);
 const dir = process.argv[2] ?? process.env.KBBOT_CORPUS_DIR ?? '/tmp/corpus';
-const collapse = (s) => s.replace(/\s+/g, ' ').trim();
-const files = readdirSync(dir).sort();
 const examples = [];
 let quotes = 0;
 // The held-out quotes (files i % 7 === 0, or the QUOTE_VALIDATE split), kept to report how often the new model finds their end.
 const heldOut = [];
-for (const [i, f] of files.entries()) {
-  const held = LEAVE > 0 ? i % 7 === LEAVE : i % 7 === 0;
-  if (i % 7 === 0 && !held) continue;
-  let env;
-  try {
-    env = readEnvelope(decodeArticleBytes(readFileSync(`${dir}/${f}`)));
-    if (env.form === 'collapsed') continue;
-    const layout = cutLayout(env.body, env.form);
-    for (const s of layout.sections) {
-      const text = stripRegistryBoilerplate(s.text);
-      const flat = collapse(text);
-      const intros = introColons(flat);
-      for (const q of quotesWithIntros(text)) {
-        const colon = collapse(text.slice(0, q.colonEnd)).length - 1;
-        // The intro's colon, or the last character of an intro without one.
-        if (!intros.some((x) => x.colon === colon)) continue;
-        const start = colon + 2;
-        if (flat.slice(start, start + q.quote.length) !== q.quote) continue;
-        const { tokens, limit, introStart } = quoteWindow(flat, start, intros);
-        const intro = intros.find((x) => x.colon === colon);
-        const ctx = quoteContext(flat.slice(intro.sentenceStart, colon), introStart);
-        if (held) {
-          heldOut.push({ tokens, limit, ctx, gold: q.quote.split(' ').length });
-          continue;
-        }
-        quotes++;
-        // A bulleted list's items run to the next bullet (errors.ts `nextBullet`); the model reads where
-        // its last item ends, from that item's first word, as the collapsed reader does.
-        const all = q.quote.split(' ').length;
-        const last = tokens[0] === '-' ? tokens.slice(0, all).lastIndexOf('-') : -1;
-        const skip = last > 0 && last + 1 < all ? last + 1 : 0;
-        const item = tokens.slice(skip);
-        const gold = all - skip;
-        const itemCtx = skip ? { ...ctx, nextIntro: ctx.nextIntro >= skip ? ctx.nextIntro - skip : -1 } : ctx;
-        // The end is learnt at each boundary up to the true end, before `limit`.
-        for (let k = 1; k <= Math.min(gold, limit - skip - 1, item.length - 1); k++) {
-          examples.push([boundaryFeatures(item, k, itemCtx), k === gold ? 1 : 0]);
-        }
-      }
-    }
-  } catch {
+const isHeld = (i) => (LEAVE > 0 ? i % 7 === LEAVE : i % 7 === 0);
+for (const { index, tokens, limit, ctx, gold, item } of quoteWindows(dir, (i) => i % 7 !== 0 || isHeld(i))) {
+  if (isHeld(index)) {
+    heldOut.push({ tokens, limit, ctx, gold });
     continue;
+  }
+  quotes++;
+  // A bulleted list's last item is read from its own first word, as the collapsed reader does. The end is
+  // learnt at each boundary up to the true end, before `limit`.
+  for (let k = 1; k <= Math.min(item.gold, item.limit - 1, item.tokens.length - 1); k++) {
+    examples.push([boundaryFeatures(item.tokens, k, item.ctx), k === item.gold ? 1 : 0]);
   }
 }
 console.error(`quotes ${quotes}, boundary examples ${examples.length}`);

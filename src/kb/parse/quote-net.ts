@@ -61,10 +61,7 @@ interface Direction {
   whh: Float32Array;
   bih: Float32Array;
   bhh: Float32Array;
-  /** Input projection (wih · x + bih) of each word's vector, computed once per word. */
-  wordProjection: Map<number, Float32Array>;
-  shapeProjection: Map<number, Float32Array>;
-  /** Their sum for a word in a shape, the GRU's whole input projection. */
+  /** The input projection (wih · [word vector; shape vector] + bih) of a word in a shape, computed once. */
   inputProjection: Map<number, Float32Array>;
 }
 
@@ -83,8 +80,6 @@ export function loadQuoteNet(data: QuoteNetData): QuoteNet {
     whh: floats(whh),
     bih: floats(bih),
     bhh: floats(bhh),
-    wordProjection: new Map(),
-    shapeProjection: new Map(),
     inputProjection: new Map(),
   });
   return {
@@ -118,40 +113,6 @@ export function netShape(t: string): string {
   return `${tokenShape(t)}|${endShape(t)}${/^["“(]/.test(t) ? '|q' : ''}`;
 }
 
-/** wih's columns from `from` on, times vector v (of length cols), plus bias if given. */
-function project(d: Direction, net: QuoteNet, v: Float32Array, from: number, bias: boolean): Float32Array {
-  const rows = 3 * net.hidden;
-  const cols = net.dim + net.shapeDim;
-  const out = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = bias ? d.bih[r]! : 0;
-    const base = r * cols + from;
-    for (let c = 0; c < v.length; c++) s += d.wih[base + c]! * v[c]!;
-    out[r] = s;
-  }
-  return out;
-}
-
-function wordProjection(d: Direction, net: QuoteNet, id: number): Float32Array {
-  let p = d.wordProjection.get(id);
-  if (!p) {
-    const v = new Float32Array(net.dim);
-    const scale = net.embScale[id]!;
-    for (let c = 0; c < net.dim; c++) v[c] = net.emb[id * net.dim + c]! * scale;
-    d.wordProjection.set(id, (p = project(d, net, v, 0, true)));
-  }
-  return p;
-}
-
-function shapeProjection(d: Direction, net: QuoteNet, id: number): Float32Array {
-  let p = d.shapeProjection.get(id);
-  if (!p) {
-    const v = net.shapeEmb.subarray(id * net.shapeDim, (id + 1) * net.shapeDim);
-    d.shapeProjection.set(id, (p = project(d, net, v, net.dim, false)));
-  }
-  return p;
-}
-
 const SHAPE_KEYS = 1024;
 /**
  * The input projections kept per direction. Reading all 14,292 collapsed-form corpus articles keeps
@@ -163,10 +124,17 @@ function inputProjection(d: Direction, net: QuoteNet, id: number, shape: number)
   const key = id * SHAPE_KEYS + shape;
   let p = d.inputProjection.get(key);
   if (!p) {
-    const w = wordProjection(d, net, id);
-    const s = shapeProjection(d, net, shape);
-    p = new Float32Array(w.length);
-    for (let k = 0; k < w.length; k++) p[k] = w[k]! + s[k]!;
+    const cols = net.dim + net.shapeDim;
+    const x = new Float32Array(cols);
+    const scale = net.embScale[id]!;
+    for (let c = 0; c < net.dim; c++) x[c] = net.emb[id * net.dim + c]! * scale;
+    x.set(net.shapeEmb.subarray(shape * net.shapeDim, (shape + 1) * net.shapeDim), net.dim);
+    p = new Float32Array(3 * net.hidden);
+    for (let r = 0; r < p.length; r++) {
+      let s = d.bih[r]!;
+      for (let c = 0; c < cols; c++) s += d.wih[r * cols + c]! * x[c]!;
+      p[r] = s;
+    }
     if (d.inputProjection.size >= MAX_CACHED_INPUTS) d.inputProjection.clear();
     d.inputProjection.set(key, p);
   }
@@ -210,20 +178,19 @@ const RIGHT_CONTEXT = 16;
  */
 export class NetScorer {
   private readonly n: number;
-  private readonly ids: number[];
-  private readonly shapes: number[];
+  /** Each token's word id and shape id, looked up as the reading reaches it. */
+  private readonly ids: number[] = [];
+  private readonly shapes: number[] = [];
   private readonly fwd: Float32Array[] = [];
   private readonly logits: number[] = [];
   private readonly gh: Float32Array;
 
   constructor(
     private readonly net: QuoteNet,
-    tokens: string[],
+    private readonly tokens: string[],
     end = tokens.length,
   ) {
     this.n = Math.min(end, tokens.length, NET_WINDOW);
-    this.ids = tokens.slice(0, this.n).map((t) => net.words.get(word(t)) ?? 1);
-    this.shapes = tokens.slice(0, this.n).map((t) => net.shapes.get(netShape(t)) ?? 0);
     this.gh = new Float32Array(3 * net.hidden);
   }
 
@@ -245,10 +212,15 @@ export class NetScorer {
     const last = Math.min(from + CHUNK - 1, n - 1);
     const zero = new Float32Array(H);
     const forward = net.dirs[0];
+    const reach = Math.min(n - 1, last + RIGHT_CONTEXT);
+    for (let k = this.ids.length; k <= reach; k++) {
+      this.ids.push(net.words.get(word(this.tokens[k]!)) ?? 1);
+      this.shapes.push(net.shapes.get(netShape(this.tokens[k]!)) ?? 0);
+    }
     while (this.fwd.length <= last) this.fwd.push(step(forward, net, this.fwd.at(-1) ?? zero, this.ids[this.fwd.length]!, this.shapes[this.fwd.length]!, this.gh));
     const bwd: Float32Array[] = [];
     let h: Float32Array = zero;
-    for (let k = Math.min(n - 1, last + RIGHT_CONTEXT); k >= from - 1; k--) {
+    for (let k = reach; k >= from - 1; k--) {
       h = step(net.dirs[1], net, h, this.ids[k]!, this.shapes[k]!, this.gh);
       if (k <= last) bwd[k - (from - 1)] = h;
     }
