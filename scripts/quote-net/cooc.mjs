@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Step 2 of training the quote network: how often each pair of the KB's 30,000 commonest words occur
+// Step 2 of training the quote network: how often each pair of the KB's 15,000 commonest words occur
 // within four words of each other, over the training files (i % 7 !== 0, every form). train.py turns
 // the counts into word vectors (positive PMI, then SVD), so the network starts knowing which words
 // the KB uses alike ("cannot" and "unable", "click" and "choose").
@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { decodeArticleBytes } from '../../dist/src/kb/parse/decode.js';
 import { word } from '../../dist/src/kb/parse/token-shape.js';
 
-const VOCAB = 30000;
+const VOCAB = 15000;
 const WINDOW = 4;
 const [dir, out] = process.argv.slice(2);
 if (!dir || !out) throw new Error('usage: node scripts/quote-net/cooc.mjs CORPUS_DIR OUT_DIR');

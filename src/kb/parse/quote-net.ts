@@ -116,7 +116,8 @@ export function netShape(t: string): string {
 const SHAPE_KEYS = 1024;
 /**
  * The input projections kept per direction. Reading all 14,292 collapsed-form corpus articles keeps
- * about 16,000 (6 MB); past this bound the cache starts again, so a bot that runs for months stays small.
+ * about 15,000 in each direction (6 MB in all); past this bound the cache starts again, so a bot that
+ * runs for months stays small.
  */
 const MAX_CACHED_INPUTS = 200_000;
 
