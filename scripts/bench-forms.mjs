@@ -104,8 +104,8 @@ for (const [name, sets] of rows) {
     const was = base[set];
     const differs = first.filter((id, i) => id !== was.first[i]).length;
     const why = first.filter((id, i) => id === was.first[i] && whys[i] !== was.whys[i]).length;
-    const of = `of ${first.length.toLocaleString('en-US')}`;
-    return [`${f3(r.successAt1)} / ${f3(r.successAt3)} / ${f3(r.mrrAt10)}`, `${differs} ${of}`, `${why} ${of}`];
+    const count = (n) => `${n.toLocaleString('en-US')} of ${first.length.toLocaleString('en-US')}`;
+    return [`${f3(r.successAt1)} / ${f3(r.successAt3)} / ${f3(r.mrrAt10)}`, count(differs), count(why)];
   });
   lines.push(`| ${name} | ${cells.join(' | ')} |`);
 }
