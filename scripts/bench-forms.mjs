@@ -12,7 +12,7 @@
 // those whose first answer is the same, how many show another "why" line (it quotes the message).
 // Corpus as in scripts/bench.mjs (KBBOT_CORPUS_DIR, default /tmp/corpus). Needs `npm run build`.
 // Rewrites the bench:forms section of BENCHMARKS.md unless --no-write.
-import { corpusDir, machineLine, REPO, tempDir, writeSection } from './bench-lib.mjs';
+import { corpusDir, EVAL, machineLine, readJsonl, REPO, tempDir, writeSection } from './bench-lib.mjs';
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,8 +28,6 @@ const { decodeArticleBytes } = await dist('kb/parse/decode.js');
 const { readEnvelope } = await dist('kb/parse/envelope.js');
 const { toCollapsedForm } = await dist('kb/forms.js');
 
-const EVAL = join(REPO, '..', 'shared', 'eval');
-const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const SETS = { 'error pastes': readJsonl(join(EVAL, 'dev-error-pastes.jsonl')), questions: readJsonl(join(EVAL, 'dev-questions.jsonl')) };
 const LABEL = 'bench:forms';
 

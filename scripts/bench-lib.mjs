@@ -1,6 +1,6 @@
-// Helpers shared by the bench scripts: temp folders removed at exit, the corpus folder (unpacked
-// from ../shared/corpus when absent), the peak-RSS exit hook, the machine line, and rewriting one
-// marked section of BENCHMARKS.md.
+// Helpers shared by the bench scripts: the dev sets' folder and a JSON Lines reader, temp folders
+// removed at exit, the corpus folder (unpacked from ../shared/corpus when absent), the peak-RSS exit
+// hook, the machine line, and rewriting one marked section of BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** The dev sets (../shared/eval). */
+export const EVAL = join(REPO, '..', 'shared', 'eval');
+/** A JSON Lines file's objects, blank lines skipped. */
+export const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 /** `node --import RSS_HOOK` reports the process's peak RSS (kB, all threads) on stderr as it exits. */
 export const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("KBBOT_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))`;
 

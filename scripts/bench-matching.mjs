@@ -10,7 +10,7 @@
 //   4. MiniSearch serve: load the saved index, search every dev query, top 10 ids
 // Corpus as in scripts/bench.mjs (KBBOT_CORPUS_DIR, default /tmp/corpus); dev sets from
 // ../shared/eval. Prints a markdown table and rewrites the bench:matching section of BENCHMARKS.md.
-import { corpusDir, machineLine, peakRssMb, REPO, RSS_HOOK, tempDir, writeSection } from './bench-lib.mjs';
+import { corpusDir, EVAL, machineLine, peakRssMb, readJsonl, REPO, RSS_HOOK, tempDir, writeSection } from './bench-lib.mjs';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 const SELF = fileURLToPath(import.meta.url);
-const EVAL = join(REPO, '..', 'shared', 'eval');
 const START = '<!-- bench:matching:start -->';
 const END = '<!-- bench:matching:end -->';
 const HEADING = '## Matching: kbbot vs MiniSearch';
@@ -28,7 +27,6 @@ const K = 10;
 const BIG_HEAP = '--max-old-space-size=8192';
 
 const dist = (p) => import(pathToFileURL(join(REPO, 'dist', 'src', p)).href);
-const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const since = (t0) => (performance.now() - t0) / 1000;
 const querySets = () => ({ errors: readJsonl(join(EVAL, 'dev-error-pastes.jsonl')), questions: readJsonl(join(EVAL, 'dev-questions.jsonl')) });
 

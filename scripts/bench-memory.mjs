@@ -2,8 +2,7 @@
 // durable write to the storage (SQLite, WAL, synchronous=FULL: what an acknowledgement waits
 // for), and the per-message latency of matching with 10,000 feedback records to weigh against
 // matching without any. Writes its section of BENCHMARKS.md.
-import { corpusDir, machineLine, REPO, tempDir, writeSection } from './bench-lib.mjs';
-import { readFileSync } from 'node:fs';
+import { corpusDir, EVAL, machineLine, readJsonl, REPO, tempDir, writeSection } from './bench-lib.mjs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +10,7 @@ import { pathToFileURL } from 'node:url';
 const LABEL = 'bench-memory';
 const FEEDBACK_RECORDS = 10_000;
 const WRITES = 1000;
-const EVAL = join(REPO, '..', 'shared', 'eval');
 const dist = (p) => import(pathToFileURL(join(REPO, 'dist', 'src', p)).href);
-const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 
 function percentiles(ms) {
   const s = [...ms].sort((a, b) => a - b);
