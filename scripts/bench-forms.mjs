@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const dist = (p) => import(pathToFileURL(join(REPO, 'dist', 'src', p)).href);
-const { buildIndex } = await dist('kb/store.js');
+const { buildIndex } = await dist('kb/index/open-kb.js');
 const { KnowledgeBase } = await dist('kb/knowledge-base.js');
 const { Ranker } = await dist('kb/rank/ranker.js');
 const { Matcher } = await dist('bot/match.js');

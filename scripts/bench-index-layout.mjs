@@ -9,7 +9,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { readIndex } from '../dist/src/kb/index-file.js';
+import { readIndex } from '../dist/src/kb/index/index-file.js';
 
 const source = process.argv[2] ?? 'data/kb-index.bin';
 const dir = mkdtempSync(join(os.tmpdir(), 'kbbot-layout-'));

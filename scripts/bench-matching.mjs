@@ -46,7 +46,7 @@ function runQueries(search) {
 // ---- child processes: each writes one JSON object to the file named after its step name ----
 const children = {
   async 'kbbot-build'(corpus, indexPath, docsPath) {
-    const { buildIndex } = await dist('kb/store.js');
+    const { buildIndex } = await dist('kb/index/open-kb.js');
     const opened = await buildIndex([corpus], { indexPath });
     const fd = openSync(docsPath, 'w');
     for (const a of opened.kb) {
@@ -58,7 +58,7 @@ const children = {
   },
 
   async 'kbbot-serve'(corpus, indexPath) {
-    const { openKb } = await dist('kb/store.js');
+    const { openKb } = await dist('kb/index/open-kb.js');
     let t0 = performance.now();
     const opened = await openKb([corpus], { indexPath });
     const load = since(t0);

@@ -26,10 +26,10 @@ function lcg(seed) {
 }
 
 const corpus = corpusDir(LABEL);
-const { openKb } = await dist('kb/store.js');
+const { openKb } = await dist('kb/index/open-kb.js');
 const { Matcher } = await dist('bot/match.js');
 const { FeedbackLearning } = await dist('bot/learning.js');
-const { openStorage } = await dist('store/sqlite/open.js');
+const { openStorage } = await dist('memory/sqlite/open.js');
 const { IntentClassifier } = await dist('intents/index.js');
 
 console.error(`${LABEL}: opening the KB of ${corpus} ...`);

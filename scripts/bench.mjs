@@ -40,8 +40,8 @@ const summary = JSON.parse(ingest.stdout);
 const indexBytes = statSync(index).size;
 
 const loadScript = `
-  const { readIndex, readIndexHeader } = await import(${JSON.stringify(join(REPO, 'dist/src/kb/index-file.js'))});
-  const { checkFreshness } = await import(${JSON.stringify(join(REPO, 'dist/src/kb/store.js'))});
+  const { readIndex, readIndexHeader } = await import(${JSON.stringify(join(REPO, 'dist/src/kb/index/index-file.js'))});
+  const { checkFreshness } = await import(${JSON.stringify(join(REPO, 'dist/src/kb/index/open-kb.js'))});
   const { PARSER_VERSION, MAX_ARTICLE_BYTES } = await import(${JSON.stringify(join(REPO, 'dist/src/kb/parse/index.js'))});
   const t0 = performance.now();
   const head = readIndexHeader(${JSON.stringify(index)});

@@ -3,7 +3,7 @@
  *
  * | variable  | default                      | meaning                                              |
  * |-----------|------------------------------|------------------------------------------------------|
- * | KB_DIR    | <package>/kb/articles        | folder(s) of KB articles, several joined with ':'    |
+ * | KB_DIR    | <package>/seeds        | folder(s) of KB articles, several joined with ':'    |
  * | DATA_DIR  | ./data (from the cwd)        | the index file and the bot's storage (kbbot.db)      |
  * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
@@ -58,7 +58,7 @@ export interface SlackConfig {
 
 export const CONFIG_DEFAULTS = {
   /** Relative to the package, not the cwd: the bundled seed articles. */
-  kbDir: 'kb/articles',
+  kbDir: 'seeds',
   /** Relative to the cwd. */
   dataDir: './data',
   logLevel: 'warn' as LogLevel,

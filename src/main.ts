@@ -6,21 +6,21 @@
  * stdout carries only the bot's answers.
  */
 import dotenv from 'dotenv';
-import { runConsole } from './adapters/console.js';
+import { runConsole } from './adapters/console/console.js';
 import { createSlackApp } from './adapters/slack/app.js';
 import { importListeningFile, StoredListeningStore } from './adapters/slack/listening.js';
 import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
 import { Bot, type BotEvent } from './bot/bot.js';
 import { FeedbackLearning } from './bot/learning.js';
-import { MemoryThreadStore } from './bot/thread-store.js';
+import { MemoryThreadStore } from './bot/threads.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { KbReloader } from './kb/reload.js';
-import type { OpenedKb } from './kb/store.js';
-import { KbDirError } from './kb/walk.js';
+import { KbReloader } from './kb/index/reload.js';
+import type { OpenedKb } from './kb/index/open-kb.js';
+import { KbDirError } from './kb/index/walk.js';
 import { createLogger, type Logger } from './log.js';
-import { StorageError } from './store/sqlite/errors.js';
-import { openStorage } from './store/sqlite/open.js';
-import type { DeliveredActivities, Storage } from './store/types.js';
+import { StorageError } from './memory/sqlite/errors.js';
+import { openStorage } from './memory/sqlite/open.js';
+import type { DeliveredActivities, Storage } from './memory/types.js';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const live: { bot?: Bot } = {};
   let refreshedAt = new Date();
   const reloader = new KbReloader(config.kbDirs, {
-    store: { dataDir: config.dataDir, log: (m) => log.info(m) },
+    index: { dataDir: config.dataDir, log: (m) => log.info(m) },
     logger: log,
     onSwap: (o) => {
       live.bot?.useKb(o.kb, o.ranker);

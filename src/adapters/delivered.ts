@@ -5,7 +5,7 @@
  * after `ttlMs` (tests); the bot's storage keeps them durably (store/sqlite).
  */
 
-import type { DeliveredActivities } from '../store/types.js';
+import type { DeliveredActivities } from '../memory/types.js';
 
 export type { DeliveredActivities };
 

@@ -10,7 +10,7 @@ import type { Ranker } from '../kb/rank/ranker.js';
 import { isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
-import type { InteractionLog } from '../store/types.js';
+import type { InteractionLog } from '../memory/types.js';
 import { buildAnswer } from './build-answer.js';
 import { lookupView, readFollowUp } from './follow-up.js';
 import type { FeedbackLearning } from './learning.js';
@@ -19,7 +19,7 @@ import { isAddressed, looksBinary, threadKey, type IncomingMessage } from './mes
 import { Records, type BotEvent } from './records.js';
 import type { ActionId, AnswerView, Reply } from './reply.js';
 import { BOT_TEXTS } from './texts.js';
-import { MemoryThreadStore, type ThreadState, type ThreadStore } from './thread-store.js';
+import { MemoryThreadStore, type ThreadState, type ThreadStore } from './threads.js';
 
 export const BOT_DEFAULTS = {
   /** Only this much of a message is read. */

@@ -7,8 +7,8 @@
  * "why" says when feedback moved it. Feedback is written to the log before it counts, so it
  * survives restarts; `refresh` re-reads it when another process changed the data.
  */
-import { similarity } from '../store/signature.js';
-import type { FeedbackLog, FeedbackRecord, Signature } from '../store/types.js';
+import { similarity } from '../memory/signature.js';
+import type { FeedbackLog, FeedbackRecord, Signature } from '../memory/types.js';
 
 export const LEARNING_DEFAULTS = {
   /** Feedback on a message counts for messages at least this similar to it (cosine, 0-1). */

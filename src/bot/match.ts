@@ -9,8 +9,8 @@ import { withoutKbIds } from '../kb/kb-id.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { MatchReason } from '../kb/rank/reason.js';
 import type { Ranker } from '../kb/rank/ranker.js';
-import { signatureOf } from '../store/signature.js';
-import type { Signature } from '../store/types.js';
+import { signatureOf } from '../memory/signature.js';
+import type { Signature } from '../memory/types.js';
 import { describeVotes, type FeedbackLearning, type Votes } from './learning.js';
 
 /** Confidence levels the bot acts on (chosen from the dev-set curves in BENCHMARKS.md, "Confidence"). */

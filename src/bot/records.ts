@@ -3,7 +3,7 @@
  * that moves rankings, and events for whoever listens. A failing log or listener never costs the
  * user their reply.
  */
-import type { Interaction, InteractionLog, Outcome, Signature } from '../store/types.js';
+import type { Interaction, InteractionLog, Outcome, Signature } from '../memory/types.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { FeedbackLearning } from './learning.js';
 import type { MatchResult } from './match.js';

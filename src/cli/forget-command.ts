@@ -8,8 +8,8 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { STORAGE_FILE } from '../store/sqlite/open.js';
-import type { Forgotten } from '../store/types.js';
+import { STORAGE_FILE } from '../memory/sqlite/open.js';
+import type { Forgotten } from '../memory/types.js';
 import { dataDirOf, openExistingStorage, storageFailure } from './report-command.js';
 import { UsageError } from './usage-error.js';
 

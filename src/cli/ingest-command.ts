@@ -6,10 +6,10 @@ import type { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadConfig } from '../config.js';
-import type { IngestSummary } from '../kb/ingest.js';
-import { formatBytes } from '../kb/read-source.js';
-import { buildIndex } from '../kb/store.js';
-import { KbDirError } from '../kb/walk.js';
+import type { IngestSummary } from '../kb/index/ingest.js';
+import { formatBytes } from '../kb/index/read-source.js';
+import { buildIndex } from '../kb/index/open-kb.js';
+import { KbDirError } from '../kb/index/walk.js';
 import { createProgressBar } from './progress-bar.js';
 import { parseCount, UsageError } from './usage-error.js';
 

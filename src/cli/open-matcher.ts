@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Matcher } from '../bot/match.js';
 import { loadConfig } from '../config.js';
-import { INDEX_FILE_NAME, openKb, type OpenedKb } from '../kb/store.js';
-import { normaliseDirs } from '../kb/walk.js';
+import { INDEX_FILE_NAME, openKb, type OpenedKb } from '../kb/index/open-kb.js';
+import { normaliseDirs } from '../kb/index/walk.js';
 
 export interface KbOptions {
   kb?: string[];

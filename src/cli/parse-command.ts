@@ -1,7 +1,7 @@
 /** `kbbot parse FILE... [--json]`: parse files and show the articles (exit 1 if any file failed). */
 import type { Command } from 'commander';
 import { MAX_ARTICLE_BYTES, parseArticle } from '../kb/parse/index.js';
-import { processSource } from '../kb/read-source.js';
+import { processSource } from '../kb/index/read-source.js';
 import { describeArticle } from './describe-article.js';
 
 export interface ParseCommandOptions {

@@ -1,6 +1,6 @@
 /**
  * `kbbot report [--data DIR] [--json] [--days N]`: what the bot's log says a KB owner should act
- * on (see src/store/report.ts for the contents and the JSON contract).
+ * on (see src/report/report.ts for the contents and the JSON contract).
  *
  * The data folder is `--data`, else DATA_DIR (default ./data). A folder without the storage file
  * (kbbot.db) has no data yet: a message (with --json, the empty report) and exit 0; the report never
@@ -12,13 +12,13 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
-import { readIndex } from '../kb/index-file.js';
+import { readIndex } from '../kb/index/index-file.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { INDEX_FILE_NAME } from '../kb/store.js';
-import { buildReport, emptyReport, REPORT_DEFAULTS, reportWindow, type Report } from '../store/report.js';
-import { openStorage, STORAGE_FILE, StorageError } from '../store/sqlite/open.js';
-import type { Storage } from '../store/types.js';
-import { formatReport } from './report-format.js';
+import { INDEX_FILE_NAME } from '../kb/index/open-kb.js';
+import { buildReport, emptyReport, REPORT_DEFAULTS, reportWindow, type Report } from '../report/report.js';
+import { openStorage, STORAGE_FILE, StorageError } from '../memory/sqlite/open.js';
+import type { Storage } from '../memory/types.js';
+import { formatReport } from '../report/format.js';
 import { parseCount, UsageError } from './usage-error.js';
 
 export interface ReportCommandOptions {
@@ -101,7 +101,7 @@ export function registerReport(program: Command): void {
     .description('questions the KB does not answer (grouped), helpfulness per article, errors pasted most, answers per day')
     .option('--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)')
     .option('--days <n>', `the last N days, today (UTC) included (default ${REPORT_DEFAULTS.days})`, parseCount('--days'))
-    .option('--json', 'print the report as one JSON object on one line (contract in src/store/report.ts)')
+    .option('--json', 'print the report as one JSON object on one line (contract in src/report/report.ts)')
     .action((options: ReportCommandOptions) => {
       process.exitCode = runReport(options);
     });

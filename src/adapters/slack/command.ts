@@ -12,7 +12,7 @@
  */
 import type { App, RespondArguments, types } from '@slack/bolt';
 import { BOT_TEXTS } from '../../bot/texts.js';
-import { renderSlack, type SlackMessage } from '../../bot/render/slack-blocks.js';
+import { renderSlack, type SlackMessage } from './blocks.js';
 import { describeError, SLACK_TEXTS, type SlackContext } from './context.js';
 
 export const COMMAND = '/kb';

@@ -10,7 +10,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { IncomingMessage, Via } from '../../bot/message.js';
-import { renderSlack } from '../../bot/render/slack-blocks.js';
+import { renderSlack } from './blocks.js';
 import { describeError, type Outcome, type SlackContext } from './context.js';
 import { homeBlocks, type KbStatus } from './home.js';
 import { postInThread, publishHome } from './post.js';

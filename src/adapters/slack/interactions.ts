@@ -11,7 +11,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotAction } from '../../bot/bot.js';
-import { renderSlack } from '../../bot/render/slack-blocks.js';
+import { renderSlack } from './blocks.js';
 import { commandThread, ephemeral } from './command.js';
 import { describeError, SLACK_TEXTS, type SlackContext } from './context.js';
 import { postInChannel, postInThread } from './post.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SettingsStore } from '../../store/types.js';
+import type { SettingsStore } from '../../memory/types.js';
 
 export interface ListeningStore {
   isListening(channel: string): boolean;

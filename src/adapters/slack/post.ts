@@ -10,7 +10,7 @@
  * cannot double-post). Other errors are the WebClient's `retryConfig` business.
  */
 import type { types, webApi } from '@slack/bolt';
-import type { SlackMessage } from '../../bot/render/slack-blocks.js';
+import type { SlackMessage } from './blocks.js';
 
 type WebClient = webApi.WebClient;
 

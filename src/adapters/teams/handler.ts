@@ -15,7 +15,7 @@
 import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type Activity, type MessagingExtensionQuery, type MessagingExtensionResponse } from 'botbuilder';
 import type { Bot, BotAction } from '../../bot/bot.js';
 import type { Reply } from '../../bot/reply.js';
-import { renderAdaptiveCard } from '../../bot/render/adaptive-card.js';
+import { renderAdaptiveCard } from './card.js';
 import type { Logger } from '../../log.js';
 import { conversationKind, incomingOf, mentionsBot, placeOf, userOf } from './conversation.js';
 import { withRetry, type RetryOptions } from './retry.js';

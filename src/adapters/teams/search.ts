@@ -9,7 +9,7 @@
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import type { Bot } from '../../bot/bot.js';
 import type { ArticleAnswer, Reply } from '../../bot/reply.js';
-import { renderAdaptiveCard } from '../../bot/render/adaptive-card.js';
+import { renderAdaptiveCard } from './card.js';
 
 export const SEARCH_COMMAND = 'searchKb';
 export const SEARCH_PARAMETER = 'query';

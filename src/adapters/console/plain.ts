@@ -1,0 +1,210 @@
+/**
+ * The console renderer: a reply as plain text for a terminal, readable in `width` columns.
+ *
+ * An answer reads:
+ *
+ *     Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002
+ *     Matched: error text "…" (confidence 0.98)
+ *     Microsoft Exchange Server, version 5.5 | 2001-08-23
+ *
+ *     Symptoms:
+ *       An error message occurs when you try to apply …
+ *
+ *     Warning: Back up the registry before you edit it: …
+ *
+ *     Fix:
+ *       1. Stop KMS.
+ *       2. Start Registry Editor (Regedt32.exe).
+ *
+ *     Registry keys:
+ *       HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSExchangeKMS
+ *
+ *     See also: Q235418 (XADM: Cannot Apply Service Pack on KM Server)
+ *     Article: https://support.microsoft.com/kb/290226
+ *
+ * Prose and steps wrap at the width with hanging indents; a token longer than a line (a long
+ * registry key) is kept whole on a line of its own, and a code span is never broken. Code is
+ * shown as it is (cyan with colour). Without colour the output has no escape codes at all: KB
+ * text has its control characters removed.
+ */
+import type { ArticleAnswer, Candidate, Reply, Rich } from '../../bot/reply.js';
+import { ITEM_MARKER } from '../../bot/step-parts.js';
+import { collapse, confidenceOf, stripControl } from '../../bot/render/escape.js';
+import { appliesToOf, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+
+export interface PlainOptions {
+  /** Columns to wrap at. */
+  width?: number;
+  /** ANSI colours: bold title, dim meta, cyan code, yellow warning. */
+  color?: boolean;
+}
+
+export const PLAIN_DEFAULTS = {
+  width: 80,
+  color: false,
+  /** Narrowest width honoured; anything smaller is read as this. */
+  minWidth: 20,
+} as const;
+
+const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', cyan: '\x1b[36m', yellow: '\x1b[33m', reset: '\x1b[0m' } as const;
+type Style = keyof typeof ANSI | null;
+
+/** A piece of a word: words are built of pieces so a code span inside "(Regedt32.exe)." keeps its colour. */
+interface Piece {
+  text: string;
+  style: Style;
+}
+type Word = Piece[];
+
+interface Ctx {
+  width: number;
+  color: boolean;
+}
+
+const paint = (ctx: Ctx, style: Style, text: string): string => (ctx.color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+const lengthOf = (word: Word): number => word.reduce((n, p) => n + p.text.length, 0);
+
+/** A step's item as its marker ("- ", "a. ") and the rest, so the marker starts its line. */
+function splitMarker(item: Rich): { marker: string; body: Rich } {
+  const [first, ...rest] = item;
+  const marker = ITEM_MARKER.exec(first?.text ?? '')?.[0] ?? '';
+  return marker && first ? { marker, body: [{ ...first, text: first.text.slice(marker.length) }, ...rest] } : { marker: '', body: item };
+}
+
+/** Rich text to words: prose splits at whitespace, a code span is one unbreakable piece. */
+function wordsOf(rich: Rich, style: Style = null): Word[] {
+  const words: Word[] = [];
+  let current: Word = [];
+  const flush = (): void => {
+    if (current.length) words.push(current);
+    current = [];
+  };
+  for (const span of rich) {
+    const text = stripControl(span.text);
+    if (span.code) {
+      if (text.trim()) current.push({ text: collapse(text), style: 'cyan' });
+      continue;
+    }
+    const parts = text.split(/\s+/);
+    parts.forEach((part, i) => {
+      if (i > 0) flush();
+      if (part) current.push({ text: part, style });
+    });
+  }
+  flush();
+  return words;
+}
+
+/** Greedy wrap; `first` and `rest` are the indents of the first and following lines. */
+function wrap(ctx: Ctx, words: Word[], first: string, rest: string = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let used = first.length;
+  let empty = true;
+  for (const word of words) {
+    const len = lengthOf(word);
+    if (!empty && used + 1 + len > ctx.width) {
+      lines.push(line);
+      line = rest;
+      used = rest.length;
+      empty = true;
+    }
+    const text = word.map((p) => paint(ctx, p.style, p.text)).join('');
+    line += (empty ? '' : ' ') + text;
+    used += (empty ? 0 : 1) + len;
+    empty = false;
+  }
+  if (!empty || lines.length === 0) lines.push(line);
+  return lines.map((l) => l.trimEnd());
+}
+
+const prose = (text: string, style: Style = null): Word[] => wordsOf([{ text }], style);
+
+function heading(ctx: Ctx, text: string): string {
+  return paint(ctx, 'bold', `${text}:`);
+}
+
+function partLines(ctx: Ctx, part: Part): string[] {
+  switch (part.kind) {
+    case 'text': {
+      const lines = [heading(ctx, part.heading)];
+      part.paragraphs.forEach((p, i) => {
+        if (i > 0) lines.push('');
+        if (p.quoted) for (const l of p.text.split('\n')) lines.push(...wrap(ctx, prose(l), '    '));
+        else {
+          const marker = /^(\d+[.)]|[-•])\s/.exec(p.text)?.[1];
+          lines.push(...wrap(ctx, prose(p.text), '  ', ' '.repeat(2 + (marker ? marker.length + 1 : 0))));
+        }
+      });
+      return lines;
+    }
+    case 'warning':
+      return wrap(ctx, [[{ text: 'Warning:', style: 'yellow' }], ...prose(part.text)], '', '  ');
+    case 'steps': {
+      const digits = String(part.steps.length).length;
+      const lines = [heading(ctx, part.heading)];
+      part.steps.forEach((step, i) => {
+        const number = `${String(i + 1).padStart(digits)}. `;
+        const indent = ' '.repeat(2 + number.length);
+        lines.push(...wrap(ctx, wordsOf(step.text), `  ${number}`, indent));
+        // Each listed item on its own line, its text hanging after its marker ("- ", "a. ").
+        for (const item of step.items) {
+          const { marker, body } = splitMarker(item);
+          lines.push(...wrap(ctx, wordsOf(body), indent + marker, indent + ' '.repeat(marker.length)));
+        }
+      });
+      return lines;
+    }
+    case 'no_fix':
+      return wrap(ctx, [[{ text: 'No fix:', style: 'bold' }], ...prose(part.text)], '', '  ');
+    case 'list':
+      return [heading(ctx, part.heading), ...part.items.flatMap((item) => wrap(ctx, wordsOf(item), '  ', '    '))];
+    case 'related':
+      return wrap(ctx, [[{ text: 'See also:', style: 'bold' }], ...prose(part.items.map(relatedLabel).join(', '))], '', '  ');
+  }
+}
+
+function answerLines(ctx: Ctx, a: ArticleAnswer, intro: string | undefined): string[] {
+  const lines: string[] = [];
+  if (intro?.trim()) lines.push(...wrap(ctx, prose(intro), ''), '');
+  lines.push(...wrap(ctx, [[{ text: `${a.id}:`, style: 'bold' }], ...prose(a.title, 'bold')], '', '  '));
+  const why = collapse(a.why);
+  const sure = a.confidence === undefined ? '' : `(confidence ${confidenceOf(a.confidence)})`;
+  const matched = [why ? `Matched: ${why}` : '', sure].filter(Boolean).join(' ');
+  if (matched) lines.push(...wrap(ctx, prose(matched, 'dim'), '', '  '));
+  const meta = [appliesToOf(a), a.date].filter((m): m is string => Boolean(m));
+  if (meta.length && a.view !== 'steps') lines.push(...wrap(ctx, prose(meta.join(' | '), 'dim'), '', '  '));
+  for (const part of outline(a)) lines.push('', ...partLines(ctx, part));
+  lines.push('', ...wrap(ctx, [[{ text: 'Article:', style: 'bold' }], ...prose(a.url)], '', '  '));
+  return lines;
+}
+
+function candidateLines(ctx: Ctx, candidates: Candidate[]): string[] {
+  const digits = String(candidates.length).length;
+  return candidates.flatMap((c, i) => {
+    const number = `${String(i + 1).padStart(digits)}. `;
+    const why = collapse(c.why);
+    const words = [[{ text: `${c.id}:`, style: 'bold' as const }], ...prose(collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '')), ...(why ? prose(`(${why})`, 'dim') : [])];
+    return wrap(ctx, words, `  ${number}`, ' '.repeat(2 + number.length));
+  });
+}
+
+/** The reply as console text; lines end without trailing spaces, no final newline. */
+export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
+  const ctx: Ctx = {
+    width: Math.max(PLAIN_DEFAULTS.minWidth, Math.floor(options.width ?? PLAIN_DEFAULTS.width)),
+    color: options.color ?? PLAIN_DEFAULTS.color,
+  };
+  switch (reply.kind) {
+    case 'answer':
+      return answerLines(ctx, reply.answer, reply.intro).join('\n');
+    case 'suggestions': {
+      const intro = collapse(stripControl(reply.intro));
+      return [...wrap(ctx, prose(intro || 'Did you mean:'), ''), ...candidateLines(ctx, reply.candidates)].join('\n');
+    }
+    case 'no_match':
+      return [...wrap(ctx, prose(reply.text), ''), ...reply.hints.flatMap((h) => wrap(ctx, prose(h), '  - ', '    '))].join('\n');
+    case 'text':
+      return stripControl(reply.text);
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The Slack renderer: a reply as Block Kit JSON ({ text, blocks }) for chat.postMessage. Plain
+ * objects only; the Slack adapter sends them.
+ *
+ * An answer: header (id and title), context (why it matched, confidence, applies-to, date), a
+ * section per part (symptoms, cause, the registry warning, the numbered fix with registry keys and
+ * paths in `code`, "no fix", status, keys, files), a context with related articles, a divider,
+ * and an actions block: Helped / Not it / Other matches / Full article / Share (action_id
+ * `kb_<action>`, value = the article id) and a link button to the article (`kb_open`).
+ *
+ * Every piece of KB or user text goes through `slackText`/`slackCode`/`slackEntities` (see
+ * escape.ts): no mention, broadcast, link or formatting can come from it; text objects are also
+ * `verbatim: true` so Slack does not auto-link or auto-mention. Limits are kept by trimming, never
+ * by failing: ≤ 50 blocks, ≤ 3,000 characters per section text, ≤ 150 per header, ≤ 75 per
+ * button, ≤ 2,000 per value, unique action_ids, and a total text budget; a trimmed answer says so
+ * and keeps its buttons.
+ */
+import type { AnswerAction, ArticleAnswer, Candidate, Reply } from '../../bot/reply.js';
+import { clip, collapse, confidenceOf, slackEntities, slackRich, slackText } from '../../bot/render/escape.js';
+import { appliesToOf, noMatchLines, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+
+export interface SlackOptions {
+  /** Blocks per message (Slack: 50). */
+  maxBlocks?: number;
+  /** Characters per section/context text (Slack: 3,000). */
+  maxText?: number;
+  /** Characters of text over all blocks; past it the answer is trimmed (readability, and well under Slack's message size). */
+  maxTotal?: number;
+}
+
+export const SLACK_DEFAULTS = {
+  maxBlocks: 50,
+  maxText: 3000,
+  maxTotal: 12_000,
+  /** Slack's own limits, not options. */
+  headerChars: 150,
+  buttonChars: 75,
+  valueChars: 2000,
+  fallbackChars: 300,
+  candidates: 10,
+  trimmedNote: '… trimmed: open the article for the rest.',
+} as const;
+
+export type SlackBlock = Record<string, unknown>;
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+const mrkdwn = (text: string): SlackBlock => ({ type: 'mrkdwn', text, verbatim: true });
+const plain = (text: string, max: number): SlackBlock => ({ type: 'plain_text', text: clip(slackEntities(collapse(text)), max), emoji: false });
+
+/** Blocks within the block count and total text budget; `reserve` blocks are kept free for the tail. */
+class Budget {
+  readonly blocks: SlackBlock[] = [];
+  trimmed = false;
+  private chars = 0;
+  constructor(
+    private readonly o: Required<SlackOptions>,
+    private readonly reserve: number,
+  ) {}
+
+  /** Room left for the next block's text, 0 when no block can be added. */
+  room(): number {
+    if (this.trimmed || this.blocks.length + this.reserve >= this.o.maxBlocks) return 0;
+    return Math.max(0, Math.min(this.o.maxText, this.o.maxTotal - this.chars));
+  }
+
+  /** Adds a section or context block, clipping its text to the room left; false (and trimmed) when there is none. */
+  text(make: (text: SlackBlock) => SlackBlock, text: string, minimum = 40): boolean {
+    const room = this.room();
+    if (room < Math.min(minimum, text.length)) {
+      this.trimmed = true;
+      return false;
+    }
+    const fitted = clip(text, room);
+    if (fitted !== text) this.trimmed = true;
+    this.chars += fitted.length;
+    this.blocks.push(make(mrkdwn(fitted)));
+    return !this.trimmed;
+  }
+
+  raw(block: SlackBlock): void {
+    this.blocks.push(block);
+  }
+}
+
+const section = (text: SlackBlock): SlackBlock => ({ type: 'section', text });
+const context = (text: SlackBlock): SlackBlock => ({ type: 'context', elements: [text] });
+
+/** Lines under a heading packed into as few sections as the text limit allows, each line clipped to fit one; `gap` goes between lines. */
+function addLines(budget: Budget, maxText: number, heading: string, lines: string[], gap = '\n'): void {
+  let text = `*${heading}*`;
+  lines.forEach((line, i) => {
+    if (budget.trimmed) return;
+    const fitted = clip(line, maxText - 10);
+    const sep = i ? gap : '\n';
+    if (text.length + sep.length + fitted.length > Math.min(maxText, budget.room())) {
+      if (budget.text(section, text)) text = fitted;
+    } else text += `${sep}${fitted}`;
+  });
+  if (budget.trimmed) return;
+  if (text) budget.text(section, text);
+}
+
+function addPart(budget: Budget, maxText: number, part: Part): void {
+  switch (part.kind) {
+    case 'text': {
+      const body = part.paragraphs.map((p) => (p.quoted ? p.text.split('\n').map((l) => `> ${slackText(l)}`).join('\n') : slackText(p.text)));
+      addLines(budget, maxText, slackText(part.heading), body, '\n\n');
+      return;
+    }
+    case 'warning':
+      budget.text(section, `:warning: *Warning:* ${slackText(part.text)}`);
+      return;
+    case 'steps':
+      addLines(
+        budget,
+        maxText,
+        slackText(part.heading),
+        // A step's items go on their own lines under it, a bullet for "- ".
+        part.steps.map((s, i) => [`${i + 1}. ${slackRich(s.text)}`, ...s.items.map((item) => `      ${slackRich(item).replace(/^- /, '• ')}`)].join('\n')),
+      );
+      return;
+    case 'no_fix':
+      budget.text(section, `*No fix:* ${slackText(part.text)}`);
+      return;
+    case 'list':
+      addLines(budget, maxText, slackText(part.heading), part.items.map((item) => `• ${slackRich(item)}`));
+      return;
+    case 'related':
+      budget.text(context, `See also: ${part.items.map((r) => slackText(relatedLabel(r))).join(', ')}`);
+  }
+}
+
+/** Buttons with unique action_ids (`kb_<id>`, then `kb_<id>_2`, …) and values within Slack's limit. */
+function buttons(items: { id: string; label: string; value?: string; url?: string; primary?: boolean }[]): SlackBlock {
+  const seen = new Map<string, number>();
+  const elements = items.map((b) => {
+    const n = (seen.get(b.id) ?? 0) + 1;
+    seen.set(b.id, n);
+    const button: SlackBlock = { type: 'button', action_id: n === 1 ? b.id : `${b.id}_${n}`, text: plain(b.label, SLACK_DEFAULTS.buttonChars) };
+    if (b.value !== undefined) button.value = b.value.slice(0, SLACK_DEFAULTS.valueChars);
+    if (b.url) button.url = b.url;
+    if (b.primary) button.style = 'primary';
+    return button;
+  });
+  return { type: 'actions', elements: elements.slice(0, 25) };
+}
+
+/** Only http(s) URLs become link buttons. */
+const safeUrl = (url: string): string | undefined => (/^https?:\/\/[^\s<>|]+$/i.test(url) && url.length <= 3000 ? url : undefined);
+
+function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<SlackOptions>): SlackMessage {
+  const budget = new Budget(o, 3);
+  if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
+  const title = `${a.id}: ${a.title}`;
+  budget.raw({ type: 'header', text: plain(title, SLACK_DEFAULTS.headerChars) });
+  const meta = [collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '', a.confidence === undefined ? '' : `confidence ${confidenceOf(a.confidence)}`, slackText(appliesToOf(a) ?? ''), slackText(a.date ?? '')];
+  budget.text(context, meta.filter(Boolean).join(' · '));
+  for (const part of outline(a)) {
+    addPart(budget, o.maxText, part);
+    if (budget.trimmed) break;
+  }
+  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  budget.raw({ type: 'divider' });
+  const url = safeUrl(a.url);
+  const actions = a.actions.map((x: AnswerAction) => ({ id: `kb_${x.id}`, label: x.label, value: x.value, primary: x.id === 'helpful' }));
+  budget.raw(buttons([...actions, ...(url ? [{ id: 'kb_open', label: `Open ${a.id}`, url }] : [])]));
+  return { text: clip(slackText(collapse(title)), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+}
+
+function candidatesMessage(intro: string, candidates: Candidate[], o: Required<SlackOptions>): SlackMessage {
+  const shown = candidates.slice(0, SLACK_DEFAULTS.candidates);
+  const budget = new Budget(o, 2);
+  const heading = collapse(intro) || 'Did you mean:';
+  budget.text(section, slackText(heading));
+  shown.forEach((c, i) => {
+    const title = collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '');
+    const why = collapse(c.why) ? ` — _${slackText(collapse(c.why))}_` : '';
+    budget.text(section, `${i + 1}. *${slackText(c.id)}*: ${slackText(title)}${why}`);
+  });
+  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  if (shown.length) budget.raw(buttons(shown.map((c, i) => ({ id: `kb_pick_${i + 1}`, label: `${i + 1}. ${c.id}`, value: c.id }))));
+  return { text: clip(slackText(heading), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+}
+
+/** Long bot text in sections of at most maxText characters, split at line ends where possible. */
+function textMessage(text: string, o: Required<SlackOptions>, fallback = text): SlackMessage {
+  const budget = new Budget(o, 1);
+  let chunk = '';
+  // Escaping can make a line up to five times longer: split giant lines first.
+  const piece = Math.floor(o.maxText / 5);
+  const lines = text.split('\n').flatMap((l) => (l.length > piece ? (l.match(new RegExp(`[^]{1,${piece}}`, 'g')) ?? []) : [l]));
+  for (const line of lines.map((l) => slackText(l))) {
+    if (chunk && chunk.length + 1 + line.length > o.maxText) {
+      if (!budget.text(section, chunk)) break;
+      chunk = line;
+    } else chunk = chunk ? `${chunk}\n${line}` : line;
+  }
+  if (chunk.trim() && !budget.trimmed) budget.text(section, chunk);
+  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  return { text: clip(slackText(collapse(fallback)), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+}
+
+export function renderSlack(reply: Reply, options: SlackOptions = {}): SlackMessage {
+  const o: Required<SlackOptions> = {
+    maxBlocks: Math.max(5, options.maxBlocks ?? SLACK_DEFAULTS.maxBlocks),
+    maxText: Math.max(200, options.maxText ?? SLACK_DEFAULTS.maxText),
+    maxTotal: Math.max(500, options.maxTotal ?? SLACK_DEFAULTS.maxTotal),
+  };
+  switch (reply.kind) {
+    case 'answer':
+      return answerMessage(reply.answer, reply.intro, o);
+    case 'suggestions':
+      return candidatesMessage(reply.intro, reply.candidates, o);
+    case 'no_match':
+      return textMessage(noMatchLines(reply).join('\n'), o, reply.text);
+    case 'text':
+      return textMessage(reply.text, o);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The Teams renderer: a reply as an Adaptive Card 1.5 (a plain object; the Teams adapter wraps it
+ * in an attachment).
+ *
+ * An answer: the id and title as a heading, why it matched, a FactSet (applies to, product, date,
+ * confidence), a heading and text per part, the registry warning in warning colour before the
+ * fix, each step as a RichTextBlock ("1." bold, registry keys and paths as monospace TextRuns:
+ * TextBlock markdown has no inline code), registry keys and files in monospace, related articles,
+ * then `Action.Submit` buttons with `data: { kbAction, id }` (helpful, not_it, other_matches,
+ * full_article, share) and an `Action.OpenUrl` to the article.
+ *
+ * KB and user text in TextBlocks goes through `cardText` (no emphasis, link, list, tag or `<at>`
+ * mention can come from it); TextRuns are not markdown and only get `cardInert`. The serialised
+ * card stays under `maxBytes`: body items after the point where it would not fit are dropped and
+ * a note says so; the actions, including the full-article one, are always kept.
+ */
+import type { ArticleAnswer, Candidate, Reply, Rich } from '../../bot/reply.js';
+import { cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
+import { noMatchLines, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+
+export interface CardOptions {
+  /** Bytes of the serialised card (Teams rejects messages over 28 KB; this leaves room for the activity around it). */
+  maxBytes?: number;
+  /** Characters per TextBlock or step. */
+  maxText?: number;
+}
+
+export const CARD_DEFAULTS = {
+  maxBytes: 26_000,
+  maxText: 4000,
+  schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
+  /** Buttons Teams shows under a card. */
+  maxActions: 6,
+  candidates: 10,
+  trimmedNote: '… trimmed: open the article for the rest.',
+} as const;
+
+export type CardElement = Record<string, unknown>;
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: string;
+  fallbackText?: string;
+  msteams?: { width: 'Full' };
+  body: CardElement[];
+  actions: CardElement[];
+}
+
+const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+const headingBlock = (value: string): CardElement => text(value, { weight: 'Bolder', spacing: 'Medium' });
+const run = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextRun', text: cardInert(value), ...extra });
+
+/** Spans cut to `max` characters in total, the last one with an ellipsis. */
+function clipRich(rich: Rich, max: number): Rich {
+  const out: Rich = [];
+  let left = max;
+  for (const span of rich) {
+    if (left <= 1) break;
+    const t = clip(span.text, left);
+    out.push({ ...span, text: t });
+    left -= t.length;
+    if (t !== span.text) break;
+  }
+  return out;
+}
+
+const richBlock = (rich: Rich, max: number, lead: CardElement[] = [], extra: CardElement = {}): CardElement => ({
+  type: 'RichTextBlock',
+  inlines: [...lead, ...clipRich(rich, max).map((s) => (s.code ? run(collapse(s.text), { fontType: 'Monospace' }) : run(s.text)))],
+  ...extra,
+});
+
+function partElements(part: Part, max: number): CardElement[] {
+  switch (part.kind) {
+    case 'text':
+      return [
+        headingBlock(cardText(part.heading)),
+        ...part.paragraphs.flatMap((p) =>
+          p.quoted
+            ? p.text.split('\n').map((l, i) => text(cardText(clip(l, max)), { fontType: 'Monospace', spacing: i ? 'None' : 'Small' }))
+            : [text(cardText(clip(p.text, max)))],
+        ),
+      ];
+    case 'warning':
+      return [text(`⚠ **Warning:** ${cardText(clip(part.text, max))}`, { color: 'Warning', spacing: 'Medium' })];
+    case 'steps':
+      return [
+        headingBlock(cardText(part.heading)),
+        ...part.steps.flatMap((s, i) => [
+          richBlock(s.text, max, [run(`${i + 1}. `, { weight: 'Bolder' })], { spacing: 'Small' }),
+          ...s.items.map((item) => richBlock(item, max, [run('\u2003')], { spacing: 'None' })),
+        ]),
+      ];
+    case 'no_fix':
+      return [text(`**No fix:** ${cardText(clip(part.text, max))}`, { spacing: 'Medium' })];
+    case 'list':
+      return [headingBlock(cardText(part.heading)), ...part.items.map((item) => richBlock(item, max, [], { spacing: 'None' }))];
+    case 'related':
+      return [text(`**See also:** ${cardText(clip(part.items.map(relatedLabel).join(', '), max))}`, { isSubtle: true, spacing: 'Medium' })];
+  }
+}
+
+const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/** The card with as much of `body` as fits in maxBytes: `fixed` items always, the rest in order until one does not fit. */
+function fit(shell: Omit<AdaptiveCard, 'body'>, fixed: CardElement[], rest: CardElement[], maxBytes: number): AdaptiveCard {
+  const note = text(`_${CARD_DEFAULTS.trimmedNote}_`, { isSubtle: true, spacing: 'Medium' });
+  const { actions, ...head } = shell;
+  const card = (body: CardElement[]): AdaptiveCard => ({ ...head, body, actions });
+  let used = bytes(card(fixed)) + bytes(note) + 1;
+  const body = [...fixed];
+  for (const el of rest) {
+    const size = bytes(el) + 1;
+    if (used + size > maxBytes) return card([...body, note]);
+    used += size;
+    body.push(el);
+  }
+  return card(body);
+}
+
+const shellOf = (fallback: string, actions: CardElement[]): Omit<AdaptiveCard, 'body'> => ({
+  type: 'AdaptiveCard',
+  $schema: CARD_DEFAULTS.schema,
+  version: CARD_DEFAULTS.version,
+  fallbackText: cardText(clip(collapse(fallback), 300)),
+  msteams: { width: 'Full' },
+  actions,
+});
+
+function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<CardOptions>): AdaptiveCard {
+  const fixed: CardElement[] = [];
+  if (intro?.trim()) fixed.push(text(cardText(clip(collapse(intro), o.maxText))));
+  const title = `${a.id}: ${collapse(a.title)}`;
+  fixed.push(text(cardText(clip(title, 300)), { style: 'heading', size: 'Medium', weight: 'Bolder' }));
+  if (collapse(a.why)) fixed.push(text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }));
+  const facts = [
+    ['Applies to', a.appliesTo.map(collapse).filter(Boolean).join('; ')],
+    ['Product', a.product ?? ''],
+    ['Date', a.date ?? ''],
+    ['Confidence', a.confidence === undefined ? '' : confidenceOf(a.confidence)],
+  ].filter(([, v]) => v);
+  fixed.push({ type: 'FactSet', facts: facts.map(([t, v]) => ({ title: t, value: cardText(clip(v ?? '', 500)) })) });
+  const rest = outline(a).flatMap((p) => partElements(p, o.maxText));
+  const actions: CardElement[] = a.actions.map((x) => ({ type: 'Action.Submit', title: cardInert(x.label), data: { kbAction: x.id, id: x.value } }));
+  if (/^https?:\/\//i.test(a.url)) actions.push({ type: 'Action.OpenUrl', title: cardInert(`Open ${a.id}`), url: a.url });
+  // The full-article action is never dropped: if there are more than Teams shows, the others go first.
+  const shown = actions.length > CARD_DEFAULTS.maxActions ? actions.filter((x) => (x.data as { kbAction?: string } | undefined)?.kbAction !== 'share') : actions;
+  return fit(shellOf(title, shown.slice(0, CARD_DEFAULTS.maxActions)), fixed, rest, o.maxBytes);
+}
+
+function candidatesCard(intro: string, candidates: Candidate[], o: Required<CardOptions>): AdaptiveCard {
+  const shown = candidates.slice(0, CARD_DEFAULTS.candidates);
+  const heading = collapse(intro) || 'Did you mean:';
+  const pick = (c: Candidate): CardElement => ({ type: 'Action.Submit', title: cardInert(c.id), data: { kbAction: 'pick', id: c.id } });
+  const rest = shown.map((c, i) => {
+    const title = collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '');
+    const items = [text(`**${i + 1}. ${cardText(c.id)}:** ${cardText(clip(title, 300))}`)];
+    if (collapse(c.why)) items.push(text(cardText(clip(collapse(c.why), 500)), { isSubtle: true, size: 'Small', spacing: 'None' }));
+    return { type: 'Container', items, selectAction: pick(c), spacing: 'Medium' };
+  });
+  const actions = shown.slice(0, CARD_DEFAULTS.maxActions).map((c, i) => ({ ...pick(c), title: cardInert(`${i + 1}. ${c.id}`) }));
+  return fit(shellOf(heading, actions), [text(cardText(clip(heading, o.maxText)), { weight: 'Bolder' })], rest, o.maxBytes);
+}
+
+function textCard(lines: string[], o: Required<CardOptions>): AdaptiveCard {
+  const blocks = lines.filter((l) => l.trim()).map((l, i) => text(cardText(clip(l, o.maxText)), { spacing: i ? 'Small' : 'None' }));
+  return fit(shellOf(lines.join(' '), []), blocks.slice(0, 1), blocks.slice(1), o.maxBytes);
+}
+
+export function renderAdaptiveCard(reply: Reply, options: CardOptions = {}): AdaptiveCard {
+  const o: Required<CardOptions> = {
+    maxBytes: Math.max(4000, options.maxBytes ?? CARD_DEFAULTS.maxBytes),
+    maxText: Math.max(200, options.maxText ?? CARD_DEFAULTS.maxText),
+  };
+  switch (reply.kind) {
+    case 'answer':
+      return answerCard(reply.answer, reply.intro, o);
+    case 'suggestions':
+      return candidatesCard(reply.intro, reply.candidates, o);
+    case 'no_match':
+      return textCard(noMatchLines(reply), o);
+    case 'text':
+      return textCard(reply.text.split('\n'), o);
+  }
+}

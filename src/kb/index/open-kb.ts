@@ -1,0 +1,186 @@
+/**
+ * The persisted KB: `openKb` loads the index file when it is fresh and otherwise ingests the
+ * folders and rewrites it. `buildIndex` always ingests (the `kbbot ingest` command).
+ */
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Duplicate } from './dedupe.js';
+import { IndexFormatError } from '../errors.js';
+import { ingest, type IngestOptions, type IngestSummary } from './ingest.js';
+import {
+  fromStampRow,
+  INDEX_FORMAT,
+  INDEX_FORMAT_VERSION,
+  type IndexHeader,
+  readIndex,
+  readIndexHeader,
+  serialiseBody,
+  toStampRow,
+  writeIndex,
+} from './index-file.js';
+import type { KnowledgeBase } from '../knowledge-base.js';
+import { Ranker, RANKER_VERSION } from '../rank/ranker.js';
+import { MAX_ARTICLE_BYTES, PARSER_VERSION } from '../parse/index.js';
+import { readSource, type SourceStamp } from './read-source.js';
+import { checkDirs, normaliseDirs, walk } from './walk.js';
+
+/** Where the index goes unless told otherwise: `${dataDir}/INDEX_FILE_NAME`. */
+export const INDEX_FILE_NAME = 'kb-index.bin';
+export const DEFAULT_DATA_DIR = './data';
+
+export interface IndexOptions {
+  /** Folder of the index file. Default `DEFAULT_DATA_DIR` (relative to the cwd). */
+  dataDir?: string;
+  /** The index file itself; overrides `dataDir`. */
+  indexPath?: string;
+  /** Options for ingest when the index is missing or stale. */
+  ingest?: IngestOptions;
+  /** Recorded in the index; a different one makes it stale. Default: the parser's PARSER_VERSION. */
+  parserVersion?: number;
+  /** Told why the index was (not) used; default: silent. */
+  log?: (message: string) => void;
+}
+
+export interface OpenedKb {
+  kb: KnowledgeBase;
+  /** The KB's search index, loaded with it or built after ingest. */
+  ranker: Ranker;
+  /** The summary of the ingest that built the index (from the index on a fresh load). */
+  summary: IngestSummary;
+  duplicates: Duplicate[];
+  /** 'index' when loaded from a fresh index, 'ingest' when the folders were read. */
+  loadedFrom: 'index' | 'ingest';
+  indexPath: string;
+  /** Set when the index could not be written (the KB is still usable). */
+  writeError?: string;
+  seconds: number;
+}
+
+/** The data folder (where the index and the bot's storage live) is never read as KB, even inside a KB folder. */
+function skipOf(indexPath: string, options: IndexOptions): string[] {
+  return [dirname(indexPath), ...(options.ingest?.skip ?? [])];
+}
+
+export function indexPathOf(options: IndexOptions): string {
+  return resolve(options.indexPath ?? join(options.dataDir ?? DEFAULT_DATA_DIR, INDEX_FILE_NAME));
+}
+
+/** Open the KB of `dirs`: from the index if it is fresh, else by ingesting (and rewriting the index). */
+export async function openKb(dirs: readonly string[], options: IndexOptions = {}): Promise<OpenedKb> {
+  const started = performance.now();
+  const indexPath = indexPathOf(options);
+  checkDirs(dirs); // before resolving, so a mistake is reported as the user wrote it
+  const absDirs = normaliseDirs(dirs);
+  const parserVersion = options.parserVersion ?? PARSER_VERSION;
+  const log = options.log ?? (() => {});
+  const seconds = (): number => Math.round(performance.now() - started) / 1000;
+
+  try {
+    const head = readIndexHeader(indexPath);
+    const { header } = head;
+    const check = checkFreshness(header, absDirs, parserVersion, options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES, skipOf(indexPath, options));
+    if (check.fresh) {
+      const { kb, body, search } = readIndex(indexPath, head);
+      const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
+      const result: OpenedKb = { kb, ranker, summary: header.summary, duplicates: header.duplicates, loadedFrom: 'index', indexPath, seconds: 0 };
+      const { restamped } = check;
+      if (restamped) {
+        // Files touched but unchanged: record their new stamps so the next start takes the quick path.
+        result.writeError = tryWrite(() => writeIndex(indexPath, { ...header, sources: restamped.map(toStampRow) }, body));
+      }
+      log(`loaded the KB index ${indexPath} (${kb.size} articles)`);
+      return { ...result, seconds: seconds() };
+    }
+    log(`the KB index ${indexPath} is out of date (${check.reason}); reading the KB folders`);
+  } catch (err) {
+    if (err instanceof IndexFormatError) log(`the KB index ${indexPath} cannot be used (${err.message}); reading the KB folders`);
+    else if ((err as NodeJS.ErrnoException).code === 'ENOENT') log(`no KB index at ${indexPath} yet; reading the KB folders`);
+    else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
+  }
+
+  const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
+  const ranker = Ranker.build(built.kb);
+  const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built, ranker));
+  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, writeError, seconds: seconds() };
+}
+
+/** Ingest `dirs` and write the index (throws if it cannot be written). */
+export async function buildIndex(dirs: readonly string[], options: IndexOptions = {}): Promise<OpenedKb> {
+  const started = performance.now();
+  const indexPath = indexPathOf(options);
+  checkDirs(dirs);
+  const absDirs = normaliseDirs(dirs);
+  const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
+  const ranker = Ranker.build(built.kb);
+  writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built, ranker);
+  const seconds = Math.round(performance.now() - started) / 1000;
+  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, seconds };
+}
+
+function writeIndexOf(
+  indexPath: string,
+  dirs: string[],
+  parserVersion: number,
+  built: { kb: KnowledgeBase; summary: IngestSummary; duplicates: Duplicate[]; sources: SourceStamp[] },
+  ranker: Ranker,
+): void {
+  const header: Omit<IndexHeader, 'bodyBytes'> = {
+    format: INDEX_FORMAT,
+    formatVersion: INDEX_FORMAT_VERSION,
+    parserVersion,
+    dirs,
+    createdAt: new Date().toISOString(),
+    summary: built.summary,
+    duplicates: built.duplicates,
+    sources: built.sources.map(toStampRow),
+    searchVersion: RANKER_VERSION,
+  };
+  writeIndex(indexPath, header, serialiseBody(built.kb, ranker.toJSON()));
+}
+
+function tryWrite(write: () => void): string | undefined {
+  try {
+    write();
+    return undefined;
+  } catch (err) {
+    return `could not write the KB index: ${(err as Error).message}`;
+  }
+}
+
+export type Freshness = { fresh: true; restamped?: SourceStamp[] } | { fresh: false; reason: string };
+
+/**
+ * Is the index still the KB of `dirs`? Same parser version, same folders, same file list, and each
+ * file either has the recorded size and mtime or, when those differ, the recorded content hash.
+ * `restamped` (the updated stamps) is set when some file was touched without changing.
+ */
+export function checkFreshness(header: IndexHeader, dirs: readonly string[], parserVersion: number, maxBytes: number, skip: readonly string[] = []): Freshness {
+  if (header.parserVersion !== parserVersion) return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
+  if (header.searchVersion !== RANKER_VERSION) return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
+  if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i])) return { fresh: false, reason: 'different KB folders' };
+  const files = walk(dirs, skip).files;
+  if (files.length !== header.sources.length) return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };
+  const stamps = header.sources.map(fromStampRow);
+  let touched = false;
+  for (let i = 0; i < files.length; i++) {
+    const old = stamps[i] as SourceStamp;
+    if (files[i] !== old.path) return { fresh: false, reason: `file list changed at ${files[i]}` };
+    const now = statStamp(old.path);
+    if (now.size === old.size && now.mtimeMs === old.mtimeMs) continue;
+    if (old.hash === null || now.size !== old.size) return { fresh: false, reason: `${old.path} changed` };
+    const reread = readSource(old.path, maxBytes);
+    if (reread.stamp.hash !== old.hash) return { fresh: false, reason: `${old.path} changed` };
+    stamps[i] = reread.stamp;
+    touched = true;
+  }
+  return touched ? { fresh: true, restamped: stamps } : { fresh: true };
+}
+
+function statStamp(path: string): { size: number; mtimeMs: number } {
+  try {
+    const st = statSync(path);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return { size: -1, mtimeMs: 0 };
+  }
+}

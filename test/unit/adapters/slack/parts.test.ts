@@ -1,0 +1,165 @@
+/**
+ * The Slack adapter's parts on their own: Socket Mode (an envelope fed to the receiver's client,
+ * never connected), the delivered-events set, the listening file, the rate-limit wait, the App
+ * Home blocks and the manifest's agreement with what the adapter registers.
+ */
+import { SocketModeReceiver } from '@slack/bolt';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackApp } from '../../../../src/adapters/slack/app.js';
+import type { Handled } from '../../../../src/adapters/slack/context.js';
+import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-events.js';
+import { homeBlocks } from '../../../../src/adapters/slack/home.js';
+import { importListeningFile, LISTENING_FILE, MemoryListeningStore, StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
+import { openStorage } from '../../../../src/memory/sqlite/open.js';
+import { withRateLimit } from '../../../../src/adapters/slack/post.js';
+import { Bot } from '../../../../src/bot/bot.js';
+import { Ranker } from '../../../../src/kb/rank/ranker.js';
+import { createLogger } from '../../../../src/log.js';
+import { REPO, tempDir } from '../../../helpers/paths.js';
+import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+
+const SLACK = 'https://slack.test';
+const PASTE = SEED_PASTE;
+
+describe('Slack over Socket Mode', () => {
+  const posts: Record<string, unknown>[] = [];
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock(SLACK)
+      .persist()
+      .post('/api/auth.test')
+      .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' })
+      .post('/api/chat.postMessage')
+      .reply(async (req: Request) => {
+        posts.push(Object.fromEntries(new URLSearchParams(await req.text())));
+        return [200, { ok: true, ts: '1800000000.000001' }];
+      });
+  });
+  afterAll(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('answers an event envelope in the thread, acks it, and dedupes its redelivery', async () => {
+    const kb = seedKb();
+    const handled: Handled[] = [];
+    let settle: (() => void) | undefined;
+    const socket = createSlackApp({
+      bot: new Bot(kb, { ranker: Ranker.build(kb) }), botToken: 'xoxb-test', signingSecret: 'unused', appToken: 'xapp-test', apiUrl: `${SLACK}/api/`, port: 0,
+      listening: new MemoryListeningStore(), dedupe: new MemoryDeliveredEvents(), logger: createLogger('error'),
+      clientOptions: { retryConfig: { retries: 0 } },
+      onHandled: (h) => (handled.push(h), settle?.()),
+    });
+    expect(socket.mode).toBe('socket');
+    const receiver = socket.receiver;
+    if (!(receiver instanceof SocketModeReceiver)) throw new Error('expected a SocketModeReceiver');
+    const body = { type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvSocket1', event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: '1700000000.000200', channel: 'C1' } };
+    const acks: unknown[] = [];
+    const deliver = async (retry?: number): Promise<void> => {
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      // What the SocketModeClient emits for an events_api envelope.
+      receiver.client.emit('slack_event', { ack: async () => void acks.push('ack'), envelope_id: `env${retry ?? 0}`, type: 'events_api', body, retry_num: retry, retry_reason: retry ? 'timeout' : undefined, accepts_response_payload: false });
+      await done;
+    };
+    await deliver();
+    await deliver(1);
+    expect(handled.map((h) => h.outcome)).toEqual(['replied', 'duplicate']);
+    expect(acks).toHaveLength(2);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000200' });
+    expect(String(posts[0]?.text)).toContain('Q290226');
+    await socket.stop();
+  });
+});
+
+describe('MemoryDeliveredEvents', () => {
+  it('forgets an id after its TTL and keeps at most max ids', () => {
+    let now = 0;
+    const seen = new MemoryDeliveredEvents({ ttlMs: 1000, max: 2, now: () => now });
+    expect(seen.first('a')).toBe(true);
+    expect(seen.first('a')).toBe(false);
+    now = 1001;
+    expect(seen.first('a')).toBe(true);
+    seen.first('b');
+    seen.first('c');
+    expect(seen.size).toBe(2);
+    expect(seen.first('a')).toBe(true);
+  });
+});
+
+describe('StoredListeningStore', () => {
+  it('starts from LISTEN_CHANNELS, keeps choices in the storage and reads them back after a restart', async () => {
+    const { dir, cleanup } = tempDir('kbbot-listen-');
+    try {
+      const storage = openStorage(dir);
+      const store = new StoredListeningStore(storage.settings, ['C1', 'C2']);
+      expect(store.isListening('C1')).toBe(true);
+      expect(store.isListening('C3')).toBe(false);
+      await Promise.all([store.set('C2', false, 'U1'), store.set('C3', true, 'U1')]);
+      storage.close();
+      const reopened = openStorage(dir);
+      expect(new StoredListeningStore(reopened.settings, ['C1', 'C2']).channels()).toEqual(['C1', 'C3']);
+      reopened.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("imports an older kbbot's listening.json once, and says which file is broken", () => {
+    const { dir, cleanup } = tempDir('kbbot-listen-');
+    try {
+      const storage = openStorage(dir);
+      storage.settings.set('C2', 'listening', 'on');
+      writeFileSync(join(dir, LISTENING_FILE), JSON.stringify({ version: 1, channels: { C1: true, C2: false } }));
+      expect(importListeningFile(storage.settings, dir)).toBe(1);
+      const store = new StoredListeningStore(storage.settings);
+      expect(store.isListening('C1')).toBe(true);
+      expect(store.isListening('C2')).toBe(true); // the choice made since wins
+      expect(existsSync(join(dir, LISTENING_FILE))).toBe(false);
+      expect(importListeningFile(storage.settings, dir)).toBe(0);
+      writeFileSync(join(dir, LISTENING_FILE), '[1, 2');
+      expect(() => importListeningFile(storage.settings, dir)).toThrow(LISTENING_FILE);
+      storage.close();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('withRateLimit', () => {
+  it('repeats a rate-limited call after Retry-After, and passes other errors through', async () => {
+    let calls = 0;
+    const limited = Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 0 });
+    expect(await withRateLimit(async () => (++calls < 3 ? Promise.reject(limited) : 'ok'))).toBe('ok');
+    expect(calls).toBe(3);
+    await expect(withRateLimit(async () => Promise.reject(limited), 1)).rejects.toBe(limited);
+    const other = new Error('boom');
+    await expect(withRateLimit(async () => Promise.reject(other))).rejects.toBe(other);
+  });
+});
+
+describe('App Home and manifest', () => {
+  it('says how to use the bot and what the KB holds', () => {
+    const text = JSON.stringify(homeBlocks({ articles: 1234, refreshedAt: new Date('2026-05-06T07:08:09.123Z') }));
+    expect(text).toContain('/kb listen on');
+    expect(text).toContain('Find a fix');
+    expect(text).toContain('1,234 articles · last refreshed 2026-05-06 07:08:09 UTC');
+  });
+
+  it('declares exactly the command, shortcut, events and scopes the adapter uses', () => {
+    const manifest = readFileSync(join(REPO, 'slack', 'manifest.yml'), 'utf8');
+    const list = (key: string): string[] => {
+      const block = new RegExp(`^(\\s*)${key}:\\n((?:\\1\\s+- .*\\n)+)`, 'm').exec(manifest)?.[2] ?? '';
+      return block.split('\n').map((l) => l.replace(/#.*/, '').replace(/^\s*-\s*/, '').trim()).filter(Boolean);
+    };
+    expect(list('bot').sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history']);
+    expect(list('bot_events').sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
+    expect(manifest).toMatch(/- command: \/kb\n/);
+    expect(manifest).toMatch(/callback_id: find_fix\n/);
+    expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
+    expect(manifest).toMatch(/home_tab_enabled: true/);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Parts of the Teams adapter on their own: the connector retry wrapper and the de-dup set
+ * (the end-to-end behaviour is in teams.test.ts).
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';
+import { withRetry } from '../../../../src/adapters/teams/retry.js';
+
+describe('withRetry', () => {
+  it('repeats 429 and 503 with growing waits, and gives up after the retries', async () => {
+    const waits: number[] = [];
+    const err = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode });
+    let n = 0;
+    const ok = await withRetry(async () => (++n < 3 ? Promise.reject(err(n === 1 ? 429 : 503)) : 'sent'), { baseMs: 100, sleep: async (ms) => void waits.push(ms) });
+    expect(ok).toBe('sent');
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(waits[0] ?? Infinity);
+    await expect(withRetry(() => Promise.reject(err(429)), { retries: 2, sleep: async () => undefined })).rejects.toThrow('status 429');
+    await expect(withRetry(() => Promise.reject(err(400)), { sleep: vi.fn() })).rejects.toThrow('status 400');
+  });
+
+  it('remembers deliveries for the ttl only', () => {
+    let now = 0;
+    const seen = new MemoryDeliveredActivities({ ttlMs: 1000, now: () => now });
+    expect(seen.first('a')).toBe(true);
+    expect(seen.first('a')).toBe(false);
+    now = 1001;
+    expect(seen.first('a')).toBe(true);
+  });
+});

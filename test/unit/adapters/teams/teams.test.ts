@@ -1,0 +1,319 @@
+/**
+ * The Teams adapter end to end: the real CloudAdapter behind the node:http server on a free
+ * loopback port, driven with Bot Framework activities POSTed over HTTP, and nock standing in for
+ * the Bot Connector at the activities' serviceUrl. The bot is the real one on the five seeds.
+ * The connector calls of a turn are made before the POST is answered, so no test waits on timers.
+ */
+
+import { request } from 'node:http';
+
+import { Writable } from 'node:stream';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTeamsServer, type TeamsServer } from '../../../../src/adapters/teams/server.js';
+import { Bot, type BotEvent } from '../../../../src/bot/bot.js';
+import { Ranker } from '../../../../src/kb/rank/ranker.js';
+import { createLogger, type Logger } from '../../../../src/log.js';
+import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+
+const kb = seedKb();
+const ranker = Ranker.build(kb);
+
+const SERVICE = 'https://smba.trafficmanager.net';
+const SERVICE_URL = `${SERVICE}/teams/`;
+const BOT = { id: '28:kbbot-app-id', name: 'kbbot' };
+const USER = { id: '29:user-ann', name: 'Ann', aadObjectId: 'aad-ann' };
+const CHANNEL = '19:ops@thread.tacv2';
+const PASTE = SEED_PASTE;
+
+type Json = Record<string, unknown>;
+interface ConnectorCall {
+  method: string;
+  /** Decoded path after /teams/v3/conversations/. */
+  path: string;
+  body: Json;
+  authorization: string | null;
+}
+
+const calls: ConnectorCall[] = [];
+const events: BotEvent[] = [];
+const logLines: string[] = [];
+const logger: Logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }));
+let server: TeamsServer;
+/** Answers the next connector calls get instead of success (429 throttling, 403 forbidden, …). */
+let failNext: { status: number; headers?: Record<string, string> }[] = [];
+let nextId = 0;
+
+/** The connector: every POST/PUT under /teams/v3/conversations is recorded and answered with an id. */
+function connector(): void {
+  const record = async (req: Request): Promise<[number, Json, Record<string, string>?]> => {
+    const fail = failNext.shift();
+    if (fail) return [fail.status, { error: { code: 'Failed', message: `status ${fail.status}` } }, fail.headers ?? {}];
+    const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
+    calls.push({ method: req.method, path, body: (await req.json()) as Json, authorization: req.headers.get('authorization') });
+    return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++nextId}` }];
+  };
+  nock(SERVICE).persist().post(/^\/teams\/v3\/conversations\//).reply(record).put(/^\/teams\/v3\/conversations\//).reply(record);
+}
+
+let seq = 0;
+function channelMessage(text: string, extra: Json = {}): Json {
+  const id = `17000000000${String(++seq).padStart(2, '0')}`;
+  return {
+    type: 'message',
+    id,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: SERVICE_URL,
+    from: USER,
+    recipient: BOT,
+    conversation: { id: `${CHANNEL};messageid=${id}`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+    text: `<at>kbbot</at> ${text}`,
+    entities: [{ type: 'mention', text: '<at>kbbot</at>', mentioned: BOT }],
+    channelData: { teamsChannelId: CHANNEL, tenant: { id: 'tenant-1' } },
+    ...extra,
+  };
+}
+
+function personalMessage(text: string, extra: Json = {}): Json {
+  return {
+    type: 'message',
+    id: `dm-${++seq}`,
+    channelId: 'msteams',
+    serviceUrl: SERVICE_URL,
+    from: USER,
+    recipient: BOT,
+    conversation: { id: 'a:personal-chat-ann', conversationType: 'personal', tenantId: 'tenant-1' },
+    text,
+    ...extra,
+  };
+}
+
+/** POST over node:http (fetch's body does not survive nock's pass-through to 127.0.0.1). */
+function post(activity: Json, headers: Record<string, string> = {}, url = server.url): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(activity));
+  });
+}
+
+/** The Adaptive Card of a sent activity, as a string (for looking for article ids and texts). */
+function cardOf(call: ConnectorCall | undefined): string {
+  const attachments = (call?.body.attachments ?? []) as { contentType: string; content: unknown }[];
+  expect(attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+  return JSON.stringify(attachments[0]?.content);
+}
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
+  server = createTeamsServer({ bot: new Bot(kb, { ranker, onEvent: (e) => events.push(e) }), port: 0, host: '0.0.0.0', logger, retry: { baseMs: 1, sleep: async () => undefined } });
+  await server.start();
+});
+
+afterAll(async () => {
+  await server.stop();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+beforeEach(() => {
+  calls.length = 0;
+  events.length = 0;
+  failNext = [];
+  connector();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe('Teams endpoint without an app id', () => {
+  it('listens on loopback only and says it is unauthenticated', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(logLines.join('')).toMatch(/UNAUTHENTICATED/);
+  });
+
+  it('answers a channel @mention with an Adaptive Card in the same reply chain', async () => {
+    const activity = channelMessage(PASTE);
+    const res = await post(activity);
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    const [call] = calls;
+    expect(call?.method).toBe('POST');
+    // replyToActivity: conversations/{conversation id with ;messageid=}/activities/{the message}
+    expect(call?.path).toBe(`${(activity.conversation as Json).id as string}/activities/${activity.id as string}`);
+    expect(call?.body.replyToId).toBe(activity.id);
+    expect(cardOf(call)).toContain('Q290226');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'answered', articleId: 'Q290226' }));
+    expect(events[0]?.type === 'answered' && events[0].message).toMatchObject({ via: 'mention', conversation: CHANNEL, thread: activity.id, user: 'aad-ann' });
+  });
+
+  it('answers a body that is not an activity with 400, and sends nothing', async () => {
+    const r = await post({ hello: 'world' });
+    expect(r.status).toBe(400);
+    expect(r.body).toContain('not a Bot Framework activity');
+  });
+
+  it('stays silent on channel messages that do not mention the bot', async () => {
+    const res = await post(channelMessage(PASTE, { text: PASTE, entities: [] }));
+    expect(res.status).toBe(200);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers a personal chat message with a card', async () => {
+    const res = await post(personalMessage(PASTE));
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(cardOf(calls[0])).toContain('Q290226');
+    expect(calls[0]?.authorization).toBeNull(); // no app id: nothing to sign with
+    expect(events[0]?.type === 'answered' && events[0].message.via).toBe('dm');
+  });
+
+  it('answers the same activity delivered twice only once', async () => {
+    const activity = personalMessage(PASTE);
+    expect((await post(activity)).status).toBe(200);
+    expect((await post(activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers the messaging-extension search in the invoke response with result cards', async () => {
+    const invoke = {
+      ...personalMessage(''),
+      type: 'invoke',
+      name: 'composeExtension/query',
+      text: undefined,
+      value: { commandId: 'searchKb', parameters: [{ name: 'query', value: PASTE }], queryOptions: { skip: 0, count: 25 } },
+    };
+    const res = await post(invoke);
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body) as { composeExtension: { type: string; attachmentLayout: string; attachments: Json[] } };
+    expect(body.composeExtension.type).toBe('result');
+    expect(body.composeExtension.attachmentLayout).toBe('list');
+    const [first] = body.composeExtension.attachments;
+    expect(first?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(first?.content)).toContain('Q290226');
+    expect(first?.preview).toMatchObject({ contentType: 'application/vnd.microsoft.card.thumbnail' });
+    expect(JSON.stringify(first?.preview)).toContain('Q290226');
+    expect(calls).toEqual([]); // nothing posted to the conversation
+  });
+
+  it('records "not it" and replaces the card with the next candidate', async () => {
+    const root = channelMessage(PASTE);
+    await post(root);
+    const [answered] = calls;
+    expect(cardOf(answered)).toContain('Q290226');
+    calls.length = 0;
+    events.length = 0;
+    const press = {
+      ...channelMessage('', { text: undefined, entities: [] }),
+      conversation: root.conversation,
+      replyToId: 'sent-card-1',
+      value: { kbAction: 'not_it', id: 'Q290226' },
+    };
+    const res = await post(press);
+    expect(res.status).toBe(200);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: 'Q290226', helpful: false }));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.method).toBe('PUT');
+    expect(calls[0]?.path).toBe(`${(root.conversation as Json).id as string}/activities/sent-card-1`);
+    const card = cardOf(calls[0]);
+    expect(card).not.toMatch(/"Q290226/);
+    expect(card).toMatch(/Q\d{6}/);
+  });
+
+  it('repeats a reply the connector throttled (429 without Retry-After)', async () => {
+    logLines.length = 0;
+    failNext = [{ status: 429 }];
+    const res = await post(personalMessage(PASTE));
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(logLines.join('')).toMatch(/connector said 429/);
+  });
+
+  it('leaves a 429 with Retry-After to the connector client, which waits and repeats it itself', async () => {
+    logLines.length = 0;
+    failNext = [{ status: 429, headers: { 'retry-after': '0' } }];
+    const res = await post(personalMessage(PASTE));
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(failNext).toEqual([]);
+    expect(logLines.join('')).not.toMatch(/connector said/);
+  });
+
+  it('sends the answer as a new message when the card cannot be updated', async () => {
+    const root = channelMessage(PASTE);
+    await post(root);
+    calls.length = 0;
+    failNext = [{ status: 403 }];
+    const press = { ...channelMessage('', { text: undefined, entities: [] }), conversation: root.conversation, replyToId: 'sent-card-9', value: { kbAction: 'full_article', id: 'Q290226' } };
+    expect((await post(press)).status).toBe(200);
+    expect(calls.map((c) => c.method)).toEqual(['POST']);
+    expect(cardOf(calls[0])).toContain('Q290226');
+  });
+});
+
+describe('Teams endpoint with an app id', () => {
+  let secured: TeamsServer;
+  beforeAll(async () => {
+    secured = createTeamsServer({ bot: new Bot(kb, { ranker }), appId: 'kbbot-app-id', appPassword: 'secret', port: 0, host: '127.0.0.1', logger });
+    await secured.start();
+  });
+  afterAll(() => secured.stop());
+
+  it('accepts a token signed by the channel and replies with a connector token from Entra', async () => {
+    const seen: string[] = [];
+    nock.emitter.on('no match', (req: { method?: string; url?: string; href?: string; path?: string }) => seen.push(`${req.method} ${req.url ?? req.href ?? req.path}`));
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    nock('https://login.botframework.com')
+      .get('/v1/.well-known/openidconfiguration')
+      .reply(200, { issuer: 'https://api.botframework.com', jwks_uri: 'https://login.botframework.com/v1/.well-known/keys' })
+      .get('/v1/.well-known/keys')
+      .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: 'test-key', n: jwk.n, e: jwk.e }] });
+    const token = nock('https://login.microsoftonline.com')
+      .persist()
+      .get(/\/botframework\.com\/v2\.0\/\.well-known\/openid-configuration/)
+      .reply(200, {
+        issuer: 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0',
+        authorization_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/authorize',
+        token_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
+        end_session_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/logout',
+        jwks_uri: 'https://login.microsoftonline.com/botframework.com/discovery/v2.0/keys',
+      })
+      .post(/^\/botframework\.com\/oauth2\/v2\.0\/token/)
+      .reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: 'connector-token' });
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'test-key' })}.${b64({ iss: 'https://api.botframework.com', aud: 'kbbot-app-id', serviceurl: SERVICE_URL, iat: now, nbf: now - 10, exp: now + 600 })}`;
+    const jwt = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+    try {
+      const res = await post(personalMessage(PASTE), { authorization: `Bearer ${jwt}` }, secured.url);
+      expect(seen).toEqual([]);
+      expect(res.status).toBe(200);
+      expect(calls.map((c) => c.authorization)).toEqual(['Bearer connector-token']);
+      expect(cardOf(calls[0])).toContain('Q290226');
+    } finally {
+      nock.emitter.removeAllListeners('no match');
+      token.persist(false);
+    }
+  });
+
+  it('refuses a request without a valid token with 401 and sends nothing', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await post(personalMessage(PASTE), {}, secured.url)).status).toBe(401);
+      expect((await post(personalMessage(PASTE), { authorization: 'Bearer not.a.token' }, secured.url)).status).toBe(401);
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(calls).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { renderProgress } from '../../src/cli/progress-bar.js';
+import { REPO } from '../helpers/paths.js';
+
+describe('config', () => {
+  it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
+    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'seeds')], dataDir: resolve('data'), logLevel: 'warn', kbUrl: 'https://support.microsoft.com/kb/{number}', storeMessages: true, kbWatch: true });
+  });
+
+  it('reads the variables, several KB folders joined with ":"', () => {
+    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG', KB_URL: 'https://kb.example/{id}', STORE_MESSAGES: 'off', KB_WATCH: 'False' })).toEqual({
+      kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug', kbUrl: 'https://kb.example/{id}', storeMessages: false, kbWatch: false,
+    });
+  });
+
+  it('rejects a STORE_MESSAGES or KB_WATCH that is not true or false', () => {
+    expect(() => loadConfig({ STORE_MESSAGES: 'maybe' })).toThrow(/STORE_MESSAGES="maybe" must be true or false/);
+    expect(() => loadConfig({ KB_WATCH: '2' })).toThrow(/KB_WATCH/);
+  });
+
+  it('rejects a KB_URL that is not a link with {number} or {id}', () => {
+    expect(() => loadConfig({ KB_URL: 'https://kb.example/' })).toThrow('KB_URL="https://kb.example/" must be an http(s) URL containing {number} or {id}');
+    expect(() => loadConfig({ KB_URL: 'javascript:alert(1)//{id}' })).toThrow(ConfigError);
+  });
+
+  it('rejects an unknown LOG_LEVEL with a clear message', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL="loud" is not one of error, warn, info, debug');
+  });
+});
+
+describe('Slack config', () => {
+  const SECRETS = { SLACK_BOT_TOKEN: 'xoxb-secret-bot', SLACK_SIGNING_SECRET: 'secret-signing' };
+
+  it('is absent unless the bot token and signing secret are set', () => {
+    expect(loadConfig({}).slack).toBeUndefined();
+    expect(loadConfig({ PORT: '8080', LISTEN_CHANNELS: 'C1AB' }).slack).toBeUndefined();
+  });
+
+  it('reads tokens, PORT (default 3000), SLACK_API_URL and LISTEN_CHANNELS', () => {
+    expect(loadConfig(SECRETS).slack).toEqual({ botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', port: 3000, listenChannels: [] });
+    expect(loadConfig({ ...SECRETS, SLACK_APP_TOKEN: 'xapp-1', PORT: '8080', SLACK_API_URL: 'https://slack.test/api/', LISTEN_CHANNELS: ' C01AB, G02CD ,' }).slack).toEqual({
+      botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', appToken: 'xapp-1', port: 8080, apiUrl: 'https://slack.test/api/', listenChannels: ['C01AB', 'G02CD'],
+    });
+  });
+
+  it('rejects half a setup, wrong token kinds, bad ports, URLs and channel ids, never echoing a secret', () => {
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [{ SLACK_BOT_TOKEN: 'xoxb-secret-bot' }, 'SLACK_SIGNING_SECRET is not'],
+      [{ SLACK_SIGNING_SECRET: 'secret-signing' }, 'SLACK_BOT_TOKEN is not'],
+      [{ SLACK_APP_TOKEN: 'xapp-secret' }, 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not'],
+      [{ ...SECRETS, SLACK_BOT_TOKEN: 'xoxp-secret-user' }, 'SLACK_BOT_TOKEN must be a bot token'],
+      [{ ...SECRETS, SLACK_APP_TOKEN: 'xoxb-secret-app' }, 'SLACK_APP_TOKEN must be an app-level token'],
+      [{ ...SECRETS, PORT: '70000' }, 'PORT="70000" is not a port number'],
+      [{ ...SECRETS, SLACK_API_URL: 'slack.test' }, 'SLACK_API_URL="slack.test" must be an http(s) URL'],
+      [{ ...SECRETS, LISTEN_CHANNELS: 'C01AB,#general' }, 'LISTEN_CHANNELS: "#general" is not a channel id'],
+    ];
+    for (const [env, message] of cases) {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toMatch(/secret/);
+    }
+  });
+});
+
+describe('progress bar', () => {
+  it('shows count, percent, rate and ETA', () => {
+    expect(renderProgress(250, 1000, 2, 10)).toBe('[###.......] 250/1,000  25%  125 files/s  ETA 6s');
+    expect(renderProgress(0, 0, 0, 4)).toBe('[####] 0/0  100%  0 files/s  ETA --');
+  });
+});
+
+describe('Teams config', () => {
+  it('is absent unless MicrosoftAppId or TEAMS_ENABLED=true', () => {
+    expect(loadConfig({}).teams).toBeUndefined();
+    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({ appType: 'MultiTenant', port: 3978, host: '0.0.0.0' });
+  });
+
+  it('needs the password with an app id, and never shows it in errors', () => {
+    expect(() => loadConfig({ MicrosoftAppId: 'abc' })).toThrow('MicrosoftAppId is set but MicrosoftAppPassword is not');
+    const err = (() => {
+      try {
+        loadConfig({ MicrosoftAppPassword: 's3cret-value' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(err).toBe('MicrosoftAppPassword is set but MicrosoftAppId is not');
+    expect(loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'pw', TEAMS_PORT: '4000' }).teams).toMatchObject({ appId: 'abc', port: 4000, appType: 'MultiTenant' });
+  });
+});
+
+describe('Teams port', () => {
+  it('uses PORT when Slack does not listen on it, its own port when Slack does', () => {
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080' }).teams?.port).toBe(8080);
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).teams?.port).toBe(3978);
+    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', TEAMS_PORT: '9000' }).teams?.port).toBe(9000);
+  });
+});

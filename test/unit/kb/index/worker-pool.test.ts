@@ -1,0 +1,42 @@
+// The worker pool only runs from compiled JS, so this test imports the build in dist/ (made by
+// `npm test`'s pretest step) and checks it gives exactly what in-process parsing gives.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type * as IngestModule from '../../../../src/kb/index/ingest.js';
+import { ingest as ingestInProcess } from '../../../../src/kb/index/ingest.js';
+import { parseArticle as fakeParse } from '../../../fixtures/fake-parser.mjs';
+import { FAKE_PARSER_URL, REPO, SEEDS_DIR, tempDir } from '../../../helpers/paths.js';
+
+const DIST_INGEST = join(REPO, 'dist', 'src', 'kb', 'index', 'ingest.js');
+
+describe('ingest on worker threads (compiled build)', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+
+  it('gives the same articles, failures and stamps as in-process parsing', async () => {
+    // Enough files to go past the in-process threshold, in small batches so both workers get several.
+    const seeds = readdirSync(SEEDS_DIR).map((f) => readFileSync(join(SEEDS_DIR, f)));
+    for (let copy = 0; copy < 45; copy++) seeds.forEach((bytes, i) => writeFileSync(join(tmp.dir, `${copy}-${i}.txt`), bytes));
+    for (let i = 0; i < 25; i++) writeFileSync(join(tmp.dir, `empty-${i}`), '');
+    const { ingest } = (await import(DIST_INGEST)) as typeof IngestModule;
+    const progress: number[] = [];
+    const pooled = await ingest([tmp.dir], { parserModule: FAKE_PARSER_URL, workers: 2, batchSize: 7, onProgress: (d) => progress.push(d) });
+    const local = await ingestInProcess([tmp.dir], { parse: fakeParse });
+
+    expect(pooled.summary.files).toBe(250);
+    expect(pooled.kb.articles()).toEqual(local.kb.articles());
+    expect(pooled.summary.failures).toEqual(local.summary.failures);
+    expect(pooled.summary.failures).toHaveLength(25);
+    expect(pooled.duplicates).toEqual(local.duplicates);
+    expect(pooled.duplicates).toHaveLength(220);
+    expect(pooled.sources).toEqual(local.sources);
+    expect(progress.at(-1)).toBe(250);
+  });
+
+  it('reports a parser module that cannot be loaded as an error, not a hang', async () => {
+    const { ingest } = (await import(DIST_INGEST)) as typeof IngestModule;
+    for (let i = 0; i < 300; i++) writeFileSync(join(tmp.dir, `x${i}`), 'x');
+    await expect(ingest([tmp.dir], { parserModule: 'file:///no/such/parser.mjs', workers: 2 })).rejects.toThrow(/ingest worker failed/);
+  });
+});
