@@ -28,7 +28,10 @@ const { decodeArticleBytes } = await dist('kb/parse/decode.js');
 const { readEnvelope } = await dist('kb/parse/envelope.js');
 const { toCollapsedForm } = await dist('kb/forms.js');
 
-const SETS = { 'error pastes': readJsonl(join(EVAL, 'dev-error-pastes.jsonl')), questions: readJsonl(join(EVAL, 'dev-questions.jsonl')) };
+const SETS = {
+  'error pastes': readJsonl(join(EVAL, 'dev-error-pastes.jsonl')),
+  questions: readJsonl(join(EVAL, 'dev-questions.jsonl')),
+};
 const LABEL = 'bench:forms';
 
 /** A copy of `corpus` (symlinks) in which every original-form article is in the collapsed form. */
@@ -63,7 +66,12 @@ function rankSets(kb, ranker) {
     const outcomes = rows.map((r, i) => {
       const m = matcher.match(r.query, { k: 10, always: true });
       whys.push(m.hits[0]?.reason.summary ?? null);
-      return { query: { id: String(r.id ?? i + 1), query: r.query, kind: r.kind, style: r.style, expected: r.expected }, results: m.hits.map((h) => h.article.id), confidence: m.confidence, ms: m.ms };
+      return {
+        query: { id: String(r.id ?? i + 1), query: r.query, kind: r.kind, style: r.style, expected: r.expected },
+        results: m.hits.map((h) => h.article.id),
+        confidence: m.confidence,
+        ms: m.ms,
+      };
     });
     out[set] = { report: retrievalReport(outcomes), first: outcomes.map((o) => o.results[0] ?? null), whys };
   }
@@ -73,7 +81,9 @@ function rankSets(kb, ranker) {
 async function built(dir) {
   const t0 = performance.now();
   const opened = await buildIndex([dir], { indexPath: join(tempDir('kbbot-bench-forms-index-'), 'kb-index.bin') });
-  console.error(`${LABEL}: ingested ${dir} (${opened.kb.size} articles) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(
+    `${LABEL}: ingested ${dir} (${opened.kb.size} articles) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return opened;
 }
 
@@ -92,7 +102,10 @@ const messages = [...asIs.kb].reduce((n, a) => n + a.errorMessages.length, 0);
 const copy = collapsedCopy(corpus);
 console.error(`${LABEL}: ${copy.turned} original-form articles turned into the collapsed form`);
 const collapsed = await built(copy.dir);
-rows.splice(1, 0, [`originals collapsed (${copy.turned.toLocaleString('en-US')} articles)`, rankSets(collapsed.kb, collapsed.ranker)]);
+rows.splice(1, 0, [
+  `originals collapsed (${copy.turned.toLocaleString('en-US')} articles)`,
+  rankSets(collapsed.kb, collapsed.ranker),
+]);
 
 const base = rows[0][1];
 const f3 = (x) => x.toFixed(3);
@@ -116,5 +129,5 @@ if (!process.argv.includes('--no-write')) {
   const START = '<!-- bench:forms:start -->';
   const END = '<!-- bench:forms:end -->';
   const section = `${START}\n\`node scripts/bench-forms.mjs\` on ${new Date().toISOString().slice(0, 10)}, ${machineLine()}. The corpus's ${articles.toLocaleString('en-US')} articles quote ${messages.toLocaleString('en-US')} error messages.\n\n${table}\n${END}`;
-  writeSection(START, END, section, '## Does the article\'s form change the answer?', LABEL);
+  writeSection(START, END, section, "## Does the article's form change the answer?", LABEL);
 }

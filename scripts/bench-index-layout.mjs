@@ -17,11 +17,18 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const articles = readIndex(source).kb.articles();
 const fields = Object.keys(articles[0] ?? {});
-const chunks = (xs) => Array.from({ length: Math.ceil(xs.length / 1000) }, (_, i) => xs.slice(i * 1000, i * 1000 + 1000));
+const chunks = (xs) =>
+  Array.from({ length: Math.ceil(xs.length / 1000) }, (_, i) => xs.slice(i * 1000, i * 1000 + 1000));
 
 const layouts = {
-  'JSON lines, objects (1,000 per line)': () => chunks(articles).map((c) => JSON.stringify(c)).join('\n'),
-  'JSON lines, arrays in field order': () => chunks(articles.map((a) => fields.map((f) => a[f]))).map((c) => JSON.stringify(c)).join('\n'),
+  'JSON lines, objects (1,000 per line)': () =>
+    chunks(articles)
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+  'JSON lines, arrays in field order': () =>
+    chunks(articles.map((a) => fields.map((f) => a[f])))
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
   'v8.serialize of the objects (chosen)': () => v8.serialize(articles),
 };
 const loaders = {
@@ -30,7 +37,9 @@ const loaders = {
   'v8.serialize of the objects (chosen)': `const n=v8.deserialize(fs.readFileSync(p)).length`,
 };
 
-console.log(`| layout (${articles.length.toLocaleString('en-US')} articles) | size | write | load (fresh process, median of 3) |`);
+console.log(
+  `| layout (${articles.length.toLocaleString('en-US')} articles) | size | write | load (fresh process, median of 3) |`,
+);
 console.log('|---|---|---|---|');
 for (const [name, write] of Object.entries(layouts)) {
   const t0 = performance.now();
@@ -45,5 +54,7 @@ for (const [name, write] of Object.entries(layouts)) {
     loads.push(Number(r.stdout));
   }
   loads.sort((a, b) => a - b);
-  console.log(`| ${name} | ${(statSync(file).size / 1024 / 1024).toFixed(1)} MB | ${writeSeconds.toFixed(2)} s | ${loads[1].toFixed(2)} s |`);
+  console.log(
+    `| ${name} | ${(statSync(file).size / 1024 / 1024).toFixed(1)} MB | ${writeSeconds.toFixed(2)} s | ${loads[1].toFixed(2)} s |`,
+  );
 }

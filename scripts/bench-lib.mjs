@@ -11,7 +11,11 @@ export const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** The dev sets (../shared/eval). */
 export const EVAL = join(REPO, '..', 'shared', 'eval');
 /** A JSON Lines file's objects, blank lines skipped. */
-export const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+export const readJsonl = (file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 /** `node --import RSS_HOOK` reports the process's peak RSS (kB, all threads) on stderr as it exits. */
 export const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("KBBOT_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))`;
 
@@ -56,7 +60,10 @@ export function writeSection(start, end, section, heading, label) {
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const i = old.indexOf(start);
   const j = old.indexOf(end);
-  const updated = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + end.length) : `${old.trimEnd()}\n\n${heading}\n\n${section}\n`;
+  const updated =
+    i >= 0 && j > i
+      ? old.slice(0, i) + section + old.slice(j + end.length)
+      : `${old.trimEnd()}\n\n${heading}\n\n${section}\n`;
   writeFileSync(file, updated);
   console.error(`${label}: wrote ${file}`);
 }

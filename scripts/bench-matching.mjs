@@ -10,7 +10,17 @@
 //   4. MiniSearch serve: load the saved index, search every dev query, top 10 ids
 // Corpus as in scripts/bench.mjs (KBBOT_CORPUS_DIR, default /tmp/corpus); dev sets from
 // ../shared/eval. Prints a markdown table and rewrites the bench:matching section of BENCHMARKS.md.
-import { corpusDir, EVAL, machineLine, peakRssMb, readJsonl, REPO, RSS_HOOK, tempDir, writeSection } from './bench-lib.mjs';
+import {
+  corpusDir,
+  EVAL,
+  machineLine,
+  peakRssMb,
+  readJsonl,
+  REPO,
+  RSS_HOOK,
+  tempDir,
+  writeSection,
+} from './bench-lib.mjs';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,13 +32,20 @@ const SELF = fileURLToPath(import.meta.url);
 const START = '<!-- bench:matching:start -->';
 const END = '<!-- bench:matching:end -->';
 const HEADING = '## Matching: kbbot vs MiniSearch';
-const MS_OPTIONS = { idField: 'id', fields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: false, fuzzy: false } };
+const MS_OPTIONS = {
+  idField: 'id',
+  fields: ['title', 'text'],
+  searchOptions: { boost: { title: 2 }, prefix: false, fuzzy: false },
+};
 const K = 10;
 const BIG_HEAP = '--max-old-space-size=8192';
 
 const dist = (p) => import(pathToFileURL(join(REPO, 'dist', 'src', p)).href);
 const since = (t0) => (performance.now() - t0) / 1000;
-const querySets = () => ({ errors: readJsonl(join(EVAL, 'dev-error-pastes.jsonl')), questions: readJsonl(join(EVAL, 'dev-questions.jsonl')) });
+const querySets = () => ({
+  errors: readJsonl(join(EVAL, 'dev-error-pastes.jsonl')),
+  questions: readJsonl(join(EVAL, 'dev-questions.jsonl')),
+});
 
 /** Run `search(text) → ids` over both dev sets, timing each message. */
 function runQueries(search) {
@@ -54,7 +71,12 @@ const children = {
       writeSync(fd, `${JSON.stringify({ id: a.id, title: a.title, text })}\n`);
     }
     closeSync(fd);
-    return { articles: opened.kb.size, ingest: opened.summary.seconds, total: opened.seconds, bytes: statSync(indexPath).size };
+    return {
+      articles: opened.kb.size,
+      ingest: opened.summary.seconds,
+      total: opened.seconds,
+      bytes: statSync(indexPath).size,
+    };
   },
 
   async 'kbbot-serve'(corpus, indexPath) {
@@ -79,7 +101,14 @@ const children = {
       const classifier = new IntentClassifier();
       const train = since(t0);
       const ms = [];
-      const timed = { classify: (text) => { const s = performance.now(); const r = classifier.classify(text); ms.push(performance.now() - s); return r; } };
+      const timed = {
+        classify: (text) => {
+          const s = performance.now();
+          const r = classifier.classify(text);
+          ms.push(performance.now() - s);
+          return r;
+        },
+      };
       intents = { ...evaluateIntents(readJsonl(join(EVAL, 'dev-intents.jsonl')), timed), train, ms };
     } catch (err) {
       process.stderr.write(`bench-matching: intents skipped (${err.message})\n`);
@@ -105,7 +134,12 @@ const children = {
     const t0 = performance.now();
     const ms = MiniSearch.loadJS(v8.deserialize(readFileSync(msPath)), MS_OPTIONS);
     const load = since(t0);
-    const queries = runQueries((text) => ms.search(text).slice(0, K).map((r) => r.id));
+    const queries = runQueries((text) =>
+      ms
+        .search(text)
+        .slice(0, K)
+        .map((r) => r.id),
+    );
     return { load, queries };
   },
 };
@@ -125,14 +159,17 @@ if (only && !['kbbot', 'minisearch'].includes(only)) {
 }
 const want = (system) => !only || only === system;
 
-
 /** Run one child step with the RSS hook; returns its JSON, wall seconds and peak RSS (MB). */
 function step(name, args, nodeFlags = []) {
   console.error(`bench-matching: ${name} ...`);
   const t0 = performance.now();
   const out = join(tmp, `${name}.json`);
   rmSync(out, { force: true });
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', RSS_HOOK, SELF, '--child', name, out, ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', RSS_HOOK, SELF, '--child', name, out, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   const wall = since(t0);
   const oom = /heap out of memory|Allocation failed/i.test(r.stderr ?? '');
   if (r.status !== 0) return { failed: true, oom, stderr: r.stderr, status: r.status ?? r.signal };
@@ -177,7 +214,8 @@ if (want('minisearch')) {
 
 /** Quality and latency of one system's run from its per-query results. */
 function figures(run) {
-  const outcomes = (set) => run.queries[set].map((o, i) => ({ query: sets[set][i], results: o.results, confidence: 0, ms: o.ms }));
+  const outcomes = (set) =>
+    run.queries[set].map((o, i) => ({ query: sets[set][i], results: o.results, confidence: 0, ms: o.ms }));
   const errors = retrievalReport(outcomes('errors'));
   const questions = retrievalReport(outcomes('questions'));
   const all = [...run.queries.errors, ...run.queries.questions].map((o) => o.ms);
@@ -192,7 +230,10 @@ const ms = (x) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
 const p3 = (x) => x.toFixed(3);
 const lat = (l) => `${ms(l.p50)} / ${ms(l.p99)}`;
 const trio = (r) => `${p3(r.successAt1)} / ${p3(r.successAt3)} / ${p3(r.mrrAt10)}`;
-const styles = (r) => Object.entries(r.byStyle).map(([k, v]) => `${k} ${p3(v.successAt1)}`).join(' · ');
+const styles = (r) =>
+  Object.entries(r.byStyle)
+    .map(([k, v]) => `${k} ${p3(v.successAt1)}`)
+    .join(' · ');
 const NA = 'n/a';
 const both = (fk_, fm_) => [kbbot ? fk_() : '—', msServe ? fm_() : '—'];
 const it = kbbot?.intents;
@@ -200,23 +241,89 @@ const haveIntents = it && !it.skipped;
 
 const rows = [
   ['articles', build.articles.toLocaleString('en-US'), msBuild ? msBuild.docs.toLocaleString('en-US') : '—'],
-  ['ingest (parse the corpus; MiniSearch is fed kbbot\'s parsed articles)', s(build.ingest), NA],
-  ['index build (kbbot: ranker + index write; MiniSearch: `addAll`)', s(build.total - build.ingest), msBuild ? s(msBuild.build) : '—'],
-  ['saved index size (kbbot: articles + ranker; MiniSearch: index only)', MB(build.bytes / 2 ** 20), msBuild ? MB(msBuild.bytes / 2 ** 20) : '—'],
+  ["ingest (parse the corpus; MiniSearch is fed kbbot's parsed articles)", s(build.ingest), NA],
+  [
+    'index build (kbbot: ranker + index write; MiniSearch: `addAll`)',
+    s(build.total - build.ingest),
+    msBuild ? s(msBuild.build) : '—',
+  ],
+  [
+    'saved index size (kbbot: articles + ranker; MiniSearch: index only)',
+    MB(build.bytes / 2 ** 20),
+    msBuild ? MB(msBuild.bytes / 2 ** 20) : '—',
+  ],
   ['build process, peak RSS', MB(build.rssMb), msBuild ? MB(msBuild.rssMb) : '—'],
-  ['load saved index in a fresh process', ...both(() => s(kbbot.load) + (kbbot.rankerBuild != null ? ` + ranker build ${s(kbbot.rankerBuild)}` : ''), () => s(msServe.load))],
-  ['serving process (load + all queries), peak RSS', ...both(() => MB(kbbot.rssMb), () => MB(msServe.rssMb))],
-  ['latency p50 / p99, all 1,620 messages', ...both(() => lat(fk.all), () => lat(fm.all))],
-  [`latency p50 / p99, error pastes (${sets.errors.length.toLocaleString('en-US')})`, ...both(() => lat(fk.errors.latency), () => lat(fm.errors.latency))],
-  [`latency p50 / p99, questions (${sets.questions.length})`, ...both(() => lat(fk.questions.latency), () => lat(fm.questions.latency))],
-  ['error pastes s@1 / s@3 / MRR@10', ...both(() => trio(fk.errors), () => trio(fm.errors))],
-  ['questions s@1 / s@3 / MRR@10', ...both(() => trio(fk.questions), () => trio(fm.questions))],
-  ['error pastes s@1 by style', ...both(() => styles(fk.errors), () => styles(fm.errors))],
+  [
+    'load saved index in a fresh process',
+    ...both(
+      () => s(kbbot.load) + (kbbot.rankerBuild != null ? ` + ranker build ${s(kbbot.rankerBuild)}` : ''),
+      () => s(msServe.load),
+    ),
+  ],
+  [
+    'serving process (load + all queries), peak RSS',
+    ...both(
+      () => MB(kbbot.rssMb),
+      () => MB(msServe.rssMb),
+    ),
+  ],
+  [
+    'latency p50 / p99, all 1,620 messages',
+    ...both(
+      () => lat(fk.all),
+      () => lat(fm.all),
+    ),
+  ],
+  [
+    `latency p50 / p99, error pastes (${sets.errors.length.toLocaleString('en-US')})`,
+    ...both(
+      () => lat(fk.errors.latency),
+      () => lat(fm.errors.latency),
+    ),
+  ],
+  [
+    `latency p50 / p99, questions (${sets.questions.length})`,
+    ...both(
+      () => lat(fk.questions.latency),
+      () => lat(fm.questions.latency),
+    ),
+  ],
+  [
+    'error pastes s@1 / s@3 / MRR@10',
+    ...both(
+      () => trio(fk.errors),
+      () => trio(fm.errors),
+    ),
+  ],
+  [
+    'questions s@1 / s@3 / MRR@10',
+    ...both(
+      () => trio(fk.questions),
+      () => trio(fm.questions),
+    ),
+  ],
+  [
+    'error pastes s@1 by style',
+    ...both(
+      () => styles(fk.errors),
+      () => styles(fm.errors),
+    ),
+  ],
   ['intents (200): accuracy', kbbot ? (haveIntents ? p3(it.accuracy) : `skipped: ${it.skipped}`) : '—', NA],
-  ['intents: passive precision / recall', haveIntents ? `${p3(it.passivePrecision)} / ${p3(it.passiveRecall)}` : '—', NA],
-  ['intents: classifier training; latency p50 / p99', haveIntents ? `${s(it.train)}; ${lat({ p50: percentile(it.ms, 50), p99: percentile(it.ms, 99) })}` : '—', NA],
+  [
+    'intents: passive precision / recall',
+    haveIntents ? `${p3(it.passivePrecision)} / ${p3(it.passiveRecall)}` : '—',
+    NA,
+  ],
+  [
+    'intents: classifier training; latency p50 / p99',
+    haveIntents ? `${s(it.train)}; ${lat({ p50: percentile(it.ms, 50), p99: percentile(it.ms, 99) })}` : '—',
+    NA,
+  ],
 ];
-const table = ['| measure | kbbot | MiniSearch |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = ['| measure | kbbot | MiniSearch |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+  '\n',
+);
 let confusion = '';
 if (haveIntents) {
   const names = Object.keys(it.confusion);
@@ -231,9 +338,11 @@ if (haveIntents) {
 const notes = [
   'kbbot ranks with `ranker.rank(message, 10)`; MiniSearch 7.2 searches with `search(message)` (BM25+, OR, no prefix/fuzzy, `boost: { title: 2 }`)',
   'over `title` and `text` = all sections + error messages. Latency is per message inside the process (`performance.now()`), first query included.',
-  'The MiniSearch serving process holds only its index; kbbot\'s also holds the articles it answers with.',
+  "The MiniSearch serving process holds only its index; kbbot's also holds the articles it answers with.",
   heapNote,
-].filter(Boolean).join('\n');
+]
+  .filter(Boolean)
+  .join('\n');
 
 const machine = machineLine();
 const command = only ? `node scripts/bench-matching.mjs --only ${only}` : 'npm run bench';

@@ -22,7 +22,7 @@ const fmt = (x) => x.toFixed(2);
 /** A deterministic pseudo-random sequence (same records every run). */
 function lcg(seed) {
   let x = seed;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const corpus = corpusDir(LABEL);
@@ -47,12 +47,39 @@ const time = (fn) => {
   }
   return percentiles(ms);
 };
-const signature = [[1, 1], [2, 0.5]];
+const signature = [
+  [1, 1],
+  [2, 0.5],
+];
 const writes = {
-  feedback: time((i) => storage.feedback.add({ at: Date.now(), user: `U${i % 50}`, conversation: 'C1', thread: `T${i}`, articleId: 'Q290226', helpful: i % 3 !== 0, query: 'why does the store not start', signature })),
+  feedback: time((i) =>
+    storage.feedback.add({
+      at: Date.now(),
+      user: `U${i % 50}`,
+      conversation: 'C1',
+      thread: `T${i}`,
+      articleId: 'Q290226',
+      helpful: i % 3 !== 0,
+      query: 'why does the store not start',
+      signature,
+    }),
+  ),
   setting: time((i) => storage.settings.set(`C${i}`, 'listening', i % 2 ? 'on' : 'off', 'U1')),
   delivered: time((i) => storage.delivered.first(`Ev${i}`)),
-  interaction: time((i) => storage.interactions.record({ at: Date.now(), user: 'U1', conversation: 'C1', thread: `T${i}`, intent: 'question', outcome: 'answered', articleId: 'Q290226', confidence: 0.8, text: 'why does the store not start', signature })),
+  interaction: time((i) =>
+    storage.interactions.record({
+      at: Date.now(),
+      user: 'U1',
+      conversation: 'C1',
+      thread: `T${i}`,
+      intent: 'question',
+      outcome: 'answered',
+      articleId: 'Q290226',
+      confidence: 0.8,
+      text: 'why does the store not start',
+      signature,
+    }),
+  ),
 };
 storage.close();
 
@@ -64,11 +91,23 @@ const random = lcg(7);
 for (let i = 0; i < FEEDBACK_RECORDS; i++) {
   const a = articles[Math.floor(random() * articles.length)];
   const message = random() < 0.5 && a.errorMessages[0] ? a.errorMessages[0] : `why ${a.title.toLowerCase()}`;
-  rows.push({ at: i, user: `U${i % 300}`, conversation: 'C1', thread: `T${i}`, articleId: a.id, helpful: random() < 0.7, query: null, signature: plain.signature(message) });
+  rows.push({
+    at: i,
+    user: `U${i % 300}`,
+    conversation: 'C1',
+    thread: `T${i}`,
+    articleId: a.id,
+    helpful: random() < 0.7,
+    query: null,
+    signature: plain.signature(message),
+  });
 }
 const learning = new FeedbackLearning({ add: (r) => rows.push(r), list: () => rows });
 const learned = new Matcher(opened.kb, opened.ranker, classifier, learning);
-const queries = [...readJsonl(join(EVAL, 'dev-error-pastes.jsonl')), ...readJsonl(join(EVAL, 'dev-questions.jsonl'))].map((q) => q.query);
+const queries = [
+  ...readJsonl(join(EVAL, 'dev-error-pastes.jsonl')),
+  ...readJsonl(join(EVAL, 'dev-questions.jsonl')),
+].map((q) => q.query);
 const run = (matcher) => {
   for (const q of queries.slice(0, 50)) matcher.match(q, { k: 10 }); // warm
   const ms = [];
@@ -103,4 +142,10 @@ Machine: ${machineLine()}
 | ${FEEDBACK_RECORDS.toLocaleString('en-US')} feedback records (from article titles and quoted errors, 300 users) | ${fmt(withFeedback.p50)} | ${fmt(withFeedback.p99)} | ${withFeedback.moved} |
 <!-- bench:memory:end -->`;
 console.log(section);
-writeSection('<!-- bench:memory:start -->', '<!-- bench:memory:end -->', section, '## Remembering and learning: cost', LABEL);
+writeSection(
+  '<!-- bench:memory:start -->',
+  '<!-- bench:memory:end -->',
+  section,
+  '## Remembering and learning: cost',
+  LABEL,
+);

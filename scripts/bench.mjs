@@ -15,11 +15,14 @@ const END = '<!-- bench:ingest:end -->';
 const LOAD_RUNS = 3;
 // Reports the process's peak RSS (kB, all threads) on stderr as it exits.
 
-
 /** Run node with the RSS hook; returns stdout, wall seconds and peak RSS in MB. */
 function runNode(args) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) {
     console.error(r.stderr);
@@ -63,7 +66,10 @@ const f = (x) => x.toFixed(2);
 const rows = [
   ['files', summary.files.toLocaleString('en-US')],
   ['articles parsed (after duplicates)', summary.articles.toLocaleString('en-US')],
-  ['failures / duplicates', `${summary.failures.length.toLocaleString('en-US')} / ${summary.duplicates.toLocaleString('en-US')}`],
+  [
+    'failures / duplicates',
+    `${summary.failures.length.toLocaleString('en-US')} / ${summary.duplicates.toLocaleString('en-US')}`,
+  ],
   ['ingest, wall (whole CLI process)', `${f(ingest.wall)} s`],
   ['ingest, as reported (`seconds`)', `${f(summary.seconds)} s`],
   ['ingest, peak RSS', `${ingest.rssMb.toFixed(0)} MB`],
@@ -74,7 +80,10 @@ const rows = [
   ['load process, peak RSS (max)', `${Math.max(...loads.map((l) => l.rssMb)).toFixed(0)} MB`],
 ];
 const table = ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-const note = summary.articles === 0 ? '\n\n**Parser was a stub (0 articles parsed): these figures measure only reading, hashing and reporting failures.**' : '';
+const note =
+  summary.articles === 0
+    ? '\n\n**Parser was a stub (0 articles parsed): these figures measure only reading, hashing and reporting failures.**'
+    : '';
 const section = [
   START,
   `Command: \`npm run bench\` (corpus: \`${corpus}\`)  `,

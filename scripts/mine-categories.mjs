@@ -17,7 +17,10 @@ for (const f of readdirSync(dir)) {
 }
 const rows = [...counts.entries()]
   .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  .map(([product, byCat]) => `  ${JSON.stringify(product)}: ${JSON.stringify([...byCat.entries()].sort((a, b) => b[1] - a[1])[0][0])},`);
+  .map(
+    ([product, byCat]) =>
+      `  ${JSON.stringify(product)}: ${JSON.stringify([...byCat.entries()].sort((a, b) => b[1] - a[1])[0][0])},`,
+  );
 writeFileSync(
   new URL('../src/kb/parse/categories.ts', import.meta.url),
   `/**\n * Product name → KB category, for the markdown form whose permalink carries no category.\n` +

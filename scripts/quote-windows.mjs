@@ -1,7 +1,7 @@
 // The quoted messages of original-form KB articles, as the collapsed reader sees them: for each quote
 // whose intro the collapsed reader also finds, its token window in collapsed text, the window's limit and
-// context, and the end the article's indentation shows. What both quote models are trained on
-// (scripts/train-quote-model.mjs, scripts/quote-net/dump.mjs). Needs `npm run build` first.
+// context, and the end the article's indentation shows. What the quote-end model is trained on
+// (scripts/train-quote-model.mjs). Needs `npm run build` first.
 import { readFileSync, readdirSync } from 'node:fs';
 import { decodeArticleBytes } from '../dist/src/kb/parse/decode.js';
 import { readEnvelope } from '../dist/src/kb/parse/envelope.js';

@@ -79,24 +79,38 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const kbDir = env.KB_DIR?.trim();
   const kbDirs = kbDir
-    ? kbDir.split(delimiter).filter((d) => d.trim() !== '').map((d) => resolve(d.trim()))
+    ? kbDir
+        .split(delimiter)
+        .filter((d) => d.trim() !== '')
+        .map((d) => resolve(d.trim()))
     : [join(packageRoot(), CONFIG_DEFAULTS.kbDir)];
   if (kbDirs.length === 0) throw new ConfigError(`KB_DIR=${JSON.stringify(env.KB_DIR)} names no folder`);
 
   const dataDir = resolve(env.DATA_DIR?.trim() || CONFIG_DEFAULTS.dataDir);
 
   const level = (env.LOG_LEVEL?.trim() || CONFIG_DEFAULTS.logLevel).toLowerCase();
-  if (!isLogLevel(level)) throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!isLogLevel(level))
+    throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
 
   const kbUrl = env.KB_URL?.trim() || CONFIG_DEFAULTS.kbUrl;
-  if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl)) throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
+  if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl))
+    throw new ConfigError(`KB_URL=${JSON.stringify(env.KB_URL)} must be an http(s) URL containing {number} or {id}`);
 
   const storeMessages = readBoolean(env, 'STORE_MESSAGES', CONFIG_DEFAULTS.storeMessages);
   const kbWatch = readBoolean(env, 'KB_WATCH', CONFIG_DEFAULTS.kbWatch);
 
   const slack = loadSlackConfig(env);
   const teams = loadTeamsConfig(env, slack);
-  return { kbDirs, dataDir, logLevel: level, kbUrl, storeMessages, kbWatch, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
+  return {
+    kbDirs,
+    dataDir,
+    logLevel: level,
+    kbUrl,
+    storeMessages,
+    kbWatch,
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+  };
 }
 
 /** true/false (also on/off, yes/no, 1/0, any case); unset or empty: the default. */
@@ -124,7 +138,8 @@ function loadTeamsConfig(env: NodeJS.ProcessEnv, slack: SlackConfig | undefined)
   const appPassword = env.MicrosoftAppPassword?.trim() || undefined;
   const tenantId = env.MicrosoftAppTenantId?.trim() || undefined;
   const enabled = (env.TEAMS_ENABLED?.trim() ?? '').toLowerCase();
-  if (enabled !== '' && enabled !== 'true' && enabled !== 'false') throw new ConfigError(`TEAMS_ENABLED=${JSON.stringify(env.TEAMS_ENABLED)} must be true or false`);
+  if (enabled !== '' && enabled !== 'true' && enabled !== 'false')
+    throw new ConfigError(`TEAMS_ENABLED=${JSON.stringify(env.TEAMS_ENABLED)} must be true or false`);
   if (!appId && enabled !== 'true') {
     if (appPassword) throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not');
     return undefined;
@@ -133,12 +148,25 @@ function loadTeamsConfig(env: NodeJS.ProcessEnv, slack: SlackConfig | undefined)
   const slackHoldsPort = slack !== undefined && slack.appToken === undefined;
   const portText = env.TEAMS_PORT?.trim() || (!slackHoldsPort && env.PORT?.trim()) || String(CONFIG_DEFAULTS.teamsPort);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError(`TEAMS_PORT=${JSON.stringify(env.TEAMS_PORT)} is not a port number (1-65535)`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    throw new ConfigError(`TEAMS_PORT=${JSON.stringify(env.TEAMS_PORT)} is not a port number (1-65535)`);
   const appType = env.MicrosoftAppType?.trim() || (tenantId ? 'SingleTenant' : 'MultiTenant');
-  if (appType !== 'MultiTenant' && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI') throw new ConfigError(`MicrosoftAppType=${JSON.stringify(env.MicrosoftAppType)} is not MultiTenant, SingleTenant or UserAssignedMSI`);
-  if (appType === 'SingleTenant' && !tenantId) throw new ConfigError('MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId');
-  if (appId && appType !== 'UserAssignedMSI' && !appPassword) throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not; the value is not shown');
-  return { ...(appId ? { appId } : {}), ...(appPassword ? { appPassword } : {}), appType, ...(tenantId ? { tenantId } : {}), port, host: env.TEAMS_HOST?.trim() || '0.0.0.0' };
+  if (appType !== 'MultiTenant' && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI')
+    throw new ConfigError(
+      `MicrosoftAppType=${JSON.stringify(env.MicrosoftAppType)} is not MultiTenant, SingleTenant or UserAssignedMSI`,
+    );
+  if (appType === 'SingleTenant' && !tenantId)
+    throw new ConfigError('MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId');
+  if (appId && appType !== 'UserAssignedMSI' && !appPassword)
+    throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not; the value is not shown');
+  return {
+    ...(appId ? { appId } : {}),
+    ...(appPassword ? { appPassword } : {}),
+    appType,
+    ...(tenantId ? { tenantId } : {}),
+    port,
+    host: env.TEAMS_HOST?.trim() || '0.0.0.0',
+  };
 }
 
 /** The Slack settings, or undefined when Slack is not configured. Secrets never appear in errors. */
@@ -149,14 +177,22 @@ function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig | undefined {
 
   const portText = env.PORT?.trim() || String(CONFIG_DEFAULTS.port);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError(`PORT=${JSON.stringify(env.PORT)} is not a port number (1-65535)`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    throw new ConfigError(`PORT=${JSON.stringify(env.PORT)} is not a port number (1-65535)`);
 
   const apiUrl = env.SLACK_API_URL?.trim() || undefined;
-  if (apiUrl !== undefined && !/^https?:\/\/\S+$/.test(apiUrl)) throw new ConfigError(`SLACK_API_URL=${JSON.stringify(env.SLACK_API_URL)} must be an http(s) URL`);
+  if (apiUrl !== undefined && !/^https?:\/\/\S+$/.test(apiUrl))
+    throw new ConfigError(`SLACK_API_URL=${JSON.stringify(env.SLACK_API_URL)} must be an http(s) URL`);
 
-  const listenChannels = (env.LISTEN_CHANNELS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const listenChannels = (env.LISTEN_CHANNELS ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const badChannel = listenChannels.find((c) => !/^[CG][A-Z0-9]{2,}$/.test(c));
-  if (badChannel !== undefined) throw new ConfigError(`LISTEN_CHANNELS: ${JSON.stringify(badChannel)} is not a channel id (like C0123ABCD); separate ids with commas`);
+  if (badChannel !== undefined)
+    throw new ConfigError(
+      `LISTEN_CHANNELS: ${JSON.stringify(badChannel)} is not a channel id (like C0123ABCD); separate ids with commas`,
+    );
 
   if (!botToken && !signingSecret) {
     if (appToken) throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not');
@@ -164,7 +200,16 @@ function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig | undefined {
   }
   if (!botToken) throw new ConfigError('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not; Slack needs both');
   if (!signingSecret) throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; Slack needs both');
-  if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…); the value is not shown');
-  if (appToken !== undefined && !appToken.startsWith('xapp-')) throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…); the value is not shown');
-  return { botToken, signingSecret, ...(appToken ? { appToken } : {}), port, ...(apiUrl ? { apiUrl } : {}), listenChannels };
+  if (!botToken.startsWith('xoxb-'))
+    throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…); the value is not shown');
+  if (appToken !== undefined && !appToken.startsWith('xapp-'))
+    throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…); the value is not shown');
+  return {
+    botToken,
+    signingSecret,
+    ...(appToken ? { appToken } : {}),
+    port,
+    ...(apiUrl ? { apiUrl } : {}),
+    listenChannels,
+  };
 }

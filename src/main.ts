@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   live.bot = bot;
   bot.warmUp();
   if (config.kbWatch) await reloader.start();
-  log.info(`storage: ${config.dataDir} (${learning.size} feedback record(s); message text ${config.storeMessages ? 'kept' : 'not kept'})`);
+  log.info(
+    `storage: ${config.dataDir} (${learning.size} feedback record(s); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
+  );
 
   const shutdown = async (): Promise<void> => {
     await reloader.stop();
@@ -78,7 +80,9 @@ async function main(): Promise<void> {
     process.once('SIGTERM', stop);
   };
 
-  const teams = config.teams ? createTeamsServer({ bot, ...config.teams, logger: log, dedupe: prefixed(storage.delivered, 'teams:') }) : undefined;
+  const teams = config.teams
+    ? createTeamsServer({ bot, ...config.teams, logger: log, dedupe: prefixed(storage.delivered, 'teams:') })
+    : undefined;
   // Slack over HTTP and an authenticated Teams bot share Slack's port; an unauthenticated Teams
   // endpoint (the Emulator) keeps its own, loopback-only server.
   const shared = Boolean(teams && config.slack && !config.slack.appToken && config.teams?.appId);
@@ -104,15 +108,24 @@ async function main(): Promise<void> {
     extraRoutes: shared && teams ? [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }] : [],
   });
   const { port } = await app.start();
-  log.info(app.mode === 'socket' ? 'Slack: connected in Socket Mode' : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''})`);
+  log.info(
+    app.mode === 'socket'
+      ? 'Slack: connected in Socket Mode'
+      : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''})`,
+  );
   exitOn(() => Promise.all([app.stop(), teams?.stop()]));
 }
 
 function describeKb(opened: OpenedKb, config: Config, log: Logger): void {
   if (opened.writeError) log.warn(opened.writeError);
   const { summary } = opened;
-  log.info(`KB ready in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom})`);
-  if (summary.failures.length) log.warn(`${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`);
+  log.info(
+    `KB ready in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom})`,
+  );
+  if (summary.failures.length)
+    log.warn(
+      `${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`,
+    );
   if (opened.kb.size === 0) log.warn(`the KB in ${config.kbDirs.join(', ')} has no articles`);
 }
 
@@ -129,8 +142,10 @@ function importOldListening(storage: Storage, config: Config, log: Logger): void
 /** What happened, in the log at info level (never the message text). */
 function logEvent(log: Logger): (e: BotEvent) => void {
   return (e) => {
-    if (e.type === 'feedback') log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`);
-    else if (e.type === 'answered') log.info(`answered with ${e.articleId} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`);
+    if (e.type === 'feedback')
+      log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`);
+    else if (e.type === 'answered')
+      log.info(`answered with ${e.articleId} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`);
     else if (e.type === 'unanswered') log.info(`no match (conversation ${e.message.conversation})`);
   };
 }

@@ -43,7 +43,18 @@ export class FakeAdapter {
   }
 
   /** Press a button of an earlier answer in `thread`. */
-  async press(action: BotAction['action'], value: string, thread: string, options: { user?: string; conversation?: string } = {}): Promise<Reply> {
-    return this.bot.act({ action, value, thread, user: options.user ?? this.defaults.user ?? 'U_TESTER', conversation: options.conversation ?? this.defaults.conversation ?? 'C_TEST' });
+  async press(
+    action: BotAction['action'],
+    value: string,
+    thread: string,
+    options: { user?: string; conversation?: string } = {},
+  ): Promise<Reply> {
+    return this.bot.act({
+      action,
+      value,
+      thread,
+      user: options.user ?? this.defaults.user ?? 'U_TESTER',
+      conversation: options.conversation ?? this.defaults.conversation ?? 'C_TEST',
+    });
   }
 }

@@ -99,7 +99,8 @@ export class Bot {
   /** The reply to a message, or null for silence (overheard messages that are not for the bot). */
   async respond(message: IncomingMessage): Promise<Reply | null> {
     const addressed = isAddressed(message);
-    const raw = message.text.length > BOT_DEFAULTS.maxChars ? message.text.slice(0, BOT_DEFAULTS.maxChars) : message.text;
+    const raw =
+      message.text.length > BOT_DEFAULTS.maxChars ? message.text.slice(0, BOT_DEFAULTS.maxChars) : message.text;
     if (looksBinary(raw)) return addressed ? { kind: 'text', text: BOT_TEXTS.binary } : null;
     const text = undoChatMarkup(raw).text;
     if (text === '') return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
@@ -115,7 +116,8 @@ export class Bot {
     // "just the steps" or "why?" where nothing was answered yet: say so rather than search for it.
     if (follow && !state && follow.kind !== 'refine') return { kind: 'text', text: BOT_TEXTS.nothingYet };
     if (state) {
-      if (follow?.kind === 'full' || follow?.kind === 'steps') return this.show(state, state.shown, follow.kind, message);
+      if (follow?.kind === 'full' || follow?.kind === 'steps')
+        return this.show(state, state.shown, follow.kind, message);
       if (follow?.kind === 'next') return this.next(key, state, message);
       if (follow?.kind === 'others') return this.others(state);
       if (follow?.kind === 'why') return this.explain(state);
@@ -140,7 +142,8 @@ export class Bot {
       case 'chatter':
         if (!addressed) return null;
         // Small talk said to the bot gets a word on what it does, not an article that happens to share a word.
-        if (m.intent.scores.chatter >= BOT_DEFAULTS.smallTalk && m.confidence < BOT_DEFAULTS.sureEnough) return { kind: 'text', text: BOT_TEXTS.smallTalk };
+        if (m.intent.scores.chatter >= BOT_DEFAULTS.smallTalk && m.confidence < BOT_DEFAULTS.sureEnough)
+          return { kind: 'text', text: BOT_TEXTS.smallTalk };
         break;
       default:
         break;
@@ -150,9 +153,21 @@ export class Bot {
 
   /** A button press: helped / not it / other matches / full article / share / pick a candidate. */
   async act(action: BotAction): Promise<Reply> {
-    const message: IncomingMessage = { text: '', user: action.user, conversation: action.conversation, thread: action.thread, via: 'command' };
+    const message: IncomingMessage = {
+      text: '',
+      user: action.user,
+      conversation: action.conversation,
+      thread: action.thread,
+      via: 'command',
+    };
     const key = threadKey(message);
-    const state = this.threads.get(key) ?? { query: '', candidates: [action.value], shown: 0, rejected: [], updatedAt: Date.now() };
+    const state = this.threads.get(key) ?? {
+      query: '',
+      candidates: [action.value],
+      shown: 0,
+      rejected: [],
+      updatedAt: Date.now(),
+    };
     const at = Math.max(0, state.candidates.indexOf(action.value));
     switch (action.action) {
       case 'helpful':
@@ -168,7 +183,9 @@ export class Bot {
       case 'share':
         return this.show(state, at, 'summary', message);
       case 'pick': {
-        const candidates = state.candidates.includes(action.value) ? state.candidates : [action.value, ...state.candidates];
+        const candidates = state.candidates.includes(action.value)
+          ? state.candidates
+          : [action.value, ...state.candidates];
         return this.show({ ...state, candidates }, candidates.indexOf(action.value), 'summary', message);
       }
     }
@@ -181,7 +198,9 @@ export class Bot {
     const wanted = terms(words);
     const mentions = (h: MatchHit): boolean => {
       const a = h.article;
-      const have = new Set(terms([a.title, ...a.appliesTo, ...a.versions, a.sections.symptoms ?? '', a.sections.summary ?? ''].join(' ')));
+      const have = new Set(
+        terms([a.title, ...a.appliesTo, ...a.versions, a.sections.symptoms ?? '', a.sections.summary ?? ''].join(' ')),
+      );
       return wanted.every((t) => have.has(t));
     };
     const hits = [...m.hits.filter(mentions), ...m.hits.filter((h) => !mentions(h))];
@@ -200,7 +219,10 @@ export class Bot {
       this.records.emit({ type: 'unanswered', message });
       return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
     }
-    const close = second !== undefined && second.score >= top.score * BOT_DEFAULTS.closeShare && m.confidence < BOT_DEFAULTS.sureEnough;
+    const close =
+      second !== undefined &&
+      second.score >= top.score * BOT_DEFAULTS.closeShare &&
+      m.confidence < BOT_DEFAULTS.sureEnough;
     if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
       if (!addressed && !passive) return null;
       this.records.log(m, query, message, 'answered', top.article.id);
@@ -216,14 +238,39 @@ export class Bot {
     const candidates = hits.slice(0, BOT_DEFAULTS.suggestions);
     this.records.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
     this.records.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
-    return { kind: 'suggestions', intro, candidates: candidates.map((h) => ({ id: h.article.id, title: h.article.title, why: h.reason.summary, confidence: m.confidence })) };
+    return {
+      kind: 'suggestions',
+      intro,
+      candidates: candidates.map((h) => ({
+        id: h.article.id,
+        title: h.article.title,
+        why: h.reason.summary,
+        confidence: m.confidence,
+      })),
+    };
   }
 
-  private answerWith(hits: MatchHit[], query: string, index: number, message: IncomingMessage, confidence: number, view: AnswerView = 'summary'): Reply {
+  private answerWith(
+    hits: MatchHit[],
+    query: string,
+    index: number,
+    message: IncomingMessage,
+    confidence: number,
+    view: AnswerView = 'summary',
+  ): Reply {
     const hit = hits[index] as MatchHit;
     this.remember(message, query, hits, index);
     this.records.emit({ type: 'answered', message, articleId: hit.article.id, confidence });
-    return { kind: 'answer', answer: buildAnswer(hit.article, { confidence, why: hit.reason.summary, view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+    return {
+      kind: 'answer',
+      answer: buildAnswer(hit.article, {
+        confidence,
+        why: hit.reason.summary,
+        view,
+        kb: this.kb,
+        urlTemplate: this.options.urlTemplate,
+      }),
+    };
   }
 
   private lookup(m: MatchResult, message: IncomingMessage): Reply {
@@ -232,14 +279,22 @@ export class Bot {
       return { kind: 'text', text: BOT_TEXTS.missing(m.missing, this.kb.size) };
     }
     this.records.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
-    const reply = this.answerWith(m.hits, m.hits.map((h) => h.article.id).join(' '), 0, message, 1, lookupView(withoutKbIds(message.text)));
+    const reply = this.answerWith(
+      m.hits,
+      m.hits.map((h) => h.article.id).join(' '),
+      0,
+      message,
+      1,
+      lookupView(withoutKbIds(message.text)),
+    );
     if (m.missing.length && reply.kind === 'answer') reply.intro = BOT_TEXTS.missing(m.missing, this.kb.size);
     return reply;
   }
 
   private feedback(kind: FeedbackKind, key: string, state: ThreadState | undefined, message: IncomingMessage): Reply {
     const current = state?.candidates[state.shown];
-    if (!state || !current) return { kind: 'text', text: kind === 'positive' ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
+    if (!state || !current)
+      return { kind: 'text', text: kind === 'positive' ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
     if (kind === 'more') return this.others(state);
     this.giveFeedback(message, state, current, kind === 'positive');
     return kind === 'positive' ? { kind: 'text', text: BOT_TEXTS.thanks(current) } : this.next(key, state, message);
@@ -268,10 +323,16 @@ export class Bot {
   }
 
   private others(state: ThreadState): Reply {
-    const ids = state.candidates.filter((id, i) => i !== state.shown && !state.rejected.includes(id)).slice(0, BOT_DEFAULTS.suggestions);
+    const ids = state.candidates
+      .filter((id, i) => i !== state.shown && !state.rejected.includes(id))
+      .slice(0, BOT_DEFAULTS.suggestions);
     const articles = ids.map((id) => this.kb.get(id)).filter((a) => a !== undefined);
     if (articles.length === 0) return { kind: 'text', text: BOT_TEXTS.noOthers };
-    return { kind: 'suggestions', intro: BOT_TEXTS.otherMatches, candidates: articles.map((a) => ({ id: a.id, title: a.title, why: 'also matched this thread', confidence: 0 })) };
+    return {
+      kind: 'suggestions',
+      intro: BOT_TEXTS.otherMatches,
+      candidates: articles.map((a) => ({ id: a.id, title: a.title, why: 'also matched this thread', confidence: 0 })),
+    };
   }
 
   private show(state: ThreadState, index: number, view: AnswerView, message: IncomingMessage): Reply {
@@ -279,14 +340,25 @@ export class Bot {
     const article = id ? this.kb.get(id) : undefined;
     if (!article) return { kind: 'text', text: BOT_TEXTS.gone };
     this.threads.set(threadKey(message), { ...state, shown: index, updatedAt: Date.now() });
-    return { kind: 'answer', answer: buildAnswer(article, { ...this.whyShown(state, article.id), view, kb: this.kb, urlTemplate: this.options.urlTemplate }) };
+    return {
+      kind: 'answer',
+      answer: buildAnswer(article, {
+        ...this.whyShown(state, article.id),
+        view,
+        kb: this.kb,
+        urlTemplate: this.options.urlTemplate,
+      }),
+    };
   }
 
   /**
    * Why an article of a thread matched the thread's message, found by matching it again (a few
    * ms): the first hit keeps its confidence; a further candidate says which one it was instead.
    */
-  private matchOf(state: ThreadState, id: string): { why: string; confidence?: number; rank?: number; via?: MatchResult['via'] } {
+  private matchOf(
+    state: ThreadState,
+    id: string,
+  ): { why: string; confidence?: number; rank?: number; via?: MatchResult['via'] } {
     const m = state.query ? this.matcher.match(state.query, { k: BOT_DEFAULTS.candidates, always: true }) : undefined;
     const at = m?.hits.findIndex((h) => h.article.id === id) ?? -1;
     const hit = m?.hits[at];
@@ -303,11 +375,24 @@ export class Bot {
   private remember(message: IncomingMessage, query: string, hits: MatchHit[], shown: number): void {
     const key = threadKey(message);
     const old = this.threads.get(key);
-    this.threads.set(key, { query, candidates: hits.map((h) => h.article.id), shown, rejected: old?.rejected ?? [], updatedAt: Date.now(), user: message.user });
+    this.threads.set(key, {
+      query,
+      candidates: hits.map((h) => h.article.id),
+      shown,
+      rejected: old?.rejected ?? [],
+      updatedAt: Date.now(),
+      user: message.user,
+    });
   }
 
   /** Feedback on an article shown for the thread's message: kept (durably) before the bot thanks anyone. */
   private giveFeedback(message: IncomingMessage, state: ThreadState, articleId: string, helpful: boolean): void {
-    this.records.feedback({ message, query: state.query, signature: state.query ? this.matcher.signature(state.query) : [], articleId, helpful });
+    this.records.feedback({
+      message,
+      query: state.query,
+      signature: state.query ? this.matcher.signature(state.query) : [],
+      articleId,
+      helpful,
+    });
   }
 }

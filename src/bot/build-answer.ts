@@ -17,7 +17,8 @@ export const ANSWER_DEFAULTS = {
   related: 6,
 };
 
-export const REGISTRY_WARNING = 'Back up the registry before you edit it: a wrong change can stop Windows from starting.';
+export const REGISTRY_WARNING =
+  'Back up the registry before you edit it: a wrong change can stop Windows from starting.';
 
 export interface AnswerOptions {
   /** How sure the bot is of this article; left out for a further candidate the user asked for. */
@@ -85,8 +86,10 @@ function noFixOf(article: Article): string | undefined {
   const status = s.status ? collapse(s.status) : '';
   // "This is by design." may open MORE INFORMATION or CAUSE instead of a STATUS section.
   const opening = [s.moreInformation, s.cause].map((t) => collapse(t ?? '').split(/(?<=[.!?])\s/)[0] ?? '');
-  if (/by design/i.test(status) || opening.some((t) => /\bby design\b/i.test(t))) return 'This behavior is by design; the article gives no fix.';
-  if (/researching/i.test(status)) return 'Microsoft was researching this problem when the article was written; it gives no fix.';
+  if (/by design/i.test(status) || opening.some((t) => /\bby design\b/i.test(t)))
+    return 'This behavior is by design; the article gives no fix.';
+  if (/researching/i.test(status))
+    return 'Microsoft was researching this problem when the article was written; it gives no fix.';
   if (status) return `The article gives no fix. Status: ${shorten(status, ANSWER_DEFAULTS.summaryChars)}`;
   return 'The article gives no fix or workaround.';
 }
@@ -120,7 +123,8 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
   const view = options.view ?? 'summary';
   const s = article.sections;
   const max = view === 'full' ? Infinity : ANSWER_DEFAULTS.summaryChars;
-  const cut = (t: string | undefined): string | undefined => (t ? (max === Infinity ? collapse(t) : shorten(t, max)) : undefined);
+  const cut = (t: string | undefined): string | undefined =>
+    t ? (max === Infinity ? collapse(t) : shorten(t, max)) : undefined;
   const number = article.id.replace(/^Q/, '');
   const fixProse = s.resolution ?? s.workaround;
   const answer: ArticleAnswer = {
@@ -151,6 +155,7 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
     actions: actionsFor(article.id),
     view,
   };
-  if (view === 'full') answer.sections = Object.entries(s).flatMap(([key, text]) => (text ? [{ heading: headingOf(key), text }] : []));
+  if (view === 'full')
+    answer.sections = Object.entries(s).flatMap(([key, text]) => (text ? [{ heading: headingOf(key), text }] : []));
   return answer;
 }

@@ -5,15 +5,26 @@
 
 import type { AnswerView } from './reply.js';
 
-export type FollowUp = { kind: 'full' } | { kind: 'steps' } | { kind: 'next' } | { kind: 'others' } | { kind: 'why' } | { kind: 'refine'; words: string };
+export type FollowUp =
+  | { kind: 'full' }
+  | { kind: 'steps' }
+  | { kind: 'next' }
+  | { kind: 'others' }
+  | { kind: 'why' }
+  | { kind: 'refine'; words: string };
 
-const FULL = /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;
-const STEPS = /^(?:(?:just|only)\s+(?:the\s+)?(?:steps|fix)|steps\s+only|(?:show|give)\s+(?:me\s+)?(?:just\s+)?(?:the\s+)?steps|how\s+do\s+i\s+fix\s+it)\b/i;
-const NEXT = /^(?:(?:and\s+|what\s+about\s+|show\s+(?:me\s+)?)?the\s+other\s+one|next(?:\s+one)?|another\s+one|try\s+(?:the\s+)?next)\b/i;
-const OTHERS = /^(?:(?:any\s+)?other\s+(?:matches|articles|options|ones)|what\s+else|more\s+(?:matches|results|options))\b/i;
+const FULL =
+  /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;
+const STEPS =
+  /^(?:(?:just|only)\s+(?:the\s+)?(?:steps|fix)|steps\s+only|(?:show|give)\s+(?:me\s+)?(?:just\s+)?(?:the\s+)?steps|how\s+do\s+i\s+fix\s+it)\b/i;
+const NEXT =
+  /^(?:(?:and\s+|what\s+about\s+|show\s+(?:me\s+)?)?the\s+other\s+one|next(?:\s+one)?|another\s+one|try\s+(?:the\s+)?next)\b/i;
+const OTHERS =
+  /^(?:(?:any\s+)?other\s+(?:matches|articles|options|ones)|what\s+else|more\s+(?:matches|results|options))\b/i;
 const WHY =
   /^(?:why(?:\s+(?:this|that)(?:\s+(?:one|article|kb))?)?|why\s+(?:did|do)\s+you\s+(?:pick|choose|say|suggest|think)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|how\s+did\s+you\s+(?:pick|choose|find|get)\s+(?:this|that|it)(?:\s+(?:one|article|kb))?|explain(?:\s+(?:this|that|yourself|why))?)\s*\??$/i;
-const REFINE = /^(?:(?:and\s+)?what\s+about|how\s+about|and\s+(?:for|on|with)|same\s+(?:for|on|with)|what\s+if\s+it'?s)\s+(.{1,80}?)\s*\??$/i;
+const REFINE =
+  /^(?:(?:and\s+)?what\s+about|how\s+about|and\s+(?:for|on|with)|same\s+(?:for|on|with)|what\s+if\s+it'?s)\s+(.{1,80}?)\s*\??$/i;
 
 /** "Is this article still valid for SP4?", "does that apply to 5.0?": the thread's question again, for something else. */
 const APPLIES =

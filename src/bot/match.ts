@@ -87,7 +87,12 @@ export class Matcher {
     for (let i = 0; i < rounds && i * step < articles.length; i++) {
       const a = articles[i * step];
       if (!a) continue;
-      this.match(i % 2 === 0 && a.errorMessages[0] ? `getting this: ${a.errorMessages[0]}` : `why does ${a.title.toLowerCase()}?`, { always: true });
+      this.match(
+        i % 2 === 0 && a.errorMessages[0]
+          ? `getting this: ${a.errorMessages[0]}`
+          : `why does ${a.title.toLowerCase()}?`,
+        { always: true },
+      );
     }
     return performance.now() - started;
   }
@@ -97,7 +102,9 @@ export class Matcher {
     const k = options.k ?? 10;
     const intent = this.classifier.classify(message);
     let signature: Signature | undefined;
-    const done = (r: Omit<MatchResult, 'intent' | 'ms' | 'signature' | 'codes'> & { codes?: string[] }): MatchResult => ({
+    const done = (
+      r: Omit<MatchResult, 'intent' | 'ms' | 'signature' | 'codes'> & { codes?: string[] },
+    ): MatchResult => ({
       intent,
       codes: [],
       ...r,
@@ -117,14 +124,27 @@ export class Matcher {
           return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
         }
       }
-      if (found.length > 0) return done({ confidence: 1, hits: found.slice(0, k).map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })), missing, via: 'lookup' });
+      if (found.length > 0)
+        return done({
+          confidence: 1,
+          hits: found
+            .slice(0, k)
+            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
+          missing,
+          via: 'lookup',
+        });
       if (!options.always) return done({ confidence: 0, hits: [], missing, via: 'lookup' });
     }
     const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
     const ranking = this.ranker.rank(message, this.pool(k));
     signature = signatureOf(ranking.weights);
-    return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank', codes: ranking.tellingCodes });
+    return done({
+      ...this.learned(signature, ranking.hits, ranking.confidence, k),
+      missing: [],
+      via: 'rank',
+      codes: ranking.tellingCodes,
+    });
   }
 
   /** Hits to rank for `k` wanted: more once there is feedback that might lift one from further down. */
@@ -138,22 +158,34 @@ export class Matcher {
    * first, and an article that is first only because the one above it was turned down is offered
    * as "did you mean" rather than answered outright.
    */
-  private learned(signature: Signature, hits: MatchHit[], confidence: number, k: number): { hits: MatchHit[]; confidence: number } {
+  private learned(
+    signature: Signature,
+    hits: MatchHit[],
+    confidence: number,
+    k: number,
+  ): { hits: MatchHit[]; confidence: number } {
     const votes = this.learning?.votes(signature);
-    if (!this.learning || !votes || votes.size === 0 || hits.length === 0) return { hits: hits.slice(0, k), confidence };
+    if (!this.learning || !votes || votes.size === 0 || hits.length === 0)
+      return { hits: hits.slice(0, k), confidence };
     const learning = this.learning;
     const first = hits[0]?.article.id;
     const moved = hits
       .map((h): MatchHit => {
         const v = votes.get(h.article.id);
         if (!v) return h;
-        return { ...h, score: Math.round(h.score * learning.factor(v) * 1e4) / 1e4, votes: v, reason: { ...h.reason, summary: [h.reason.summary, describeVotes(v)].filter(Boolean).join('; ') } };
+        return {
+          ...h,
+          score: Math.round(h.score * learning.factor(v) * 1e4) / 1e4,
+          votes: v,
+          reason: { ...h.reason, summary: [h.reason.summary, describeVotes(v)].filter(Boolean).join('; ') },
+        };
       })
       .sort((a, b) => b.score - a.score)
       .slice(0, k);
     const top = moved[0] as MatchHit;
     let adjusted = Math.max(0, Math.min(1, confidence + learning.options.confidenceStep * (top.votes?.net ?? 0)));
-    if (top.article.id !== first && (top.votes?.net ?? 0) <= 0) adjusted = Math.min(adjusted, CONFIDENCE_THRESHOLDS.answer - 0.01);
+    if (top.article.id !== first && (top.votes?.net ?? 0) <= 0)
+      adjusted = Math.min(adjusted, CONFIDENCE_THRESHOLDS.answer - 0.01);
     return { hits: moved, confidence: Math.round(adjusted * 1000) / 1000 };
   }
 }

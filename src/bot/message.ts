@@ -19,7 +19,8 @@ export interface IncomingMessage {
 export const isAddressed = (m: Pick<IncomingMessage, 'via'>): boolean => m.via !== 'overheard';
 
 /** The key of a thread in the bot's memory. */
-export const threadKey = (m: Pick<IncomingMessage, 'conversation' | 'thread'>): string => `${m.conversation}\u0000${m.thread}`;
+export const threadKey = (m: Pick<IncomingMessage, 'conversation' | 'thread'>): string =>
+  `${m.conversation}\u0000${m.thread}`;
 
 /** More than 10% control characters (other than tab and newlines), or NUL bytes: not a message. */
 export function looksBinary(text: string): boolean {

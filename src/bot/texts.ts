@@ -8,21 +8,35 @@ export const BOT_TEXTS = {
     '- name an article: "Q290226" or "kb 174743"',
     'In a thread with an answer: "just the steps", "show the full article", "the other one", "what about SP2?", "why this one?", or "that worked" / "wrong one".',
   ].join('\n'),
-  greeting: 'Hi! Paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
-  binary: 'That looks like binary data, not an error message. Paste the error text as it appears on screen or in the log.',
+  greeting:
+    'Hi! Paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
+  binary:
+    'That looks like binary data, not an error message. Paste the error text as it appears on screen or in the log.',
   noMatch: 'I could not find an article that matches.',
-  noMatchHints: ['Paste the exact error text, including any code such as 0xc0020002 or an Event ID.', 'Name the product and version (Exchange 5.5, Windows NT 4.0 SP3).', 'Or name an article you know of: Q290226.'],
+  noMatchHints: [
+    'Paste the exact error text, including any code such as 0xc0020002 or an Event ID.',
+    'Name the product and version (Exchange 5.5, Windows NT 4.0 SP3).',
+    'Or name an article you know of: Q290226.',
+  ],
   didYouMean: 'Did you mean one of these?',
-  mentioning: (codes: string[]): string => `I am not sure which one fits, but these articles mention ${codes.join(' and ')}:`,
+  mentioning: (codes: string[]): string =>
+    `I am not sure which one fits, but these articles mention ${codes.join(' and ')}:`,
   otherMatches: 'Other articles that matched:',
   noOthers: 'No other articles matched this thread.',
   nextOne: 'Sorry about that. The next best match:',
   outOfCandidates: 'I have no other candidates for this one.',
   nothingYet: 'I have not answered anything in this thread yet. Paste the error and I will look.',
   welcome: 'You are welcome.',
-  smallTalk: 'I only know the knowledge base: paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
+  smallTalk:
+    'I only know the knowledge base: paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
   gone: 'That article is no longer in the knowledge base.',
-  why: (id: string, reason: string, rank: number, confidence: number | undefined, levels: { answer: number; suggest: number }): string =>
+  why: (
+    id: string,
+    reason: string,
+    rank: number,
+    confidence: number | undefined,
+    levels: { answer: number; suggest: number },
+  ): string =>
     [
       `${id} matched on: ${reason}.`,
       confidence === undefined
@@ -30,7 +44,9 @@ export const BOT_TEXTS = {
         : `Confidence ${confidence.toFixed(2)}: I answer outright from ${levels.answer.toFixed(2)}, offer "did you mean" from ${levels.suggest.toFixed(2)}, and say so when nothing reaches that.`,
     ].join('\n'),
   whyLookup: (id: string): string => `You asked for ${id} by number, so I showed it as it is.`,
-  whyUnknown: (id: string): string => `${id} no longer ranks among the matches for this thread's message (the knowledge base or feedback changed since).`,
+  whyUnknown: (id: string): string =>
+    `${id} no longer ranks among the matches for this thread's message (the knowledge base or feedback changed since).`,
   thanks: (id: string): string => `Thanks, noted that ${id} helped.`,
-  missing: (ids: string[], size: number): string => `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${size.toLocaleString('en-US')} articles).`,
+  missing: (ids: string[], size: number): string =>
+    `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${size.toLocaleString('en-US')} articles).`,
 };

@@ -13,14 +13,25 @@ export function askJson(result: MatchResult): object {
   return {
     intent: result.intent.intent,
     confidence: result.confidence,
-    results: result.hits.map((h) => ({ id: h.article.id, title: h.article.title, score: h.score, reason: h.reason.summary })),
+    results: result.hits.map((h) => ({
+      id: h.article.id,
+      title: h.article.title,
+      score: h.score,
+      reason: h.reason.summary,
+    })),
   };
 }
 
 export function formatAsk(result: MatchResult): string {
-  const lines = [`intent: ${result.intent.intent} (${result.intent.confidence.toFixed(2)}; ${result.intent.reason})`, `confidence: ${result.confidence.toFixed(2)}`];
+  const lines = [
+    `intent: ${result.intent.intent} (${result.intent.confidence.toFixed(2)}; ${result.intent.reason})`,
+    `confidence: ${result.confidence.toFixed(2)}`,
+  ];
   if (result.missing.length) lines.push(`not in the KB: ${result.missing.join(', ')}`);
-  if (result.hits.length === 0) lines.push(result.via === 'none' ? 'not searched: the message is not an error or a question' : 'no matching article');
+  if (result.hits.length === 0)
+    lines.push(
+      result.via === 'none' ? 'not searched: the message is not an error or a question' : 'no matching article',
+    );
   result.hits.forEach((h, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${h.article.id}  ${h.score.toFixed(3)}  ${h.article.title}`);
     lines.push(`      why: ${h.reason.summary}`);

@@ -29,20 +29,33 @@ function formatReport(r: EvalReport): string {
   const lines: string[] = [];
   if (r.retrieval) {
     const t = r.retrieval;
-    lines.push(`retrieval: ${t.n} queries  success@1 ${pct(t.successAt1)}  success@3 ${pct(t.successAt3)}  MRR@10 ${pct(t.mrrAt10)}`);
-    for (const [name, group] of [...Object.entries(t.byKind).map(([k, v]) => [`kind ${k}`, v] as const), ...Object.entries(t.byStyle).map(([k, v]) => [`style ${k}`, v] as const)]) {
-      lines.push(`  ${name.padEnd(24)} n=${String(group.n).padStart(4)}  @1 ${pct(group.successAt1)}  @3 ${pct(group.successAt3)}  MRR ${pct(group.mrrAt10)}`);
+    lines.push(
+      `retrieval: ${t.n} queries  success@1 ${pct(t.successAt1)}  success@3 ${pct(t.successAt3)}  MRR@10 ${pct(t.mrrAt10)}`,
+    );
+    for (const [name, group] of [
+      ...Object.entries(t.byKind).map(([k, v]) => [`kind ${k}`, v] as const),
+      ...Object.entries(t.byStyle).map(([k, v]) => [`style ${k}`, v] as const),
+    ]) {
+      lines.push(
+        `  ${name.padEnd(24)} n=${String(group.n).padStart(4)}  @1 ${pct(group.successAt1)}  @3 ${pct(group.successAt3)}  MRR ${pct(group.mrrAt10)}`,
+      );
     }
     lines.push(`  latency ms: p50 ${t.latency.p50}  p99 ${t.latency.p99}  max ${t.latency.max}`);
-    lines.push(`confidence (answer ≥ ${t.thresholds.answer}, suggest ≥ ${t.thresholds.suggest}):  threshold  answered  right@1`);
-    for (const c of t.calibration) lines.push(`  ${c.threshold.toFixed(2).padStart(10)}  ${pct(c.answered)}  ${pct(c.precision)}`);
+    lines.push(
+      `confidence (answer ≥ ${t.thresholds.answer}, suggest ≥ ${t.thresholds.suggest}):  threshold  answered  right@1`,
+    );
+    for (const c of t.calibration)
+      lines.push(`  ${c.threshold.toFixed(2).padStart(10)}  ${pct(c.answered)}  ${pct(c.precision)}`);
   }
   if (r.intents) {
     const e = r.intents;
-    lines.push(`intents: ${e.n} messages  accuracy ${pct(e.accuracy)}  passive precision ${pct(e.passivePrecision)}  passive recall ${pct(e.passiveRecall)}`);
+    lines.push(
+      `intents: ${e.n} messages  accuracy ${pct(e.accuracy)}  passive precision ${pct(e.passivePrecision)}  passive recall ${pct(e.passiveRecall)}`,
+    );
     const names = Object.keys(e.confusion) as Intent[];
     lines.push(`  ${'true \\ said'.padEnd(12)}${names.map((n) => n.slice(0, 8).padStart(9)).join('')}`);
-    for (const row of names) lines.push(`  ${row.padEnd(12)}${names.map((col) => String(e.confusion[row]?.[col] ?? 0).padStart(9)).join('')}`);
+    for (const row of names)
+      lines.push(`  ${row.padEnd(12)}${names.map((col) => String(e.confusion[row]?.[col] ?? 0).padStart(9)).join('')}`);
     lines.push(`  latency ms: p50 ${e.latency.p50}  p99 ${e.latency.p99}`);
   }
   return lines.join('\n');
@@ -51,7 +64,9 @@ function formatReport(r: EvalReport): string {
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('measure ranking (lines with "expected") or intents (lines with "intent") on a labelled JSON Lines set')
+    .description(
+      'measure ranking (lines with "expected") or intents (lines with "intent") on a labelled JSON Lines set',
+    )
     .option('--kb <dir>', 'KB folder (repeatable; default KB_DIR)', collect)
     .option('--index <file>', 'index file to use (default: under DATA_DIR)')
     .option('--queries <file>', 'JSON Lines: {"id","query","expected":[...]} or {"id","text","intent"}')
@@ -66,12 +81,24 @@ export function registerEval(program: Command): void {
       if (ranked.length) {
         const outcomes: QueryOutcome[] = ranked.map(({ r, i }) => {
           const m = matcher.match(texts[i] ?? '', { k: 10, always: true });
-          const query = { id: String(r.id ?? i + 1), query: texts[i] ?? '', kind: r.kind as string | undefined, style: r.style as string | undefined, expected: r.expected as string[] };
+          const query = {
+            id: String(r.id ?? i + 1),
+            query: texts[i] ?? '',
+            kind: r.kind as string | undefined,
+            style: r.style as string | undefined,
+            expected: r.expected as string[],
+          };
           return { query, results: m.hits.map((h) => h.article.id), confidence: m.confidence, ms: m.ms };
         });
-        report.retrieval = { ...retrievalReport(outcomes), calibration: calibration(outcomes), thresholds: CONFIDENCE_THRESHOLDS };
+        report.retrieval = {
+          ...retrievalReport(outcomes),
+          calibration: calibration(outcomes),
+          thresholds: CONFIDENCE_THRESHOLDS,
+        };
       }
-      const labelled = rows.map((r, i) => ({ text: texts[i] ?? '', intent: r.intent as Intent })).filter((r) => typeof r.intent === 'string');
+      const labelled = rows
+        .map((r, i) => ({ text: texts[i] ?? '', intent: r.intent as Intent }))
+        .filter((r) => typeof r.intent === 'string');
       if (labelled.length) {
         const ms: number[] = [];
         const timed = {
@@ -83,9 +110,13 @@ export function registerEval(program: Command): void {
           },
         };
         const ev = evaluateIntents(labelled, timed);
-        report.intents = { ...ev, latency: { p50: Math.round(percentile(ms, 50) * 100) / 100, p99: Math.round(percentile(ms, 99) * 100) / 100 } };
+        report.intents = {
+          ...ev,
+          latency: { p50: Math.round(percentile(ms, 50) * 100) / 100, p99: Math.round(percentile(ms, 99) * 100) / 100 },
+        };
       }
-      if (!report.retrieval && !report.intents) throw new UsageError(`${options.queries}: no line has "expected" or "intent"`);
+      if (!report.retrieval && !report.intents)
+        throw new UsageError(`${options.queries}: no line has "expected" or "intent"`);
       process.stdout.write(`${options.json ? JSON.stringify(report) : formatReport(report)}\n`);
     });
 }

@@ -19,7 +19,8 @@ export interface ForgetCommandOptions {
   json?: boolean;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export function formatForgotten(user: string, forgotten: Forgotten, where: string): string {
   const total = forgotten.threads + forgotten.interactions + forgotten.feedback + forgotten.settings;
@@ -46,7 +47,11 @@ export function runForget(options: ForgetCommandOptions): number {
     return storageFailure(err);
   }
   const { threads, interactions, feedback, settings } = forgotten;
-  process.stdout.write(options.json ? `${JSON.stringify({ user, threads, interactions, feedback, settings })}\n` : `${formatForgotten(user, forgotten, where)}\n`);
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify({ user, threads, interactions, feedback, settings })}\n`
+      : `${formatForgotten(user, forgotten, where)}\n`,
+  );
   return 0;
 }
 
@@ -56,7 +61,10 @@ export function registerForget(program: Command): void {
     .description("remove a user's data: their messages, feedback, threads and the settings they made")
     .option('--user <id>', 'the user id, as the chat platform gives it (required)')
     .option('--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)')
-    .option('--json', 'print the counts removed as one JSON object: {"user","threads","interactions","feedback","settings"}')
+    .option(
+      '--json',
+      'print the counts removed as one JSON object: {"user","threads","interactions","feedback","settings"}',
+    )
     .action((options: ForgetCommandOptions) => {
       process.exitCode = runForget(options);
     });

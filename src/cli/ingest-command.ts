@@ -39,7 +39,8 @@ export function formatIngestSummary(summary: IngestSummary, indexPath: string): 
     `  failures:   ${num(summary.failures.length)}`,
   ];
   for (const f of summary.failures.slice(0, FAILURES_SHOWN)) lines.push(`    ${display(f.path)}: ${f.reason}`);
-  if (summary.failures.length > FAILURES_SHOWN) lines.push(`    ... and ${num(summary.failures.length - FAILURES_SHOWN)} more (--json lists them all)`);
+  if (summary.failures.length > FAILURES_SHOWN)
+    lines.push(`    ... and ${num(summary.failures.length - FAILURES_SHOWN)} more (--json lists them all)`);
   let size = '';
   try {
     size = ` (${formatBytes(statSync(indexPath).size)})`;
@@ -79,7 +80,11 @@ export function registerIngest(program: Command): void {
     .argument('[dir...]', 'KB folders (default: KB_DIR)')
     .option('--out <file>', 'where to write the index (default: $DATA_DIR/kb-index.bin)')
     .option('--json', 'print the summary as one JSON object on stdout')
-    .option('--workers <n>', 'parser threads, 0 = parse in the main thread (default: one per core)', parseCount('--workers'))
+    .option(
+      '--workers <n>',
+      'parser threads, 0 = parse in the main thread (default: one per core)',
+      parseCount('--workers'),
+    )
     .action(async (dirs: string[], options: IngestCommandOptions) => {
       process.exitCode = await runIngest(dirs, options);
     });

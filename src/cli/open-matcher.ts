@@ -26,7 +26,9 @@ export async function openMatcher(options: KbOptions): Promise<{ matcher: Matche
   let indexPath = options.index;
   if (!indexPath) {
     const own = normaliseDirs(dirs).join('\n') === normaliseDirs(config.kbDirs).join('\n');
-    const name = own ? INDEX_FILE_NAME : `kb-index-${createHash('sha1').update(normaliseDirs(dirs).join('\n')).digest('hex').slice(0, 8)}.bin`;
+    const name = own
+      ? INDEX_FILE_NAME
+      : `kb-index-${createHash('sha1').update(normaliseDirs(dirs).join('\n')).digest('hex').slice(0, 8)}.bin`;
     indexPath = join(config.dataDir, name);
   }
   const log = options.quiet ? undefined : (m: string): void => void process.stderr.write(`kbbot: ${m}\n`);

@@ -21,7 +21,12 @@ function eta(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-export function renderProgress(done: number, total: number, elapsedSeconds: number, width: number = PROGRESS_DEFAULTS.width): string {
+export function renderProgress(
+  done: number,
+  total: number,
+  elapsedSeconds: number,
+  width: number = PROGRESS_DEFAULTS.width,
+): string {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(fraction * width);
   const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;

@@ -27,7 +27,13 @@ export function registerRank(program: Command): void {
       const { matcher } = await openMatcher(options);
       rows.forEach((row, i) => {
         const r = matcher.match(texts[i] ?? '', { k: options.k, always: true });
-        const line = { id: row.id ?? null, intent: r.intent.intent, confidence: r.confidence, results: r.hits.map((h) => h.article.id), ms: Math.round(r.ms * 1000) / 1000 };
+        const line = {
+          id: row.id ?? null,
+          intent: r.intent.intent,
+          confidence: r.confidence,
+          results: r.hits.map((h) => h.article.id),
+          ms: Math.round(r.ms * 1000) / 1000,
+        };
         process.stdout.write(`${JSON.stringify(line)}\n`);
       });
     });

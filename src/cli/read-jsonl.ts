@@ -18,7 +18,8 @@ export function readJsonl(path: string): Record<string, unknown>[] {
     } catch {
       throw new UsageError(`${path}:${i + 1}: not JSON`);
     }
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new UsageError(`${path}:${i + 1}: not a JSON object`);
+    if (!row || typeof row !== 'object' || Array.isArray(row))
+      throw new UsageError(`${path}:${i + 1}: not a JSON object`);
     rows.push(row as Record<string, unknown>);
   });
   return rows;

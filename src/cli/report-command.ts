@@ -71,7 +71,8 @@ export function titlesFrom(dataDir: string): (id: string) => string | undefined 
 
 export function runReport(options: ReportCommandOptions): number {
   const days = options.days ?? REPORT_DEFAULTS.days;
-  if (days < 1 || days > MAX_REPORT_DAYS) throw new UsageError(`--days must be between 1 and ${MAX_REPORT_DAYS}, not ${days}`);
+  if (days < 1 || days > MAX_REPORT_DAYS)
+    throw new UsageError(`--days must be between 1 and ${MAX_REPORT_DAYS}, not ${days}`);
   const dataDir = dataDirOf(options.data);
   const now = Date.now();
   let report: Report;
@@ -80,7 +81,10 @@ export function runReport(options: ReportCommandOptions): number {
     storage = openExistingStorage(dataDir);
     if (!storage) {
       if (options.json) process.stdout.write(`${JSON.stringify(emptyReport(now, days))}\n`);
-      else process.stdout.write(`No data yet: ${join(dataDir, STORAGE_FILE)} does not exist. kbbot keeps it once it answers messages (npm start); report on another folder with --data DIR.\n`);
+      else
+        process.stdout.write(
+          `No data yet: ${join(dataDir, STORAGE_FILE)} does not exist. kbbot keeps it once it answers messages (npm start); report on another folder with --data DIR.\n`,
+        );
       return 0;
     }
     const interactions = storage.interactions.list({ since: reportWindow(now, days).from });
@@ -91,16 +95,24 @@ export function runReport(options: ReportCommandOptions): number {
   } finally {
     storage?.close();
   }
-  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, { width: process.stdout.columns })}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report)}\n` : `${formatReport(report, { width: process.stdout.columns })}\n`,
+  );
   return 0;
 }
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('questions the KB does not answer (grouped), helpfulness per article, errors pasted most, answers per day')
+    .description(
+      'questions the KB does not answer (grouped), helpfulness per article, errors pasted most, answers per day',
+    )
     .option('--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)')
-    .option('--days <n>', `the last N days, today (UTC) included (default ${REPORT_DEFAULTS.days})`, parseCount('--days'))
+    .option(
+      '--days <n>',
+      `the last N days, today (UTC) included (default ${REPORT_DEFAULTS.days})`,
+      parseCount('--days'),
+    )
     .option('--json', 'print the report as one JSON object on one line (contract in src/report/report.ts)')
     .action((options: ReportCommandOptions) => {
       process.exitCode = runReport(options);

@@ -1,8 +1,10 @@
 /**
- * `kbbot teams-package [--out FILE]`: the Teams app package (manifest.json v1.17 with the bot and
- * the search messaging extension, and the two icons) built from the environment (MicrosoftAppId,
- * TEAMS_ENDPOINT_DOMAIN, …; see src/adapters/teams/manifest.ts), written as a zip to upload in
- * Teams (Apps → Manage your apps → Upload an app) or the Teams admin center.
+ * `kbbot teams-package [--out FILE]`: the Teams app package, appPackage/manifest.template.json
+ * (manifest v1.17 with the bot and the search messaging extension) filled in from the environment
+ * (MicrosoftAppId, TEAMS_ENDPOINT_DOMAIN, …; see appPackage/README.md), checked against the Teams
+ * v1.17 schema, and zipped with appPackage's two icons, to upload in Teams (Apps → Manage your apps
+ * → Upload an app) or the Teams admin center. A manifest Teams would reject is a usage error (exit
+ * 2) naming the variable, the field and the limit; then no zip is written.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -17,7 +19,7 @@ export const TEAMS_PACKAGE_DEFAULT_OUT = 'kbbot-teams.zip';
 export async function writeTeamsPackage(out: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let zip: Buffer;
   try {
-    zip = buildAppPackage(packageSettingsFrom(env, packageVersion()));
+    zip = await buildAppPackage(packageSettingsFrom(env, packageVersion()));
   } catch (err) {
     if (err instanceof PackageSettingsError) throw new UsageError(err.message);
     throw err;
@@ -30,7 +32,9 @@ export async function writeTeamsPackage(out: string, env: NodeJS.ProcessEnv = pr
 export function registerTeamsPackage(program: Command): void {
   program
     .command('teams-package')
-    .description('build the Teams app package (manifest and icons, zipped) from MicrosoftAppId and TEAMS_ENDPOINT_DOMAIN')
+    .description(
+      'build the Teams app package (appPackage/ filled in and checked against the Teams schema, zipped) from MicrosoftAppId and TEAMS_ENDPOINT_DOMAIN',
+    )
     .option('--out <file>', 'where to write the zip', TEAMS_PACKAGE_DEFAULT_OUT)
     .action(async (options: { out: string }) => {
       const path = await writeTeamsPackage(options.out);

@@ -8,7 +8,8 @@ export class UsageError extends Error {
 /** Parse a non-negative integer option value, or throw UsageError naming the option. */
 export function parseCount(option: string) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim())) throw new UsageError(`${option} must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+    if (!/^\d+$/.test(value.trim()))
+      throw new UsageError(`${option} must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
     return Number(value);
   };
 }

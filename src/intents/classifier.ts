@@ -89,7 +89,13 @@ export class IntentClassifier {
     const reasons = [decision.reason];
     if (isPassive(intent) || p.signals.errorShapes > 0) reasons.push(...p.signals.reasons.slice(0, 4));
     const final = decision.overridden ? blend(scores, intent) : scores;
-    const result: IntentResult = { intent, confidence: final[intent], scores: final, ids: p.ids, reason: reasons.join(', ') };
+    const result: IntentResult = {
+      intent,
+      confidence: final[intent],
+      scores: final,
+      ids: p.ids,
+      reason: reasons.join(', '),
+    };
     if (intent === 'feedback') result.feedback = feedbackKind(p.text);
     return result;
   }

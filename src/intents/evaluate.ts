@@ -20,8 +20,13 @@ export interface IntentEvaluation {
   n: number;
 }
 
-export function evaluateIntents(rows: readonly LabelledMessage[], classifier: { classify(text: string): IntentResult }): IntentEvaluation {
-  const confusion = Object.fromEntries(INTENTS.map((e) => [e, Object.fromEntries(INTENTS.map((p) => [p, 0]))])) as Record<Intent, Record<Intent, number>>;
+export function evaluateIntents(
+  rows: readonly LabelledMessage[],
+  classifier: { classify(text: string): IntentResult },
+): IntentEvaluation {
+  const confusion = Object.fromEntries(
+    INTENTS.map((e) => [e, Object.fromEntries(INTENTS.map((p) => [p, 0]))]),
+  ) as Record<Intent, Record<Intent, number>>;
   let correct = 0;
   let predictedPassive = 0;
   let labelledPassive = 0;

@@ -67,7 +67,8 @@ export class IntentModel {
     let total = 0;
     for (const c of raw) if (Number.isFinite(c.value)) total += c.value;
     for (const c of raw) {
-      if ((INTENTS as readonly string[]).includes(c.label)) out[c.label as Intent] = total > 0 ? c.value / total : 1 / INTENTS.length;
+      if ((INTENTS as readonly string[]).includes(c.label))
+        out[c.label as Intent] = total > 0 ? c.value / total : 1 / INTENTS.length;
     }
     return out;
   }

@@ -20,9 +20,12 @@ export interface RuleDecision {
   reason: string;
 }
 
-const HELP_ONLY = /^\s*(?:@?kb ?bot[,:]?\s*)?\/?(?:help|halp|usage|commands|\?)[\s?!.\p{Extended_Pictographic}\u{FE0F}]*$|^\s*\/kb\s+help\b/iu;
-const LOOKUP_VERB = /^\s*(?:\/kb\b|(?:please |pls |can you |could you )?(?:show|open|pull|look ?up|lookup|fetch|get|gimme|give me|read|find|bring up|link)\b)|\bwhat(?:'s| is| does)?\s+(?:in\s+)?(?:kb|q|article)\b|\b(?:kb|q)\s*(?:article)?\s*\d{5,7}\s+(?:say|about)\b|\barticle\s+\d{5,7}\b/i;
-const GREETING = /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|gm|greetings|ello|hallo|hola|aloha|ahoy|ciao|salut|bonjour|g'?day|guten (?:morgen|tag)|(?:good )?(?:morning|mornin|afternoon|evening)|top of the morning|\u{1F44B}|:wave:)(?![\w'])(?:[\s!,.:)]*(?:there|all|folks|everyone|everybody|team|guys|people|peeps|humans|bots|and|y'all|world|kb ?bot|bot|@\S+))*[\s!,.:)\p{Extended_Pictographic}\u{FE0F}]*$/iu;
+const HELP_ONLY =
+  /^\s*(?:@?kb ?bot[,:]?\s*)?\/?(?:help|halp|usage|commands|\?)[\s?!.\p{Extended_Pictographic}\u{FE0F}]*$|^\s*\/kb\s+help\b/iu;
+const LOOKUP_VERB =
+  /^\s*(?:\/kb\b|(?:please |pls |can you |could you )?(?:show|open|pull|look ?up|lookup|fetch|get|gimme|give me|read|find|bring up|link)\b)|\bwhat(?:'s| is| does)?\s+(?:in\s+)?(?:kb|q|article)\b|\b(?:kb|q)\s*(?:article)?\s*\d{5,7}\s+(?:say|about)\b|\barticle\s+\d{5,7}\b/i;
+const GREETING =
+  /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|gm|greetings|ello|hallo|hola|aloha|ahoy|ciao|salut|bonjour|g'?day|guten (?:morgen|tag)|(?:good )?(?:morning|mornin|afternoon|evening)|top of the morning|\u{1F44B}|:wave:)(?![\w'])(?:[\s!,.:)]*(?:there|all|folks|everyone|everybody|team|guys|people|peeps|humans|bots|and|y'all|world|kb ?bot|bot|@\S+))*[\s!,.:)\p{Extended_Pictographic}\u{FE0F}]*$/iu;
 
 /** Asking how to use the bot: "you" as the bot, or the bot's own nouns (articles, results, search). */
 const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?ups?|paste|type)\b/i;
@@ -51,7 +54,8 @@ export function isThumbsUp(text: string): boolean {
 }
 
 /** A request for an article or information ("show me ...", "can you find ...", "I need ..."). */
-const REQUEST = /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
+const REQUEST =
+  /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
 
 /** Thanks to a colleague by name ("thanks Maria!"), not to the bot: the name must be capitalised. */
 const THANKS_TO = new RegExp(String.raw`^\s*${THANKS}[,!]?\s+(?!(?:kb ?bot|bot)\b)(\w+)`, 'iu');
@@ -69,15 +73,20 @@ export function decisiveRule(input: RuleInput): RuleDecision | undefined {
   if (ids.length && signals.structural === 0) {
     const rest = withoutIds.replace(/\b(?:kb|q|article|kbbot|bot|please|pls|plz|thanks|for me)\b|[^a-z0-9\s]/gi, ' ');
     if (wordCount(rest) === 0) return { intent: 'lookup', reason: `names ${ids.join(', ')}` };
-    if (LOOKUP_VERB.test(text) && wordCount(rest) <= 8) return { intent: 'lookup', reason: `asks for ${ids.join(', ')}` };
-    if (wordCount(rest) <= 10 && !FEEDBACK_CUE.test(text) && !signals.symptom) return { intent: 'lookup', reason: `about ${ids.join(', ')}` };
+    if (LOOKUP_VERB.test(text) && wordCount(rest) <= 8)
+      return { intent: 'lookup', reason: `asks for ${ids.join(', ')}` };
+    if (wordCount(rest) <= 10 && !FEEDBACK_CUE.test(text) && !signals.symptom)
+      return { intent: 'lookup', reason: `about ${ids.join(', ')}` };
   }
   if (GREETING.test(text)) return { intent: 'greeting', reason: 'greeting' };
   if (thanksPerson(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
   if (signals.errorShapes === 0 && ids.length === 0) {
-    if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text))) return { intent: 'help', reason: 'asks about the bot' };
+    if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text)))
+      return { intent: 'help', reason: 'asks about the bot' };
     // "show me the article about the MTA" asks for an article; it does not rate one.
-    const cue = (signals.answerRef && !REQUEST.test(text)) || (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !thanksPerson(text));
+    const cue =
+      (signals.answerRef && !REQUEST.test(text)) ||
+      (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !thanksPerson(text));
     if (signals.words <= 14 && !signals.questionForm && cue) {
       return { intent: 'feedback', reason: signals.answerRef ? 'about the last answer' : 'reacts to an answer' };
     }
@@ -90,19 +99,31 @@ export function decisiveRule(input: RuleInput): RuleDecision | undefined {
  * non-passive intent, or undefined to let it stand. Past-tense resolution or plan talk without a
  * question and without pasted structure (log lines, fences, event-log fields) is talk about an error.
  */
-export function passiveVeto(intent: Intent, confidence: number, threshold: number, signals: Signals): string | undefined {
+export function passiveVeto(
+  intent: Intent,
+  confidence: number,
+  threshold: number,
+  signals: Signals,
+): string | undefined {
   if (intent !== 'error_paste' && intent !== 'question') return undefined;
-  if (signals.resolution && !signals.questionForm && signals.structural === 0) return 'talk about an error, not a paste or a question';
+  if (signals.resolution && !signals.questionForm && signals.structural === 0)
+    return 'talk about an error, not a paste or a question';
   if (intent === 'error_paste' && signals.errorShapes === 0 && !signals.formal) return 'no error text in it';
-  if (intent === 'question' && !signals.questionForm && !signals.symptom && confidence < 0.9) return 'neither asked nor a symptom';
+  if (intent === 'question' && !signals.questionForm && !signals.symptom && confidence < 0.9)
+    return 'neither asked nor a symptom';
   if (confidence < threshold) return `not sure enough (${confidence.toFixed(2)} < ${threshold})`;
   return undefined;
 }
 
-const MORE = /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
-const NEGATIVE = new RegExp(String.raw`${THUMB_DOWN}|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b`, 'iu');
+const MORE =
+  /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
+const NEGATIVE = new RegExp(
+  String.raw`${THUMB_DOWN}|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b`,
+  'iu',
+);
 /** "That one is for 5.0, we run 5.5": the answer is for another setup (unless the message also says it worked). */
-const OTHER_SETUP = /\b(?:(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|are running) (?:\w+ ){0,2}(?:v(?:ersion)?\s*)?(?:\d+|sp\s*\d+))\b/i;
+const OTHER_SETUP =
+  /\b(?:(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|are running) (?:\w+ ){0,2}(?:v(?:ersion)?\s*)?(?:\d+|sp\s*\d+))\b/i;
 const POSITIVE = /\u{1F44D}|\b(?:thanks|thank you|thx|worked|works|fixed|helped|solved|perfect|great)\b/iu;
 
 /** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */

@@ -6,7 +6,15 @@
 export type Intent = 'error_paste' | 'question' | 'lookup' | 'help' | 'feedback' | 'greeting' | 'chatter';
 
 /** Every intent, in a fixed order (used for score tables and confusion matrices). */
-export const INTENTS: readonly Intent[] = ['error_paste', 'question', 'lookup', 'help', 'feedback', 'greeting', 'chatter'];
+export const INTENTS: readonly Intent[] = [
+  'error_paste',
+  'question',
+  'lookup',
+  'help',
+  'feedback',
+  'greeting',
+  'chatter',
+];
 
 /** Intents the bot would answer without being asked: a wrong one here is the bot butting into chatter. */
 export const PASSIVE_INTENTS: readonly Intent[] = ['error_paste', 'question'];

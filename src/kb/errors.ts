@@ -1,13 +1,7 @@
 /** String-coded errors of the KB subsystem, one small class each (bolt-js style). */
 
 export type KbErrorCode =
-  | 'kb_empty'
-  | 'kb_binary'
-  | 'kb_too_large'
-  | 'kb_not_article'
-  | 'kb_truncated'
-  | 'kb_unreadable'
-  | 'kb_index_invalid';
+  'kb_empty' | 'kb_binary' | 'kb_too_large' | 'kb_not_article' | 'kb_truncated' | 'kb_unreadable' | 'kb_index_invalid';
 
 export class KbError extends Error {
   constructor(

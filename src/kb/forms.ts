@@ -17,7 +17,16 @@ export interface MarkdownOptions {
 
 /** How the KB's Jekyll pages write these characters in a title. */
 const PAGE_TITLE_ESCAPES: Record<string, string> = {
-  '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', '[': '&#91;', ']': '&#93;', '*': '&#42;', '\\': '&#92;', _: '&#95;', $: '&#36;',
+  '&': '&amp;',
+  '"': '&quot;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '*': '&#42;',
+  '\\': '&#92;',
+  _: '&#95;',
+  $: '&#36;',
 };
 
 /** The Jekyll page form of an original-text article. Throws if `original` has no DOCUMENT header. */

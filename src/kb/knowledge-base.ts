@@ -64,12 +64,15 @@ export class KnowledgeBase implements Iterable<Article> {
   /** Rebuild from the plain object of `toJSON()` (e.g. after v8.deserialize). */
   static loadJS(js: unknown): KnowledgeBase {
     const obj = js as Partial<KnowledgeBaseJSON> | null;
-    if (!obj || typeof obj !== 'object' || obj.format !== 'kbbot-kb') throw new IndexFormatError('not a kbbot knowledge base');
-    if (obj.version !== KB_JSON_VERSION) throw new IndexFormatError(`knowledge base version ${String(obj.version)}, expected ${KB_JSON_VERSION}`);
+    if (!obj || typeof obj !== 'object' || obj.format !== 'kbbot-kb')
+      throw new IndexFormatError('not a kbbot knowledge base');
+    if (obj.version !== KB_JSON_VERSION)
+      throw new IndexFormatError(`knowledge base version ${String(obj.version)}, expected ${KB_JSON_VERSION}`);
     if (!Array.isArray(obj.articles)) throw new IndexFormatError('knowledge base has no article list');
     for (const a of obj.articles as unknown[]) {
       const art = a as Partial<Article> | null;
-      if (!art || typeof art.id !== 'string' || typeof art.path !== 'string') throw new IndexFormatError('an article has no id or path');
+      if (!art || typeof art.id !== 'string' || typeof art.path !== 'string')
+        throw new IndexFormatError('an article has no id or path');
     }
     return new KnowledgeBase(obj.articles);
   }

@@ -22,7 +22,10 @@ export function hashTerm(term: string): number {
 /** The signature of a message from its term weights (term -> weight > 0). Sorted by hash. */
 export function signatureOf(weights: ReadonlyMap<string, number>, max = SIGNATURE_TERMS): Signature {
   const merged = new Map<number, number>();
-  const heaviest = [...weights].filter(([, w]) => w > 0 && Number.isFinite(w)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max);
+  const heaviest = [...weights]
+    .filter(([, w]) => w > 0 && Number.isFinite(w))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max);
   for (const [term, w] of heaviest) {
     const h = hashTerm(term);
     merged.set(h, (merged.get(h) ?? 0) + w);
@@ -61,7 +64,14 @@ export function parseSignature(json: string): Signature {
   try {
     const value = JSON.parse(json) as unknown;
     if (!Array.isArray(value)) return [];
-    return value.filter((p): p is [number, number] => Array.isArray(p) && p.length === 2 && Number.isInteger(p[0]) && typeof p[1] === 'number' && Number.isFinite(p[1]));
+    return value.filter(
+      (p): p is [number, number] =>
+        Array.isArray(p) &&
+        p.length === 2 &&
+        Number.isInteger(p[0]) &&
+        typeof p[1] === 'number' &&
+        Number.isFinite(p[1]),
+    );
   } catch {
     return [];
   }

@@ -20,8 +20,11 @@ const day = (iso: string): string => iso.slice(0, 10);
 /** One line of a message: whitespace runs as one space, control characters dropped, cut to `max`. */
 export function oneLine(text: string | null, max: number): string {
   if (text === null) return TEXT_NOT_KEPT;
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  const flat = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (flat.length <= max) return flat;
   return `${flat.slice(0, Math.max(0, max - 3)).trimEnd()}...`;
 }
@@ -58,10 +61,14 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   const out: string[] = [];
   const more = (listed: number, omitted: number, what: string): void => {
     const left = listed - Math.min(listed, shown) + omitted;
-    if (left > 0) out.push(`  ... and ${num(left)} more ${what}${listed > shown ? ` (--json lists ${num(listed)} in all)` : ''}`);
+    if (left > 0)
+      out.push(`  ... and ${num(left)} more ${what}${listed > shown ? ` (--json lists ${num(listed)} in all)` : ''}`);
   };
 
-  out.push(`kbbot report: ${day(period.from)} to ${day(period.to)} (${period.days} day${period.days === 1 ? '' : 's'}, UTC)`, '');
+  out.push(
+    `kbbot report: ${day(period.from)} to ${day(period.to)} (${period.days} day${period.days === 1 ? '' : 's'}, UTC)`,
+    '',
+  );
   out.push(
     `Messages:        ${num(totals.messages)} from ${num(totals.users)} user${totals.users === 1 ? '' : 's'} (answered ${num(totals.answered)}, suggested ${num(totals.suggested)}, unanswered ${num(totals.unanswered)})`,
     `No good answer:  ${num(totals.withoutGoodAnswer)}`,
@@ -81,7 +88,12 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
       rows.push([...cells[k]!, oneLine(first, room)]);
       for (const e of others) rows.push(['', '', '', oneLine(e, room)]);
     });
-    out.push(...table([{ head: 'Count', right: true }, { head: 'Users', right: true }, { head: 'Last' }, { head: 'Examples' }], rows));
+    out.push(
+      ...table(
+        [{ head: 'Count', right: true }, { head: 'Users', right: true }, { head: 'Last' }, { head: 'Examples' }],
+        rows,
+      ),
+    );
     more(report.unanswered.length, report.omitted.unanswered, 'groups');
   }
 
@@ -89,7 +101,14 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   if (report.articles.length === 0) out.push('  none');
   else {
     const articles = report.articles.slice(0, shown);
-    const cells = articles.map((a) => [a.id, num(a.answered), num(a.suggested), num(a.helped), num(a.notIt), pct(a.helpfulness)]);
+    const cells = articles.map((a) => [
+      a.id,
+      num(a.answered),
+      num(a.suggested),
+      num(a.helped),
+      num(a.notIt),
+      pct(a.helpfulness),
+    ]);
     const heads = ['Article', 'Answered', 'Suggested', 'Helped', 'Not it', 'Helpful'];
     const fixed = heads.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
     const room = rest(width, fixed);
@@ -123,7 +142,10 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   const messages = (d: Report['daily'][number]): number => d.answered + d.suggested + d.unanswered;
   const active = report.daily.filter((d) => messages(d) > 0);
   const quiet = report.daily.length - active.length;
-  out.push('', `Per day (UTC; # answered, + suggested, . unanswered)${quiet ? `: ${num(quiet)} day${quiet === 1 ? '' : 's'} without messages not shown` : ''}`);
+  out.push(
+    '',
+    `Per day (UTC; # answered, + suggested, . unanswered)${quiet ? `: ${num(quiet)} day${quiet === 1 ? '' : 's'} without messages not shown` : ''}`,
+  );
   if (active.length === 0) return out.join('\n');
   const max = Math.max(1, ...active.map(messages));
   const bar = (d: Report['daily'][number]): string => {
@@ -135,7 +157,13 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
   };
   out.push(
     ...table(
-      [{ head: 'Date' }, { head: 'Answered', right: true }, { head: 'Suggested', right: true }, { head: 'Unanswered', right: true }, { head: '' }],
+      [
+        { head: 'Date' },
+        { head: 'Answered', right: true },
+        { head: 'Suggested', right: true },
+        { head: 'Unanswered', right: true },
+        { head: '' },
+      ],
       active.map((d) => [d.date, num(d.answered), num(d.suggested), num(d.unanswered), bar(d)]),
     ),
   );

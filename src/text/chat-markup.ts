@@ -32,28 +32,33 @@ export function decodeEntities(text: string): string {
 }
 
 function safeCodePoint(n: number): string | undefined {
-  return Number.isInteger(n) && n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : undefined;
+  return Number.isInteger(n) && n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff)
+    ? String.fromCodePoint(n)
+    : undefined;
 }
 
 /** Slack `<…>` markup, before entities are decoded (a literal "&lt;" in the text is not markup). */
 function undoSlackMarkup(text: string, mentions: string[], broadcasts: string[]): string {
-  return text.replace(/<([@#!]?)([^<>\s|]{1,500})(?:\|([^<>]{0,500}))?>/g, (whole, sigil: string, target: string, label?: string) => {
-    if (sigil === '@') {
-      mentions.push(target);
-      return label ? `@${label}` : '';
-    }
-    if (sigil === '#') return label ? `#${label}` : `#${target}`;
-    if (sigil === '!') {
-      const name = target.split('^')[0] ?? target;
-      if (name === 'channel' || name === 'here' || name === 'everyone') {
-        broadcasts.push(name);
-        return '';
+  return text.replace(
+    /<([@#!]?)([^<>\s|]{1,500})(?:\|([^<>]{0,500}))?>/g,
+    (whole, sigil: string, target: string, label?: string) => {
+      if (sigil === '@') {
+        mentions.push(target);
+        return label ? `@${label}` : '';
       }
-      return label ?? '';
-    }
-    if (/^(https?|mailto|ftp|tel):/i.test(target)) return label ?? target.replace(/^mailto:/i, '');
-    return whole;
-  });
+      if (sigil === '#') return label ? `#${label}` : `#${target}`;
+      if (sigil === '!') {
+        const name = target.split('^')[0] ?? target;
+        if (name === 'channel' || name === 'here' || name === 'everyone') {
+          broadcasts.push(name);
+          return '';
+        }
+        return label ?? '';
+      }
+      if (/^(https?|mailto|ftp|tel):/i.test(target)) return label ?? target.replace(/^mailto:/i, '');
+      return whole;
+    },
+  );
 }
 
 /** Teams `<at>Name</at>` mentions and the few HTML tags Teams puts into message text. */
@@ -97,6 +102,9 @@ export function undoChatMarkup(raw: string): ChatText {
     })
     .join('\n');
   for (const m of text.matchAll(/(^|\s)@(channel|here|everyone)\b/gi)) broadcasts.push((m[2] ?? '').toLowerCase());
-  text = text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  text = text
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return { text, mentions, broadcasts, fenced: code.fenced, quoted };
 }

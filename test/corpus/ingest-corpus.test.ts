@@ -21,9 +21,19 @@ describe.skipIf(!present)(`full corpus at ${CORPUS}`, () => {
   const index = join(tmp.dir, 'corpus.index');
 
   it('ingests every file, accounting for each, within the time budget', () => {
-    const r = spawnSync(process.execPath, [CLI, 'ingest', '--json', '--out', index, CORPUS], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, [CLI, 'ingest', '--json', '--out', index, CORPUS], {
+      cwd: REPO,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
     expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as { files: number; articles: number; duplicates: number; failures: unknown[]; seconds: number };
+    const summary = JSON.parse(r.stdout) as {
+      files: number;
+      articles: number;
+      duplicates: number;
+      failures: unknown[];
+      seconds: number;
+    };
     const files = readdirSync(CORPUS, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).length;
     expect(summary.files).toBe(files);
     expect(summary.articles + summary.duplicates + summary.failures.length).toBe(files);

@@ -7,7 +7,10 @@ import { parseArticle } from '../../src/kb/parse/index.js';
 
 const CORPUS = process.env.KBBOT_CORPUS_DIR || '/tmp/corpus';
 const present = existsSync(CORPUS);
-if (!present) console.warn(`parse-corpus skipped: no corpus at ${CORPUS} (set KBBOT_CORPUS_DIR, or unpack ../shared/corpus/kbarchive-corpus.tar.gz into /tmp)`);
+if (!present)
+  console.warn(
+    `parse-corpus skipped: no corpus at ${CORPUS} (set KBBOT_CORPUS_DIR, or unpack ../shared/corpus/kbarchive-corpus.tar.gz into /tmp)`,
+  );
 
 describe.skipIf(!present)(`parsing every article in ${CORPUS}`, () => {
   it('reads all of them, each with an id and a title, in all three forms', () => {

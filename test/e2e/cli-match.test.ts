@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, REPO, SEEDS_DIR, tempDir } from '../helpers/paths.js';
 
-
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
 function kbbot(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, DATA_DIR: join(tmp.dir, 'data'), KB_DIR: '' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: join(tmp.dir, 'data'), KB_DIR: '' },
+  });
   return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -24,22 +27,38 @@ describe('kbbot ask / rank / eval', () => {
   it('ask --json answers a pasted error with the article, its score and why', () => {
     const r = kbbot(['ask', '--kb', SEEDS_DIR, '--json', 'ID no: 0xc0020002']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { intent: string; confidence: number; results: { id: string; title: string; score: number; reason: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      intent: string;
+      confidence: number;
+      results: { id: string; title: string; score: number; reason: string }[];
+    };
     expect(Object.keys(out)).toEqual(['intent', 'confidence', 'results']);
     expect(out.intent).toBe('error_paste');
-    expect(out.results[0]).toMatchObject({ id: 'Q290226', title: 'XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002' });
+    expect(out.results[0]).toMatchObject({
+      id: 'Q290226',
+      title: 'XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+    });
     expect(out.results[0]?.reason).toContain('0xc0020002');
     expect(out.confidence).toBeGreaterThan(0);
   });
 
   it('ask shows an article asked for by number, and says it is a lookup', () => {
-    const out = JSON.parse(kbbot(['ask', '--kb', SEEDS_DIR, '--json', 'show me kb 174743']).stdout) as { intent: string; confidence: number; results: { id: string }[] };
+    const out = JSON.parse(kbbot(['ask', '--kb', SEEDS_DIR, '--json', 'show me kb 174743']).stdout) as {
+      intent: string;
+      confidence: number;
+      results: { id: string }[];
+    };
     expect(out).toMatchObject({ intent: 'lookup', confidence: 1 });
     expect(out.results.map((h) => h.id)).toEqual(['Q174743']);
   });
 
   it('ask prints a readable answer without --json', () => {
-    const r = kbbot(['ask', '--kb', SEEDS_DIR, 'Unable to create Encryption-Cfg object in the site you are running Setup']);
+    const r = kbbot([
+      'ask',
+      '--kb',
+      SEEDS_DIR,
+      'Unable to create Encryption-Cfg object in the site you are running Setup',
+    ]);
     expect(r.stdout).toMatch(/^intent: error_paste/m);
     expect(r.stdout).toMatch(/^ 1\. Q174743 /m);
     expect(r.stdout).toMatch(/why: error text "Unable to create Encryption-Cfg object/);
@@ -52,7 +71,10 @@ describe('kbbot ask / rank / eval', () => {
     ]);
     const r = kbbot(['rank', '--kb', SEEDS_DIR, '--queries', file, '--k', '3']);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => Object.keys(l))).toEqual([
       ['id', 'intent', 'confidence', 'results', 'ms'],
       ['id', 'intent', 'confidence', 'results', 'ms'],
@@ -67,10 +89,18 @@ describe('kbbot ask / rank / eval', () => {
   it('eval reports success@k by kind and style, and intent accuracy with a confusion table', () => {
     const file = queries('e.jsonl', [
       { id: '1', kind: 'error_paste', style: 'verbatim', query: 'ID no: 0xc0020002', expected: ['Q290226'] },
-      { id: '2', kind: 'question', style: 'why', query: 'why does the kms database conversion fail during the 5.5 upgrade?', expected: ['Q193567'] },
+      {
+        id: '2',
+        kind: 'question',
+        style: 'why',
+        query: 'why does the kms database conversion fail during the 5.5 upgrade?',
+        expected: ['Q193567'],
+      },
       { id: '3', kind: 'question', style: 'short', query: 'zebra xylophone', expected: ['Q196171'] },
     ]);
-    const out = JSON.parse(kbbot(['eval', '--kb', SEEDS_DIR, '--queries', file, '--json']).stdout) as { retrieval: Record<string, unknown> & { byStyle: Record<string, { successAt1: number }> } };
+    const out = JSON.parse(kbbot(['eval', '--kb', SEEDS_DIR, '--queries', file, '--json']).stdout) as {
+      retrieval: Record<string, unknown> & { byStyle: Record<string, { successAt1: number }> };
+    };
     expect(out.retrieval).toMatchObject({ n: 3, successAt1: 0.667 });
     expect(out.retrieval.byStyle.verbatim?.successAt1).toBe(1);
     expect(out.retrieval.byStyle.short?.successAt1).toBe(0);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, REPO, RUNNING_AS_ROOT, SEED_IDS, SEEDS_DIR, tempDir } from '../helpers/paths.js';
 
-
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
@@ -33,11 +32,19 @@ describe('kbbot CLI', () => {
   });
 
   it('parse --json prints one Article per line for the seed articles', () => {
-    const files = readdirSync(SEEDS_DIR).sort().map((f) => join('seeds', f));
+    const files = readdirSync(SEEDS_DIR)
+      .sort()
+      .map((f) => join('seeds', f));
     const r = kbbot(['parse', '--json', ...files]);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(5);
-    expect(lines.map((l) => l.error ?? null), 'the real parser must read every seed').toEqual([null, null, null, null, null]);
+    expect(
+      lines.map((l) => l.error ?? null),
+      'the real parser must read every seed',
+    ).toEqual([null, null, null, null, null]);
     expect(lines.map((l) => l.id)).toEqual(SEED_IDS);
     expect(lines.map((l) => l.path)).toEqual(files);
     expect(r.code).toBe(0);
@@ -47,7 +54,10 @@ describe('kbbot CLI', () => {
     const bad = join(tmp.dir, 'not-an-article.txt');
     writeFileSync(bad, 'hello\n');
     const r = kbbot(['parse', '--json', bad, join(tmp.dir, 'missing.txt')]);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(Object.keys(lines[0]!).sort()).toEqual(['error', 'path']);
     expect(lines[0]!.path).toBe(bad);
@@ -77,7 +87,12 @@ describe('kbbot CLI', () => {
     writeFileSync(join(kb, 'junk.bin'), Buffer.from([0, 1, 2, 0, 255]));
     const r = kbbot(['ingest', '--json', '--workers', '2', '--out', join(tmp.dir, 'many.index'), kb]);
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { files: number; articles: number; duplicates: number; failures: { path: string; reason: string }[] };
+    const summary = JSON.parse(r.stdout) as {
+      files: number;
+      articles: number;
+      duplicates: number;
+      failures: { path: string; reason: string }[];
+    };
     expect(summary.files).toBe(301);
     expect(summary.articles + summary.duplicates + summary.failures.length).toBe(301);
     expect(summary.failures.some((f) => f.path === join(kb, 'junk.bin'))).toBe(true);
@@ -115,6 +130,27 @@ describe('kbbot CLI', () => {
     const r = kbbot(['ingest', '--json', '--out', join(dir, 'x.index'), dir], asNobody);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as { failures: { path: string; reason: string }[] };
-    expect(summary.failures).toContainEqual({ path: join(dir, 'secret.txt'), reason: 'cannot read the file: permission denied (EACCES)' });
+    expect(summary.failures).toContainEqual({
+      path: join(dir, 'secret.txt'),
+      reason: 'cannot read the file: permission denied (EACCES)',
+    });
+  });
+
+  it('teams-package builds a zip, and refuses a manifest Teams would reject without writing one', () => {
+    const env = {
+      ...process.env,
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      TEAMS_ENDPOINT_DOMAIN: 'kbbot.example.com',
+    };
+    const good = join(tmp.dir, 'good.zip');
+    const ok = kbbot(['teams-package', '--out', good], { env });
+    expect(ok.code).toBe(0);
+    expect(existsSync(good)).toBe(true);
+
+    const bad = join(tmp.dir, 'bad.zip');
+    const refused = kbbot(['teams-package', '--out', bad], { env: { ...env, TEAMS_DEVELOPER_NAME: 'x'.repeat(40) } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('TEAMS_DEVELOPER_NAME is 40 characters; Teams allows at most 32 (developer.name)');
+    expect(existsSync(bad)).toBe(false);
   });
 });

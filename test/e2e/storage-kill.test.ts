@@ -12,7 +12,6 @@ const WRITER = join(REPO, 'test', 'fixtures', 'storage-writer.mjs');
 /** Acknowledged rounds to wait for before the kill. */
 const ACKS_BEFORE_KILL = 300;
 
-
 const tmp = tempDir('kbbot-storage-kill-');
 afterAll(tmp.cleanup);
 

@@ -35,7 +35,8 @@ export const SAMPLE_ARTICLES: Article[] = [
     date: '2001-08-23',
     form: 'markdown',
     sections: {
-      symptoms: 'An error message occurs when you try to apply Exchange Server 5.5 Service Pack 3. The error message is: The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
+      symptoms:
+        'An error message occurs when you try to apply Exchange Server 5.5 Service Pack 3. The error message is: The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
       cause: 'This issue can occur if you removed the Key Management Service (KMS) component incorrectly.',
       resolution: 'To resolve this issue, remove the KMS component and apply the service pack.',
     },
@@ -49,7 +50,10 @@ export const SAMPLE_ARTICLES: Article[] = [
     id: 'Q235418',
     title: 'XADM: Cannot Apply Service Pack on KM Server',
     date: '2002-06-11',
-    sections: { symptoms: 'The system cannot find the file specified.', cause: 'The KM server password was added to the ImagePath value.' },
+    sections: {
+      symptoms: 'The system cannot find the file specified.',
+      cause: 'The KM server password was added to the ImagePath value.',
+    },
     errorMessages: ['The system cannot find the file specified.'],
   }),
   makeArticle({

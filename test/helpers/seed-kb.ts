@@ -9,5 +9,7 @@ import { SEEDS_DIR } from './paths.js';
 export const SEED_PASTE = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002';
 
 export function seedKb(): KnowledgeBase {
-  return new KnowledgeBase(readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))));
+  return new KnowledgeBase(
+    readdirSync(SEEDS_DIR).map((f) => parseArticle(readFileSync(join(SEEDS_DIR, f)), join(SEEDS_DIR, f))),
+  );
 }

@@ -6,12 +6,33 @@ import { REPO } from '../helpers/paths.js';
 
 describe('config', () => {
   it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
-    expect(loadConfig({})).toEqual({ kbDirs: [join(REPO, 'seeds')], dataDir: resolve('data'), logLevel: 'warn', kbUrl: 'https://support.microsoft.com/kb/{number}', storeMessages: true, kbWatch: true });
+    expect(loadConfig({})).toEqual({
+      kbDirs: [join(REPO, 'seeds')],
+      dataDir: resolve('data'),
+      logLevel: 'warn',
+      kbUrl: 'https://support.microsoft.com/kb/{number}',
+      storeMessages: true,
+      kbWatch: true,
+    });
   });
 
   it('reads the variables, several KB folders joined with ":"', () => {
-    expect(loadConfig({ KB_DIR: '/a:/b', DATA_DIR: '/tmp/d', LOG_LEVEL: 'DEBUG', KB_URL: 'https://kb.example/{id}', STORE_MESSAGES: 'off', KB_WATCH: 'False' })).toEqual({
-      kbDirs: ['/a', '/b'], dataDir: '/tmp/d', logLevel: 'debug', kbUrl: 'https://kb.example/{id}', storeMessages: false, kbWatch: false,
+    expect(
+      loadConfig({
+        KB_DIR: '/a:/b',
+        DATA_DIR: '/tmp/d',
+        LOG_LEVEL: 'DEBUG',
+        KB_URL: 'https://kb.example/{id}',
+        STORE_MESSAGES: 'off',
+        KB_WATCH: 'False',
+      }),
+    ).toEqual({
+      kbDirs: ['/a', '/b'],
+      dataDir: '/tmp/d',
+      logLevel: 'debug',
+      kbUrl: 'https://kb.example/{id}',
+      storeMessages: false,
+      kbWatch: false,
     });
   });
 
@@ -21,7 +42,9 @@ describe('config', () => {
   });
 
   it('rejects a KB_URL that is not a link with {number} or {id}', () => {
-    expect(() => loadConfig({ KB_URL: 'https://kb.example/' })).toThrow('KB_URL="https://kb.example/" must be an http(s) URL containing {number} or {id}');
+    expect(() => loadConfig({ KB_URL: 'https://kb.example/' })).toThrow(
+      'KB_URL="https://kb.example/" must be an http(s) URL containing {number} or {id}',
+    );
     expect(() => loadConfig({ KB_URL: 'javascript:alert(1)//{id}' })).toThrow(ConfigError);
   });
 
@@ -40,9 +63,27 @@ describe('Slack config', () => {
   });
 
   it('reads tokens, PORT (default 3000), SLACK_API_URL and LISTEN_CHANNELS', () => {
-    expect(loadConfig(SECRETS).slack).toEqual({ botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', port: 3000, listenChannels: [] });
-    expect(loadConfig({ ...SECRETS, SLACK_APP_TOKEN: 'xapp-1', PORT: '8080', SLACK_API_URL: 'https://slack.test/api/', LISTEN_CHANNELS: ' C01AB, G02CD ,' }).slack).toEqual({
-      botToken: 'xoxb-secret-bot', signingSecret: 'secret-signing', appToken: 'xapp-1', port: 8080, apiUrl: 'https://slack.test/api/', listenChannels: ['C01AB', 'G02CD'],
+    expect(loadConfig(SECRETS).slack).toEqual({
+      botToken: 'xoxb-secret-bot',
+      signingSecret: 'secret-signing',
+      port: 3000,
+      listenChannels: [],
+    });
+    expect(
+      loadConfig({
+        ...SECRETS,
+        SLACK_APP_TOKEN: 'xapp-1',
+        PORT: '8080',
+        SLACK_API_URL: 'https://slack.test/api/',
+        LISTEN_CHANNELS: ' C01AB, G02CD ,',
+      }).slack,
+    ).toEqual({
+      botToken: 'xoxb-secret-bot',
+      signingSecret: 'secret-signing',
+      appToken: 'xapp-1',
+      port: 8080,
+      apiUrl: 'https://slack.test/api/',
+      listenChannels: ['C01AB', 'G02CD'],
     });
   });
 
@@ -81,11 +122,17 @@ describe('progress bar', () => {
 describe('Teams config', () => {
   it('is absent unless MicrosoftAppId or TEAMS_ENABLED=true', () => {
     expect(loadConfig({}).teams).toBeUndefined();
-    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({ appType: 'MultiTenant', port: 3978, host: '0.0.0.0' });
+    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({
+      appType: 'MultiTenant',
+      port: 3978,
+      host: '0.0.0.0',
+    });
   });
 
   it('needs the password with an app id, and never shows it in errors', () => {
-    expect(() => loadConfig({ MicrosoftAppId: 'abc' })).toThrow('MicrosoftAppId is set but MicrosoftAppPassword is not');
+    expect(() => loadConfig({ MicrosoftAppId: 'abc' })).toThrow(
+      'MicrosoftAppId is set but MicrosoftAppPassword is not',
+    );
     const err = (() => {
       try {
         loadConfig({ MicrosoftAppPassword: 's3cret-value' });
@@ -95,14 +142,21 @@ describe('Teams config', () => {
       return '';
     })();
     expect(err).toBe('MicrosoftAppPassword is set but MicrosoftAppId is not');
-    expect(loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'pw', TEAMS_PORT: '4000' }).teams).toMatchObject({ appId: 'abc', port: 4000, appType: 'MultiTenant' });
+    expect(loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'pw', TEAMS_PORT: '4000' }).teams).toMatchObject({
+      appId: 'abc',
+      port: 4000,
+      appType: 'MultiTenant',
+    });
   });
 });
 
 describe('Teams port', () => {
   it('uses PORT when Slack does not listen on it, its own port when Slack does', () => {
     expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080' }).teams?.port).toBe(8080);
-    expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).teams?.port).toBe(3978);
+    expect(
+      loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).teams
+        ?.port,
+    ).toBe(3978);
     expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', TEAMS_PORT: '9000' }).teams?.port).toBe(9000);
   });
 });

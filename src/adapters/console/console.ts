@@ -17,7 +17,13 @@ export type ConsoleBot = Pick<Bot, 'respond'>;
 
 /** The console is one conversation with one thread, so follow-ups ("just the steps") work. */
 function messageOf(text: string): IncomingMessage {
-  return { text: /^\s*\/help\s*$/i.test(text) ? 'help' : text, user: 'console', conversation: 'console', thread: 'console', via: 'dm' };
+  return {
+    text: /^\s*\/help\s*$/i.test(text) ? 'help' : text,
+    user: 'console',
+    conversation: 'console',
+    thread: 'console',
+    via: 'dm',
+  };
 }
 
 async function answer(bot: ConsoleBot, text: string, color: boolean, width: number): Promise<string> {
@@ -78,7 +84,14 @@ async function batch(bot: ConsoleBot, input: Readable, output: Writable): Promis
   await flush();
 }
 
-async function converse(bot: ConsoleBot, input: Readable, output: Writable, options: ConsoleOptions, color: boolean, width: number): Promise<void> {
+async function converse(
+  bot: ConsoleBot,
+  input: Readable,
+  output: Writable,
+  options: ConsoleOptions,
+  color: boolean,
+  width: number,
+): Promise<void> {
   const pasteMs = options.pasteMs ?? CONSOLE_DEFAULTS.pasteMs;
   const rl = createInterface({ input, output, prompt: options.prompt ?? CONSOLE_DEFAULTS.prompt, terminal: true });
   output.write(`${CONSOLE_DEFAULTS.greeting}\n`);

@@ -61,14 +61,17 @@ interface Ctx {
   color: boolean;
 }
 
-const paint = (ctx: Ctx, style: Style, text: string): string => (ctx.color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+const paint = (ctx: Ctx, style: Style, text: string): string =>
+  ctx.color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text;
 const lengthOf = (word: Word): number => word.reduce((n, p) => n + p.text.length, 0);
 
 /** A step's item as its marker ("- ", "a. ") and the rest, so the marker starts its line. */
 function splitMarker(item: Rich): { marker: string; body: Rich } {
   const [first, ...rest] = item;
   const marker = ITEM_MARKER.exec(first?.text ?? '')?.[0] ?? '';
-  return marker && first ? { marker, body: [{ ...first, text: first.text.slice(marker.length) }, ...rest] } : { marker: '', body: item };
+  return marker && first
+    ? { marker, body: [{ ...first, text: first.text.slice(marker.length) }, ...rest] }
+    : { marker: '', body: item };
 }
 
 /** Rich text to words: prose splits at whitespace, a code span is one unbreakable piece. */
@@ -160,7 +163,12 @@ function partLines(ctx: Ctx, part: Part): string[] {
     case 'list':
       return [heading(ctx, part.heading), ...part.items.flatMap((item) => wrap(ctx, wordsOf(item), '  ', '    '))];
     case 'related':
-      return wrap(ctx, [[{ text: 'See also:', style: 'bold' }], ...prose(part.items.map(relatedLabel).join(', '))], '', '  ');
+      return wrap(
+        ctx,
+        [[{ text: 'See also:', style: 'bold' }], ...prose(part.items.map(relatedLabel).join(', '))],
+        '',
+        '  ',
+      );
   }
 }
 
@@ -184,7 +192,11 @@ function candidateLines(ctx: Ctx, candidates: Candidate[]): string[] {
   return candidates.flatMap((c, i) => {
     const number = `${String(i + 1).padStart(digits)}. `;
     const why = collapse(c.why);
-    const words = [[{ text: `${c.id}:`, style: 'bold' as const }], ...prose(collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '')), ...(why ? prose(`(${why})`, 'dim') : [])];
+    const words = [
+      [{ text: `${c.id}:`, style: 'bold' as const }],
+      ...prose(collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '')),
+      ...(why ? prose(`(${why})`, 'dim') : []),
+    ];
     return wrap(ctx, words, `  ${number}`, ' '.repeat(2 + number.length));
   });
 }
@@ -203,7 +215,10 @@ export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
       return [...wrap(ctx, prose(intro || 'Did you mean:'), ''), ...candidateLines(ctx, reply.candidates)].join('\n');
     }
     case 'no_match':
-      return [...wrap(ctx, prose(reply.text), ''), ...reply.hints.flatMap((h) => wrap(ctx, prose(h), '  - ', '    '))].join('\n');
+      return [
+        ...wrap(ctx, prose(reply.text), ''),
+        ...reply.hints.flatMap((h) => wrap(ctx, prose(h), '  - ', '    ')),
+      ].join('\n');
     case 'text':
       return stripControl(reply.text);
   }

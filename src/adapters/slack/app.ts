@@ -71,7 +71,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const socket = options.appToken !== undefined && options.appToken !== '';
   const receiver = socket
     ? new SocketModeReceiver({ appToken: options.appToken as string, logger })
-    : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_ENDPOINT, processBeforeResponse: false, logger, port: options.port, customRoutes: options.extraRoutes ?? [] });
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: SLACK_ENDPOINT,
+        processBeforeResponse: false,
+        logger,
+        port: options.port,
+        customRoutes: options.extraRoutes ?? [],
+      });
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, processBeforeResponse: false });
 
   const ctx: SlackContext = {
@@ -79,7 +86,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     listening: options.listening,
     log: options.logger,
     report: (handled) => {
-      options.logger.debug(`slack: ${handled.kind} ${handled.what}: ${handled.outcome}${handled.error ? ` (${handled.error})` : ''}`);
+      options.logger.debug(
+        `slack: ${handled.kind} ${handled.what}: ${handled.outcome}${handled.error ? ` (${handled.error})` : ''}`,
+      );
       try {
         options.onHandled?.(handled);
       } catch {
@@ -115,7 +124,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         running = true;
         return {};
       }
-      const server = (await app.start({ port: options.port, ...(options.host ? { host: options.host } : {}) })) as { address(): AddressInfo | string | null };
+      const server = (await app.start({ port: options.port, ...(options.host ? { host: options.host } : {}) })) as {
+        address(): AddressInfo | string | null;
+      };
       running = true;
       const address = server.address();
       return { port: typeof address === 'object' && address ? address.port : options.port };

@@ -48,7 +48,11 @@ export interface SlackMessage {
 }
 
 const mrkdwn = (text: string): SlackBlock => ({ type: 'mrkdwn', text, verbatim: true });
-const plain = (text: string, max: number): SlackBlock => ({ type: 'plain_text', text: clip(slackEntities(collapse(text)), max), emoji: false });
+const plain = (text: string, max: number): SlackBlock => ({
+  type: 'plain_text',
+  text: clip(slackEntities(collapse(text)), max),
+  emoji: false,
+});
 
 /** Blocks within the block count and total text budget; `reserve` blocks are kept free for the tail. */
 class Budget {
@@ -106,7 +110,14 @@ function addLines(budget: Budget, maxText: number, heading: string, lines: strin
 function addPart(budget: Budget, maxText: number, part: Part): void {
   switch (part.kind) {
     case 'text': {
-      const body = part.paragraphs.map((p) => (p.quoted ? p.text.split('\n').map((l) => `> ${slackText(l)}`).join('\n') : slackText(p.text)));
+      const body = part.paragraphs.map((p) =>
+        p.quoted
+          ? p.text
+              .split('\n')
+              .map((l) => `> ${slackText(l)}`)
+              .join('\n')
+          : slackText(p.text),
+      );
       addLines(budget, maxText, slackText(part.heading), body, '\n\n');
       return;
     }
@@ -119,14 +130,24 @@ function addPart(budget: Budget, maxText: number, part: Part): void {
         maxText,
         slackText(part.heading),
         // A step's items go on their own lines under it, a bullet for "- ".
-        part.steps.map((s, i) => [`${i + 1}. ${slackRich(s.text)}`, ...s.items.map((item) => `      ${slackRich(item).replace(/^- /, '• ')}`)].join('\n')),
+        part.steps.map((s, i) =>
+          [
+            `${i + 1}. ${slackRich(s.text)}`,
+            ...s.items.map((item) => `      ${slackRich(item).replace(/^- /, '• ')}`),
+          ].join('\n'),
+        ),
       );
       return;
     case 'no_fix':
       budget.text(section, `*No fix:* ${slackText(part.text)}`);
       return;
     case 'list':
-      addLines(budget, maxText, slackText(part.heading), part.items.map((item) => `• ${slackRich(item)}`));
+      addLines(
+        budget,
+        maxText,
+        slackText(part.heading),
+        part.items.map((item) => `• ${slackRich(item)}`),
+      );
       return;
     case 'related':
       budget.text(context, `See also: ${part.items.map((r) => slackText(relatedLabel(r))).join(', ')}`);
@@ -139,7 +160,11 @@ function buttons(items: { id: string; label: string; value?: string; url?: strin
   const elements = items.map((b) => {
     const n = (seen.get(b.id) ?? 0) + 1;
     seen.set(b.id, n);
-    const button: SlackBlock = { type: 'button', action_id: n === 1 ? b.id : `${b.id}_${n}`, text: plain(b.label, SLACK_DEFAULTS.buttonChars) };
+    const button: SlackBlock = {
+      type: 'button',
+      action_id: n === 1 ? b.id : `${b.id}_${n}`,
+      text: plain(b.label, SLACK_DEFAULTS.buttonChars),
+    };
     if (b.value !== undefined) button.value = b.value.slice(0, SLACK_DEFAULTS.valueChars);
     if (b.url) button.url = b.url;
     if (b.primary) button.style = 'primary';
@@ -149,14 +174,20 @@ function buttons(items: { id: string; label: string; value?: string; url?: strin
 }
 
 /** Only http(s) URLs become link buttons. */
-const safeUrl = (url: string): string | undefined => (/^https?:\/\/[^\s<>|]+$/i.test(url) && url.length <= 3000 ? url : undefined);
+const safeUrl = (url: string): string | undefined =>
+  /^https?:\/\/[^\s<>|]+$/i.test(url) && url.length <= 3000 ? url : undefined;
 
 function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<SlackOptions>): SlackMessage {
   const budget = new Budget(o, 3);
   if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
   const title = `${a.id}: ${a.title}`;
   budget.raw({ type: 'header', text: plain(title, SLACK_DEFAULTS.headerChars) });
-  const meta = [collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '', a.confidence === undefined ? '' : `confidence ${confidenceOf(a.confidence)}`, slackText(appliesToOf(a) ?? ''), slackText(a.date ?? '')];
+  const meta = [
+    collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '',
+    a.confidence === undefined ? '' : `confidence ${confidenceOf(a.confidence)}`,
+    slackText(appliesToOf(a) ?? ''),
+    slackText(a.date ?? ''),
+  ];
   budget.text(context, meta.filter(Boolean).join(' · '));
   for (const part of outline(a)) {
     addPart(budget, o.maxText, part);
@@ -165,7 +196,12 @@ function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<
   if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
   budget.raw({ type: 'divider' });
   const url = safeUrl(a.url);
-  const actions = a.actions.map((x: AnswerAction) => ({ id: `kb_${x.id}`, label: x.label, value: x.value, primary: x.id === 'helpful' }));
+  const actions = a.actions.map((x: AnswerAction) => ({
+    id: `kb_${x.id}`,
+    label: x.label,
+    value: x.value,
+    primary: x.id === 'helpful',
+  }));
   budget.raw(buttons([...actions, ...(url ? [{ id: 'kb_open', label: `Open ${a.id}`, url }] : [])]));
   return { text: clip(slackText(collapse(title)), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
 }
@@ -181,7 +217,8 @@ function candidatesMessage(intro: string, candidates: Candidate[], o: Required<S
     budget.text(section, `${i + 1}. *${slackText(c.id)}*: ${slackText(title)}${why}`);
   });
   if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
-  if (shown.length) budget.raw(buttons(shown.map((c, i) => ({ id: `kb_pick_${i + 1}`, label: `${i + 1}. ${c.id}`, value: c.id }))));
+  if (shown.length)
+    budget.raw(buttons(shown.map((c, i) => ({ id: `kb_pick_${i + 1}`, label: `${i + 1}. ${c.id}`, value: c.id }))));
   return { text: clip(slackText(heading), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
 }
 
@@ -191,7 +228,9 @@ function textMessage(text: string, o: Required<SlackOptions>, fallback = text): 
   let chunk = '';
   // Escaping can make a line up to five times longer: split giant lines first.
   const piece = Math.floor(o.maxText / 5);
-  const lines = text.split('\n').flatMap((l) => (l.length > piece ? (l.match(new RegExp(`[^]{1,${piece}}`, 'g')) ?? []) : [l]));
+  const lines = text
+    .split('\n')
+    .flatMap((l) => (l.length > piece ? (l.match(new RegExp(`[^]{1,${piece}}`, 'g')) ?? []) : [l]));
   for (const line of lines.map((l) => slackText(l))) {
     if (chunk && chunk.length + 1 + line.length > o.maxText) {
       if (!budget.text(section, chunk)) break;

@@ -21,7 +21,12 @@ export const COMMAND = '/kb';
 export const commandThread = (user: string): string => `cmd:${user}`;
 
 type Blocks = (types.KnownBlock | types.Block)[];
-export const ephemeral = (m: SlackMessage, replace = false): RespondArguments => ({ response_type: 'ephemeral', replace_original: replace, text: m.text, blocks: m.blocks as unknown as Blocks });
+export const ephemeral = (m: SlackMessage, replace = false): RespondArguments => ({
+  response_type: 'ephemeral',
+  replace_original: replace,
+  text: m.text,
+  blocks: m.blocks as unknown as Blocks,
+});
 
 export function registerCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
@@ -47,9 +52,17 @@ export function registerCommand(app: App, ctx: SlackContext): void {
         }
         await respond(ephemeral(renderSlack({ kind: 'text', text: says })));
       } else if (text === '' || /^help$/i.test(text)) {
-        await respond(ephemeral(renderSlack({ kind: 'text', text: `${SLACK_TEXTS.commandHelp}\n\n${BOT_TEXTS.help}` })));
+        await respond(
+          ephemeral(renderSlack({ kind: 'text', text: `${SLACK_TEXTS.commandHelp}\n\n${BOT_TEXTS.help}` })),
+        );
       } else {
-        const reply = await ctx.bot.respond({ text, user: command.user_id, conversation: command.channel_id, thread: commandThread(command.user_id), via: 'command' });
+        const reply = await ctx.bot.respond({
+          text,
+          user: command.user_id,
+          conversation: command.channel_id,
+          thread: commandThread(command.user_id),
+          via: 'command',
+        });
         await respond(ephemeral(renderSlack(reply ?? { kind: 'text', text: BOT_TEXTS.help })));
       }
       ctx.report({ kind: 'command', what: word, outcome: 'replied' });

@@ -36,7 +36,8 @@ export const SLACK_TEXTS = {
     '• `/kb listen on` / `/kb listen off`: answer errors pasted in this channel without a mention',
     '• `/kb help`: this help',
   ].join('\n'),
-  listenOn: 'I am listening in this channel now: errors pasted here get an answer in their thread. Make sure I am a member (`/invite @kbbot`). `/kb listen off` stops it.',
+  listenOn:
+    'I am listening in this channel now: errors pasted here get an answer in their thread. Make sure I am a member (`/invite @kbbot`). `/kb listen off` stops it.',
   listenOff: 'I stopped listening in this channel. Mention me or use `/kb` to ask.',
   listenWhere: 'Listening works in channels; in a direct message I already answer everything.',
   listenUsage: 'Use `/kb listen on` or `/kb listen off`.',

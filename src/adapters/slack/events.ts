@@ -41,7 +41,13 @@ function skip(event: MessageEvent, botUserId: string | undefined): string | unde
 
 async function answer(ctx: SlackContext, client: Client, event: MessageEvent, via: Via): Promise<Outcome> {
   const thread = event.thread_ts ?? event.ts;
-  const message: IncomingMessage = { text: event.text ?? '', user: event.user ?? '', conversation: event.channel, thread, via };
+  const message: IncomingMessage = {
+    text: event.text ?? '',
+    user: event.user ?? '',
+    conversation: event.channel,
+    thread,
+    via,
+  };
   const reply = await ctx.bot.respond(message);
   if (!reply) return 'silent';
   await postInThread(client, event.channel, thread, renderSlack(reply));

@@ -11,13 +11,23 @@ export interface KbStatus {
   refreshedAt?: Date;
 }
 
-const section = (text: string): Record<string, unknown> => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
+const section = (text: string): Record<string, unknown> => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text, verbatim: true },
+});
 
 export function homeBlocks(status: KbStatus): Record<string, unknown>[] {
-  const when = status.refreshedAt ? ` · last refreshed ${status.refreshedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` : '';
+  const when = status.refreshedAt
+    ? ` · last refreshed ${status.refreshedAt
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')}`
+    : '';
   return [
     { type: 'header', text: { type: 'plain_text', text: 'kbbot', emoji: false } },
-    section('I answer pasted errors with the knowledge-base article that fixes them: the cause, the numbered steps and a link.'),
+    section(
+      'I answer pasted errors with the knowledge-base article that fixes them: the cause, the numbered steps and a link.',
+    ),
     { type: 'divider' },
     section(
       [
@@ -32,6 +42,15 @@ export function homeBlocks(status: KbStatus): Record<string, unknown>[] {
       ].join('\n'),
     ),
     { type: 'divider' },
-    { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: slackText(`Knowledge base: ${status.articles.toLocaleString('en-US')} articles${when}`) }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: slackText(`Knowledge base: ${status.articles.toLocaleString('en-US')} articles${when}`),
+        },
+      ],
+    },
   ];
 }

@@ -28,31 +28,41 @@ interface Container {
   is_ephemeral?: boolean;
 }
 
-const isPlatformError = (err: unknown, ...codes: string[]): boolean => codes.includes(String((err as { data?: { error?: unknown } }).data?.error));
+const isPlatformError = (err: unknown, ...codes: string[]): boolean =>
+  codes.includes(String((err as { data?: { error?: unknown } }).data?.error));
 
 export function registerInteractions(app: App, ctx: SlackContext): void {
-  app.shortcut({ callback_id: SHORTCUT_CALLBACK_ID, type: 'message_action' }, async ({ shortcut, ack, client, respond }) => {
-    await ack();
-    try {
-      const thread = shortcut.message.thread_ts ?? shortcut.message.ts;
-      const channel = shortcut.channel.id;
-      const reply = await ctx.bot.respond({ text: shortcut.message.text ?? '', user: shortcut.user.id, conversation: channel, thread, via: 'shortcut' });
-      if (reply) {
-        const rendered = renderSlack(reply);
-        try {
-          await postInThread(client, channel, thread, rendered);
-        } catch (err) {
-          // Not a member of the channel: the person who asked still gets the answer.
-          if (!isPlatformError(err, 'not_in_channel', 'channel_not_found')) throw err;
-          await respond(ephemeral(rendered));
+  app.shortcut(
+    { callback_id: SHORTCUT_CALLBACK_ID, type: 'message_action' },
+    async ({ shortcut, ack, client, respond }) => {
+      await ack();
+      try {
+        const thread = shortcut.message.thread_ts ?? shortcut.message.ts;
+        const channel = shortcut.channel.id;
+        const reply = await ctx.bot.respond({
+          text: shortcut.message.text ?? '',
+          user: shortcut.user.id,
+          conversation: channel,
+          thread,
+          via: 'shortcut',
+        });
+        if (reply) {
+          const rendered = renderSlack(reply);
+          try {
+            await postInThread(client, channel, thread, rendered);
+          } catch (err) {
+            // Not a member of the channel: the person who asked still gets the answer.
+            if (!isPlatformError(err, 'not_in_channel', 'channel_not_found')) throw err;
+            await respond(ephemeral(rendered));
+          }
         }
+        ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: reply ? 'replied' : 'silent' });
+      } catch (err) {
+        ctx.log.warn(`slack: shortcut ${SHORTCUT_CALLBACK_ID} failed: ${describeError(err)}`);
+        ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: 'failed', error: describeError(err) });
       }
-      ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: reply ? 'replied' : 'silent' });
-    } catch (err) {
-      ctx.log.warn(`slack: shortcut ${SHORTCUT_CALLBACK_ID} failed: ${describeError(err)}`);
-      ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: 'failed', error: describeError(err) });
-    }
-  });
+    },
+  );
 
   app.action<BlockAction<ButtonAction>>(BUTTON_ACTION, async ({ action, body, ack, client, respond }) => {
     await ack();
@@ -64,9 +74,16 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
       const user = body.user.id;
       const isEphemeral = container.is_ephemeral === true;
       const message = body.message as { ts?: string; thread_ts?: string } | undefined;
-      const threadTs = message?.thread_ts ?? container.thread_ts ?? (isEphemeral ? undefined : (message?.ts ?? container.message_ts));
+      const threadTs =
+        message?.thread_ts ?? container.thread_ts ?? (isEphemeral ? undefined : (message?.ts ?? container.message_ts));
       const botThread = isEphemeral ? commandThread(user) : (threadTs ?? '');
-      const reply = await ctx.bot.act({ action: name, value: action.value ?? '', user, conversation: channel, thread: botThread });
+      const reply = await ctx.bot.act({
+        action: name,
+        value: action.value ?? '',
+        user,
+        conversation: channel,
+        thread: botThread,
+      });
       const rendered = renderSlack(reply);
 
       if (name === 'share') {
@@ -87,7 +104,9 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
     } catch (err) {
       ctx.log.warn(`slack: button ${what} failed: ${describeError(err)}`);
       ctx.report({ kind: 'action', what, outcome: 'failed', error: describeError(err) });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: SLACK_TEXTS.failed }).catch(() => undefined);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: SLACK_TEXTS.failed }).catch(
+        () => undefined,
+      );
     }
   });
 }

@@ -67,7 +67,8 @@ export function importListeningFile(settings: SettingsStore, dataDir: string): n
   } catch {
     channels = undefined;
   }
-  if (typeof channels !== 'object' || channels === null) throw new Error(`${path} is not a listening file (expected {"channels": {...}})`);
+  if (typeof channels !== 'object' || channels === null)
+    throw new Error(`${path} is not a listening file (expected {"channels": {...}})`);
   let count = 0;
   for (const [channel, on] of Object.entries(channels)) {
     if (typeof on !== 'boolean' || settings.get(channel, LISTENING_SETTING) !== undefined) continue;

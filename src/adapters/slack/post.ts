@@ -27,12 +27,18 @@ interface RateLimited {
 }
 
 const isRateLimited = (err: unknown): err is RateLimited =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'slack_webapi_rate_limited_error' && typeof (err as { retryAfter?: unknown }).retryAfter === 'number';
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: unknown }).code === 'slack_webapi_rate_limited_error' &&
+  typeof (err as { retryAfter?: unknown }).retryAfter === 'number';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `call()`, repeated after Retry-After while Slack answers 429. */
-export async function withRateLimit<T>(call: () => Promise<T>, retries: number = POST_DEFAULTS.rateLimitRetries): Promise<T> {
+export async function withRateLimit<T>(
+  call: () => Promise<T>,
+  retries: number = POST_DEFAULTS.rateLimitRetries,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
@@ -47,28 +53,71 @@ export async function withRateLimit<T>(call: () => Promise<T>, retries: number =
 type Blocks = (types.KnownBlock | types.Block)[];
 
 /** A message in a thread (or, with `broadcast`, a thread reply also sent to the channel). */
-export async function postInThread(client: WebClient, channel: string, threadTs: string, message: SlackMessage, broadcast = false): Promise<void> {
+export async function postInThread(
+  client: WebClient,
+  channel: string,
+  threadTs: string,
+  message: SlackMessage,
+  broadcast = false,
+): Promise<void> {
   const blocks = message.blocks as unknown as Blocks;
   await withRateLimit(() =>
     broadcast
-      ? client.chat.postMessage({ channel, thread_ts: threadTs, reply_broadcast: true, text: message.text, blocks, unfurl_links: false, unfurl_media: false })
-      : client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks, unfurl_links: false, unfurl_media: false }),
+      ? client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          reply_broadcast: true,
+          text: message.text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        })
+      : client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          text: message.text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
   );
 }
 
 /** A message in the channel itself (a shared answer that did not come from a thread). */
 export async function postInChannel(client: WebClient, channel: string, message: SlackMessage): Promise<void> {
-  await withRateLimit(() => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as unknown as Blocks, unfurl_links: false, unfurl_media: false }));
+  await withRateLimit(() =>
+    client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks as unknown as Blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    }),
+  );
 }
 
 /** Only `user` sees it. */
-export async function postEphemeral(client: WebClient, channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void> {
+export async function postEphemeral(
+  client: WebClient,
+  channel: string,
+  user: string,
+  message: SlackMessage,
+  threadTs?: string,
+): Promise<void> {
   await withRateLimit(() =>
-    client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as unknown as Blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+    client.chat.postEphemeral({
+      channel,
+      user,
+      text: message.text,
+      blocks: message.blocks as unknown as Blocks,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    }),
   );
 }
 
 /** The App Home tab of `user`. */
 export async function publishHome(client: WebClient, user: string, blocks: Record<string, unknown>[]): Promise<void> {
-  await withRateLimit(() => client.views.publish({ user_id: user, view: { type: 'home', blocks: blocks as unknown as Blocks } }));
+  await withRateLimit(() =>
+    client.views.publish({ user_id: user, view: { type: 'home', blocks: blocks as unknown as Blocks } }),
+  );
 }

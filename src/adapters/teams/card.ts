@@ -47,9 +47,18 @@ export interface AdaptiveCard {
   actions: CardElement[];
 }
 
-const text = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+const text = (value: string, extra: CardElement = {}): CardElement => ({
+  type: 'TextBlock',
+  text: value,
+  wrap: true,
+  ...extra,
+});
 const headingBlock = (value: string): CardElement => text(value, { weight: 'Bolder', spacing: 'Medium' });
-const run = (value: string, extra: CardElement = {}): CardElement => ({ type: 'TextRun', text: cardInert(value), ...extra });
+const run = (value: string, extra: CardElement = {}): CardElement => ({
+  type: 'TextRun',
+  text: cardInert(value),
+  ...extra,
+});
 
 /** Spans cut to `max` characters in total, the last one with an ellipsis. */
 function clipRich(rich: Rich, max: number): Rich {
@@ -67,7 +76,10 @@ function clipRich(rich: Rich, max: number): Rich {
 
 const richBlock = (rich: Rich, max: number, lead: CardElement[] = [], extra: CardElement = {}): CardElement => ({
   type: 'RichTextBlock',
-  inlines: [...lead, ...clipRich(rich, max).map((s) => (s.code ? run(collapse(s.text), { fontType: 'Monospace' }) : run(s.text)))],
+  inlines: [
+    ...lead,
+    ...clipRich(rich, max).map((s) => (s.code ? run(collapse(s.text), { fontType: 'Monospace' }) : run(s.text))),
+  ],
   ...extra,
 });
 
@@ -78,7 +90,9 @@ function partElements(part: Part, max: number): CardElement[] {
         headingBlock(cardText(part.heading)),
         ...part.paragraphs.flatMap((p) =>
           p.quoted
-            ? p.text.split('\n').map((l, i) => text(cardText(clip(l, max)), { fontType: 'Monospace', spacing: i ? 'None' : 'Small' }))
+            ? p.text
+                .split('\n')
+                .map((l, i) => text(cardText(clip(l, max)), { fontType: 'Monospace', spacing: i ? 'None' : 'Small' }))
             : [text(cardText(clip(p.text, max)))],
         ),
       ];
@@ -95,16 +109,29 @@ function partElements(part: Part, max: number): CardElement[] {
     case 'no_fix':
       return [text(`**No fix:** ${cardText(clip(part.text, max))}`, { spacing: 'Medium' })];
     case 'list':
-      return [headingBlock(cardText(part.heading)), ...part.items.map((item) => richBlock(item, max, [], { spacing: 'None' }))];
+      return [
+        headingBlock(cardText(part.heading)),
+        ...part.items.map((item) => richBlock(item, max, [], { spacing: 'None' })),
+      ];
     case 'related':
-      return [text(`**See also:** ${cardText(clip(part.items.map(relatedLabel).join(', '), max))}`, { isSubtle: true, spacing: 'Medium' })];
+      return [
+        text(`**See also:** ${cardText(clip(part.items.map(relatedLabel).join(', '), max))}`, {
+          isSubtle: true,
+          spacing: 'Medium',
+        }),
+      ];
   }
 }
 
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /** The card with as much of `body` as fits in maxBytes: `fixed` items always, the rest in order until one does not fit. */
-function fit(shell: Omit<AdaptiveCard, 'body'>, fixed: CardElement[], rest: CardElement[], maxBytes: number): AdaptiveCard {
+function fit(
+  shell: Omit<AdaptiveCard, 'body'>,
+  fixed: CardElement[],
+  rest: CardElement[],
+  maxBytes: number,
+): AdaptiveCard {
   const note = text(`_${CARD_DEFAULTS.trimmedNote}_`, { isSubtle: true, spacing: 'Medium' });
   const { actions, ...head } = shell;
   const card = (body: CardElement[]): AdaptiveCard => ({ ...head, body, actions });
@@ -133,7 +160,10 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
   if (intro?.trim()) fixed.push(text(cardText(clip(collapse(intro), o.maxText))));
   const title = `${a.id}: ${collapse(a.title)}`;
   fixed.push(text(cardText(clip(title, 300)), { style: 'heading', size: 'Medium', weight: 'Bolder' }));
-  if (collapse(a.why)) fixed.push(text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }));
+  if (collapse(a.why))
+    fixed.push(
+      text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+    );
   const facts = [
     ['Applies to', a.appliesTo.map(collapse).filter(Boolean).join('; ')],
     ['Product', a.product ?? ''],
@@ -142,29 +172,51 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
   ].filter(([, v]) => v);
   fixed.push({ type: 'FactSet', facts: facts.map(([t, v]) => ({ title: t, value: cardText(clip(v ?? '', 500)) })) });
   const rest = outline(a).flatMap((p) => partElements(p, o.maxText));
-  const actions: CardElement[] = a.actions.map((x) => ({ type: 'Action.Submit', title: cardInert(x.label), data: { kbAction: x.id, id: x.value } }));
-  if (/^https?:\/\//i.test(a.url)) actions.push({ type: 'Action.OpenUrl', title: cardInert(`Open ${a.id}`), url: a.url });
+  const actions: CardElement[] = a.actions.map((x) => ({
+    type: 'Action.Submit',
+    title: cardInert(x.label),
+    data: { kbAction: x.id, id: x.value },
+  }));
+  if (/^https?:\/\//i.test(a.url))
+    actions.push({ type: 'Action.OpenUrl', title: cardInert(`Open ${a.id}`), url: a.url });
   // The full-article action is never dropped: if there are more than Teams shows, the others go first.
-  const shown = actions.length > CARD_DEFAULTS.maxActions ? actions.filter((x) => (x.data as { kbAction?: string } | undefined)?.kbAction !== 'share') : actions;
+  const shown =
+    actions.length > CARD_DEFAULTS.maxActions
+      ? actions.filter((x) => (x.data as { kbAction?: string } | undefined)?.kbAction !== 'share')
+      : actions;
   return fit(shellOf(title, shown.slice(0, CARD_DEFAULTS.maxActions)), fixed, rest, o.maxBytes);
 }
 
 function candidatesCard(intro: string, candidates: Candidate[], o: Required<CardOptions>): AdaptiveCard {
   const shown = candidates.slice(0, CARD_DEFAULTS.candidates);
   const heading = collapse(intro) || 'Did you mean:';
-  const pick = (c: Candidate): CardElement => ({ type: 'Action.Submit', title: cardInert(c.id), data: { kbAction: 'pick', id: c.id } });
+  const pick = (c: Candidate): CardElement => ({
+    type: 'Action.Submit',
+    title: cardInert(c.id),
+    data: { kbAction: 'pick', id: c.id },
+  });
   const rest = shown.map((c, i) => {
     const title = collapse(c.title).replace(new RegExp(`^${c.id}:\\s*`), '');
     const items = [text(`**${i + 1}. ${cardText(c.id)}:** ${cardText(clip(title, 300))}`)];
-    if (collapse(c.why)) items.push(text(cardText(clip(collapse(c.why), 500)), { isSubtle: true, size: 'Small', spacing: 'None' }));
+    if (collapse(c.why))
+      items.push(text(cardText(clip(collapse(c.why), 500)), { isSubtle: true, size: 'Small', spacing: 'None' }));
     return { type: 'Container', items, selectAction: pick(c), spacing: 'Medium' };
   });
-  const actions = shown.slice(0, CARD_DEFAULTS.maxActions).map((c, i) => ({ ...pick(c), title: cardInert(`${i + 1}. ${c.id}`) }));
-  return fit(shellOf(heading, actions), [text(cardText(clip(heading, o.maxText)), { weight: 'Bolder' })], rest, o.maxBytes);
+  const actions = shown
+    .slice(0, CARD_DEFAULTS.maxActions)
+    .map((c, i) => ({ ...pick(c), title: cardInert(`${i + 1}. ${c.id}`) }));
+  return fit(
+    shellOf(heading, actions),
+    [text(cardText(clip(heading, o.maxText)), { weight: 'Bolder' })],
+    rest,
+    o.maxBytes,
+  );
 }
 
 function textCard(lines: string[], o: Required<CardOptions>): AdaptiveCard {
-  const blocks = lines.filter((l) => l.trim()).map((l, i) => text(cardText(clip(l, o.maxText)), { spacing: i ? 'Small' : 'None' }));
+  const blocks = lines
+    .filter((l) => l.trim())
+    .map((l, i) => text(cardText(clip(l, o.maxText)), { spacing: i ? 'Small' : 'None' }));
   return fit(shellOf(lines.join(' '), []), blocks.slice(0, 1), blocks.slice(1), o.maxBytes);
 }
 

@@ -28,17 +28,21 @@ export function placeOf(activity: Partial<Activity>): { conversation: string; th
   const root = MESSAGE_ID.exec(id)?.[1];
   const conversation = id.replace(MESSAGE_ID, '');
   if (root) return { conversation, thread: root };
-  if (conversationKind(activity) === 'channel') return { conversation, thread: activity.replyToId ?? activity.id ?? conversation };
+  if (conversationKind(activity) === 'channel')
+    return { conversation, thread: activity.replyToId ?? activity.id ?? conversation };
   return { conversation, thread: conversation };
 }
 
 /** The user: the Entra object id when Teams gives it (stable across bots), else the channel id. */
-export const userOf = (activity: Partial<Activity>): string => activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown';
+export const userOf = (activity: Partial<Activity>): string =>
+  activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown';
 
 /** Whether the bot is @mentioned in the activity. */
 export function mentionsBot(activity: Partial<Activity>): boolean {
   const me = activity.recipient?.id;
-  return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === me);
+  return (activity.entities ?? []).some(
+    (e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === me,
+  );
 }
 
 export function incomingOf(activity: Partial<Activity>, text: string, via: Via): IncomingMessage {

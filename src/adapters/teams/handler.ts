@@ -12,7 +12,15 @@
  * - The search messaging extension (`searchKb`): see search.ts.
  * - Every call to the connector goes through `withRetry` (429/503).
  */
-import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type Activity, type MessagingExtensionQuery, type MessagingExtensionResponse } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+} from 'botbuilder';
 import type { Bot, BotAction } from '../../bot/bot.js';
 import type { Reply } from '../../bot/reply.js';
 import { renderAdaptiveCard } from './card.js';
@@ -54,7 +62,10 @@ export class KbTeamsHandler extends TeamsActivityHandler {
     });
   }
 
-  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+  protected override async handleTeamsMessagingExtensionQuery(
+    context: TurnContext,
+    query: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
     return searchResponse(this.bot, query, userOf(context.activity));
   }
 
@@ -89,6 +100,10 @@ export class KbTeamsHandler extends TeamsActivityHandler {
   }
 
   private onRetry(): RetryOptions {
-    return { ...this.retry, onRetry: (attempt, status, ms) => this.log.info(`teams: connector said ${status}; attempt ${attempt + 1} in ${Math.round(ms)} ms`) };
+    return {
+      ...this.retry,
+      onRetry: (attempt, status, ms) =>
+        this.log.info(`teams: connector said ${status}; attempt ${attempt + 1} in ${Math.round(ms)} ms`),
+    };
   }
 }

@@ -20,7 +20,10 @@ export class HttpError extends Error {
 }
 
 /** The request's JSON body (an object), or an HttpError (400 not JSON, 413 too big). */
-export async function readJson(req: IncomingMessage, maxBytes: number = HTTP_DEFAULTS.maxBodyBytes): Promise<Record<string, unknown>> {
+export async function readJson(
+  req: IncomingMessage,
+  maxBytes: number = HTTP_DEFAULTS.maxBodyBytes,
+): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -34,7 +37,8 @@ export async function readJson(req: IncomingMessage, maxBytes: number = HTTP_DEF
   } catch {
     throw new HttpError(400, 'request body is not JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'request body is not a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'request body is not a JSON object');
   return body as Record<string, unknown>;
 }
 

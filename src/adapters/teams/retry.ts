@@ -36,7 +36,8 @@ export function statusOf(err: unknown): number | undefined {
 
 /** Retry-After of a connector error, in ms, if it carries one. */
 function retryAfterMs(err: unknown): number | undefined {
-  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } }).response?.headers;
+  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } }).response
+    ?.headers;
   const value = typeof headers?.get === 'function' ? headers.get('retry-after') : undefined;
   if (value === undefined || value === null || value === '') return undefined;
   const seconds = Number(value);

@@ -34,11 +34,21 @@ function resultOf(answer: ArticleAnswer, reply: Reply): MessagingExtensionAttach
   return { ...CardFactory.adaptiveCard(renderAdaptiveCard(reply)), preview };
 }
 
-const answerOf = (reply: Reply | null): ArticleAnswer | undefined => (reply?.kind === 'answer' ? reply.answer : undefined);
+const answerOf = (reply: Reply | null): ArticleAnswer | undefined =>
+  reply?.kind === 'answer' ? reply.answer : undefined;
 
 /** Result cards of the articles answering `text`, best first, at most `max`. */
-async function search(bot: SearchBot, text: string, user: string, max: number): Promise<MessagingExtensionAttachment[]> {
-  const place = { user, conversation: 'teams-search', thread: `search-${Date.now()}-${Math.random().toString(36).slice(2)}` };
+async function search(
+  bot: SearchBot,
+  text: string,
+  user: string,
+  max: number,
+): Promise<MessagingExtensionAttachment[]> {
+  const place = {
+    user,
+    conversation: 'teams-search',
+    thread: `search-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  };
   const first = await bot.respond({ ...place, text, via: 'command' });
   const ids: string[] = [];
   const out: MessagingExtensionAttachment[] = [];
@@ -59,7 +69,11 @@ async function search(bot: SearchBot, text: string, user: string, max: number): 
   return out;
 }
 
-export async function searchResponse(bot: SearchBot, query: SearchQuery, user: string): Promise<MessagingExtensionResponse> {
+export async function searchResponse(
+  bot: SearchBot,
+  query: SearchQuery,
+  user: string,
+): Promise<MessagingExtensionResponse> {
   const text = queryText(query);
   const max = Math.max(1, Math.min(query.queryOptions?.count ?? SEARCH_DEFAULTS.results, SEARCH_DEFAULTS.results));
   const attachments = text ? await search(bot, text, user, max) : [];

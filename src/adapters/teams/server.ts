@@ -50,7 +50,9 @@ export interface TeamsServer {
 export const TEAMS_PATH = '/api/messages';
 const LOOPBACK = '127.0.0.1';
 
-export function createAdapter(o: Pick<TeamsServerOptions, 'appId' | 'appPassword' | 'appType' | 'tenantId' | 'logger'>): CloudAdapter {
+export function createAdapter(
+  o: Pick<TeamsServerOptions, 'appId' | 'appPassword' | 'appType' | 'tenantId' | 'logger'>,
+): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: o.appId ?? '',
     MicrosoftAppPassword: o.appPassword ?? '',
@@ -118,7 +120,10 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
-          if (!authenticated) log.warn(`teams: no MicrosoftAppId: the endpoint is UNAUTHENTICATED (Bot Framework Emulator / tests) and listens on ${LOOPBACK} only`);
+          if (!authenticated)
+            log.warn(
+              `teams: no MicrosoftAppId: the endpoint is UNAUTHENTICATED (Bot Framework Emulator / tests) and listens on ${LOOPBACK} only`,
+            );
           log.info(`teams: listening on ${url}${TEAMS_PATH}`);
           resolve(url);
         });

@@ -39,7 +39,8 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 export const stripControl = (text: string): string => text.replace(CONTROL, '');
 
 /** `@here` → `@\u200Bhere`: no broadcast ping in any client. */
-export const neutraliseBroadcasts = (text: string): string => text.replace(/@(?=(?:channel|here|everyone)\b)/gi, `@${ZWSP}`);
+export const neutraliseBroadcasts = (text: string): string =>
+  text.replace(/@(?=(?:channel|here|everyone)\b)/gi, `@${ZWSP}`);
 
 /** Slack entities only: `&`, `<`, `>`. For plain_text objects, URLs and code spans. */
 export function slackEntities(text: string): string {
@@ -47,7 +48,10 @@ export function slackEntities(text: string): string {
 }
 
 /** `_` that is not inside a word could open or close emphasis; `a_b` cannot. */
-const looseUnderscores = (text: string): string => text.replace(/_/g, (u, at: number, all: string) => (/\w/.test(all[at - 1] ?? '') && /\w/.test(all[at + 1] ?? '') ? u : LOOKALIKES._));
+const looseUnderscores = (text: string): string =>
+  text.replace(/_/g, (u, at: number, all: string) =>
+    /\w/.test(all[at - 1] ?? '') && /\w/.test(all[at + 1] ?? '') ? u : LOOKALIKES._,
+  );
 
 /** KB or user prose for a Slack mrkdwn text object. */
 export function slackText(text: string): string {

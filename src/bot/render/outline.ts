@@ -33,12 +33,20 @@ export function paragraphsOf(text: string): Paragraph[] {
     .map((chunk) => {
       const quoted = /^[ \t]{2,}\S/.test(chunk) && !/^\s*(?:\d+[.)]|[-*•])\s/.test(chunk);
       return quoted
-        ? { text: chunk.split('\n').map((l) => collapse(l)).filter(Boolean).join('\n'), quoted }
+        ? {
+            text: chunk
+              .split('\n')
+              .map((l) => collapse(l))
+              .filter(Boolean)
+              .join('\n'),
+            quoted,
+          }
         : { text: collapse(chunk), quoted };
     });
 }
 
-const prose = (heading: string, text: string | undefined): Part[] => (text?.trim() ? [{ kind: 'text', heading, paragraphs: paragraphsOf(text) }] : []);
+const prose = (heading: string, text: string | undefined): Part[] =>
+  text?.trim() ? [{ kind: 'text', heading, paragraphs: paragraphsOf(text) }] : [];
 
 function fixParts(a: ArticleAnswer): Part[] {
   if (a.steps.length) return [{ kind: 'steps', heading: 'Fix', steps: a.steps }];
@@ -48,8 +56,14 @@ function fixParts(a: ArticleAnswer): Part[] {
 
 function referenceParts(a: ArticleAnswer, withRelated: boolean): Part[] {
   const parts: Part[] = [];
-  if (a.registryKeys.length) parts.push({ kind: 'list', heading: 'Registry keys', items: a.registryKeys.map((k) => [{ text: k, code: true }]) });
-  if (a.files.length) parts.push({ kind: 'list', heading: 'Files', items: a.files.map((f) => [{ text: f.name, code: true }, { text: f.version ? ` ${f.version}` : '' }]) });
+  if (a.registryKeys.length)
+    parts.push({ kind: 'list', heading: 'Registry keys', items: a.registryKeys.map((k) => [{ text: k, code: true }]) });
+  if (a.files.length)
+    parts.push({
+      kind: 'list',
+      heading: 'Files',
+      items: a.files.map((f) => [{ text: f.name, code: true }, { text: f.version ? ` ${f.version}` : '' }]),
+    });
   if (withRelated && a.related.length) parts.push({ kind: 'related', items: a.related });
   return parts;
 }
@@ -61,7 +75,14 @@ export function outline(a: ArticleAnswer): Part[] {
     const noFix: Part[] = a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
     return [...warnings, ...a.sections.flatMap((s) => prose(s.heading, s.text)), ...noFix, ...referenceParts(a, true)];
   }
-  return [...prose('Symptoms', a.symptoms), ...prose('Cause', a.cause), ...warnings, ...fixParts(a), ...prose('Status', a.status), ...referenceParts(a, true)];
+  return [
+    ...prose('Symptoms', a.symptoms),
+    ...prose('Cause', a.cause),
+    ...warnings,
+    ...fixParts(a),
+    ...prose('Status', a.status),
+    ...referenceParts(a, true),
+  ];
 }
 
 /** "Microsoft Exchange Server, version 5.5" when it says more than the product, else the product. */

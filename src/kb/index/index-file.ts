@@ -80,7 +80,7 @@ export function writeIndex(path: string, header: Omit<IndexHeader, 'bodyBytes'>,
 }
 
 function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+  for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off);
 }
 
 /**
@@ -100,14 +100,20 @@ export function readIndexHeader(path: string): { header: IndexHeader; bodyOffset
  * Read the whole index (header and KB); pass what readIndexHeader returned to skip reading the
  * header again. Same errors as readIndexHeader.
  */
-export function readIndex(path: string, known?: { header: IndexHeader; bodyOffset: number }): IndexContents & { body: Buffer } {
+export function readIndex(
+  path: string,
+  known?: { header: IndexHeader; bodyOffset: number },
+): IndexContents & { body: Buffer } {
   const fd = openSync(path, 'r');
   try {
     const { header, bodyOffset } = known ?? readHeader(fd);
     const size = fstatSync(fd).size;
-    if (size - bodyOffset !== header.bodyBytes) throw new IndexFormatError(`the index is truncated or padded (${size - bodyOffset} body bytes, expected ${header.bodyBytes})`);
+    if (size - bodyOffset !== header.bodyBytes)
+      throw new IndexFormatError(
+        `the index is truncated or padded (${size - bodyOffset} body bytes, expected ${header.bodyBytes})`,
+      );
     const body = Buffer.allocUnsafe(header.bodyBytes);
-    for (let off = 0; off < body.length; ) {
+    for (let off = 0; off < body.length;) {
       const n = readSync(fd, body, off, body.length - off, bodyOffset + off);
       if (n === 0) throw new IndexFormatError('the index ended early');
       off += n;
@@ -150,7 +156,8 @@ function parseHeader(text: string): IndexHeader {
     throw new IndexFormatError('not a kbbot index (header is not JSON)');
   }
   if (!h || h.format !== INDEX_FORMAT) throw new IndexFormatError('not a kbbot index');
-  if (h.formatVersion !== INDEX_FORMAT_VERSION) throw new IndexFormatError(`index format ${String(h.formatVersion)}, expected ${INDEX_FORMAT_VERSION}`);
+  if (h.formatVersion !== INDEX_FORMAT_VERSION)
+    throw new IndexFormatError(`index format ${String(h.formatVersion)}, expected ${INDEX_FORMAT_VERSION}`);
   const ok =
     typeof h.parserVersion === 'number' &&
     Array.isArray(h.dirs) &&

@@ -78,30 +78,57 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
   try {
     const head = readIndexHeader(indexPath);
     const { header } = head;
-    const check = checkFreshness(header, absDirs, parserVersion, options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES, skipOf(indexPath, options));
+    const check = checkFreshness(
+      header,
+      absDirs,
+      parserVersion,
+      options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES,
+      skipOf(indexPath, options),
+    );
     if (check.fresh) {
       const { kb, body, search } = readIndex(indexPath, head);
       const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
-      const result: OpenedKb = { kb, ranker, summary: header.summary, duplicates: header.duplicates, loadedFrom: 'index', indexPath, seconds: 0 };
+      const result: OpenedKb = {
+        kb,
+        ranker,
+        summary: header.summary,
+        duplicates: header.duplicates,
+        loadedFrom: 'index',
+        indexPath,
+        seconds: 0,
+      };
       const { restamped } = check;
       if (restamped) {
         // Files touched but unchanged: record their new stamps so the next start takes the quick path.
-        result.writeError = tryWrite(() => writeIndex(indexPath, { ...header, sources: restamped.map(toStampRow) }, body));
+        result.writeError = tryWrite(() =>
+          writeIndex(indexPath, { ...header, sources: restamped.map(toStampRow) }, body),
+        );
       }
       log(`loaded the KB index ${indexPath} (${kb.size} articles)`);
       return { ...result, seconds: seconds() };
     }
     log(`the KB index ${indexPath} is out of date (${check.reason}); reading the KB folders`);
   } catch (err) {
-    if (err instanceof IndexFormatError) log(`the KB index ${indexPath} cannot be used (${err.message}); reading the KB folders`);
-    else if ((err as NodeJS.ErrnoException).code === 'ENOENT') log(`no KB index at ${indexPath} yet; reading the KB folders`);
+    if (err instanceof IndexFormatError)
+      log(`the KB index ${indexPath} cannot be used (${err.message}); reading the KB folders`);
+    else if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      log(`no KB index at ${indexPath} yet; reading the KB folders`);
     else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
   }
 
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = Ranker.build(built.kb);
   const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built, ranker));
-  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, writeError, seconds: seconds() };
+  return {
+    kb: built.kb,
+    ranker,
+    summary: built.summary,
+    duplicates: built.duplicates,
+    loadedFrom: 'ingest',
+    indexPath,
+    writeError,
+    seconds: seconds(),
+  };
 }
 
 /** Ingest `dirs` and write the index (throws if it cannot be written). */
@@ -114,7 +141,15 @@ export async function buildIndex(dirs: readonly string[], options: IndexOptions 
   const ranker = Ranker.build(built.kb);
   writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built, ranker);
   const seconds = Math.round(performance.now() - started) / 1000;
-  return { kb: built.kb, ranker, summary: built.summary, duplicates: built.duplicates, loadedFrom: 'ingest', indexPath, seconds };
+  return {
+    kb: built.kb,
+    ranker,
+    summary: built.summary,
+    duplicates: built.duplicates,
+    loadedFrom: 'ingest',
+    indexPath,
+    seconds,
+  };
 }
 
 function writeIndexOf(
@@ -154,12 +189,22 @@ export type Freshness = { fresh: true; restamped?: SourceStamp[] } | { fresh: fa
  * file either has the recorded size and mtime or, when those differ, the recorded content hash.
  * `restamped` (the updated stamps) is set when some file was touched without changing.
  */
-export function checkFreshness(header: IndexHeader, dirs: readonly string[], parserVersion: number, maxBytes: number, skip: readonly string[] = []): Freshness {
-  if (header.parserVersion !== parserVersion) return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
-  if (header.searchVersion !== RANKER_VERSION) return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
-  if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i])) return { fresh: false, reason: 'different KB folders' };
+export function checkFreshness(
+  header: IndexHeader,
+  dirs: readonly string[],
+  parserVersion: number,
+  maxBytes: number,
+  skip: readonly string[] = [],
+): Freshness {
+  if (header.parserVersion !== parserVersion)
+    return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
+  if (header.searchVersion !== RANKER_VERSION)
+    return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
+  if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i]))
+    return { fresh: false, reason: 'different KB folders' };
   const files = walk(dirs, skip).files;
-  if (files.length !== header.sources.length) return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };
+  if (files.length !== header.sources.length)
+    return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };
   const stamps = header.sources.map(fromStampRow);
   let touched = false;
   for (let i = 0; i < files.length; i++) {

@@ -21,7 +21,8 @@ export interface SourceStamp {
 }
 
 /** The outcome for one file: its stamp plus either the article or why there is none. */
-export type SourceResult = SourceStamp & ({ article: Article; reason?: undefined } | { article?: undefined; reason: string });
+export type SourceResult = SourceStamp &
+  ({ article: Article; reason?: undefined } | { article?: undefined; reason: string });
 
 /** A failure to read (not to parse) a file. */
 interface ReadFailure {
@@ -69,7 +70,8 @@ export function describeFsError(err: unknown, action = 'read the file'): string 
   }
 }
 
-const tooLarge = (size: number, maxBytes: number): string => `file is ${formatBytes(size)}, larger than the ${capText(maxBytes)} an article can be`;
+const tooLarge = (size: number, maxBytes: number): string =>
+  `file is ${formatBytes(size)}, larger than the ${capText(maxBytes)} an article can be`;
 
 /**
  * Read a file if it is a regular file no larger than `maxBytes`; a larger file is not read at all.
@@ -86,7 +88,11 @@ export function readSource(path: string, maxBytes: number): ReadSuccess | ReadFa
   stamp.size = st.size;
   stamp.mtimeMs = st.mtimeMs;
   if (st.isDirectory()) return { stamp, reason: 'it is a folder, not a file' };
-  if (!st.isFile()) return { stamp, reason: `not a regular file (${st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device or other special file'})` };
+  if (!st.isFile())
+    return {
+      stamp,
+      reason: `not a regular file (${st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device or other special file'})`,
+    };
   if (st.size > maxBytes) return { stamp, reason: tooLarge(st.size, maxBytes) };
   let fd: number | undefined;
   try {
@@ -124,7 +130,9 @@ export function processSource(path: string, parse: ParseFn, maxBytes: number): S
   try {
     return { ...read.stamp, article: parse(read.bytes, path) };
   } catch (err) {
-    const reason = isParseRejection(err) ? err.message : `the parser failed on this file: ${err instanceof Error ? err.message : String(err)}`;
+    const reason = isParseRejection(err)
+      ? err.message
+      : `the parser failed on this file: ${err instanceof Error ? err.message : String(err)}`;
     return { ...read.stamp, reason };
   }
 }

@@ -231,21 +231,43 @@ export class KbReloader {
       opened = await this.read();
     } catch (err) {
       if (this.state === 'stopped') return { status: 'stopped' };
-      return this.keep(new KbReloadError('failed', `KB reload failed: ${(err as Error).message}; still answering from the previous KB (${was})`, undefined, { cause: err }));
+      return this.keep(
+        new KbReloadError(
+          'failed',
+          `KB reload failed: ${(err as Error).message}; still answering from the previous KB (${was})`,
+          undefined,
+          { cause: err },
+        ),
+      );
     }
     if (this.state === 'stopped') return { status: 'stopped' };
     const { summary } = opened;
     if (opened.kb.size === 0 && before && before.kb.size > 0) {
-      return this.keep(new KbReloadError('empty', `the KB folders now have no articles (${summary.files} files, ${summary.failures.length} not articles); still answering from the previous KB (${was})`, opened));
+      return this.keep(
+        new KbReloadError(
+          'empty',
+          `the KB folders now have no articles (${summary.files} files, ${summary.failures.length} not articles); still answering from the previous KB (${was})`,
+          opened,
+        ),
+      );
     }
     try {
       this.options.onSwap(opened);
     } catch (err) {
-      return this.keep(new KbReloadError('swap', `the reloaded KB could not be swapped in: ${(err as Error).message}`, opened, { cause: err }));
+      return this.keep(
+        new KbReloadError('swap', `the reloaded KB could not be swapped in: ${(err as Error).message}`, opened, {
+          cause: err,
+        }),
+      );
     }
     this.served = opened;
-    this.logger.info(`KB reloaded in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom}; was ${was})`);
-    if (summary.failures.length) this.logger.warn(`${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`);
+    this.logger.info(
+      `KB reloaded in ${opened.seconds} s: ${opened.kb.size} articles from ${summary.files} files (${opened.loadedFrom}; was ${was})`,
+    );
+    if (summary.failures.length)
+      this.logger.warn(
+        `${summary.failures.length} file(s) in the KB folders are not articles; run \`npx kbbot ingest\` on them to see why`,
+      );
     if (opened.writeError) this.logger.warn(opened.writeError);
     return { status: 'swapped', opened };
   }
@@ -260,7 +282,9 @@ export class KbReloader {
       } catch (err) {
         if ((err as Error).name === 'KbDirError') throw err;
         if (this.state === 'stopped') throw err;
-        this.logger.warn(`could not build the KB index on a worker thread (${(err as Error).message}); reading the KB on the main thread`);
+        this.logger.warn(
+          `could not build the KB index on a worker thread (${(err as Error).message}); reading the KB on the main thread`,
+        );
         return openKb(this.dirs, this.index);
       }
       const opened = await openKb(this.dirs, this.index); // fresh now: only loads the index
@@ -286,7 +310,9 @@ export class KbReloader {
       worker.once('exit', (code) => {
         if (this.builder === worker) this.builder = undefined;
         if (reply?.ok) return resolve();
-        const err = new Error(reply?.message ?? (this.state === 'stopped' ? 'stopped' : `the worker thread exited with code ${code}`));
+        const err = new Error(
+          reply?.message ?? (this.state === 'stopped' ? 'stopped' : `the worker thread exited with code ${code}`),
+        );
         err.name = reply?.name ?? 'Error';
         reject(err);
       });
@@ -321,7 +347,13 @@ function cloneableIndexOptions(index: IndexOptions): IndexOptions | undefined {
   if (ingest?.parse || ingest?.onProgress) return undefined;
   const { dataDir, indexPath, parserVersion } = index;
   const copy: IndexOptions = { dataDir, indexPath, parserVersion };
-  if (ingest) copy.ingest = { workers: ingest.workers, batchSize: ingest.batchSize, parserModule: ingest.parserModule, maxBytes: ingest.maxBytes };
+  if (ingest)
+    copy.ingest = {
+      workers: ingest.workers,
+      batchSize: ingest.batchSize,
+      parserModule: ingest.parserModule,
+      maxBytes: ingest.maxBytes,
+    };
   return JSON.parse(JSON.stringify(copy)) as IndexOptions; // drops the undefined fields
 }
 
@@ -333,5 +365,8 @@ function ignoreOf(dirs: readonly string[], index: IndexOptions): (path: string) 
   const indexPath = indexPathOf(index);
   const dataDir = dirname(indexPath);
   const dataInsideKb = normaliseDirs(dirs).some((d) => dataDir.startsWith(d + sep));
-  return (path) => path === indexPath || path.startsWith(`${indexPath}.`) || (dataInsideKb && (path === dataDir || path.startsWith(dataDir + sep)));
+  return (path) =>
+    path === indexPath ||
+    path.startsWith(`${indexPath}.`) ||
+    (dataInsideKb && (path === dataDir || path.startsWith(dataDir + sep)));
 }

@@ -10,7 +10,10 @@ import { describeFsError } from './read-source.js';
 export class KbDirError extends Error {
   readonly code = 'kb_dir_missing';
   override name = 'KbDirError';
-  constructor(readonly dir: string, message: string) {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
     super(message);
   }
 }

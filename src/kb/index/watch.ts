@@ -127,7 +127,15 @@ export async function stampKb(dirs: readonly string[], options: StampOptions = {
   }
   for (const p of problems) hash.update(`!${p}\n`);
   for (const m of missing) hash.update(`?${m}\n`);
-  return { files: files.length, bytes, newestMtimeMs, digest: hash.digest('hex'), missing, folders, ms: Math.round(performance.now() - started) };
+  return {
+    files: files.length,
+    bytes,
+    newestMtimeMs,
+    digest: hash.digest('hex'),
+    missing,
+    folders,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 function codeOf(err: unknown): string {
@@ -328,7 +336,9 @@ export class KbWatcher {
     }
     if (failure && failure.code !== this.watchFailure) {
       const hint = failure.code === 'ENOSPC' ? ' (the inotify watch limit: raise fs.inotify.max_user_watches)' : '';
-      const poll = this.pollMs ? `polling every ${Math.round(this.pollMs / 1000)} s instead` : 'polling is off: changes will not be noticed';
+      const poll = this.pollMs
+        ? `polling every ${Math.round(this.pollMs / 1000)} s instead`
+        : 'polling is off: changes will not be noticed';
       this.log('warn', `cannot watch every KB folder${hint}: ${failure.message}; ${poll}`);
     } else if (!failure && this.watchFailure) {
       this.log('info', 'watching every KB folder again');

@@ -34,7 +34,8 @@ export const QUERY_WORDS = /Additional\s+(?:query|reference)\s+words\s*:/gi;
  * some put before the last section: boilerplate wherever they stand, and the article's keywords.
  * The subcategory's words are lower-case, which finds where they end in collapsed text too.
  */
-export const KB_CATEGORY_LINES = /(?<=^|\s)KBCategory[ \t]*:((?:[ \t]+kb[\w.]*)*)(?:\s+KBSubcategory[ \t]*:((?:[ \t]+[a-z][\w.]*(?=\s|$))*))?/g;
+export const KB_CATEGORY_LINES =
+  /(?<=^|\s)KBCategory[ \t]*:((?:[ \t]+kb[\w.]*)*)(?:\s+KBSubcategory[ \t]*:((?:[ \t]+[a-z][\w.]*(?=\s|$))*))?/g;
 
 /** The footer's labelled fields. */
 export const FOOTER_FIELD =

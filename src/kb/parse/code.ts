@@ -19,7 +19,8 @@ const CODE_MARKS = [
 ];
 
 /** A block that opens like a message or a log ("error C2065: ...", "Event ID: 1026", a Dr. Watson dump) is kept whatever follows. */
-const MESSAGE_HEAD = /^[A-Za-z ]{0,30}\b(?:error|warning|event\s+id)\b[^:]{0,20}:|^.{0,200}\b(?:exception|access\s+violation|state\s+dump)\b/i;
+const MESSAGE_HEAD =
+  /^[A-Za-z ]{0,30}\b(?:error|warning|event\s+id)\b[^:]{0,20}:|^.{0,200}\b(?:exception|access\s+violation|state\s+dump)\b/i;
 
 export function looksLikeCode(text: string): boolean {
   if (MESSAGE_HEAD.test(text)) return false;

@@ -36,7 +36,8 @@ const MAX_CONTROL_SHARE = 0.01;
 export function decodeArticleBytes(input: Buffer | string): string {
   if (typeof input === 'string') return normaliseNewlines(stripBom(input));
   if (input.length === 0) throw new ArticleParseError('kb_empty', 'file is empty');
-  if (input.includes(0)) throw new ArticleParseError('kb_binary', 'file is binary (contains NUL bytes), not a text article');
+  if (input.includes(0))
+    throw new ArticleParseError('kb_binary', 'file is binary (contains NUL bytes), not a text article');
   let text: string;
   try {
     text = utf8.decode(input);

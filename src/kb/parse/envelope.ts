@@ -41,10 +41,15 @@ export function readEnvelope(text: string): Envelope {
 
 function readText(text: string): Envelope {
   const end = HEADER_END.exec(text);
-  if (!end) throw new ArticleParseError('kb_truncated', 'truncated: the header never ends (no "=====" line after KEYWORDS)');
+  if (!end)
+    throw new ArticleParseError('kb_truncated', 'truncated: the header never ends (no "=====" line after KEYWORDS)');
   const head = collapse(text.slice(0, end.index));
   const m = TEXT_HEADER.exec(head);
-  if (!m) throw new ArticleParseError('kb_not_article', 'not a KB article: the DOCUMENT header lacks TITLE/PRODUCT/PROD/VER/KEYWORDS');
+  if (!m)
+    throw new ArticleParseError(
+      'kb_not_article',
+      'not a KB article: the DOCUMENT header lacks TITLE/PRODUCT/PROD/VER/KEYWORDS',
+    );
   const body = text.slice(end.index);
   const lines = body.split('\n').length;
   return {
@@ -63,7 +68,8 @@ function readText(text: string): Envelope {
 
 function readMarkdown(text: string): Envelope {
   const fm = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
-  if (!fm) throw new ArticleParseError('kb_not_article', 'not a KB article: front matter is not closed by a "---" line');
+  if (!fm)
+    throw new ArticleParseError('kb_not_article', 'not a KB article: front matter is not closed by a "---" line');
   const front = parseFrontMatter(fm[1]!);
   let lines = text.slice(fm[0].length).split('\n');
   lines = lines.filter((l) => !/^\s*\{%-?\s*(?:end)?raw\s*-?%\}\s*$/.test(l));
@@ -82,13 +88,16 @@ function readMarkdown(text: string): Envelope {
   const articleId = /^Q\d+$/i.exec(fields['article'] ?? '')?.[0];
   const titleId = /^(Q\d+):\s*/i.exec(front['title'] ?? '');
   const id = (articleId ?? titleId?.[1] ?? /\/(Q\d+)\/?$/i.exec(front['permalink'] ?? '')?.[1])?.toUpperCase();
-  if (!id) throw new ArticleParseError('kb_not_article', 'not a KB article: the markdown page has no "Article: Q…" line');
+  if (!id)
+    throw new ArticleParseError('kb_not_article', 'not a KB article: the markdown page has no "Article: Q…" line');
   const rest = lines.slice(i);
-  if (!rest.some((l) => l.trim())) throw new ArticleParseError('kb_truncated', 'truncated: the page ends after its header');
+  if (!rest.some((l) => l.trim()))
+    throw new ArticleParseError('kb_truncated', 'truncated: the page ends after its header');
   // KB pages write the title with HTML character references ("Error 1068 &quot;RIP ...&quot;"); the other forms have the characters.
   const title = collapse(decodeEntities(front['title'] ?? '').replace(/^Q\d+:\s*/i, ''));
   if (!title) throw new ArticleParseError('kb_not_article', 'not a KB article: the markdown page has no title');
-  const permalinkCategory = /(?:^|\/)kb\/([a-z][a-z0-9]*)\//i.exec(front['permalink'] ?? '')?.[1]?.toLowerCase() ?? null;
+  const permalinkCategory =
+    /(?:^|\/)kb\/([a-z][a-z0-9]*)\//i.exec(front['permalink'] ?? '')?.[1]?.toLowerCase() ?? null;
   return {
     form: 'markdown',
     id,

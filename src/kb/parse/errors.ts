@@ -3,9 +3,8 @@ import { looksLikeCode } from './code.js';
 import { LINKING_END, introducesMessage, introsWithoutColon, isProseIntro, lastSentence } from './intro.js';
 import { OR_MARK, quotesWithIntros } from './quote-lines.js';
 import { closingQuote, withEventSuffix } from './quote-marks.js';
-import { QUOTE_MODEL } from './quote-model.js';
-import { defaultQuoteNet } from './quote-net.js';
 import { quoteContext, quoteLength } from './quote-boundary.js';
+import { quoteModel } from './quote-weights.js';
 import { collapse, cutSubheading, unique } from './text.js';
 
 export { introducesMessage } from './intro.js';
@@ -52,7 +51,8 @@ function trimAnnotations(msg: string): string {
   const colon = msg.indexOf(': ');
   const intro = colon > 0 ? msg.slice(0, colon) : '';
   // The intro is the quote's first sentence and speaks to the reader, so it is prose, not the message's own "Error: ...".
-  if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro)) msg = msg.slice(colon + 2);
+  if (intro && !/[.?!]\s/.test(intro) && /\byou\b/i.test(intro) && isProseIntro(intro) && introducesMessage(intro))
+    msg = msg.slice(colon + 2);
   return trimPlaceholderNote(trimProseAfterQuote(msg))
     .replace(/\s+(?:Cause|Resolution|Workaround|More Information):(?:\s[^]*)?$/, '')
     .replace(/\s+\((?:(?:If|When|Where)\s+you|This\s+(?:error|message))\b[^()]*\)$/, '')
@@ -60,7 +60,8 @@ function trimAnnotations(msg: string): string {
 }
 
 /** The article's own words after a message in quotation marks ('"... overwrite with new label? (Y/N)." Type y to confirm the label change.'). */
-const PROSE_AFTER_QUOTE = /^(?:You|Your|This|That|These|The|To|If|When|Click|Choose|Type|Press|Select|In|At|After|Then|Note)\s\S+\s\S+[^]*[.?!:]$/;
+const PROSE_AFTER_QUOTE =
+  /^(?:You|Your|This|That|These|The|To|If|When|Click|Choose|Type|Press|Select|In|At|After|Then|Note)\s\S+\s\S+[^]*[.?!:]$/;
 function trimProseAfterQuote(msg: string): string {
   const tokens = msg.split(' ');
   const closed = closingQuote(tokens);
@@ -70,7 +71,10 @@ function trimProseAfterQuote(msg: string): string {
 
 /** "Cannot reconnect <x>: to <share> where <x> is the drive letter.": the note on a placeholder is the article's, not the message's. */
 function trimPlaceholderNote(msg: string): string {
-  const note = /,?\s+\(?where\s+(\S+)\s+(?:is|are|has|have|represents|refers\s+to|stands\s+for|can\s+be|means|indicates)\s[^]*$/i.exec(msg);
+  const note =
+    /,?\s+\(?where\s+(\S+)\s+(?:is|are|has|have|represents|refers\s+to|stands\s+for|can\s+be|means|indicates)\s[^]*$/i.exec(
+      msg,
+    );
   if (!note || note.index === 0) return msg;
   const head = msg.slice(0, note.index);
   return head.toLowerCase().includes(note[1]!.toLowerCase()) ? head : msg;
@@ -93,11 +97,13 @@ function splitAlternatives(quote: string): string[] {
   // A dash inside a message ("Notice 34 - Could not access log information file") is part of it; only a
   // quote that opens with a bullet is a bulleted list.
   const bulleted = /^-\s/.test(quote) || OR_THEN_BULLET.test(quote);
-  return quote
-    .split(bulleted ? LIST_SPLIT : OR_SPLIT)
-    // "msg -or- - msg": the bullet after "-or-" is not part of the message.
-    .map((x) => x.trim().replace(/^-\s+/, ''))
-    .filter((x) => x && !/^-*\s?(?:or|and)\s?-*$/i.test(x));
+  return (
+    quote
+      .split(bulleted ? LIST_SPLIT : OR_SPLIT)
+      // "msg -or- - msg": the bullet after "-or-" is not part of the message.
+      .map((x) => x.trim().replace(/^-\s+/, ''))
+      .filter((x) => x && !/^-*\s?(?:or|and)\s?-*$/i.test(x))
+  );
 }
 
 /** A colon (or an intro's last character) that introduces a message, and where its intro sentence starts. */
@@ -118,7 +124,8 @@ export function introColons(flat: string): IntroColon[] {
     out.push({ colon: m.index, sentenceStart: m.index - sentence.length });
   }
   // Intros without a colon: the "colon" is their last character.
-  for (const { end, sentence } of introsWithoutColon(flat)) out.push({ colon: end, sentenceStart: end + 1 - sentence.length });
+  for (const { end, sentence } of introsWithoutColon(flat))
+    out.push({ colon: end, sentenceStart: end + 1 - sentence.length });
   return out.sort((a, b) => a.colon - b.colon);
 }
 
@@ -160,13 +167,17 @@ export function quoteWindow(
   if (!next || next.sentenceStart - start >= window.length) return { tokens, limit: tokens.length, introStart: -1 };
   const before = flat.slice(start, next.sentenceStart).split(' ').filter(Boolean).length;
   if (/:\s*$/.test(flat.slice(start, next.sentenceStart))) {
-    const toColon = flat.slice(start, next.colon + 1).split(' ').filter(Boolean).length;
+    const toColon = flat
+      .slice(start, next.colon + 1)
+      .split(' ')
+      .filter(Boolean).length;
     return { tokens, limit: Math.max(1, Math.min(tokens.length, toColon - 1)), introStart: before };
   }
   return { tokens, limit: Math.max(1, before), introStart: -1 };
 }
 
-const RUN_ON_START = /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
+const RUN_ON_START =
+  /(?<=[^\s.?!:]\s)(?:Or|And|In|When|If|While|Also|Then|You|This|The|However|Sometimes|Instead|After|Additionally)\s/g;
 
 /** The first intro after `start` that reads as plain prose, found lazily (this runs once per quote). */
 function nextProseIntro(flat: string, start: number, intros: IntroColon[]): IntroColon | undefined {
@@ -234,7 +245,15 @@ function fromCollapsed(text: string): string[] {
       const bullet = bulleted ? nextBullet(tokens, limit) : -1;
       const quoted = bullet > 0 ? -1 : closingQuote(tokens, limit);
       const length =
-        bullet > 0 ? bullet : quoted > 0 ? quoted : withEventSuffix(tokens, quoteLength(tokens, limit, QUOTE_MODEL, quoteContext(flat.slice(sentenceStart, colon), introStart), defaultQuoteNet()), limit);
+        bullet > 0
+          ? bullet
+          : quoted > 0
+            ? quoted
+            : withEventSuffix(
+                tokens,
+                quoteLength(tokens, limit, quoteModel(), quoteContext(flat.slice(sentenceStart, colon), introStart)),
+                limit,
+              );
       const joined = tokens.slice(0, length).join(' ');
       consumed = start + joined.length;
       out.push(...splitAlternatives(joined));
@@ -261,7 +280,9 @@ export function nextBullet(tokens: string[], limit = tokens.length): number {
  */
 function paragraphIntro(sentence: string): string {
   // ... also when the paragraph after a command to type goes on in lower case ("... (without the quotation marks) then I get the error message:").
-  for (const m of sentence.matchAll(/(?:[)"'>\d/]|-{3,})\s+(?=[A-Z][a-z]*\s+[a-z])|\([Ww]ithout\s+the\s+quotation\s+marks\)\s+(?=[a-z]+\s)/g)) {
+  for (const m of sentence.matchAll(
+    /(?:[)"'>\d/]|-{3,})\s+(?=[A-Z][a-z]*\s+[a-z])|\([Ww]ithout\s+the\s+quotation\s+marks\)\s+(?=[a-z]+\s)/g,
+  )) {
     const tail = sentence.slice(m.index + m[0].length);
     if (tail.split(' ').length >= 4 && introducesMessage(tail)) return tail;
   }

@@ -12,8 +12,12 @@ import { extractRelated } from './related.js';
 import { extractSteps } from './steps.js';
 import { collapse, tidyBlock, unique } from './text.js';
 
-/** Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. */
-export const PARSER_VERSION = 10;
+/**
+ * Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. 11: the collapsed
+ * form's quote ends are found by the linear model alone (models/quote-ends.json), without version 10's
+ * recurrent network, so a few collapsed articles' error messages end elsewhere.
+ */
+export const PARSER_VERSION = 11;
 
 /** Largest file we try to read as an article; real KB articles are under 200 KB. */
 export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
@@ -28,7 +32,10 @@ const STEP_FALLBACK = ['moreInformation', 'summary', 'body'];
  */
 export function parseArticle(bytes: Buffer | string, path: string): Article {
   if (bytes.length > MAX_ARTICLE_BYTES) {
-    throw new ArticleParseError('kb_too_large', `file is ${(bytes.length / 1048576).toFixed(1)} MB, larger than the ${MAX_ARTICLE_BYTES / 1048576} MB an article can be`);
+    throw new ArticleParseError(
+      'kb_too_large',
+      `file is ${(bytes.length / 1048576).toFixed(1)} MB, larger than the ${MAX_ARTICLE_BYTES / 1048576} MB an article can be`,
+    );
   }
   const env = readEnvelope(decodeArticleBytes(bytes));
   const layout = cutLayout(env.body, env.form);
@@ -46,10 +53,13 @@ export function parseArticle(bytes: Buffer | string, path: string): Article {
     id: env.id,
     title: env.title,
     product: env.product,
-    category: env.categoryTag ?? (env.product ? PRODUCT_CATEGORY[env.product] ?? null : null),
+    category: env.categoryTag ?? (env.product ? (PRODUCT_CATEGORY[env.product] ?? null) : null),
     versions: versionsOf(env, layout.appliesTo),
     date: env.date,
-    keywords: unique([...env.keywords, ...FOOTER_KEYWORDS.flatMap((f) => (layout.footer[f] ?? '').split(/\s+/)).filter(Boolean)]),
+    keywords: unique([
+      ...env.keywords,
+      ...FOOTER_KEYWORDS.flatMap((f) => (layout.footer[f] ?? '').split(/\s+/)).filter(Boolean),
+    ]),
     issueType: layout.footer['issue type'] || null,
     solutionType: layout.footer['solution type'] || null,
     appliesTo: layout.appliesTo,

@@ -7,8 +7,10 @@ import { collapse } from './text.js';
  */
 
 /** Words that say a quoted message follows. */
-const STRONG_CUE = /\b(?:error|errors|message|messages|dialog|warning|warnings|(?<!(?:command|MS-DOS|DOS|system|OS\/2|C:\\?>?)\s+)prompt|alert)\b/i;
-const WEAK_CUE = /\b(?:receive|received|appears?|displayed|displays|logged|returns?|returned|generated|reports?|states?|reads|says|prompted|shows?)\b/i;
+const STRONG_CUE =
+  /\b(?:error|errors|message|messages|dialog|warning|warnings|(?<!(?:command|MS-DOS|DOS|system|OS\/2|C:\\?>?)\s+)prompt|alert)\b/i;
+const WEAK_CUE =
+  /\b(?:receive|received|appears?|displayed|displays|logged|returns?|returned|generated|reports?|states?|reads|says|prompted|shows?)\b/i;
 
 /** ... and words that say code, a key, a procedure, a command or a reference follows instead. */
 const ANTI_CUE =
@@ -26,7 +28,8 @@ const INSTRUCTION =
 const ABOUT_ERRORS =
   /^determine\s+which\b|\b(?:documentation\s+errors?|(?:has|have|contains?)\s+(?:\w+\s+)?errors|(?:causes?|reasons?)\s+(?:for|of)|check\s+(?:for\s+)?(?:the\s+following|these)|following\s+sample|shows\s+how)\b/i;
 /** Quotes of documentation ("Page 37 of the User's Guide states the following:", "The NETWORKS.WRI file states:") are not messages. */
-const DOCUMENTATION = /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|this\s+page|book|topic|resource\s+kit|paragraph|chapter)\b[^:]*\b(?:states?|reads|says)\b|\b[\w-]+\.(?:wri|txt|doc)\s+(?:file\s+)?(?:states?|reads|says)\b/i;
+const DOCUMENTATION =
+  /\b(?:guide|help|manual|documentation|reference|readme|page\s+\d+|this\s+page|book|topic|resource\s+kit|paragraph|chapter)\b[^:]*\b(?:states?|reads|says)\b|\b[\w-]+\.(?:wri|txt|doc)\s+(?:file\s+)?(?:states?|reads|says)\b/i;
 /** Code: braces, comments, BASIC string functions. */
 const CODE = /[{}]|\$\(|\w\$|(?:^|\s)'\s|(?<!:)\/\//;
 
@@ -41,13 +44,18 @@ export function introducesMessage(intro: string): boolean {
   const sentence = lastSentence(intro);
   if (!sentence || CODE.test(sentence)) return false;
   // A window message (WM_DDE_ACK) or a message map is code, not text the user sees.
-  if ((/\bWM_[A-Z_]+\b/.test(sentence) && !/\berrors?\b/i.test(sentence)) || /\bmessage\s+map\b(?!\s+to\b)/i.test(sentence)) return false;
+  if (
+    (/\bWM_[A-Z_]+\b/.test(sentence) && !/\berrors?\b/i.test(sentence)) ||
+    /\bmessage\s+map\b(?!\s+to\b)/i.test(sentence)
+  )
+    return false;
   if (LINKING_END.test(sentence)) return true;
   // "WARNING:" and "CAUTION:" alone label the article's own advice to the reader.
   if (/^(?:warning|caution|important)$/i.test(sentence)) return false;
   if (ANTI_CUE.test(sentence) && !/\berror\s+messages?\b/i.test(sentence)) return false;
   // "If you still receive the error message, try some of the following troubleshooting steps:"
-  if (/\b(?:try|do|perform|follow|complete)\s+(?:\w+\s+){0,3}?following\s+(?:\w+\s+)?steps?\b/i.test(sentence)) return false;
+  if (/\b(?:try|do|perform|follow|complete)\s+(?:\w+\s+){0,3}?following\s+(?:\w+\s+)?steps?\b/i.test(sentence))
+    return false;
   if ([REASONS, INSTRUCTION, DOCUMENTATION, ABOUT_ERRORS].some((r) => r.test(sentence))) return false;
   // "the following symptoms occur:" lists prose, but "the following symptoms or error messages:" quotes them.
   if (NOT_A_MESSAGE.test(sentence) && !FOLLOWING_MESSAGE.test(sentence)) return false;
@@ -63,7 +71,10 @@ export function introducesMessage(intro: string): boolean {
 const NO_COLON_END = String.raw`(?:[Tt]he\s+following(?:\s+[\w-]+){0,2}?\s+(?:messages?|errors?|warnings?|prompts?)(?:\s+(?:is|are|will\s+be|may\s+be)\s+(?:displayed|generated|logged|returned|reported)|\s+appears?|\s+occurs?)?|[Ss]imilar\s+to\s+the\s+following)\.?`;
 const NO_COLON_INTRO = new RegExp(`\\b${NO_COLON_END}$`);
 /** Such intro ends in collapsed text, where a capitalised quote (or "error A2026: ...") follows. */
-const NO_COLON_INTROS = new RegExp(`\\b${NO_COLON_END}(?=\\s+(?:["“<']?[A-Z0-9]|(?:fatal\\s+)?(?:error|warning)\\s+[A-Z]{1,3}\\d))`, 'g');
+const NO_COLON_INTROS = new RegExp(
+  `\\b${NO_COLON_END}(?=\\s+(?:["“<']?[A-Z0-9]|(?:fatal\\s+)?(?:error|warning)\\s+[A-Z]{1,3}\\d))`,
+  'g',
+);
 
 /** The intro sentence a paragraph ends in without a colon ("... you may receive the following error message."), or ''. */
 function introWithoutColon(paragraph: string): string {
@@ -90,7 +101,13 @@ export function introsWithoutColon(flat: string): { end: number; sentence: strin
 /** The sentence that ends the intro: from the last sentence end or earlier colon. */
 export function lastSentence(s: string): string {
   const flat = collapse(s).replace(/:$/, '');
-  const cut = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('? '), flat.lastIndexOf('! '), flat.lastIndexOf(': '), flat.lastIndexOf('} '));
+  const cut = Math.max(
+    flat.lastIndexOf('. '),
+    flat.lastIndexOf('? '),
+    flat.lastIndexOf('! '),
+    flat.lastIndexOf(': '),
+    flat.lastIndexOf('} '),
+  );
   // A quoted sentence ends a sentence too: '... try again." The log shows the following error:'.
   const quoted = Math.max(...['."', '?"', '!"', '.”', '?”', '!”'].map((end) => flat.lastIndexOf(`${end} `)));
   return flat.slice(Math.max(cut, quoted < 0 ? -1 : quoted + 1) + 1).trim();
@@ -104,7 +121,8 @@ const PROSE_INTRO =
  * Windows' own wording inside a message: "... failed to start because of the following error:", "The
  * following error occurred:", "The Workstation service terminated with the following error:".
  */
-const WINDOWS_WORDING = /\b(?:because\s+of\s+the\s+following\s+error|following\s+error\s+occurred|(?:terminated|failed)\s+with\s+the\s+following\s+error)\b/i;
+const WINDOWS_WORDING =
+  /\b(?:because\s+of\s+the\s+following\s+error|following\s+error\s+occurred|(?:terminated|failed)\s+with\s+the\s+following\s+error)\b/i;
 
 /**
  * A sentence that plainly introduces a quote further on ("The following error message

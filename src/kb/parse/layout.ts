@@ -42,7 +42,10 @@ const APPLIES_TO = /The\s+information\s+in\s+this\s+article\s+applies\s+to\s*:([
 export function cutLayout(body: string, form: ArticleForm): Layout {
   const end = footerStart(body);
   if (end < 0) {
-    throw new ArticleParseError('kb_truncated', 'truncated: the article ends before its footer (no "Keywords :" or copyright line)');
+    throw new ArticleParseError(
+      'kb_truncated',
+      'truncated: the article ends before its footer (no "Keywords :" or copyright line)',
+    );
   }
   const footerText = body.slice(end);
   const footer: Record<string, string> = {};

@@ -1,24 +1,49 @@
 import { introducesMessage } from './intro.js';
-import { QUOTE_MODEL } from './quote-model.js';
-import { NetScorer, type QuoteNet } from './quote-net.js';
+import { quoteModel, type QuoteModel } from './quote-weights.js';
 import { endShape, tokenShape, word } from './token-shape.js';
+
+export type { QuoteModel } from './quote-weights.js';
 
 /**
  * Where does a quoted message end in text whose line breaks and indentation are gone?
  * At each space after the quote's start, a small logistic model (trained by
  * `scripts/train-quote-model.mjs` on original-form KB articles, whose indentation shows
  * where quotes end) scores "the quote ends here", and the quote ends at the likeliest space.
- * The collapsed reader (errors.ts) also asks a small recurrent network (quote-net.ts), which reads
- * the words in order, and averages the two scores.
+ * Its weights are data, `models/quote-ends.json`, read once (quote-weights.ts).
  */
 
-export interface QuoteModel {
-  bias: number;
-  weights: Record<string, number>;
-}
-
 /** Common words that say nothing about whether a sentence continues a message. */
-const STOP_WORDS = new Set(['the', 'a', 'an', 'to', 'of', 'in', 'on', 'is', 'be', 'and', 'or', 'for', 'it', 'this', 'that', 'not', 'you', 'your', 'with', 'as', 'by', 'at', 'are', 'was', 'from', 'if', 'can', 'will', 'may']);
+const STOP_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'to',
+  'of',
+  'in',
+  'on',
+  'is',
+  'be',
+  'and',
+  'or',
+  'for',
+  'it',
+  'this',
+  'that',
+  'not',
+  'you',
+  'your',
+  'with',
+  'as',
+  'by',
+  'at',
+  'are',
+  'was',
+  'from',
+  'if',
+  'can',
+  'will',
+  'may',
+]);
 
 const isContent = (w: string): boolean => w.length > 2 && !STOP_WORDS.has(w);
 
@@ -62,7 +87,11 @@ export interface QuoteContext {
 
 export function quoteContext(intro: string, nextIntro = -1): QuoteContext {
   const tokens = intro.split(' ').filter(Boolean);
-  return { introTail: tokens.slice(-5).map(word).filter(Boolean), introWords: new Set(contentWords(tokens)), nextIntro };
+  return {
+    introTail: tokens.slice(-5).map(word).filter(Boolean),
+    introWords: new Set(contentWords(tokens)),
+    nextIntro,
+  };
 }
 
 const NO_CONTEXT: QuoteContext = { introTail: [], introWords: new Set(), nextIntro: -1 };
@@ -74,7 +103,10 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   const prev = tokens[i - 1] ?? '';
   const next = tokens[i] ?? '';
   const next2 = tokens[i + 1] ?? '';
-  const ahead = tokens.slice(i, i + 8).join(' ').toLowerCase();
+  const ahead = tokens
+    .slice(i, i + 8)
+    .join(' ')
+    .toLowerCase();
   const pe = endShape(prev);
   const ns = tokenShape(next);
   const n = Math.min(i, 40);
@@ -97,11 +129,20 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   if (/\b(?:error|message)\b/.test(ahead)) f.push('ahead:errmsg');
   if (/\b(?:this|the)\s+(?:error|message|problem|behavior|issue)\b/.test(ahead)) f.push('ahead:this-error');
   if (/:\s/.test(ahead + ' ') && /\b(?:following|message|error)\b/.test(ahead)) f.push('ahead:intro');
-  if (/\b(?:is|are|was|were|occurs?|appears?|can|may|will|does|do)\b/.test(ahead.split(' ').slice(0, 4).join(' '))) f.push('ahead:verb');
+  if (/\b(?:is|are|was|were|occurs?|appears?|can|may|will|does|do)\b/.test(ahead.split(' ').slice(0, 4).join(' ')))
+    f.push('ahead:verb');
   const sentence = nextSentence(tokens, i);
   const lowerShare = sentence.filter((t) => /^[a-z]/.test(t)).length / sentence.length;
-  f.push(`sent=${sentence.length < 4 ? 's' : sentence.length < 10 ? 'm' : 'l'}|${lowerShare > 0.5 ? 'prose' : 'terse'}|${pe}`);
-  if (/^(?:you|your|this|these|that|it|if|when|to|the|for|in|note|however|because|after|before|although|then|also)$/.test(word(next)) && pe !== 'colon') f.push(`prose-start|${pe}|${/^[A-Z]/.test(next) ? 'Cap' : 'low'}`);
+  f.push(
+    `sent=${sentence.length < 4 ? 's' : sentence.length < 10 ? 'm' : 'l'}|${lowerShare > 0.5 ? 'prose' : 'terse'}|${pe}`,
+  );
+  if (
+    /^(?:you|your|this|these|that|it|if|when|to|the|for|in|note|however|because|after|before|although|then|also)$/.test(
+      word(next),
+    ) &&
+    pe !== 'colon'
+  )
+    f.push(`prose-start|${pe}|${/^[A-Z]/.test(next) ? 'Cap' : 'low'}`);
   if (/^["“]/.test(tokens[0] ?? '') && /["”]$/.test(prev)) f.push('closed-quote');
   const stops = tokens.slice(0, i).filter((t) => /[.?!]$/.test(t)).length;
   f.push(`stops=${Math.min(stops, 3)}|${pe}`);
@@ -117,13 +158,22 @@ export function boundaryFeatures(tokens: string[], i: number, ctx: QuoteContext 
   const sentenceEnd = pe === 'stop' || pe === 'close' ? 'end' : 'mid';
   const sb = sentenceEnd === 'end' ? 'E' : pe === 'colon' ? 'C' : 'M';
   for (const w of new Set(lastSentenceWords(tokens, words, i))) if (w) f.push(`pb=${w}|${sb}`);
-  if (/\b(?:this|the|that|these|same|above|preceding)\s+(?:error|message|warning|problem|dialog)/i.test(sentence.join(' '))) f.push(`refback|${pe}`);
+  if (
+    /\b(?:this|the|that|these|same|above|preceding)\s+(?:error|message|warning|problem|dialog)/i.test(
+      sentence.join(' '),
+    )
+  )
+    f.push(`refback|${pe}`);
   // Does the next sentence reuse the quote's words (more of the message) or the intro's (the article's prose)?
   const nextWords = words.slice(i, i + sentence.length).filter(isContent);
   if (nextWords.length) {
     const inQuote = nextWords.filter((w) => at.get(w)!.some((k) => k < i && k >= i - 40)).length / nextWords.length;
     const inIntro = nextWords.filter((w) => ctx.introWords.has(w)).length / nextWords.length;
-    f.push(`ovq=${bucket(inQuote)}|${pe}`, `ovi=${bucket(inIntro)}|${pe}`, `ovqi=${bucket(inQuote)}|${bucket(inIntro)}`);
+    f.push(
+      `ovq=${bucket(inQuote)}|${pe}`,
+      `ovi=${bucket(inIntro)}|${pe}`,
+      `ovqi=${bucket(inQuote)}|${bucket(inIntro)}`,
+    );
   }
   if (i === ctx.nextIntro) f.push('next-intro-starts');
   else if (ctx.nextIntro > 0 && i > ctx.nextIntro) f.push('inside-next-intro');
@@ -160,7 +210,12 @@ function nextSentence(tokens: string[], i: number): string[] {
 const weightMaps = new WeakMap<QuoteModel, Map<string, number>>();
 
 /** The linear model's logit of "the quote ends between tokens[i-1] and tokens[i]". */
-export function endLogit(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+export function endLogit(
+  tokens: string[],
+  i: number,
+  model: QuoteModel = quoteModel(),
+  ctx: QuoteContext = NO_CONTEXT,
+): number {
   let weights = weightMaps.get(model);
   if (!weights) weightMaps.set(model, (weights = new Map(Object.entries(model.weights))));
   let z = model.bias;
@@ -169,7 +224,12 @@ export function endLogit(tokens: string[], i: number, model: QuoteModel = QUOTE_
 }
 
 /** Probability that the quote ends between tokens[i-1] and tokens[i]. */
-export function endProbability(tokens: string[], i: number, model: QuoteModel = QUOTE_MODEL, ctx: QuoteContext = NO_CONTEXT): number {
+export function endProbability(
+  tokens: string[],
+  i: number,
+  model: QuoteModel = quoteModel(),
+  ctx: QuoteContext = NO_CONTEXT,
+): number {
   return 1 / (1 + Math.exp(-endLogit(tokens, i, model, ctx)));
 }
 
@@ -197,7 +257,8 @@ export function openSpans(tokens: string[], end: number): boolean[] {
   for (let i = 1; i < end; i++) {
     const [p, q] = depth[i - 1]!;
     let closes = false;
-    for (let k = i; k < Math.min(depth.length, i + CLOSE_WITHIN) && (p || q) && !closes; k++) closes = (p > 0 && depth[k]![0] < p) || (q && !depth[k]![1]);
+    for (let k = i; k < Math.min(depth.length, i + CLOSE_WITHIN) && (p || q) && !closes; k++)
+      closes = (p > 0 && depth[k]![0] < p) || (q && !depth[k]![1]);
     open[i] = closes;
   }
   return open;
@@ -207,18 +268,15 @@ export function openSpans(tokens: string[], end: number): boolean[] {
  * The quote at the start of `tokens` (collapsed text): how many tokens belong to it.
  * The quote ends at the likeliest boundary, where the model's score of ending there times
  * its scores of not ending at every earlier space is highest; `limit` is where the next
- * message intro's sentence starts, if any, which the quote cannot run into. With a network
- * (quote-net.ts), a space's score averages the two models' logits, within the network's window.
+ * message intro's sentence starts, if any, which the quote cannot run into.
  */
 export function quoteLength(
   tokens: string[],
   limit = tokens.length,
-  model: QuoteModel = QUOTE_MODEL,
+  model: QuoteModel = quoteModel(),
   ctx: QuoteContext = NO_CONTEXT,
-  net: QuoteNet | null = null,
 ): number {
   const end = Math.min(tokens.length, limit);
-  const scorer = net ? new NetScorer(net, tokens, end) : null;
   let best = end;
   let bestLog = -Infinity;
   let survive = 0;
@@ -228,9 +286,7 @@ export function quoteLength(
   for (let i = 1; i < end; i++) {
     // Where the quote cannot end, the model's score says nothing.
     if (open[i]) continue;
-    let z = endLogit(tokens, i, model, ctx);
-    if (scorer && i < scorer.length) z = (z + scorer.logit(i)) / 2;
-    const p = 1 / (1 + Math.exp(-z));
+    const p = endProbability(tokens, i, model, ctx);
     if (i === 1 && titleOnly) {
       survive += Math.log(1 - p);
       continue;

@@ -10,7 +10,8 @@ import { collapse } from './text.js';
 const indentOf = (l: string): number => l.replace(/\t/g, '    ').length - l.replace(/\t/g, '    ').trimStart().length;
 
 /** Paragraph openings that talk about the quoted message rather than continue it. */
-const COMMENT = /^(?:NOTE\b|Note:|This\s+(?:message|error|means|occurs|problem|behavior|is\s+(?:because|caused|by))|If\s+you\b|In\s+the\s+(?:above|preceding)\b|where\s)/;
+const COMMENT =
+  /^(?:NOTE\b|Note:|This\s+(?:message|error|means|occurs|problem|behavior|is\s+(?:because|caused|by))|If\s+you\b|In\s+the\s+(?:above|preceding)\b|where\s)/;
 
 /** The original form's quotes, each with the offset just past its intro's colon (for training the collapsed reader). */
 export function quotesWithIntros(text: string): { colonEnd: number; intro: string; quote: string }[] {
@@ -31,9 +32,11 @@ export function quotesWithIntros(text: string): { colonEnd: number; intro: strin
     const several = /\b(?:messages|errors|warnings|these|one\s+of|both|either)\b/i.test(lastSentence(intro));
     let { block, end } = quoteBlock(lines, i + 1, base, marker && !several ? marker[0].length : -1);
     // Inside a list item the message may stand at the item's own indentation: the paragraph after the intro.
-    if (!block.length && colon && !marker && base > 0 && nextIndent(lines, i + 1) === base) ({ block, end } = nextParagraph(lines, i + 1));
+    if (!block.length && colon && !marker && base > 0 && nextIndent(lines, i + 1) === base)
+      ({ block, end } = nextParagraph(lines, i + 1));
     // "... one of the following error messages:" then a bulleted list at the intro's margin: each item is a message.
-    if (!block.length && colon && MESSAGE_LIST.test(lastSentence(intro))) ({ block, end } = marginList(lines, i + 1, base));
+    if (!block.length && colon && MESSAGE_LIST.test(lastSentence(intro)))
+      ({ block, end } = marginList(lines, i + 1, base));
     if (!block.length) continue;
     const colonEnd = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + line.replace(/\s+$/, '').length;
     out.push({ colonEnd, intro: lastSentence(intro), quote: collapse(block.join(' ')) });
@@ -68,7 +71,13 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
     // ... and so does a paragraph that introduces the next message ("When you click Details, you receive the following error:").
     else if (block[block.length - 1] === '' && ind === depth && introducesParagraph(lines, j)) break;
     // ... and, after a list item's intro, a paragraph of the item's prose about the message.
-    else if (block[block.length - 1] === '' && ind === depth && depth <= hang && (itemTextAfter(block, lines, j) || isQuestionOrAnswer(lines, j))) break;
+    else if (
+      block[block.length - 1] === '' &&
+      ind === depth &&
+      depth <= hang &&
+      (itemTextAfter(block, lines, j) || isQuestionOrAnswer(lines, j))
+    )
+      break;
     // A less indented paragraph ends the quote, unless the quote began with a centred title.
     else if (block[block.length - 1] === '' && ind < depth && depth - ind <= 8) break;
     // ... and so does a paragraph that comments on the message.
@@ -80,7 +89,8 @@ function quoteBlock(lines: string[], from: number, base: number, hang = -1): { b
 }
 
 /** An intro of several messages: "one of the following error messages", "The possible error messages are". */
-const MESSAGE_LIST = /\bthe\s+following\s+(?:\w+\s+)?(?:error\s+)?(?:messages|errors|warnings)$|\b(?:error\s+)?messages\s+(?:are|include)$/i;
+const MESSAGE_LIST =
+  /\bthe\s+following\s+(?:\w+\s+)?(?:error\s+)?(?:messages|errors|warnings)$|\b(?:error\s+)?messages\s+(?:are|include)$/i;
 
 /** A bulleted list from line `from` on whose bullets stand at the margin `base` (or one further), and the line index where it ends. */
 function marginList(lines: string[], from: number, base: number): { block: string[]; end: number } {
@@ -129,7 +139,8 @@ function paragraph(lines: string[], j: number): string {
 }
 
 /** Prose that speaks of the message ("If the error message is displayed, ...", "When this happens, ..."). */
-const ABOUT_THE_MESSAGE = /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?messages?|errors?|warnings?|prompts?|dialog(?:\s+box)?)\b|\bwhen\s+this\s+(?:occurs|happens)\b|^This\s+is\s+(?:incorrect|because|caused|expected)\b/i;
+const ABOUT_THE_MESSAGE =
+  /\b(?:this|the|that|above|these)\s+(?:(?:error\s+)?messages?|errors?|warnings?|prompts?|dialog(?:\s+box)?)\b|\bwhen\s+this\s+(?:occurs|happens)\b|^This\s+is\s+(?:incorrect|because|caused|expected)\b/i;
 /** A quote so far that ends in "-or-" or "-and-": the next paragraph is the other message. */
 const OR_END = new RegExp(String.raw`(?:^|\s)${OR_MARK}$`, 'i');
 /** A label of a message's part ("Text:", "Description:", "Caution:"), not the article's own ("Cause:", "Note:"). */
@@ -147,9 +158,17 @@ const ARTICLE_LABEL = /^(?:cause|notes?|resolution|workaround|solution|important
  */
 function itemTextAfter(block: string[], lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
-  if (/^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para)) return true;
+  if (/^[A-Z][a-z]+\s/.test(para) && /[.?!]$/.test(para) && para.split(' ').length >= 5 && ABOUT_THE_MESSAGE.test(para))
+    return true;
   const before = collapse(block.join(' '));
-  if (OR_LINE.test(para) || OR_END.test(before) || /:$/.test(before) || /\?$/.test(para) || (LABEL.test(para) && !ARTICLE_LABEL.test(para))) return false;
+  if (
+    OR_LINE.test(para) ||
+    OR_END.test(before) ||
+    /:$/.test(before) ||
+    /\?$/.test(para) ||
+    (LABEL.test(para) && !ARTICLE_LABEL.test(para))
+  )
+    return false;
   if (!/[.?!]$/.test(before) && before.split(' ').length <= 6) return false;
   return /(?:^|\s)[a-z]+,?\s+[a-z]+,?\s+[a-z]+/.test(para);
 }
@@ -157,7 +176,10 @@ function itemTextAfter(block: string[], lines: string[], j: number): boolean {
 /** In a list of questions and answers ("7. Q. ... I get the error: <msg>"), the reader's question about the message, or the answer. */
 function isQuestionOrAnswer(lines: string[], j: number): boolean {
   const para = paragraph(lines, j);
-  return /^A\.\s+[A-Z]/.test(para) || (/^(?:What|Why|How)\s[^]*\?$/.test(para) && /\b(?:I|my|this\s+(?:error|problem))\b/.test(para));
+  return (
+    /^A\.\s+[A-Z]/.test(para) ||
+    (/^(?:What|Why|How)\s[^]*\?$/.test(para) && /\b(?:I|my|this\s+(?:error|problem))\b/.test(para))
+  );
 }
 
 /** A paragraph that ends in a colon and introduces a message indented deeper than itself. */
@@ -168,4 +190,3 @@ function introducesParagraph(lines: string[], j: number): boolean {
   while (k < lines.length && lines[k]!.trim()) k++;
   return nextIndent(lines, k) > indentOf(lines[j]!);
 }
-

@@ -1,10 +1,13 @@
 import { unique } from './text.js';
 
-const ROOT = /HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG|DYN_DATA|PERFORMANCE_DATA)\b|HKLM\b|HKCU\b/g;
+const ROOT =
+  /HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG|DYN_DATA|PERFORMANCE_DATA)\b|HKLM\b|HKCU\b/g;
 
 /** Words that start prose after a key, never part of a key name in the collapsed form. */
 const STOP_WORDS = new Set(
-  'A An And As At By Click Create Data Delete Double Edit For From If In It NOTE Name Note On Or Quit Restart Right Select Set Start The Then This To Type Under Use Value When Where With You Your'.split(' '),
+  'A An And As At By Click Create Data Delete Double Edit For From If In It NOTE Name Note On Or Quit Restart Right Select Set Start The Then This To Type Under Use Value When Where With You Your'.split(
+    ' ',
+  ),
 );
 
 /** Full registry paths the article names, each once, in order of appearance; read from collapsed text so all forms agree. */
@@ -35,7 +38,10 @@ function readCollapsed(text: string, at: number): string {
       // A capitalised word joins the last segment only when the key goes on after it ("Key Management Server\...")
       // or it is a short run of name words ending the key.
       const ahead = tokens.slice(i, i + 4).join(' ');
-      if (/^(?:[A-Z][A-Za-z0-9]*\s){0,3}[A-Z][A-Za-z0-9]*\\/.test(ahead) || /^(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+(?:[.,;:]|$)/.test(ahead)) {
+      if (
+        /^(?:[A-Z][A-Za-z0-9]*\s){0,3}[A-Z][A-Za-z0-9]*\\/.test(ahead) ||
+        /^(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+(?:[.,;:]|$)/.test(ahead)
+      ) {
         key += ' ' + t;
         continue;
       }
@@ -53,7 +59,10 @@ function cutProse(key: string): string {
 }
 
 function tidyKey(k: string): string {
-  let s = k.trim().replace(/["'`]+$/, '').replace(/^["'`]+/, '');
+  let s = k
+    .trim()
+    .replace(/["'`]+$/, '')
+    .replace(/^["'`]+/, '');
   for (;;) {
     const before = s;
     s = s.replace(/[.,;:]+$/, '');

@@ -21,7 +21,9 @@ export function extractSteps(section: string): string[] {
   chain.forEach((m, i) => {
     const next = chain[i + 1];
     const end = next ? next.at : lastStepEnd(text, m.at);
-    const body = cutSubheading(text.slice(m.at, end)).replace(/^\d{1,2}[.)]\s*/, '').trim();
+    const body = cutSubheading(text.slice(m.at, end))
+      .replace(/^\d{1,2}[.)]\s*/, '')
+      .trim();
     if (body) steps.push(body);
   });
   return steps;

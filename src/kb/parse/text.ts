@@ -41,8 +41,18 @@ export function unique<T>(xs: Iterable<T>): T[] {
 }
 
 const MONTHS: Record<string, string> = {
-  JAN: '01', FEB: '02', MAR: '03', APR: '04', MAY: '05', JUN: '06',
-  JUL: '07', AUG: '08', SEP: '09', OCT: '10', NOV: '11', DEC: '12',
+  JAN: '01',
+  FEB: '02',
+  MAR: '03',
+  APR: '04',
+  MAY: '05',
+  JUN: '06',
+  JUL: '07',
+  AUG: '08',
+  SEP: '09',
+  OCT: '10',
+  NOV: '11',
+  DEC: '12',
 };
 
 /** "23-AUG-2001" → "2001-08-23"; null when it is not such a date. */
@@ -56,7 +66,10 @@ export function isoDate(kbDate: string | undefined): string | null {
 
 /** "MORE INFORMATION" → "moreInformation", "CD-ROM PROBLEMS" → "cdRomProblems". */
 export function camelKey(heading: string): string {
-  const words = heading.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = heading
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 

@@ -1,4 +1,4 @@
-/** How a token looks and ends, and its word: what both quote models read of a token. */
+/** How a token looks and ends, and its word: what the quote-end model (quote-boundary.ts) reads of a token. */
 
 export const tokenShape = (t: string): string => {
   if (!t) return 'none';

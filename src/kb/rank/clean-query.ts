@@ -24,8 +24,10 @@ const TIMESTAMP = [
   /^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s*/,
 ];
 /** A host name after a timestamp: EXSRV38, mail-01, srv.corp.local. */
-const HOST = /^(?:[A-Z][A-Z0-9_-]*\d[A-Z0-9_-]*|[a-z][a-z0-9-]*\d[a-z0-9-]*|[\w-]+\.[\w.-]+\.(?:local|com|net|org|corp|lan))(?::)?\s+/;
-const SEVERITY = /^(?:\[(?:error|err|warn|warning|info|fatal|crit|critical)\]|(?:error|warn|warning|fatal|crit)\s*:)\s*/i;
+const HOST =
+  /^(?:[A-Z][A-Z0-9_-]*\d[A-Z0-9_-]*|[a-z][a-z0-9-]*\d[a-z0-9-]*|[\w-]+\.[\w.-]+\.(?:local|com|net|org|corp|lan))(?::)?\s+/;
+const SEVERITY =
+  /^(?:\[(?:error|err|warn|warning|info|fatal|crit|critical)\]|(?:error|warn|warning|fatal|crit)\s*:)\s*/i;
 
 /** Strip "2026-11-17 16:56:14 EXSRV38 [ERROR]" from the start of a line. */
 export function stripLogPrefix(line: string): string {

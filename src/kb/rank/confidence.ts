@@ -22,7 +22,15 @@ export interface ConfidenceInput {
 }
 
 /** Coefficients of the logistic curve (see the file comment). */
-export const CONFIDENCE_COEFFICIENTS = { bias: -4, margin: 3.5, termShare: 3.5, quoted: 2.5, fullMargin: 0.4, minRuns: 3, fullSupport: 0.3 };
+export const CONFIDENCE_COEFFICIENTS = {
+  bias: -4,
+  margin: 3.5,
+  termShare: 3.5,
+  quoted: 2.5,
+  fullMargin: 0.4,
+  minRuns: 3,
+  fullSupport: 0.3,
+};
 
 export function confidenceOf(c: ConfidenceInput, k = CONFIDENCE_COEFFICIENTS): number {
   if (c.top <= 0) return 0;

@@ -60,7 +60,10 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
-function groupBy(outcomes: QueryOutcome[], key: (o: QueryOutcome) => string | undefined): Record<string, RetrievalFigures> {
+function groupBy(
+  outcomes: QueryOutcome[],
+  key: (o: QueryOutcome) => string | undefined,
+): Record<string, RetrievalFigures> {
   const groups = new Map<string, QueryOutcome[]>();
   for (const o of outcomes) {
     const k = key(o) ?? 'none';

@@ -24,7 +24,10 @@ export function exactCandidates(message: string): string[] {
   const text = collapse(message);
   const out = new Set<string>();
   const add = (s: string): void => {
-    const t = s.trim().replace(/^["'“‘(]+|["'”’)]+$/g, '').trim();
+    const t = s
+      .trim()
+      .replace(/^["'“‘(]+|["'”’)]+$/g, '')
+      .trim();
     if (t.length >= MIN_EXACT_CHARS) out.add(t);
     const bare = t.replace(/[.…]+$/, '').trim();
     if (bare.length >= MIN_EXACT_CHARS) out.add(bare);

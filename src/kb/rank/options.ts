@@ -47,4 +47,6 @@ export const RANKER_DEFAULTS = {
   k: 10,
 };
 
-export type RankerOptions = Partial<Omit<typeof RANKER_DEFAULTS, 'fields'>> & { fields?: Partial<typeof RANKER_DEFAULTS.fields> };
+export type RankerOptions = Partial<Omit<typeof RANKER_DEFAULTS, 'fields'>> & {
+  fields?: Partial<typeof RANKER_DEFAULTS.fields>;
+};

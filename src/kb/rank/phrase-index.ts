@@ -61,7 +61,8 @@ export function runHashes(text: string, shape: PhraseShape = ERROR_RUNS): number
   const ws = shape.tokens === 'words' ? words(normaliseText(text)) : terms(text);
   const n = shape.length;
   if (ws.length === 0) return [];
-  if (ws.length < n) return shape.tokens === 'words' ? [hashRun([...ws, ...Array<string>(n - ws.length).fill('')], 0, n)] : [];
+  if (ws.length < n)
+    return shape.tokens === 'words' ? [hashRun([...ws, ...Array<string>(n - ws.length).fill('')], 0, n)] : [];
   const out: number[] = [];
   for (let i = 0; i + n <= ws.length; i++) out.push(hashRun(ws, i, n));
   return out;
@@ -157,7 +158,12 @@ export class PhraseIndex {
     });
     const hits: PhraseMatch[] = [];
     for (const [doc, e] of perDoc) {
-      hits.push({ doc, coverage: total > 0 ? e.weight / total : 0, matched: e.matched, longest: longestRun(e.positions) + this.shape.length - 1 });
+      hits.push({
+        doc,
+        coverage: total > 0 ? e.weight / total : 0,
+        matched: e.matched,
+        longest: longestRun(e.positions) + this.shape.length - 1,
+      });
     }
     hits.sort((a, b) => b.coverage - a.coverage || b.longest - a.longest);
     return { hits: hits.slice(0, limit), runs: seen.size };

@@ -8,7 +8,17 @@ import { normaliseText, surfaceTokens } from './tokens.js';
 
 /** Chat names for a KB category. */
 export const CATEGORY_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  exchange: ['exchange', 'owa', 'imc', 'mta', 'kms', 'kmserver', 'outlook web access', 'information store', 'exchange server'],
+  exchange: [
+    'exchange',
+    'owa',
+    'imc',
+    'mta',
+    'kms',
+    'kmserver',
+    'outlook web access',
+    'information store',
+    'exchange server',
+  ],
   winnt: ['nt', 'windows nt', 'nt server', 'nt workstation'],
   win95x: ['windows 95', 'win95', '95'],
   win3x: ['windows 3.1', 'windows 3.11', 'win31'],
@@ -35,7 +45,9 @@ export const CATEGORY_ALIASES: Readonly<Record<string, readonly string[]>> = {
 export type ProductLexicon = Map<string, string>;
 
 /** The lexicon of CATEGORY_ALIASES (product words mined from product lines named too much else: "disk", "mail"). */
-export function buildProductLexicon(aliases: Readonly<Record<string, readonly string[]>> = CATEGORY_ALIASES): ProductLexicon {
+export function buildProductLexicon(
+  aliases: Readonly<Record<string, readonly string[]>> = CATEGORY_ALIASES,
+): ProductLexicon {
   const lexicon: ProductLexicon = new Map();
   for (const [category, names] of Object.entries(aliases)) {
     for (const name of names) lexicon.set(surfaceTokens(normaliseText(name)).join(' '), category);
@@ -92,7 +104,9 @@ export function productFactor(
     const applies = article.appliesTo.join(' ').toLowerCase();
     for (const v of mention.versions) {
       const sp = /^sp(\d)$/.exec(v);
-      const hit = sp ? applies.includes(`service pack ${sp[1]}`) || applies.includes(v) : article.versions.includes(v) || applies.includes(`version ${v}`);
+      const hit = sp
+        ? applies.includes(`service pack ${sp[1]}`) || applies.includes(v)
+        : article.versions.includes(v) || applies.includes(`version ${v}`);
       if (hit) {
         factor *= 1 + weights.version;
         matched.push(v);

@@ -108,7 +108,9 @@ export class Ranker {
     const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms, o.maxTermShare));
 
     const phrase = this.parts.phrases.match(query.text, o.candidates);
-    const pairs = new Map(this.parts.pairs.match(query.text, o.candidates * 5, o.pairMaxDocShare).hits.map((h) => [h.doc, h.coverage]));
+    const pairs = new Map(
+      this.parts.pairs.match(query.text, o.candidates * 5, o.pairMaxDocShare).hits.map((h) => [h.doc, h.coverage]),
+    );
     const byDoc = new Map<number, PhraseMatch>(phrase.hits.map((h) => [h.doc, h]));
     const top = new TopK(o.candidates);
     for (let doc = 0; doc < scores.length; doc++) {
@@ -121,15 +123,30 @@ export class Ranker {
     for (const h of phrase.hits) candidates.add(h.doc);
 
     const mention = productMention(query.text, this.parts.products);
-    const hits: { doc: number; score: number; terms: number; phrase?: PhraseMatch; products: string[]; exact?: number }[] = [];
+    const hits: {
+      doc: number;
+      score: number;
+      terms: number;
+      phrase?: PhraseMatch;
+      products: string[];
+      exact?: number;
+    }[] = [];
     for (const doc of candidates) {
       const termScore = (scores[doc] ?? 0) / ceiling;
       const pm = byDoc.get(doc);
-      const phraseScore = (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) + o.pairWeight * (pairs.get(doc) ?? 0);
+      const phraseScore =
+        (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) +
+        o.pairWeight * (pairs.get(doc) ?? 0);
       const article = this.articles[doc];
       if (!article) continue;
       const prod = productFactor(mention, article, { category: o.categoryWeight, version: o.versionWeight });
-      hits.push({ doc, score: (termScore + phraseScore) * prod.factor, terms: termScore, phrase: pm, products: prod.matched });
+      hits.push({
+        doc,
+        score: (termScore + phraseScore) * prod.factor,
+        terms: termScore,
+        phrase: pm,
+        products: prod.matched,
+      });
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     this.preferExactQuotes(query.text, hits);
@@ -142,7 +159,19 @@ export class Ranker {
       return {
         article,
         score: round(h.score),
-        reason: describeReason({ article, phrase: h.phrase, runs: phrase.runs, terms: matchedTerms, codes: query.codes, products: h.products, corrections, expansions }, query.text),
+        reason: describeReason(
+          {
+            article,
+            phrase: h.phrase,
+            runs: phrase.runs,
+            terms: matchedTerms,
+            codes: query.codes,
+            products: h.products,
+            corrections,
+            expansions,
+          },
+          query.text,
+        ),
       };
     });
     const signals: ConfidenceInput = {
@@ -156,7 +185,14 @@ export class Ranker {
       termShare: (best[0]?.terms ?? 0) * (ceiling / (ceiling + this.parts.terms.unseen(queryTerms))),
       queryTerms: queryTerms.size,
     };
-    return { hits: ranked, confidence: round(confidenceOf(signals)), query, signals, weights: this.telling(queryTerms), tellingCodes };
+    return {
+      hits: ranked,
+      confidence: round(confidenceOf(signals)),
+      query,
+      signals,
+      weights: this.telling(queryTerms),
+      tellingCodes,
+    };
   }
 
   /**
@@ -175,7 +211,10 @@ export class Ranker {
   }
 
   /** Among the leading hits that contain the paste's words, lift those that quote it character for character. */
-  private preferExactQuotes(text: string, hits: { doc: number; score: number; phrase?: PhraseMatch; exact?: number }[]): void {
+  private preferExactQuotes(
+    text: string,
+    hits: { doc: number; score: number; phrase?: PhraseMatch; exact?: number }[],
+  ): void {
     const candidates = exactCandidates(text);
     const length = text.replace(/\s+/g, ' ').trim().length;
     let changed = false;
@@ -223,7 +262,11 @@ export class Ranker {
   }
 
   /** Terms of the message with their boosts: codes count more, synonyms and corrections less. */
-  private queryTerms(query: CleanQuery): { weights: Map<string, number>; corrections: [string, string][]; expansions: [string, string][] } {
+  private queryTerms(query: CleanQuery): {
+    weights: Map<string, number>;
+    corrections: [string, string][];
+    expansions: [string, string][];
+  } {
     const o = this.options;
     const weights = new Map<string, number>();
     const add = (t: string, w: number): void => {
@@ -263,7 +306,8 @@ export class Ranker {
 
   static loadJSON(kb: KnowledgeBase, json: ReturnType<Ranker['toJSON']>, options: RankerOptions = {}): Ranker {
     const o = { ...RANKER_DEFAULTS, ...options };
-    if (!json || typeof json !== 'object' || !('terms' in json) || !('phrases' in json)) throw new IndexFormatError('the index has no search index');
+    if (!json || typeof json !== 'object' || !('terms' in json) || !('phrases' in json))
+      throw new IndexFormatError('the index has no search index');
     const j = json as {
       terms: Parameters<typeof TermIndex.loadJSON>[0];
       phrases: Parameters<typeof PhraseIndex.loadJSON>[0];

@@ -67,8 +67,16 @@ export function describeReason(input: ReasonInput, message = ''): MatchReason {
   const { article, phrase } = input;
   const codes = input.codes.filter((c) => input.terms.includes(c));
   const terms = input.terms.filter((t) => !codes.includes(t));
-  const reason: MatchReason = { codes, products: input.products, terms, corrections: input.corrections, expansions: input.expansions, summary: '' };
-  if (phrase && phrase.coverage >= 0.3) reason.errorText = { quote: bestQuote(article, message), coverage: Math.round(phrase.coverage * 100) / 100 };
+  const reason: MatchReason = {
+    codes,
+    products: input.products,
+    terms,
+    corrections: input.corrections,
+    expansions: input.expansions,
+    summary: '',
+  };
+  if (phrase && phrase.coverage >= 0.3)
+    reason.errorText = { quote: bestQuote(article, message), coverage: Math.round(phrase.coverage * 100) / 100 };
   const parts: string[] = [];
   if (reason.errorText) {
     const q = reason.errorText.quote;

@@ -104,7 +104,10 @@ export function expansionOf(before: string, abbr: string): string | undefined {
     const caps = initials(cand.filter((w) => !SMALL_WORDS.has(w)));
     if (caps === letters || initials(cand) === letters) {
       if (cand.length < 2 && letters.length > 2) return undefined;
-      return cand.join(' ').replace(/[.,;:]+$/g, '').toLowerCase();
+      return cand
+        .join(' ')
+        .replace(/[.,;:]+$/g, '')
+        .toLowerCase();
     }
     if (caps.length > letters.length) return undefined;
   }
@@ -146,7 +149,11 @@ export interface Expansion {
  * Expansions for a message: abbreviations it uses (→ their long form) and long forms it spells
  * out (→ their abbreviation). `abbreviations` holds mined and hand-written entries alike.
  */
-export function expansionsFor(text: string, abbreviations: Abbreviations, anyCase: ReadonlySet<string> = HAND_WORDS): Expansion[] {
+export function expansionsFor(
+  text: string,
+  abbreviations: Abbreviations,
+  anyCase: ReadonlySet<string> = HAND_WORDS,
+): Expansion[] {
   const normalised = normaliseText(text);
   const tokens = surfaceTokens(normalised);
   const out: Expansion[] = [];
@@ -162,7 +169,13 @@ export function expansionsFor(text: string, abbreviations: Abbreviations, anyCas
   }
   const padded = ` ${tokens.join(' ')} `;
   for (const [abbr, exp] of abbreviations) {
-    if (exp.includes(' ') && !seen.has(abbr) && padded.includes(` ${exp} `) && !tokens.includes(abbr) && abbr.length > 2) {
+    if (
+      exp.includes(' ') &&
+      !seen.has(abbr) &&
+      padded.includes(` ${exp} `) &&
+      !tokens.includes(abbr) &&
+      abbr.length > 2
+    ) {
       seen.add(abbr);
       out.push({ from: exp, to: abbr });
     }

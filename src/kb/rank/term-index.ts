@@ -48,7 +48,9 @@ export class TermIndex {
   static build(articles: readonly FieldTexts[], options: TermIndexOptions): TermIndex {
     const fields = Object.keys(options.weights);
     // Field length in characters, a proxy for its length in terms that needs no second pass.
-    const avgChars = fields.map((f) => Math.max(1, articles.reduce((sum, a) => sum + (a[f]?.length ?? 0), 0) / Math.max(1, articles.length)));
+    const avgChars = fields.map((f) =>
+      Math.max(1, articles.reduce((sum, a) => sum + (a[f]?.length ?? 0), 0) / Math.max(1, articles.length)),
+    );
     const vocabulary: string[] = [];
     const termIds = new Map<string, number>();
     const termCol = new Growable(Int32Array);
@@ -103,7 +105,13 @@ export class TermIndex {
   }
 
   toJSON(): TermIndexJSON {
-    return { vocabulary: this.vocabulary, offsets: this.offsets, docs: this.docs, freqs: this.freqs, docCount: this.docCount };
+    return {
+      vocabulary: this.vocabulary,
+      offsets: this.offsets,
+      docs: this.docs,
+      freqs: this.freqs,
+      docCount: this.docCount,
+    };
   }
 
   /** Number of articles containing a (stemmed) term; 0 when unknown. */
@@ -161,7 +169,8 @@ export class TermIndex {
   unseen(queryTerms: Map<string, number>): number {
     const rarest = Math.log(1 + (this.docCount - 0.5) / 1.5);
     let sum = 0;
-    for (const [term, boost] of queryTerms) if (/^[a-z]{3,}$/.test(term) && this.df(term) === 0) sum += rarest * boost * (this.k1 + 1);
+    for (const [term, boost] of queryTerms)
+      if (/^[a-z]{3,}$/.test(term) && this.df(term) === 0) sum += rarest * boost * (this.k1 + 1);
     return sum;
   }
 

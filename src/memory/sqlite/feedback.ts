@@ -27,13 +27,24 @@ export class SqliteFeedbackLog implements FeedbackLog {
       `INSERT INTO feedback (at, user, conversation, thread, article_id, helpful, query, signature)
        VALUES (@at, @user, @conversation, @thread, @articleId, @helpful, @query, @signature)`,
     );
-    this.select = db.prepare('SELECT at, user, conversation, thread, article_id, helpful, query, signature FROM feedback ORDER BY at, id');
+    this.select = db.prepare(
+      'SELECT at, user, conversation, thread, article_id, helpful, query, signature FROM feedback ORDER BY at, id',
+    );
   }
 
   add(feedback: FeedbackRecord): void {
     this.conn.use('feedback.add', () => {
       const { at, user, conversation, thread, articleId, helpful, query, signature } = feedback;
-      this.insert.run({ at, user, conversation, thread, articleId, helpful: helpful ? 1 : 0, query: query ?? null, signature: JSON.stringify(signature) });
+      this.insert.run({
+        at,
+        user,
+        conversation,
+        thread,
+        articleId,
+        helpful: helpful ? 1 : 0,
+        query: query ?? null,
+        signature: JSON.stringify(signature),
+      });
     });
   }
 

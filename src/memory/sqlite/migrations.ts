@@ -123,7 +123,8 @@ function latest(migrations: readonly Migration[]): number {
 
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration ${i + 1} has version ${m.version}: versions must be 1, 2, 3, ... in order`);
+    if (m.version !== i + 1)
+      throw new Error(`Migration ${i + 1} has version ${m.version}: versions must be 1, 2, 3, ... in order`);
   });
 }
 

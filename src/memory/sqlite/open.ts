@@ -56,7 +56,11 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (error) {
-      throw new StorageError('storage_unwritable', `Cannot create DATA_DIR ${dataDir} for the storage at ${path}: ${(error as Error).message}`, { cause: error });
+      throw new StorageError(
+        'storage_unwritable',
+        `Cannot create DATA_DIR ${dataDir} for the storage at ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   let db: Database.Database;
@@ -64,7 +68,10 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
     db = new Database(path, { timeout: o.busyTimeoutMs });
   } catch (error) {
     // better-sqlite3 throws a TypeError when the folder is gone, a SqliteError when it cannot create the file.
-    if (error instanceof TypeError) throw new StorageError('storage_unwritable', `Cannot open the storage at ${path}: ${error.message}`, { cause: error });
+    if (error instanceof TypeError)
+      throw new StorageError('storage_unwritable', `Cannot open the storage at ${path}: ${error.message}`, {
+        cause: error,
+      });
     throw openError(error, path);
   }
   try {
@@ -91,7 +98,9 @@ function openError(error: unknown, path: string): unknown {
   const mapped = toStorageError(error, path);
   if (mapped instanceof StorageError) return mapped;
   if (error instanceof Database.SqliteError) {
-    return new StorageError('storage_corrupt', `The storage at ${path} cannot be used: ${error.message}`, { cause: error });
+    return new StorageError('storage_corrupt', `The storage at ${path} cannot be used: ${error.message}`, {
+      cause: error,
+    });
   }
   return error;
 }

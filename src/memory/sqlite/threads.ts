@@ -57,7 +57,13 @@ export function parseThreadState(json: string): ThreadState | undefined {
   const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === 'string');
   if (typeof s.query !== 'string' || !strings(s.candidates) || !strings(s.rejected)) return undefined;
   if (typeof s.shown !== 'number' || typeof s.updatedAt !== 'number') return undefined;
-  const state: ThreadState = { query: s.query, candidates: s.candidates, shown: s.shown, rejected: s.rejected, updatedAt: s.updatedAt };
+  const state: ThreadState = {
+    query: s.query,
+    candidates: s.candidates,
+    shown: s.shown,
+    rejected: s.rejected,
+    updatedAt: s.updatedAt,
+  };
   if (typeof s.user === 'string') state.user = s.user;
   return state;
 }

@@ -37,7 +37,12 @@ describe('answers', () => {
     expect(a.id).toBe('Q290226');
     expect(a.title).toBe('XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
     expect(a.steps.length).toBeGreaterThanOrEqual(3);
-    expect(a.steps[2]?.items.flat().filter((s) => s.code).map((s) => s.text)).toContain('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
+    expect(
+      a.steps[2]?.items
+        .flat()
+        .filter((s) => s.code)
+        .map((s) => s.text),
+    ).toContain('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer');
     expect(a.warnings).toEqual([REGISTRY_WARNING]);
     expect(a.why).toContain('0xc0020002');
     expect(a.url).toBe('https://support.microsoft.com/kb/290226');
@@ -64,7 +69,8 @@ describe('answers', () => {
   });
 
   it('small talk said to the bot gets a word on what it does, not an article', async () => {
-    for (const text of ['see you tomorrow', 'lunch anyone?']) expect(await newChat().say(text)).toEqual({ kind: 'text', text: BOT_TEXTS.smallTalk });
+    for (const text of ['see you tomorrow', 'lunch anyone?'])
+      expect(await newChat().say(text)).toEqual({ kind: 'text', text: BOT_TEXTS.smallTalk });
     expect(await newChat().say('see you tomorrow', { via: 'overheard' })).toBeNull();
   });
 
@@ -80,7 +86,10 @@ describe('answers', () => {
     expect(both?.kind === 'answer' && both.intro).toBe('Q999999 is not in this knowledge base (5 articles).');
     for (const text of ['Q999999', 'kb 999998 and Q999999']) {
       const missing = text.includes('999998') ? 'Q999998, Q999999 are' : 'Q999999 is';
-      expect(await newChat().say(text)).toEqual({ kind: 'text', text: `${missing} not in this knowledge base (5 articles).` });
+      expect(await newChat().say(text)).toEqual({
+        kind: 'text',
+        text: `${missing} not in this knowledge base (5 articles).`,
+      });
     }
   });
 
@@ -107,26 +116,61 @@ describe('answers', () => {
   });
 
   it('says plainly when an article has no fix, and never invents steps', () => {
-    const byDesign = makeArticle({ id: 'Q100001', title: 'Mail Sent Twice', sections: { symptoms: 'Mail is sent twice.', status: 'This behavior is by design.' } });
+    const byDesign = makeArticle({
+      id: 'Q100001',
+      title: 'Mail Sent Twice',
+      sections: { symptoms: 'Mail is sent twice.', status: 'This behavior is by design.' },
+    });
     const a = buildAnswer(byDesign, { confidence: 0.9, why: 'test' });
     expect(a.steps).toEqual([]);
     expect(a.fixText).toBeUndefined();
     expect(a.noFix).toBe('This behavior is by design; the article gives no fix.');
-    const sp = makeArticle({ id: 'Q100002', sections: { resolution: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' } });
-    expect(buildAnswer(sp, { confidence: 0.9, why: 'test' })).toMatchObject({ steps: [], noFix: undefined, fixText: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' });
+    const sp = makeArticle({
+      id: 'Q100002',
+      sections: { resolution: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.' },
+    });
+    expect(buildAnswer(sp, { confidence: 0.9, why: 'test' })).toMatchObject({
+      steps: [],
+      noFix: undefined,
+      fixText: 'To resolve this problem, obtain the latest service pack for Windows NT 4.0.',
+    });
   });
 
   it('shows a sub-heading of the fix as a label, not as a run of dashes', () => {
-    const article = makeArticle({ id: 'Q185577', sections: { resolution: 'Use either of the following solutions.\n\nRemove Pub.edb\n--------------\n\nRemove the Pub.edb file.' } });
-    expect(buildAnswer(article, { confidence: 0.9, why: 'test' }).fixText).toBe('Use either of the following solutions. Remove Pub.edb: Remove the Pub.edb file.');
+    const article = makeArticle({
+      id: 'Q185577',
+      sections: {
+        resolution:
+          'Use either of the following solutions.\n\nRemove Pub.edb\n--------------\n\nRemove the Pub.edb file.',
+      },
+    });
+    expect(buildAnswer(article, { confidence: 0.9, why: 'test' }).fixText).toBe(
+      'Use either of the following solutions. Remove Pub.edb: Remove the Pub.edb file.',
+    );
   });
 
   it('offers "did you mean" when two articles fit about equally', async () => {
     const error = 'The directory service could not read the configuration from the server.';
     const twins = new KnowledgeBase([
-      makeArticle({ id: 'Q200001', title: 'Directory Service Error on Startup', errorMessages: [error], sections: { symptoms: `At startup: ${error}` } }),
-      makeArticle({ id: 'Q200002', title: 'Directory Service Error After Restore', errorMessages: [error], sections: { symptoms: `After a restore: ${error}` } }),
-      ...Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q30000${i}`, title: `Printer problem ${i}`, sections: { symptoms: `The printer jams on page ${i}.` } })),
+      makeArticle({
+        id: 'Q200001',
+        title: 'Directory Service Error on Startup',
+        errorMessages: [error],
+        sections: { symptoms: `At startup: ${error}` },
+      }),
+      makeArticle({
+        id: 'Q200002',
+        title: 'Directory Service Error After Restore',
+        errorMessages: [error],
+        sections: { symptoms: `After a restore: ${error}` },
+      }),
+      ...Array.from({ length: 10 }, (_, i) =>
+        makeArticle({
+          id: `Q30000${i}`,
+          title: `Printer problem ${i}`,
+          sections: { symptoms: `The printer jams on page ${i}.` },
+        }),
+      ),
     ]);
     const reply = await new FakeAdapter(new Bot(twins, { ranker: Ranker.build(twins) })).say(error);
     expect(reply?.kind).toBe('suggestions');
@@ -141,9 +185,25 @@ describe('answers', () => {
 describe('a message whose words do not match but whose error code does', () => {
   const code = '0xc0020002';
   const kb3 = new KnowledgeBase([
-    makeArticle({ id: 'Q200011', title: `Setup Stops with Error ${code}`, errorMessages: [`The system cannot find the file specified. ID no: ${code}`], sections: { symptoms: `Setup stops: ID no: ${code}` } }),
-    makeArticle({ id: 'Q200012', title: `Administrator Program Does Not Start with Error ${code}`, errorMessages: [`ID no: ${code}`], sections: { symptoms: `The program stops: ID no: ${code}` } }),
-    ...Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q30001${i}`, title: `Printer problem ${i}`, sections: { symptoms: `The printer jams on page ${i}.` } })),
+    makeArticle({
+      id: 'Q200011',
+      title: `Setup Stops with Error ${code}`,
+      errorMessages: [`The system cannot find the file specified. ID no: ${code}`],
+      sections: { symptoms: `Setup stops: ID no: ${code}` },
+    }),
+    makeArticle({
+      id: 'Q200012',
+      title: `Administrator Program Does Not Start with Error ${code}`,
+      errorMessages: [`ID no: ${code}`],
+      sections: { symptoms: `The program stops: ID no: ${code}` },
+    }),
+    ...Array.from({ length: 10 }, (_, i) =>
+      makeArticle({
+        id: `Q30001${i}`,
+        title: `Printer problem ${i}`,
+        sections: { symptoms: `The printer jams on page ${i}.` },
+      }),
+    ),
   ]);
   const chat = (): FakeAdapter => new FakeAdapter(new Bot(kb3, { ranker: Ranker.build(kb3) }));
 
@@ -190,8 +250,14 @@ describe('a thread remembers its match', () => {
   it('follow-ups under an answer need no mention; elsewhere overheard ones stay unanswered', async () => {
     const chat = newChat(undefined, 'T-overheard');
     answerOf(await chat.say(PASTE, { via: 'overheard' }));
-    expect(answerOf(await chat.say('just the steps', { via: 'overheard' }))).toMatchObject({ id: 'Q290226', view: 'steps' });
-    expect(await chat.say('why?', { via: 'overheard' })).toMatchObject({ kind: 'text', text: expect.stringMatching(/^Q290226 matched on: /) as string });
+    expect(answerOf(await chat.say('just the steps', { via: 'overheard' }))).toMatchObject({
+      id: 'Q290226',
+      view: 'steps',
+    });
+    expect(await chat.say('why?', { via: 'overheard' })).toMatchObject({
+      kind: 'text',
+      text: expect.stringMatching(/^Q290226 matched on: /) as string,
+    });
     expect(await chat.say('what about SP2?', { via: 'overheard' })).toBeNull(); // people ask each other that
     expect(await chat.say('just the steps', { via: 'overheard', thread: 'T-elsewhere' })).toBeNull();
   });
@@ -201,7 +267,12 @@ describe('a thread remembers its match', () => {
     answerOf(await chat.say('kms fails during the exchange 5.5 upgrade'));
     const refined = await chat.say('what about SP1?');
     expect(['answer', 'suggestions']).toContain(refined?.kind);
-    const ids = refined?.kind === 'answer' ? [refined.answer.id] : refined?.kind === 'suggestions' ? refined.candidates.map((c) => c.id) : [];
+    const ids =
+      refined?.kind === 'answer'
+        ? [refined.answer.id]
+        : refined?.kind === 'suggestions'
+          ? refined.candidates.map((c) => c.id)
+          : [];
     expect(ids).toContain('Q196171'); // "Incorrect Attempt to Update KMS during 5.5 SP1 Update"
   });
 
@@ -219,7 +290,12 @@ describe('a thread remembers its match', () => {
     expect(other.why).toMatch(/^candidate 2, /);
     expect(other.confidence).toBeUndefined();
     expect(renderPlain({ kind: 'answer', answer: other })).not.toContain('confidence');
-    expect(await chat.say('why?')).toEqual({ kind: 'text', text: expect.stringMatching(new RegExp(`^${other.id} matched on: .*\nIt was candidate 2 for your message[.]$`)) as string });
+    expect(await chat.say('why?')).toEqual({
+      kind: 'text',
+      text: expect.stringMatching(
+        new RegExp(`^${other.id} matched on: .*\nIt was candidate 2 for your message[.]$`),
+      ) as string,
+    });
     // an article asked for by number
     answerOf(await chat.say('Q174743'));
     expect(await chat.say('why')).toEqual({ kind: 'text', text: BOT_TEXTS.whyLookup('Q174743') });
@@ -230,8 +306,14 @@ describe('a thread remembers its match', () => {
     const chat = newChat((e) => events.push(e), 'T-buttons');
     const first = answerOf(await chat.say(PASTE));
     expect(answerOf(await chat.press('not_it', first.id, 'T-buttons')).id).not.toBe(first.id);
-    expect(await chat.press('helpful', 'Q235418', 'T-buttons')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks('Q235418') });
-    expect(events.filter((e) => e.type === 'feedback').map((e) => e.type === 'feedback' && e.helpful)).toEqual([false, true]);
+    expect(await chat.press('helpful', 'Q235418', 'T-buttons')).toEqual({
+      kind: 'text',
+      text: BOT_TEXTS.thanks('Q235418'),
+    });
+    expect(events.filter((e) => e.type === 'feedback').map((e) => e.type === 'feedback' && e.helpful)).toEqual([
+      false,
+      true,
+    ]);
     expect(answerOf(await chat.press('full_article', first.id, 'T-buttons')).view).toBe('full');
   });
 });
@@ -267,7 +349,10 @@ describe('short reactions in a thread', () => {
     expect(second.id).not.toBe(first.id);
     const third = await chat.say('the fix in that article is for 5.0, we run 5.5');
     expect(third?.kind).not.toBe('text');
-    expect(feedback()).toEqual([expect.objectContaining({ articleId: first.id, helpful: false }), expect.objectContaining({ articleId: second.id, helpful: false })]);
+    expect(feedback()).toEqual([
+      expect.objectContaining({ articleId: first.id, helpful: false }),
+      expect.objectContaining({ articleId: second.id, helpful: false }),
+    ]);
     const chat2 = newChat(() => {}, 'T-ok');
     const answer = answerOf(await chat2.say(PASTE));
     expect(await chat2.say('ok thanks')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(answer.id) });
@@ -278,7 +363,10 @@ describe('short reactions in a thread', () => {
     const second = answerOf(await chat.say('👎'));
     expect(second.id).not.toBe(first.id);
     expect(await chat.say(':+1::skin-tone-3:')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(second.id) });
-    expect(feedback()).toEqual([expect.objectContaining({ articleId: first.id, helpful: false }), expect.objectContaining({ articleId: second.id, helpful: true })]);
+    expect(feedback()).toEqual([
+      expect.objectContaining({ articleId: first.id, helpful: false }),
+      expect.objectContaining({ articleId: second.id, helpful: true }),
+    ]);
   });
 });
 
@@ -288,10 +376,13 @@ describe('hostile input', () => {
     expect(answerOf(reply).id).toBe('Q290226');
   });
 
-  it('answers a 100 KB paste quickly and politely refuses binary', async () => {
+  it('answers a 100 KB paste without stalling and politely refuses binary', async () => {
+    // The time limit is a guard against a hang, not a measurement: the bot reads only the start of
+    // a message, so a 100 KB paste is answered in a fraction of a second; work over all of it
+    // could stall a channel. Generous, so a loaded CI box cannot trip it.
     const started = performance.now();
     expect(answerOf(await newChat().say(`${PASTE}\n`.repeat(1300))).id).toBe('Q290226');
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
     const binary = String.fromCharCode(...Array.from({ length: 3000 }, (_, i) => (i * 31) % 32));
     expect(looksBinary(binary)).toBe(true);
     expect(await newChat().say(binary)).toEqual({ kind: 'text', text: BOT_TEXTS.binary });
@@ -313,7 +404,12 @@ describe('parts', () => {
     expect(readFollowUp('the other one')).toEqual({ kind: 'next' });
     expect(readFollowUp('any other matches?')).toEqual({ kind: 'others' });
     expect(readFollowUp('what about SP2?')).toEqual({ kind: 'refine', words: 'SP2' });
-    for (const text of ['is this article still valid for SP4?', 'does that apply to Exchange 5.0?', 'will it work on NT 4.0', 'Is this one the same for SP4?']) {
+    for (const text of [
+      'is this article still valid for SP4?',
+      'does that apply to Exchange 5.0?',
+      'will it work on NT 4.0',
+      'Is this one the same for SP4?',
+    ]) {
       expect([text, readFollowUp(text)?.kind]).toEqual([text, 'refine']);
     }
     expect(readFollowUp('is this article still valid for SP4?')).toEqual({ kind: 'refine', words: 'SP4' });
@@ -324,7 +420,15 @@ describe('parts', () => {
   });
 
   it('marks registry keys, paths and file names as code', () => {
-    expect(markCode('Copy C:\\Exchsrvr\\bin\\kmserver.exe, then run Setup.exe.').filter((s) => s.code).map((s) => s.text)).toEqual(['C:\\Exchsrvr\\bin\\kmserver.exe', 'Setup.exe']);
-    expect(markCode('Delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server and restart.')[1]).toEqual({ text: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server', code: true });
+    expect(
+      markCode('Copy C:\\Exchsrvr\\bin\\kmserver.exe, then run Setup.exe.')
+        .filter((s) => s.code)
+        .map((s) => s.text),
+    ).toEqual(['C:\\Exchsrvr\\bin\\kmserver.exe', 'Setup.exe']);
+    expect(
+      markCode(
+        'Delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server and restart.',
+      )[1],
+    ).toEqual({ text: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server', code: true });
   });
 });

@@ -22,26 +22,70 @@ const kb = new KnowledgeBase([
   makeArticle({
     id: 'Q100001',
     title: 'XGEN: Information Store Does Not Start After Restore',
-    sections: { symptoms: 'The Information Store service does not start after you restore the private information store from backup.', cause: 'The restore did not finish.', resolution: 'Run isinteg -patch and start the service.' },
+    sections: {
+      symptoms:
+        'The Information Store service does not start after you restore the private information store from backup.',
+      cause: 'The restore did not finish.',
+      resolution: 'Run isinteg -patch and start the service.',
+    },
   }),
   makeArticle({
     id: 'Q100002',
     title: 'XADM: Information Store Service Does Not Start After Moving Log Files',
-    sections: { symptoms: 'The Information Store service does not start after you move the transaction log files with Performance Optimizer.', cause: 'The log file path in the registry is wrong.', resolution: 'Correct the log path and start the service.' },
+    sections: {
+      symptoms:
+        'The Information Store service does not start after you move the transaction log files with Performance Optimizer.',
+      cause: 'The log file path in the registry is wrong.',
+      resolution: 'Correct the log path and start the service.',
+    },
   }),
   makeArticle({
     id: 'Q100003',
     title: 'XADM: Information Store Service Stops Responding on Start',
-    sections: { symptoms: 'The Information Store service stops responding when it starts on a server with a full disk.', cause: 'The disk is full.', resolution: 'Free disk space and start the service.' },
+    sections: {
+      symptoms: 'The Information Store service stops responding when it starts on a server with a full disk.',
+      cause: 'The disk is full.',
+      resolution: 'Free disk space and start the service.',
+    },
   }),
   makeArticle({
     id: 'Q100004',
     title: 'XCLN: Outlook Cannot Open Default Folders With Roaming Profile',
-    sections: { symptoms: 'Outlook reports that it cannot open your default e-mail folders when you log on with a roaming profile.', cause: 'The profile points to a removed server.', resolution: 'Recreate the profile.' },
+    sections: {
+      symptoms:
+        'Outlook reports that it cannot open your default e-mail folders when you log on with a roaming profile.',
+      cause: 'The profile points to a removed server.',
+      resolution: 'Recreate the profile.',
+    },
   }),
   // Other topics, so that words have the weights they would have in a real KB.
-  ...['printer spooler', 'modem dialing', 'cluster failover', 'dns zone transfer', 'wins replication', 'dhcp scope', 'iis metabase', 'sql backup', 'proxy cache', 'sms inventory', 'frontpage extensions', 'ras callback', 'tape drive', 'scsi adapter', 'network card binding', 'fax routing', 'smtp relay', 'nntp feed', 'ldap search', 'certificate server'].map((topic, i) =>
-    makeArticle({ id: `Q2000${String(i).padStart(2, '0')}`, title: `HOWTO: Configure the ${topic} service`, sections: { symptoms: `The ${topic} does not work as expected on the server.` } }),
+  ...[
+    'printer spooler',
+    'modem dialing',
+    'cluster failover',
+    'dns zone transfer',
+    'wins replication',
+    'dhcp scope',
+    'iis metabase',
+    'sql backup',
+    'proxy cache',
+    'sms inventory',
+    'frontpage extensions',
+    'ras callback',
+    'tape drive',
+    'scsi adapter',
+    'network card binding',
+    'fax routing',
+    'smtp relay',
+    'nntp feed',
+    'ldap search',
+    'certificate server',
+  ].map((topic, i) =>
+    makeArticle({
+      id: `Q2000${String(i).padStart(2, '0')}`,
+      title: `HOWTO: Configure the ${topic} service`,
+      sections: { symptoms: `The ${topic} does not work as expected on the server.` },
+    }),
   ),
 ]);
 const ranker = Ranker.build(kb);
@@ -95,7 +139,8 @@ describe('feedback that improves answers', () => {
     const reply = await bob.say(SIMILAR, { thread: 'T2' });
     expect(offered(reply)[0]).toBe(next.id);
     expect(offered(reply)[0]).not.toBe(before);
-    const why = reply?.kind === 'answer' ? reply.answer.why : reply?.kind === 'suggestions' ? reply.candidates[0]?.why : '';
+    const why =
+      reply?.kind === 'answer' ? reply.answer.why : reply?.kind === 'suggestions' ? reply.candidates[0]?.why : '';
     expect(why).toMatch(/helped someone with a similar question/);
   });
 
@@ -105,12 +150,15 @@ describe('feedback that improves answers', () => {
     await chat.say(QUESTION, { thread: 'T1' });
     await chat.say('wrong one', { thread: 'T1' });
     const outlook = 'Outlook cannot open default e-mail folders with a roaming profile';
-    expect(offered(await chatWith(new MemoryFeedbackLog()).say(outlook))).toEqual(offered(await chatWith(log).say(outlook)));
+    expect(offered(await chatWith(new MemoryFeedbackLog()).say(outlook))).toEqual(
+      offered(await chatWith(log).say(outlook)),
+    );
   });
 
   it('is bounded: many "not it" votes cannot bury the article that quotes the message', async () => {
     const log = new MemoryFeedbackLog();
-    const exact = 'The Information Store service does not start after you move the transaction log files with Performance Optimizer';
+    const exact =
+      'The Information Store service does not start after you move the transaction log files with Performance Optimizer';
     for (let i = 0; i < 20; i++) {
       const chat = chatWith(log, `U${i}`);
       const shown = answerOf(await chat.say(exact, { thread: `T${i}` }));
@@ -152,7 +200,12 @@ describe('after a restart (SQLite storage in DATA_DIR)', () => {
     try {
       const startBot = () => {
         const storage = openStorage(dir);
-        const bot = new Bot(kb, { ranker, threads: storage.threads, learning: new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion()), interactions: storage.interactions });
+        const bot = new Bot(kb, {
+          ranker,
+          threads: storage.threads,
+          learning: new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion()),
+          interactions: storage.interactions,
+        });
         return { storage, chat: new FakeAdapter(bot, { user: 'U_ALICE' }) };
       };
       const first = startBot();
@@ -205,7 +258,13 @@ describe('signatures', () => {
   });
 
   it('file feedback under few terms without missing any similar message (property)', () => {
-    const signature = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0.01, max: 10, noNaN: true })), { selector: (p) => p[0], minLength: 1, maxLength: 12 }).map((s) => s.sort((a, b) => a[0] - b[0]));
+    const signature = fc
+      .uniqueArray(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0.01, max: 10, noNaN: true })), {
+        selector: (p) => p[0],
+        minLength: 1,
+        maxLength: 12,
+      })
+      .map((s) => s.sort((a, b) => a[0] - b[0]));
     fc.assert(
       fc.property(signature, signature, fc.double({ min: 0.1, max: 0.95, noNaN: true }), (a, b, t) => {
         const filed = new Set(prefixOf(b, t).map(([h]) => h));

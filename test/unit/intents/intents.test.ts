@@ -1,16 +1,16 @@
 // Intent classifier: cases a user would recognise per intent, the channel talk the bot must stay
-// out of, hostile input, speed, and (when the shared dev set exists) measured accuracy.
+// out of, and hostile input. Accuracy on the shared dev set is test/corpus/intents-dev-set.test.ts;
+// the classifier's speed is measured by scripts/bench-matching.mjs (`npm run bench`), not here.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/paths.js';
-import { INTENTS, IntentClassifier, classifyIntent, evaluateIntents, isThumbsUp, type Intent } from '../../../src/intents/index.js';
+import { INTENTS, IntentClassifier, classifyIntent, isThumbsUp, type Intent } from '../../../src/intents/index.js';
 
 const repoRoot = REPO;
-const DEV_SET = resolve(repoRoot, '../shared/eval/dev-intents.jsonl');
 
 const CASES: Record<Intent, string[]> = {
   error_paste: [
@@ -52,7 +52,8 @@ describe('intent classifier', () => {
 
   for (const intent of INTENTS) {
     it(`recognises ${intent}`, () => {
-      for (const text of CASES[intent]) expect({ text, intent: classifier.classify(text).intent }).toEqual({ text, intent });
+      for (const text of CASES[intent])
+        expect({ text, intent: classifier.classify(text).intent }).toEqual({ text, intent });
     });
   }
 
@@ -62,14 +63,24 @@ describe('intent classifier', () => {
     expect(classifier.classify('wrong one').feedback).toBe('negative');
     expect(classifier.classify("didn't help").feedback).toBe('negative');
     expect(classifier.classify('other ones?').feedback).toBe('more');
-    for (const [text, kind] of [['ok thanks', 'positive'], ['Great, thanks!', 'positive'], ['none of these', 'negative'], ['the fix in that article is for 5.0, we run 5.5', 'negative'], ['thanks, we have 2 servers fixed now', 'positive'], ['worked on the one we run 5.5 on, thanks', 'positive']] as const) {
+    for (const [text, kind] of [
+      ['ok thanks', 'positive'],
+      ['Great, thanks!', 'positive'],
+      ['none of these', 'negative'],
+      ['the fix in that article is for 5.0, we run 5.5', 'negative'],
+      ['thanks, we have 2 servers fixed now', 'positive'],
+      ['worked on the one we run 5.5 on, thanks', 'positive'],
+    ] as const) {
       expect([text, classifier.classify(text)]).toMatchObject([text, { intent: 'feedback', feedback: kind }]);
     }
     expect(classifier.classify('ok thanks Maria').intent).toBe('chatter');
-    for (const down of ['👎', ':-1:', ':thumbsdown:', '👎 👎', ':-1::skin-tone-4:']) expect([down, classifier.classify(down)]).toMatchObject([down, { intent: 'feedback', feedback: 'negative' }]);
+    for (const down of ['👎', ':-1:', ':thumbsdown:', '👎 👎', ':-1::skin-tone-4:'])
+      expect([down, classifier.classify(down)]).toMatchObject([down, { intent: 'feedback', feedback: 'negative' }]);
     // A bare 👍 is an acknowledgement (chatter); under one of the bot's answers the bot reads it as a rating.
-    for (const up of ['👍', ':+1:', ':thumbsup:', '👍🏽 👍', ':+1::skin-tone-2:']) expect([up, isThumbsUp(up)]).toEqual([up, true]);
-    for (const other of ['👍 will do', '+1', 'thumbs up', '👎']) expect([other, isThumbsUp(other)]).toEqual([other, false]);
+    for (const up of ['👍', ':+1:', ':thumbsup:', '👍🏽 👍', ':+1::skin-tone-2:'])
+      expect([up, isThumbsUp(up)]).toEqual([up, true]);
+    for (const other of ['👍 will do', '+1', 'thumbs up', '👎'])
+      expect([other, isThumbsUp(other)]).toEqual([other, false]);
   });
 
   it('explains itself and keeps scores in range', () => {
@@ -82,44 +93,46 @@ describe('intent classifier', () => {
     expect(Object.values(r.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
-  it('never throws on hostile input, and stays fast on huge pastes', () => {
+  it('never throws on hostile input', () => {
     const junk = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 65536)).join('');
     const huge = 'The RPC server is unavailable. 0x800706ba\n'.repeat(2600); // ~100 KB
-    const inputs = ['', '   ', '\u0000\u0001\u0002', junk, huge, '```', '<@U1>', '&amp;&lt;&gt;', '?'.repeat(10_000), 'a'.repeat(100_000)];
+    const inputs = [
+      '',
+      '   ',
+      '\u0000\u0001\u0002',
+      junk,
+      huge,
+      '```',
+      '<@U1>',
+      '&amp;&lt;&gt;',
+      '?'.repeat(10_000),
+      'a'.repeat(100_000),
+    ];
     for (const text of inputs) {
       const r = classifier.classify(text);
       expect(INTENTS).toContain(r.intent);
       expect(Number.isFinite(r.confidence)).toBe(true);
     }
     expect(classifier.classify('').intent).toBe('chatter');
-    const start = performance.now();
-    classifier.classify(huge);
-    expect(performance.now() - start).toBeLessThan(50);
     // Non-strings from untyped callers.
     expect(() => classifier.classify(undefined as unknown as string)).not.toThrow();
   });
 
-  it('builds in under 300 ms and classifies in well under a millisecond', () => {
-    const t0 = performance.now();
-    const fresh = new IntentClassifier();
-    expect(performance.now() - t0).toBeLessThan(300);
-    const texts = Object.values(CASES).flat();
-    for (let k = 0; k < 5; k++) for (const t of texts) fresh.classify(t); // warm up the JIT
-    // Best of three passes, so one garbage-collection pause in the test runner does not decide it.
-    const passes = [0, 1, 2].map(() => {
-      const times: number[] = [];
-      for (let k = 0; k < 20; k++) {
-        for (const t of texts) {
-          const s = performance.now();
-          fresh.classify(t);
-          times.push(performance.now() - s);
-        }
-      }
-      times.sort((a, b) => a - b);
-      return { median: times[Math.floor(times.length / 2)] ?? 0, p99: times[Math.floor(times.length * 0.99)] ?? 0 };
-    });
-    expect(Math.min(...passes.map((p) => p.median))).toBeLessThan(1);
-    expect(Math.min(...passes.map((p) => p.p99))).toBeLessThan(2);
+  // A guard against unbounded work, not a measurement: the classifier reads only the start of a
+  // message, so no paste, however long or oddly shaped, can stall the bot. Long runs of spaces or
+  // tabs are the slowest shape (a fraction of a second at the cap; many seconds over 100 KB without
+  // it); an ordinary message takes about a millisecond. The limit is far above what a loaded CI box
+  // needs and below what losing the cap costs.
+  it('does bounded work on a 100 KB message of any shape', () => {
+    const shapes = [' ', '\t', '?', 'a', '`', '\n', '0x', '<@U1> ', 'The RPC server is unavailable. 0x800706ba\n'];
+    for (const unit of shapes) {
+      const text = unit.repeat(Math.ceil(100_000 / unit.length));
+      const started = performance.now();
+      classifier.classify(text);
+      expect(performance.now() - started, `${JSON.stringify(unit)} repeated to ${text.length} characters`).toBeLessThan(
+        3000,
+      );
+    }
   });
 
   it('classifyIntent uses a shared default instance', () => {
@@ -131,8 +144,14 @@ describe('intent classifier', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kbbot-quiet-'));
     try {
       const built = pathToFileURL(join(repoRoot, 'dist/src/text/natural.js')).href;
-      writeFileSync(join(dir, 'quiet.mjs'), `import natural from '${built}';\nif (typeof natural.BayesClassifier !== 'function') process.exit(2);\n`);
-      writeFileSync(join(dir, 'bare.mjs'), `import natural from '${pathToFileURL(join(repoRoot, 'node_modules/natural/lib/natural/index.js')).href}';\nif (typeof natural.BayesClassifier !== 'function') process.exit(2);\n`);
+      writeFileSync(
+        join(dir, 'quiet.mjs'),
+        `import natural from '${built}';\nif (typeof natural.BayesClassifier !== 'function') process.exit(2);\n`,
+      );
+      writeFileSync(
+        join(dir, 'bare.mjs'),
+        `import natural from '${pathToFileURL(join(repoRoot, 'node_modules/natural/lib/natural/index.js')).href}';\nif (typeof natural.BayesClassifier !== 'function') process.exit(2);\n`,
+      );
       const env = { ...process.env };
       delete env.DOTENV_CONFIG_QUIET;
       expect(execFileSync(process.execPath, ['quiet.mjs'], { cwd: dir, env, encoding: 'utf8' })).toBe('');
@@ -142,21 +161,5 @@ describe('intent classifier', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('dev set (../shared/eval/dev-intents.jsonl)', () => {
-  const present = existsSync(DEV_SET);
-  if (!present) console.warn(`dev-intents: ${DEV_SET} not found, skipping the accuracy test`);
-  it.skipIf(!present)('accuracy ≥ 0.93, passive precision ≥ 0.97 at recall ≥ 0.95', () => {
-    const rows = readFileSync(DEV_SET, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as { text: string; intent: Intent });
-    const ev = evaluateIntents(rows, new IntentClassifier());
-    expect(ev.n).toBe(rows.length);
-    expect(ev.accuracy).toBeGreaterThanOrEqual(0.93);
-    expect(ev.passiveRecall).toBeGreaterThanOrEqual(0.95);
-    expect(ev.passivePrecision).toBeGreaterThanOrEqual(0.97);
   });
 });

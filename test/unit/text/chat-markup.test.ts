@@ -5,7 +5,9 @@ import { decodeEntities, undoChatMarkup } from '../../../src/text/chat-markup.js
 
 describe('undoChatMarkup', () => {
   it('undoes Slack escaping, mentions, channels, broadcasts and links', () => {
-    const r = undoChatMarkup('<@U0BOT42> see <#C123|ops> &amp; <https://kb.example/290226|the article>: a &lt; b &gt; c <!here>');
+    const r = undoChatMarkup(
+      '<@U0BOT42> see <#C123|ops> &amp; <https://kb.example/290226|the article>: a &lt; b &gt; c <!here>',
+    );
     expect(r.text).toBe('see #ops & the article: a < b > c');
     expect(r.mentions).toEqual(['U0BOT42']);
     expect(r.broadcasts).toEqual(['here']);
@@ -22,14 +24,20 @@ describe('undoChatMarkup', () => {
   });
 
   it('keeps what is inside code fences and inline code, and notes the fence', () => {
-    expect(undoChatMarkup('```\nSTOP 0x0000001E\nKMODE_EXCEPTION_NOT_HANDLED\n```')).toMatchObject({ text: 'STOP 0x0000001E\nKMODE_EXCEPTION_NOT_HANDLED', fenced: true });
+    expect(undoChatMarkup('```\nSTOP 0x0000001E\nKMODE_EXCEPTION_NOT_HANDLED\n```')).toMatchObject({
+      text: 'STOP 0x0000001E\nKMODE_EXCEPTION_NOT_HANDLED',
+      fenced: true,
+    });
     expect(undoChatMarkup('```text\nError -1018\n```').text).toBe('Error -1018');
     expect(undoChatMarkup('```Overlapped I/O error```').text).toBe('Overlapped I/O error');
     expect(undoChatMarkup('run `eseutil /p` first').text).toBe('run eseutil /p first');
   });
 
   it('takes the quote marks off quoted lines', () => {
-    expect(undoChatMarkup('> The network name was deleted.\n&gt; again')).toMatchObject({ text: 'The network name was deleted.\nagain', quoted: true });
+    expect(undoChatMarkup('> The network name was deleted.\n&gt; again')).toMatchObject({
+      text: 'The network name was deleted.\nagain',
+      quoted: true,
+    });
   });
 
   it('decodes numeric entities, leaves unknown ones', () => {

@@ -12,7 +12,12 @@ import { createSlackApp } from '../../../../src/adapters/slack/app.js';
 import type { Handled } from '../../../../src/adapters/slack/context.js';
 import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-events.js';
 import { homeBlocks } from '../../../../src/adapters/slack/home.js';
-import { importListeningFile, LISTENING_FILE, MemoryListeningStore, StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
+import {
+  importListeningFile,
+  LISTENING_FILE,
+  MemoryListeningStore,
+  StoredListeningStore,
+} from '../../../../src/adapters/slack/listening.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import { withRateLimit } from '../../../../src/adapters/slack/post.js';
 import { Bot } from '../../../../src/bot/bot.js';
@@ -48,20 +53,41 @@ describe('Slack over Socket Mode', () => {
     const handled: Handled[] = [];
     let settle: (() => void) | undefined;
     const socket = createSlackApp({
-      bot: new Bot(kb, { ranker: Ranker.build(kb) }), botToken: 'xoxb-test', signingSecret: 'unused', appToken: 'xapp-test', apiUrl: `${SLACK}/api/`, port: 0,
-      listening: new MemoryListeningStore(), dedupe: new MemoryDeliveredEvents(), logger: createLogger('error'),
+      bot: new Bot(kb, { ranker: Ranker.build(kb) }),
+      botToken: 'xoxb-test',
+      signingSecret: 'unused',
+      appToken: 'xapp-test',
+      apiUrl: `${SLACK}/api/`,
+      port: 0,
+      listening: new MemoryListeningStore(),
+      dedupe: new MemoryDeliveredEvents(),
+      logger: createLogger('error'),
       clientOptions: { retryConfig: { retries: 0 } },
       onHandled: (h) => (handled.push(h), settle?.()),
     });
     expect(socket.mode).toBe('socket');
     const receiver = socket.receiver;
     if (!(receiver instanceof SocketModeReceiver)) throw new Error('expected a SocketModeReceiver');
-    const body = { type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvSocket1', event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: '1700000000.000200', channel: 'C1' } };
+    const body = {
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: 'EvSocket1',
+      event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: '1700000000.000200', channel: 'C1' },
+    };
     const acks: unknown[] = [];
     const deliver = async (retry?: number): Promise<void> => {
       const done = new Promise<void>((resolve) => (settle = resolve));
       // What the SocketModeClient emits for an events_api envelope.
-      receiver.client.emit('slack_event', { ack: async () => void acks.push('ack'), envelope_id: `env${retry ?? 0}`, type: 'events_api', body, retry_num: retry, retry_reason: retry ? 'timeout' : undefined, accepts_response_payload: false });
+      receiver.client.emit('slack_event', {
+        ack: async () => void acks.push('ack'),
+        envelope_id: `env${retry ?? 0}`,
+        type: 'events_api',
+        body,
+        retry_num: retry,
+        retry_reason: retry ? 'timeout' : undefined,
+        accepts_response_payload: false,
+      });
       await done;
     };
     await deliver();
@@ -132,7 +158,10 @@ describe('StoredListeningStore', () => {
 describe('withRateLimit', () => {
   it('repeats a rate-limited call after Retry-After, and passes other errors through', async () => {
     let calls = 0;
-    const limited = Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 0 });
+    const limited = Object.assign(new Error('rate limited'), {
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 0,
+    });
     expect(await withRateLimit(async () => (++calls < 3 ? Promise.reject(limited) : 'ok'))).toBe('ok');
     expect(calls).toBe(3);
     await expect(withRateLimit(async () => Promise.reject(limited), 1)).rejects.toBe(limited);
@@ -153,10 +182,31 @@ describe('App Home and manifest', () => {
     const manifest = readFileSync(join(REPO, 'slack', 'manifest.yml'), 'utf8');
     const list = (key: string): string[] => {
       const block = new RegExp(`^(\\s*)${key}:\\n((?:\\1\\s+- .*\\n)+)`, 'm').exec(manifest)?.[2] ?? '';
-      return block.split('\n').map((l) => l.replace(/#.*/, '').replace(/^\s*-\s*/, '').trim()).filter(Boolean);
+      return block
+        .split('\n')
+        .map((l) =>
+          l
+            .replace(/#.*/, '')
+            .replace(/^\s*-\s*/, '')
+            .trim(),
+        )
+        .filter(Boolean);
     };
-    expect(list('bot').sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history']);
-    expect(list('bot_events').sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
+    expect(list('bot').sort()).toEqual([
+      'app_mentions:read',
+      'channels:history',
+      'chat:write',
+      'commands',
+      'groups:history',
+      'im:history',
+    ]);
+    expect(list('bot_events').sort()).toEqual([
+      'app_home_opened',
+      'app_mention',
+      'message.channels',
+      'message.groups',
+      'message.im',
+    ]);
     expect(manifest).toMatch(/- command: \/kb\n/);
     expect(manifest).toMatch(/callback_id: find_fix\n/);
     expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);

@@ -64,7 +64,10 @@ const posted = (method = 'chat.postMessage'): Body[] => calls.filter((c) => c.me
 
 function nextHandled(match: (h: Handled) => boolean = () => true): Promise<Handled> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing handled in time; so far: ${JSON.stringify(handled)}`)), 5000);
+    const timer = setTimeout(
+      () => reject(new Error(`nothing handled in time; so far: ${JSON.stringify(handled)}`)),
+      5000,
+    );
     waiters.push({ match, resolve: (h) => (clearTimeout(timer), resolve(h)) });
   });
 }
@@ -100,9 +103,19 @@ interface Answer {
  * matching it, so a fetch it lets through to 127.0.0.1 fails with "TypeError: unusable"
  * (nock/nock#2989); http.request passes through intact.
  */
-function send(body: string, contentType: string, options: { secret?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  body: string,
+  contentType: string,
+  options: { secret?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const ts = Math.floor(Date.now() / 1000);
-  const headers = { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sign(body, ts, options.secret), ...options.headers };
+  const headers = {
+    'content-type': contentType,
+    'content-length': String(Buffer.byteLength(body)),
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': sign(body, ts, options.secret),
+    ...options.headers,
+  };
   return new Promise((resolve, reject) => {
     const req = request(endpoint, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -116,26 +129,85 @@ function send(body: string, contentType: string, options: { secret?: string; hea
   });
 }
 
-const sendJson = (payload: Body, options: { secret?: string; headers?: Record<string, string> } = {}): Promise<Answer> => send(JSON.stringify(payload), 'application/json', options);
-const sendForm = (form: Record<string, string>): Promise<Answer> => send(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
+const sendJson = (
+  payload: Body,
+  options: { secret?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> => send(JSON.stringify(payload), 'application/json', options);
+const sendForm = (form: Record<string, string>): Promise<Answer> =>
+  send(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
 const sendInteraction = (payload: Body): Promise<Answer> => sendForm({ payload: JSON.stringify(payload) });
 
 function envelope(event: Body, eventId = `Ev${++counter}`): Body {
-  return { token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: 1700000000, event: { event_ts: event.ts, ...event } };
+  return {
+    token: 'legacy',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1700000000,
+    event: { event_ts: event.ts, ...event },
+  };
 }
 
 const command = (text: string, channel = 'C1'): Record<string, string> => ({
-  token: 'legacy', team_id: 'T1', team_domain: 'test', channel_id: channel, channel_name: 'general', user_id: 'U1', user_name: 'ann',
-  command: '/kb', text, response_url: `${SLACK}/respond/cmd${++counter}`, trigger_id: `trig${counter}`, api_app_id: 'A1',
+  token: 'legacy',
+  team_id: 'T1',
+  team_domain: 'test',
+  channel_id: channel,
+  channel_name: 'general',
+  user_id: 'U1',
+  user_name: 'ann',
+  command: '/kb',
+  text,
+  response_url: `${SLACK}/respond/cmd${++counter}`,
+  trigger_id: `trig${counter}`,
+  api_app_id: 'A1',
 });
 
-function button(actionId: string, value: string, where: { channel: string; messageTs: string; threadTs?: string; ephemeral?: boolean }): Body {
-  const container = { type: 'message', message_ts: where.messageTs, channel_id: where.channel, is_ephemeral: where.ephemeral === true, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) };
+function button(
+  actionId: string,
+  value: string,
+  where: { channel: string; messageTs: string; threadTs?: string; ephemeral?: boolean },
+): Body {
+  const container = {
+    type: 'message',
+    message_ts: where.messageTs,
+    channel_id: where.channel,
+    is_ephemeral: where.ephemeral === true,
+    ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+  };
   return {
-    type: 'block_actions', team: { id: 'T1', domain: 'test' }, user: { id: 'U1', name: 'ann' }, api_app_id: 'A1', token: 'legacy', trigger_id: `trig${++counter}`,
-    container, channel: { id: where.channel, name: 'general' }, response_url: `${SLACK}/respond/act${counter}`,
-    ...(where.ephemeral ? {} : { message: { type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: where.messageTs, ...(where.threadTs ? { thread_ts: where.threadTs } : {}), text: 'answer' } }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000000.1', text: { type: 'plain_text', text: 'x' } }],
+    type: 'block_actions',
+    team: { id: 'T1', domain: 'test' },
+    user: { id: 'U1', name: 'ann' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: `trig${++counter}`,
+    container,
+    channel: { id: where.channel, name: 'general' },
+    response_url: `${SLACK}/respond/act${counter}`,
+    ...(where.ephemeral
+      ? {}
+      : {
+          message: {
+            type: 'message',
+            user: 'UBOT',
+            bot_id: 'BBOT',
+            ts: where.messageTs,
+            ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+            text: 'answer',
+          },
+        }),
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'b1',
+        value,
+        action_ts: '1700000000.1',
+        text: { type: 'plain_text', text: 'x' },
+      },
+    ],
   };
 }
 
@@ -178,7 +250,12 @@ beforeAll(async () => {
   storage = openStorage(data.dir);
   const listening = new StoredListeningStore(storage.settings, ['C_LISTEN']);
   slack = createSlackApp({
-    bot: new Bot(kb, { ranker, threads: storage.threads, learning: new FeedbackLearning(storage.feedback), interactions: storage.interactions }),
+    bot: new Bot(kb, {
+      ranker,
+      threads: storage.threads,
+      learning: new FeedbackLearning(storage.feedback),
+      interactions: storage.interactions,
+    }),
     botToken: 'xoxb-test',
     signingSecret: SECRET,
     apiUrl: `${SLACK}/api/`,
@@ -219,7 +296,10 @@ describe('Slack over HTTP', () => {
 
   it('rejects a bad signature with 401 and posts nothing', async () => {
     const ts = nextTs();
-    const res = await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }), { secret: 'wrong-secret' });
+    const res = await sendJson(
+      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }),
+      { secret: 'wrong-secret' },
+    );
     expect(res.status).toBe(401);
     expect(handled).toEqual([]);
     expect(calls).toEqual([]);
@@ -228,7 +308,9 @@ describe('Slack over HTTP', () => {
   it('answers a mention with one threaded message carrying the steps', async () => {
     const ts = nextTs();
     const done = nextHandled();
-    const res = await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }));
+    const res = await sendJson(
+      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }),
+    );
     expect(res.status).toBe(200);
     expect(await done).toMatchObject({ kind: 'event', what: 'app_mention', outcome: 'replied' });
     const [post, ...more] = posted();
@@ -243,7 +325,16 @@ describe('Slack over HTTP', () => {
   it('replies in the existing thread when mentioned inside one', async () => {
     const root = nextTs();
     const done = nextHandled();
-    await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: nextTs(), thread_ts: root, channel: 'C1' }));
+    await sendJson(
+      envelope({
+        type: 'app_mention',
+        user: 'U1',
+        text: `<@UBOT> ${PASTE}`,
+        ts: nextTs(),
+        thread_ts: root,
+        channel: 'C1',
+      }),
+    );
     await done;
     expect(posted()).toHaveLength(1);
     expect(posted()[0]).toMatchObject({ thread_ts: root });
@@ -256,7 +347,9 @@ describe('Slack over HTTP', () => {
     await first;
     for (const n of ['1', '2']) {
       const again = nextHandled();
-      const res = await sendJson(event, { headers: { 'x-slack-retry-num': n, 'x-slack-retry-reason': 'http_timeout' } });
+      const res = await sendJson(event, {
+        headers: { 'x-slack-retry-num': n, 'x-slack-retry-reason': 'http_timeout' },
+      });
       expect(res.status).toBe(200);
       expect(await again).toMatchObject({ outcome: 'duplicate' });
     }
@@ -271,8 +364,23 @@ describe('Slack over HTTP', () => {
     expect(posted()).toEqual([expect.objectContaining({ channel: 'D1', thread_ts: ts })]);
 
     const ignoredEvents: Body[] = [
-      { type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D1', ts: nextTs(), message: { text: PASTE } },
-      { type: 'message', subtype: 'channel_join', channel_type: 'channel', user: 'U2', text: 'joined', channel: 'C_LISTEN', ts: nextTs() },
+      {
+        type: 'message',
+        subtype: 'message_changed',
+        channel_type: 'im',
+        channel: 'D1',
+        ts: nextTs(),
+        message: { text: PASTE },
+      },
+      {
+        type: 'message',
+        subtype: 'channel_join',
+        channel_type: 'channel',
+        user: 'U2',
+        text: 'joined',
+        channel: 'C_LISTEN',
+        ts: nextTs(),
+      },
       { type: 'message', subtype: 'message_deleted', channel_type: 'im', channel: 'D1', ts: nextTs() },
       { type: 'message', bot_id: 'BOTHER', user: 'U9', channel_type: 'im', text: PASTE, channel: 'D1', ts: nextTs() },
     ];
@@ -286,23 +394,45 @@ describe('Slack over HTTP', () => {
 
   it('stays silent on chatter in a channel it listens in, and answers an error pasted there', async () => {
     const chatter = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: "who's patching the exchange boxes tonight?", ts: nextTs(), channel: 'C_LISTEN' }));
+    await sendJson(
+      envelope({
+        type: 'message',
+        channel_type: 'channel',
+        user: 'U2',
+        text: "who's patching the exchange boxes tonight?",
+        ts: nextTs(),
+        channel: 'C_LISTEN',
+      }),
+    );
     expect(await chatter).toMatchObject({ outcome: 'silent' });
     expect(calls).toEqual([]);
 
     const ts = nextTs();
     const paste = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_LISTEN' }));
+    await sendJson(
+      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_LISTEN' }),
+    );
     expect(await paste).toMatchObject({ outcome: 'replied' });
     expect(posted()).toEqual([expect.objectContaining({ channel: 'C_LISTEN', thread_ts: ts })]);
   });
 
   it('ignores a channel it does not listen in, and the message copy of a mention', async () => {
     const other = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_OTHER' }));
+    await sendJson(
+      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_OTHER' }),
+    );
     expect(await other).toMatchObject({ outcome: 'ignored' });
     const copy = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C_LISTEN' }));
+    await sendJson(
+      envelope({
+        type: 'message',
+        channel_type: 'channel',
+        user: 'U2',
+        text: `<@UBOT> ${PASTE}`,
+        ts: nextTs(),
+        channel: 'C_LISTEN',
+      }),
+    );
     expect(await copy).toMatchObject({ outcome: 'ignored' });
     expect(calls).toEqual([]);
   });
@@ -311,7 +441,9 @@ describe('Slack over HTTP', () => {
     rateLimitNext = 1;
     const started = Date.now();
     const done = nextHandled();
-    await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C1' }));
+    await sendJson(
+      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C1' }),
+    );
     expect(await done).toMatchObject({ outcome: 'replied' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(attempts['chat.postMessage']).toBe(2);
@@ -331,7 +463,14 @@ describe('Slack over HTTP', () => {
     expect(posted()).toEqual([]);
 
     const shared = nextHandled();
-    const click = await sendInteraction(button('kb_share', 'Q290226', { channel: 'C1', messageTs: '1700000999.000001', threadTs: '1700000555.000001', ephemeral: true }));
+    const click = await sendInteraction(
+      button('kb_share', 'Q290226', {
+        channel: 'C1',
+        messageTs: '1700000999.000001',
+        threadTs: '1700000555.000001',
+        ephemeral: true,
+      }),
+    );
     expect(click.status).toBe(200);
     expect(await shared).toMatchObject({ kind: 'action', what: 'kb_share', outcome: 'replied' });
     expect(posted()).toEqual([expect.objectContaining({ channel: 'C1', thread_ts: '1700000555.000001' })]);
@@ -358,7 +497,9 @@ describe('Slack over HTTP', () => {
     expect(reader.settings.get('C_NEW', 'listening')).toBe('on');
     const ts = nextTs();
     const paste = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_NEW' }));
+    await sendJson(
+      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_NEW' }),
+    );
     expect(await paste).toMatchObject({ outcome: 'replied' });
 
     const off = nextHandled();
@@ -367,7 +508,9 @@ describe('Slack over HTTP', () => {
     expect(new StoredListeningStore(reader.settings).isListening('C_NEW')).toBe(false);
     reader.close();
     const again = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_NEW' }));
+    await sendJson(
+      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_NEW' }),
+    );
     expect(await again).toMatchObject({ outcome: 'ignored' });
     expect(posted()).toHaveLength(1);
   });
@@ -376,9 +519,17 @@ describe('Slack over HTTP', () => {
     const ts = nextTs();
     const done = nextHandled();
     const res = await sendInteraction({
-      type: 'message_action', callback_id: 'find_fix', trigger_id: 'trig-s', response_url: `${SLACK}/respond/short`, token: 'legacy', action_ts: '1',
-      team: { id: 'T1', domain: 'test' }, channel: { id: 'C1', name: 'general' }, user: { id: 'U1', name: 'ann' },
-      message: { type: 'message', user: 'U2', ts, text: PASTE }, message_ts: ts,
+      type: 'message_action',
+      callback_id: 'find_fix',
+      trigger_id: 'trig-s',
+      response_url: `${SLACK}/respond/short`,
+      token: 'legacy',
+      action_ts: '1',
+      team: { id: 'T1', domain: 'test' },
+      channel: { id: 'C1', name: 'general' },
+      user: { id: 'U1', name: 'ann' },
+      message: { type: 'message', user: 'U2', ts, text: PASTE },
+      message_ts: ts,
     });
     expect(res.status).toBe(200);
     expect(await done).toMatchObject({ kind: 'shortcut', outcome: 'replied' });
@@ -392,7 +543,9 @@ describe('Slack over HTTP', () => {
     await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }));
     await asked;
     const done = nextHandled();
-    const res = await sendInteraction(button('kb_not_it', 'Q290226', { channel: 'C1', messageTs: '1800000000.000001', threadTs: ts }));
+    const res = await sendInteraction(
+      button('kb_not_it', 'Q290226', { channel: 'C1', messageTs: '1800000000.000001', threadTs: ts }),
+    );
     expect(res.status).toBe(200);
     expect(await done).toMatchObject({ what: 'kb_not_it', outcome: 'replied' });
     const [, next, ...more] = posted();
@@ -404,10 +557,14 @@ describe('Slack over HTTP', () => {
 
   it('thanks the clicker of "Helped" ephemerally', async () => {
     const done = nextHandled();
-    await sendInteraction(button('kb_helpful', 'Q290226', { channel: 'C1', messageTs: '1800000000.000002', threadTs: nextTs() }));
+    await sendInteraction(
+      button('kb_helpful', 'Q290226', { channel: 'C1', messageTs: '1800000000.000002', threadTs: nextTs() }),
+    );
     await done;
     expect(posted()).toEqual([]);
-    expect(posted('response_url')).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
+    expect(posted('response_url')).toEqual([
+      expect.objectContaining({ response_type: 'ephemeral', replace_original: false }),
+    ]);
     expect(text(posted('response_url')[0])).toContain('Q290226 helped');
   });
 
@@ -421,26 +578,41 @@ describe('Slack over HTTP', () => {
     expect(text(home)).toContain('2026-01-02 03:04:05 UTC');
   });
 
-  it.skipIf(!existsSync(DIST_CLI))('leaves a log that `kbbot report --json` turns into answered articles and unanswered questions', async () => {
-    const answered = nextHandled();
-    await sendJson(envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C7' }));
-    await answered;
-    const helped = nextHandled();
-    await sendInteraction(button('kb_helpful', 'Q290226', { channel: 'C7', messageTs: '1800000000.000009', threadTs: nextTs() }));
-    await helped;
-    const QUESTION = 'why does the coffee machine printer queue jam every friday?';
-    const unanswered = nextHandled();
-    await sendJson(envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${QUESTION}`, ts: nextTs(), channel: 'C7' }));
-    await unanswered;
+  it.skipIf(!existsSync(DIST_CLI))(
+    'leaves a log that `kbbot report --json` turns into answered articles and unanswered questions',
+    async () => {
+      const answered = nextHandled();
+      await sendJson(
+        envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C7' }),
+      );
+      await answered;
+      const helped = nextHandled();
+      await sendInteraction(
+        button('kb_helpful', 'Q290226', { channel: 'C7', messageTs: '1800000000.000009', threadTs: nextTs() }),
+      );
+      await helped;
+      const QUESTION = 'why does the coffee machine printer queue jam every friday?';
+      const unanswered = nextHandled();
+      await sendJson(
+        envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${QUESTION}`, ts: nextTs(), channel: 'C7' }),
+      );
+      await unanswered;
 
-    // What a KB owner runs, against the live bot's data folder.
-    const run = spawnSync(process.execPath, [CLI, 'report', '--data', data.dir, '--json'], { cwd: REPO, encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const report = JSON.parse(run.stdout) as { articles: { id: string; answered: number; helped: number }[]; unanswered: { examples: (string | null)[] }[] };
-    const article = report.articles.find((a) => a.id === 'Q290226');
-    expect(article?.answered).toBeGreaterThanOrEqual(1);
-    expect(article?.helped).toBeGreaterThanOrEqual(1);
-    expect(report.unanswered.flatMap((g) => g.examples)).toContain(QUESTION);
-  });
+      // What a KB owner runs, against the live bot's data folder.
+      const run = spawnSync(process.execPath, [CLI, 'report', '--data', data.dir, '--json'], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as {
+        articles: { id: string; answered: number; helped: number }[];
+        unanswered: { examples: (string | null)[] }[];
+      };
+      const article = report.articles.find((a) => a.id === 'Q290226');
+      expect(article?.answered).toBeGreaterThanOrEqual(1);
+      expect(article?.helped).toBeGreaterThanOrEqual(1);
+      expect(report.unanswered.flatMap((g) => g.examples)).toContain(QUESTION);
+    },
+  );
 });

@@ -11,11 +11,16 @@ describe('withRetry', () => {
     const waits: number[] = [];
     const err = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode });
     let n = 0;
-    const ok = await withRetry(async () => (++n < 3 ? Promise.reject(err(n === 1 ? 429 : 503)) : 'sent'), { baseMs: 100, sleep: async (ms) => void waits.push(ms) });
+    const ok = await withRetry(async () => (++n < 3 ? Promise.reject(err(n === 1 ? 429 : 503)) : 'sent'), {
+      baseMs: 100,
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(ok).toBe('sent');
     expect(waits).toHaveLength(2);
     expect(waits[1]).toBeGreaterThan(waits[0] ?? Infinity);
-    await expect(withRetry(() => Promise.reject(err(429)), { retries: 2, sleep: async () => undefined })).rejects.toThrow('status 429');
+    await expect(
+      withRetry(() => Promise.reject(err(429)), { retries: 2, sleep: async () => undefined }),
+    ).rejects.toThrow('status 429');
     await expect(withRetry(() => Promise.reject(err(400)), { sleep: vi.fn() })).rejects.toThrow('status 400');
   });
 

@@ -39,7 +39,10 @@ interface ConnectorCall {
 const calls: ConnectorCall[] = [];
 const events: BotEvent[] = [];
 const logLines: string[] = [];
-const logger: Logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }));
+const logger: Logger = createLogger(
+  'debug',
+  new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }),
+);
 let server: TeamsServer;
 /** Answers the next connector calls get instead of success (429 throttling, 403 forbidden, …). */
 let failNext: { status: number; headers?: Record<string, string> }[] = [];
@@ -51,10 +54,20 @@ function connector(): void {
     const fail = failNext.shift();
     if (fail) return [fail.status, { error: { code: 'Failed', message: `status ${fail.status}` } }, fail.headers ?? {}];
     const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
-    calls.push({ method: req.method, path, body: (await req.json()) as Json, authorization: req.headers.get('authorization') });
+    calls.push({
+      method: req.method,
+      path,
+      body: (await req.json()) as Json,
+      authorization: req.headers.get('authorization'),
+    });
     return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++nextId}` }];
   };
-  nock(SERVICE).persist().post(/^\/teams\/v3\/conversations\//).reply(record).put(/^\/teams\/v3\/conversations\//).reply(record);
+  nock(SERVICE)
+    .persist()
+    .post(/^\/teams\/v3\/conversations\//)
+    .reply(record)
+    .put(/^\/teams\/v3\/conversations\//)
+    .reply(record);
 }
 
 let seq = 0;
@@ -68,7 +81,12 @@ function channelMessage(text: string, extra: Json = {}): Json {
     serviceUrl: SERVICE_URL,
     from: USER,
     recipient: BOT,
-    conversation: { id: `${CHANNEL};messageid=${id}`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+    conversation: {
+      id: `${CHANNEL};messageid=${id}`,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: 'tenant-1',
+    },
     text: `<at>kbbot</at> ${text}`,
     entities: [{ type: 'mention', text: '<at>kbbot</at>', mentioned: BOT }],
     channelData: { teamsChannelId: CHANNEL, tenant: { id: 'tenant-1' } },
@@ -91,14 +109,22 @@ function personalMessage(text: string, extra: Json = {}): Json {
 }
 
 /** POST over node:http (fetch's body does not survive nock's pass-through to 127.0.0.1). */
-function post(activity: Json, headers: Record<string, string> = {}, url = server.url): Promise<{ status: number; body: string }> {
+function post(
+  activity: Json,
+  headers: Record<string, string> = {},
+  url = server.url,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      `${url}/api/messages`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(activity));
   });
@@ -114,7 +140,13 @@ function cardOf(call: ConnectorCall | undefined): string {
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
-  server = createTeamsServer({ bot: new Bot(kb, { ranker, onEvent: (e) => events.push(e) }), port: 0, host: '0.0.0.0', logger, retry: { baseMs: 1, sleep: async () => undefined } });
+  server = createTeamsServer({
+    bot: new Bot(kb, { ranker, onEvent: (e) => events.push(e) }),
+    port: 0,
+    host: '0.0.0.0',
+    logger,
+    retry: { baseMs: 1, sleep: async () => undefined },
+  });
   await server.start();
 });
 
@@ -153,7 +185,12 @@ describe('Teams endpoint without an app id', () => {
     expect(call?.body.replyToId).toBe(activity.id);
     expect(cardOf(call)).toContain('Q290226');
     expect(events).toContainEqual(expect.objectContaining({ type: 'answered', articleId: 'Q290226' }));
-    expect(events[0]?.type === 'answered' && events[0].message).toMatchObject({ via: 'mention', conversation: CHANNEL, thread: activity.id, user: 'aad-ann' });
+    expect(events[0]?.type === 'answered' && events[0].message).toMatchObject({
+      via: 'mention',
+      conversation: CHANNEL,
+      thread: activity.id,
+      user: 'aad-ann',
+    });
   });
 
   it('answers a body that is not an activity with 400, and sends nothing', async () => {
@@ -190,11 +227,17 @@ describe('Teams endpoint without an app id', () => {
       type: 'invoke',
       name: 'composeExtension/query',
       text: undefined,
-      value: { commandId: 'searchKb', parameters: [{ name: 'query', value: PASTE }], queryOptions: { skip: 0, count: 25 } },
+      value: {
+        commandId: 'searchKb',
+        parameters: [{ name: 'query', value: PASTE }],
+        queryOptions: { skip: 0, count: 25 },
+      },
     };
     const res = await post(invoke);
     expect(res.status).toBe(200);
-    const body = JSON.parse(res.body) as { composeExtension: { type: string; attachmentLayout: string; attachments: Json[] } };
+    const body = JSON.parse(res.body) as {
+      composeExtension: { type: string; attachmentLayout: string; attachments: Json[] };
+    };
     expect(body.composeExtension.type).toBe('result');
     expect(body.composeExtension.attachmentLayout).toBe('list');
     const [first] = body.composeExtension.attachments;
@@ -253,7 +296,12 @@ describe('Teams endpoint without an app id', () => {
     await post(root);
     calls.length = 0;
     failNext = [{ status: 403 }];
-    const press = { ...channelMessage('', { text: undefined, entities: [] }), conversation: root.conversation, replyToId: 'sent-card-9', value: { kbAction: 'full_article', id: 'Q290226' } };
+    const press = {
+      ...channelMessage('', { text: undefined, entities: [] }),
+      conversation: root.conversation,
+      replyToId: 'sent-card-9',
+      value: { kbAction: 'full_article', id: 'Q290226' },
+    };
     expect((await post(press)).status).toBe(200);
     expect(calls.map((c) => c.method)).toEqual(['POST']);
     expect(cardOf(calls[0])).toContain('Q290226');
@@ -263,19 +311,31 @@ describe('Teams endpoint without an app id', () => {
 describe('Teams endpoint with an app id', () => {
   let secured: TeamsServer;
   beforeAll(async () => {
-    secured = createTeamsServer({ bot: new Bot(kb, { ranker }), appId: 'kbbot-app-id', appPassword: 'secret', port: 0, host: '127.0.0.1', logger });
+    secured = createTeamsServer({
+      bot: new Bot(kb, { ranker }),
+      appId: 'kbbot-app-id',
+      appPassword: 'secret',
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+    });
     await secured.start();
   });
   afterAll(() => secured.stop());
 
   it('accepts a token signed by the channel and replies with a connector token from Entra', async () => {
     const seen: string[] = [];
-    nock.emitter.on('no match', (req: { method?: string; url?: string; href?: string; path?: string }) => seen.push(`${req.method} ${req.url ?? req.href ?? req.path}`));
+    nock.emitter.on('no match', (req: { method?: string; url?: string; href?: string; path?: string }) =>
+      seen.push(`${req.method} ${req.url ?? req.href ?? req.path}`),
+    );
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = publicKey.export({ format: 'jwk' });
     nock('https://login.botframework.com')
       .get('/v1/.well-known/openidconfiguration')
-      .reply(200, { issuer: 'https://api.botframework.com', jwks_uri: 'https://login.botframework.com/v1/.well-known/keys' })
+      .reply(200, {
+        issuer: 'https://api.botframework.com',
+        jwks_uri: 'https://login.botframework.com/v1/.well-known/keys',
+      })
       .get('/v1/.well-known/keys')
       .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: 'test-key', n: jwk.n, e: jwk.e }] });
     const token = nock('https://login.microsoftonline.com')
@@ -310,7 +370,9 @@ describe('Teams endpoint with an app id', () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       expect((await post(personalMessage(PASTE), {}, secured.url)).status).toBe(401);
-      expect((await post(personalMessage(PASTE), { authorization: 'Bearer not.a.token' }, secured.url)).status).toBe(401);
+      expect((await post(personalMessage(PASTE), { authorization: 'Bearer not.a.token' }, secured.url)).status).toBe(
+        401,
+      );
     } finally {
       quiet.mockRestore();
     }

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestResult } from '../../../../src/kb/index/ingest.js';
@@ -39,7 +48,9 @@ describe('ingest of a folder with seeds and bad files', () => {
 
   beforeAll(async () => {
     mkdirSync(join(kb, 'nested', 'deeper'), { recursive: true });
-    seedFiles.forEach((f, i) => copyFileSync(join(SEEDS_DIR, f), join(kb, i % 2 ? 'nested' : '.', `seed-${i}.whatever`)));
+    seedFiles.forEach((f, i) =>
+      copyFileSync(join(SEEDS_DIR, f), join(kb, i % 2 ? 'nested' : '.', `seed-${i}.whatever`)),
+    );
     writeFileSync(join(kb, 'empty.txt'), '');
     writeFileSync(join(kb, 'junk.bin'), junk(4096));
     writeFileSync(join(kb, 'nested', 'deeper', 'truncated'), seedBytes(1).subarray(0, 300));
@@ -83,12 +94,25 @@ describe('ingest of a folder with seeds and bad files', () => {
 
   it('keeps the newer of two articles with the same id and reports the duplicate', () => {
     expect(result.summary.duplicates).toBe(1);
-    expect(result.duplicates).toEqual([{ id: 'Q235418', kept: join(kb, 'nested', 'seed-1.whatever'), dropped: join(kb, 'nested', 'deeper', 'q235418-old.txt') }]);
+    expect(result.duplicates).toEqual([
+      {
+        id: 'Q235418',
+        kept: join(kb, 'nested', 'seed-1.whatever'),
+        dropped: join(kb, 'nested', 'deeper', 'q235418-old.txt'),
+      },
+    ]);
     expect(result.kb.get('Q235418')?.date).toBe('2002-06-11');
   });
 
   it('follows the summary contract', () => {
-    expect(Object.keys(result.summary).sort()).toEqual(['articles', 'duplicates', 'failures', 'files', 'forms', 'seconds']);
+    expect(Object.keys(result.summary).sort()).toEqual([
+      'articles',
+      'duplicates',
+      'failures',
+      'files',
+      'forms',
+      'seconds',
+    ]);
     for (const f of result.summary.failures) expect(Object.keys(f).sort()).toEqual(['path', 'reason']);
     expect(result.summary.seconds).toBeGreaterThanOrEqual(0);
   });
@@ -132,26 +156,35 @@ describe('ingest edge cases', () => {
           throw new TypeError('boom');
         },
       });
-      expect(r.summary.failures).toEqual([{ path: join(tmp.dir, 'x.txt'), reason: 'the parser failed on this file: boom' }]);
+      expect(r.summary.failures).toEqual([
+        { path: join(tmp.dir, 'x.txt'), reason: 'the parser failed on this file: boom' },
+      ]);
     } finally {
       tmp.cleanup();
     }
   });
 
-  it.skipIf(RUNNING_AS_ROOT)('reports a file without read permission (skipped as root: root reads mode-000 files)', async () => {
-    const tmp = tempDir();
-    try {
-      const file = join(tmp.dir, 'secret.txt');
-      writeFileSync(file, seedBytes(0));
-      chmodSync(file, 0o000);
-      const r = await ingest([tmp.dir], { parse: fakeParse });
-      expect(r.summary.failures).toEqual([{ path: file, reason: 'cannot read the file: permission denied (EACCES)' }]);
-    } finally {
-      tmp.cleanup();
-    }
-  });
+  it.skipIf(RUNNING_AS_ROOT)(
+    'reports a file without read permission (skipped as root: root reads mode-000 files)',
+    async () => {
+      const tmp = tempDir();
+      try {
+        const file = join(tmp.dir, 'secret.txt');
+        writeFileSync(file, seedBytes(0));
+        chmodSync(file, 0o000);
+        const r = await ingest([tmp.dir], { parse: fakeParse });
+        expect(r.summary.failures).toEqual([
+          { path: file, reason: 'cannot read the file: permission denied (EACCES)' },
+        ]);
+      } finally {
+        tmp.cleanup();
+      }
+    },
+  );
 
   it('words permission errors with their code', () => {
-    expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }))).toBe('cannot read the file: permission denied (EACCES)');
+    expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }))).toBe(
+      'cannot read the file: permission denied (EACCES)',
+    );
   });
 });

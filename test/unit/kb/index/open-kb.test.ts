@@ -30,7 +30,9 @@ describe('KnowledgeBase', () => {
   it('rejects foreign JSON with IndexFormatError', () => {
     expect(() => KnowledgeBase.loadJSON('{"hello":1}')).toThrow(IndexFormatError);
     expect(() => KnowledgeBase.loadJSON('not json')).toThrow(IndexFormatError);
-    expect(() => KnowledgeBase.loadJS({ format: 'kbbot-kb', version: 1, articles: [{ title: 'no id' }] })).toThrow(IndexFormatError);
+    expect(() => KnowledgeBase.loadJS({ format: 'kbbot-kb', version: 1, articles: [{ title: 'no id' }] })).toThrow(
+      IndexFormatError,
+    );
     expect(() => KnowledgeBase.loadJS({ format: 'kbbot-kb', version: 99, articles: [] })).toThrow(/version/);
   });
 
@@ -53,7 +55,12 @@ describe('the index file', () => {
     copyDir(SEEDS_DIR, kbDir);
     writeFileSync(join(kbDir, 'README.md'), 'not an article\n');
     logs = [];
-    options = { dataDir: join(tmp.dir, 'data'), parserVersion: 1000, ingest: { parse: fakeParse }, log: (m) => logs.push(m) };
+    options = {
+      dataDir: join(tmp.dir, 'data'),
+      parserVersion: 1000,
+      ingest: { parse: fakeParse },
+      log: (m) => logs.push(m),
+    };
   });
   afterEach(() => tmp.cleanup());
 
@@ -65,7 +72,9 @@ describe('the index file', () => {
     expect(loaded.loadedFrom).toBe('index');
     expect(loaded.kb.articles()).toEqual(built.kb.articles());
     expect(loaded.summary).toEqual(built.summary);
-    expect(loaded.summary.failures).toEqual([{ path: join(kbDir, 'README.md'), reason: 'not a KB article (no DOCUMENT: or Article: line)' }]);
+    expect(loaded.summary.failures).toEqual([
+      { path: join(kbDir, 'README.md'), reason: 'not a KB article (no DOCUMENT: or Article: line)' },
+    ]);
     expect(loaded.duplicates).toEqual(built.duplicates);
   });
 
@@ -81,8 +90,15 @@ describe('the index file', () => {
 
   it('re-ingests when a file changes', async () => {
     await openKb([kbDir], options);
-    const file = join(kbDir, readdirSync(kbDir).find((f) => f.startsWith('001'))!);
-    writeFileSync(file, readFileSync(file, 'latin1').replace('Cannot Apply Service Pack', 'Cannot Apply Any Service Pack'), 'latin1');
+    const file = join(
+      kbDir,
+      readdirSync(kbDir).find((f) => f.startsWith('001'))!,
+    );
+    writeFileSync(
+      file,
+      readFileSync(file, 'latin1').replace('Cannot Apply Service Pack', 'Cannot Apply Any Service Pack'),
+      'latin1',
+    );
     const again = await openKb([kbDir], options);
     expect(again.loadedFrom).toBe('ingest');
     expect(again.kb.get('Q235418')?.title).toContain('Any Service Pack');
@@ -122,11 +138,14 @@ describe('the index file', () => {
     ['foreign JSON', () => writeFileSync(indexPath(), '{"format":"something-else"}\nrest')],
     ['empty', () => writeFileSync(indexPath(), '')],
     ['truncated', () => writeFileSync(indexPath(), readFileSync(indexPath()).subarray(0, -10))],
-    ['corrupt body', () => {
-      const buf = readFileSync(indexPath());
-      buf.fill(0xff, buf.length - 200);
-      writeFileSync(indexPath(), buf);
-    }],
+    [
+      'corrupt body',
+      () => {
+        const buf = readFileSync(indexPath());
+        buf.fill(0xff, buf.length - 200);
+        writeFileSync(indexPath(), buf);
+      },
+    ],
   ])('re-ingests over a %s index file instead of crashing', async (_name, spoil) => {
     await openKb([kbDir], options);
     spoil();

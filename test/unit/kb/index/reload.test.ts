@@ -5,7 +5,12 @@ import { FakeAdapter } from '../../../../src/adapters/fake.js';
 import { Bot } from '../../../../src/bot/bot.js';
 import type { Reply } from '../../../../src/bot/reply.js';
 import type { Logger } from '../../../../src/log.js';
-import { KB_RELOAD_DEFAULTS, KbReloader, type KbReloadError, type KbReloadOptions } from '../../../../src/kb/index/reload.js';
+import {
+  KB_RELOAD_DEFAULTS,
+  KbReloader,
+  type KbReloadError,
+  type KbReloadOptions,
+} from '../../../../src/kb/index/reload.js';
 import { openKb, type OpenedKb, type IndexOptions } from '../../../../src/kb/index/open-kb.js';
 import { stampKb } from '../../../../src/kb/index/watch.js';
 import { SEED_PASTE } from '../../../helpers/seed-kb.js';
@@ -167,7 +172,9 @@ describe('KbReloader: the KB hot swap', () => {
   it('keeps answering from the old KB while a reload is in progress', async () => {
     const progress = nextCall<number>();
     // batchSize 1: the in-process ingest yields to the event loop after every file.
-    const { reloader, swaps } = startReloader({ index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } } });
+    const { reloader, swaps } = startReloader({
+      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
+    });
     writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
     const first = progress.next();
     const swapped = swaps.next();
@@ -234,14 +241,20 @@ describe('KbReloader: the KB hot swap', () => {
     // Two files written one after the other may be seen as one change or two.
     while (o.summary.files < 7) o = await swaps.next();
     expect(o.kb.size).toBe(6);
-    expect(o.summary.failures).toEqual([{ path: join(kbDir, '006_broken.txt'), reason: expect.stringMatching(/not a KB article/) as string }]);
+    expect(o.summary.failures).toEqual([
+      { path: join(kbDir, '006_broken.txt'), reason: expect.stringMatching(/not a KB article/) as string },
+    ]);
     expect(articleId(await chat.say(NEW_ERROR))).toBe(NEW_ID);
-    expect(logger.lines).toContain('warn: 1 file(s) in the KB folders are not articles; run `npx kbbot ingest` on them to see why');
+    expect(logger.lines).toContain(
+      'warn: 1 file(s) in the KB folders are not articles; run `npx kbbot ingest` on them to see why',
+    );
   });
 
   it('reloads once more, and only once, for changes made during a reload', async () => {
     const progress = nextCall<number>();
-    const { reloader, swaps } = startReloader({ index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } } });
+    const { reloader, swaps } = startReloader({
+      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
+    });
     writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
     const first = progress.next();
     const outcome = reloader.reloadNow();
@@ -311,7 +324,9 @@ describe('KbReloader: the KB hot swap', () => {
 
   it('drops a reload that is running when stop() is called', async () => {
     const progress = nextCall<number>();
-    const { reloader, swaps } = startReloader({ index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } } });
+    const { reloader, swaps } = startReloader({
+      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
+    });
     writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
     const first = progress.next();
     const outcome = reloader.reloadNow();
@@ -322,7 +337,13 @@ describe('KbReloader: the KB hot swap', () => {
   });
 
   it('has documented defaults', () => {
-    expect(KB_RELOAD_DEFAULTS).toEqual({ debounceMs: 1000, maxWaitMs: 60_000, pollMs: 60_000, watch: true, buildInWorker: true });
+    expect(KB_RELOAD_DEFAULTS).toEqual({
+      debounceMs: 1000,
+      maxWaitMs: 60_000,
+      pollMs: 60_000,
+      watch: true,
+      buildInWorker: true,
+    });
     expect(SEED_IDS).toHaveLength(5);
   });
 });

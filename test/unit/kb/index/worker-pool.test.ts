@@ -17,11 +17,17 @@ describe('ingest on worker threads (compiled build)', () => {
   it('gives the same articles, failures and stamps as in-process parsing', async () => {
     // Enough files to go past the in-process threshold, in small batches so both workers get several.
     const seeds = readdirSync(SEEDS_DIR).map((f) => readFileSync(join(SEEDS_DIR, f)));
-    for (let copy = 0; copy < 45; copy++) seeds.forEach((bytes, i) => writeFileSync(join(tmp.dir, `${copy}-${i}.txt`), bytes));
+    for (let copy = 0; copy < 45; copy++)
+      seeds.forEach((bytes, i) => writeFileSync(join(tmp.dir, `${copy}-${i}.txt`), bytes));
     for (let i = 0; i < 25; i++) writeFileSync(join(tmp.dir, `empty-${i}`), '');
     const { ingest } = (await import(DIST_INGEST)) as typeof IngestModule;
     const progress: number[] = [];
-    const pooled = await ingest([tmp.dir], { parserModule: FAKE_PARSER_URL, workers: 2, batchSize: 7, onProgress: (d) => progress.push(d) });
+    const pooled = await ingest([tmp.dir], {
+      parserModule: FAKE_PARSER_URL,
+      workers: 2,
+      batchSize: 7,
+      onProgress: (d) => progress.push(d),
+    });
     const local = await ingestInProcess([tmp.dir], { parse: fakeParse });
 
     expect(pooled.summary.files).toBe(250);
@@ -37,6 +43,8 @@ describe('ingest on worker threads (compiled build)', () => {
   it('reports a parser module that cannot be loaded as an error, not a hang', async () => {
     const { ingest } = (await import(DIST_INGEST)) as typeof IngestModule;
     for (let i = 0; i < 300; i++) writeFileSync(join(tmp.dir, `x${i}`), 'x');
-    await expect(ingest([tmp.dir], { parserModule: 'file:///no/such/parser.mjs', workers: 2 })).rejects.toThrow(/ingest worker failed/);
+    await expect(ingest([tmp.dir], { parserModule: 'file:///no/such/parser.mjs', workers: 2 })).rejects.toThrow(
+      /ingest worker failed/,
+    );
   });
 });

@@ -29,17 +29,23 @@ describe('bad files', () => {
     expect(reason(seed.subarray(0, 1500)).message).toMatch(/truncated/);
   });
   it('says a README is not a KB article', () => {
-    expect(reason('# My project\n\nSome notes about KB articles.\n')).toMatchObject({ code: 'kb_not_article', message: expect.stringMatching(/not a KB article/) });
+    expect(reason('# My project\n\nSome notes about KB articles.\n')).toMatchObject({
+      code: 'kb_not_article',
+      message: expect.stringMatching(/not a KB article/),
+    });
     expect(reason('---\nlayout: post\ntitle: "Hello"\n---\n\nA blog post.\n').code).toBe('kb_not_article');
   });
   it('refuses 20 MB of junk without reading it as text', () => {
-    expect(reason(Buffer.alloc(20 * 1024 * 1024, 0x41))).toMatchObject({ code: 'kb_too_large', message: expect.stringMatching(/20\.0 MB/) });
+    expect(reason(Buffer.alloc(20 * 1024 * 1024, 0x41))).toMatchObject({
+      code: 'kb_too_large',
+      message: expect.stringMatching(/20\.0 MB/),
+    });
   });
 });
 
 describe('encodings', () => {
   it('reads cp1252 bytes (curly quotes) as the same article as UTF-8', () => {
-    const text = seed.toString('utf8').replace("KM server password", 'KM server\u2019s password');
+    const text = seed.toString('utf8').replace('KM server password', 'KM server\u2019s password');
     const utf8 = parseArticle(Buffer.from(text, 'utf8'), 'a');
     const cp = Buffer.from(text.replace('\u2019', '\u0092'), 'latin1'); // 0x92 is ’ in Windows-1252
     const fromCp1252 = parseArticle(cp, 'b');

@@ -13,7 +13,9 @@ const KMS_KEY = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExch
 /** Fields every seed shares: no boilerplate inside any section. */
 function expectNoBoilerplate(a: Article): void {
   for (const text of Object.values(a.sections)) {
-    expect(text).not.toMatch(/Registry Editor incorrectly|at your own risk|Additional query words|THE INFORMATION PROVIDED|Copyright Microsoft|Technology\s+:|Keywords\s+:|Q256986 Description/i);
+    expect(text).not.toMatch(
+      /Registry Editor incorrectly|at your own risk|Additional query words|THE INFORMATION PROVIDED|Copyright Microsoft|Technology\s+:|Keywords\s+:|Q256986 Description/i,
+    );
   }
   for (const e of a.errorMessages) expect(e).not.toMatch(/Registry Editor incorrectly|Additional query words/);
 }
@@ -38,9 +40,13 @@ describe('seed 000: collapsed form, Q196171', () => {
   });
   it('cuts the sections, leaving the registry boilerplate out', () => {
     expect(Object.keys(a.sections)).toEqual(['symptoms', 'workaround', 'status']);
-    expect(a.sections.symptoms).toMatch(/^If a previous install of Exchange Server versions 4\.0 or 5\.0 .* attempt to upgrade the KM Server\.$/);
+    expect(a.sections.symptoms).toMatch(
+      /^If a previous install of Exchange Server versions 4\.0 or 5\.0 .* attempt to upgrade the KM Server\.$/,
+    );
     expect(a.sections.workaround).toMatch(/^To work around this problem, .* 4\. Quit Registry Editor\.$/);
-    expect(a.sections.status).toBe('Microsoft has confirmed this to be a problem in the Setup component of Exchange Server version 5.5 Service Pack 1.');
+    expect(a.sections.status).toBe(
+      'Microsoft has confirmed this to be a problem in the Setup component of Exchange Server version 5.5 Service Pack 1.',
+    );
     expect(a.registryWarning).toBe(true);
     expectNoBoilerplate(a);
   });
@@ -78,9 +84,13 @@ describe('seed 001: original text form, Q235418', () => {
   });
   it('keeps paragraphs and indentation of quotes in the sections', () => {
     expect(Object.keys(a.sections)).toEqual(['symptoms', 'cause', 'workaround']);
-    expect(a.sections.symptoms).toContain('is installed on the computer:\n\n   The system cannot find the file specified.');
+    expect(a.sections.symptoms).toContain(
+      'is installed on the computer:\n\n   The system cannot find the file specified.',
+    );
     expect(a.sections.cause).toContain(`registry key:\n\n   ${KMS_KEY}`);
-    expect(a.sections.workaround).toMatch(/^Remove the KM server password from the ImagePath registry value\. To do so, use\nthe following steps\.\n\n1\. Start Registry Editor/);
+    expect(a.sections.workaround).toMatch(
+      /^Remove the KM server password from the ImagePath registry value\. To do so, use\nthe following steps\.\n\n1\. Start Registry Editor/,
+    );
     expectNoBoilerplate(a);
   });
   it('finds the error, the steps with their sub-text, and the key', () => {
@@ -181,12 +191,18 @@ describe('seed 004: Jekyll markdown form, Q290226', () => {
   });
   it('removes the tab indent but keeps the quotes indented', () => {
     expect(Object.keys(a.sections)).toEqual(['symptoms', 'cause', 'resolution']);
-    expect(a.sections.symptoms).toContain('The error message is:\n\n  The System cannot find the file specified:\n  Microsoft Windows NT\n  ID no: 0xc0020002');
+    expect(a.sections.symptoms).toContain(
+      'The error message is:\n\n  The System cannot find the file specified:\n  Microsoft Windows NT\n  ID no: 0xc0020002',
+    );
     expect(a.sections.symptoms).not.toMatch(/^\t/m);
-    expect(flat(a.sections.cause)).toBe('This issue can occur if you removed the Key Management Service (KMS) component incorrectly.');
+    expect(flat(a.sections.cause)).toBe(
+      'This issue can occur if you removed the Key Management Service (KMS) component incorrectly.',
+    );
   });
   it('finds the error quotes, the steps with their sub-items, and every key once', () => {
-    expect(a.errorMessages).toContain('The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002');
+    expect(a.errorMessages).toContain(
+      'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
+    );
     expect(a.errorMessages).toContain(
       'Setup will reinstall Microsoft Exchange Server files for your current Setup Configuration. Existing databases will be preserved, but the Microsoft Exchange services will be stopped during the reinstall.',
     );
@@ -195,7 +211,11 @@ describe('seed 004: Jekyll markdown form, Q290226', () => {
       'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer',
       'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server',
     ];
-    expect(a.steps).toEqual(['Stop KMS.', 'Start Registry Editor (Regedt32.exe).', `Remove the following registry keys: - ${keys.join(' - ')}`]);
+    expect(a.steps).toEqual([
+      'Stop KMS.',
+      'Start Registry Editor (Regedt32.exe).',
+      `Remove the following registry keys: - ${keys.join(' - ')}`,
+    ]);
     expect(a.registryKeys).toEqual(keys);
     expectNoBoilerplate(a);
   });

@@ -27,7 +27,8 @@ const ARTICLES: Article[] = [
     appliesTo: ['Microsoft Exchange Server, version 5.5'],
     errorMessages: ['The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002'],
     sections: {
-      symptoms: 'When you apply Service Pack 3, setup stops with: The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
+      symptoms:
+        'When you apply Service Pack 3, setup stops with: The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
       cause: 'The Key Management Server (KMS) component was removed incorrectly, and Kmserver.exe is missing.',
     },
   }),
@@ -38,7 +39,10 @@ const ARTICLES: Article[] = [
     versions: ['5.0'],
     appliesTo: ['Microsoft Exchange Server, version 5.0'],
     errorMessages: ['Event ID 9409: the information store database is inconsistent. Error -1018 was returned.'],
-    sections: { symptoms: 'The Information Store (IS) service does not start. Event ID 9409: the information store database is inconsistent. Error -1018 was returned.' },
+    sections: {
+      symptoms:
+        'The Information Store (IS) service does not start. Event ID 9409: the information store database is inconsistent. Error -1018 was returned.',
+    },
   }),
   makeArticle({
     id: 'Q222222',
@@ -47,7 +51,10 @@ const ARTICLES: Article[] = [
     versions: ['4.0'],
     appliesTo: ['Microsoft Windows NT Server version 4.0'],
     errorMessages: ['STOP 0x0000001E KMODE_EXCEPTION_NOT_HANDLED'],
-    sections: { symptoms: 'The server stops with STOP 0x0000001E KMODE_EXCEPTION_NOT_HANDLED when the network card is under load.' },
+    sections: {
+      symptoms:
+        'The server stops with STOP 0x0000001E KMODE_EXCEPTION_NOT_HANDLED when the network card is under load.',
+    },
   }),
   makeArticle({
     id: 'Q333333',
@@ -55,7 +62,8 @@ const ARTICLES: Article[] = [
     title: 'XCON: Internet Mail Connector Rejects Messages Larger Than 2 MB',
     errorMessages: ['552 Message size exceeds fixed maximum message size'],
     sections: {
-      symptoms: 'The Internet Mail Connector (IMC) returns a non-delivery report: 552 Message size exceeds fixed maximum message size.',
+      symptoms:
+        'The Internet Mail Connector (IMC) returns a non-delivery report: 552 Message size exceeds fixed maximum message size.',
       cause: 'The Internet Mail Connector (IMC) limits message size by default.',
     },
   }),
@@ -72,7 +80,8 @@ const ARTICLES: Article[] = [
     ...nt,
     title: 'Directory Replication Fails Between Domains',
     sections: {
-      symptoms: 'The Directory Replicator service cannot copy files from the export server; replication between domains stops.',
+      symptoms:
+        'The Directory Replicator service cannot copy files from the export server; replication between domains stops.',
       moreInformation: 'Logon scripts are kept in the import folder. See also: replication of scripts.',
     },
   }),
@@ -80,20 +89,44 @@ const ARTICLES: Article[] = [
     id: 'Q666666',
     ...nt,
     title: 'Logon Scripts Are Not Copied by Replication',
-    sections: { moreInformation: 'Directory replication copies logon scripts between domains. replication replication replication.' },
+    sections: {
+      moreInformation:
+        'Directory replication copies logon scripts between domains. replication replication replication.',
+    },
   }),
-  makeArticle({ id: 'Q555556', ...nt, title: 'WINS Replication Is Slow Over WAN Links', sections: { symptoms: 'WINS replication partners take hours to converge.' } }),
+  makeArticle({
+    id: 'Q555556',
+    ...nt,
+    title: 'WINS Replication Is Slow Over WAN Links',
+    sections: { symptoms: 'WINS replication partners take hours to converge.' },
+  }),
   // Two articles quoting the same words; only one in the user's exact case and punctuation.
-  makeArticle({ id: 'Q777771', title: 'General Runtime Errors in Applications', sections: { symptoms: 'Messages such as: runtime error 13 type mismatch, or other errors.' } }),
-  makeArticle({ id: 'Q777772', title: 'Type Mismatch in Macro', errorMessages: ['Runtime Error 13: Type Mismatch'], sections: { symptoms: 'Running the macro gives: Runtime Error 13: Type Mismatch' } }),
+  makeArticle({
+    id: 'Q777771',
+    title: 'General Runtime Errors in Applications',
+    sections: { symptoms: 'Messages such as: runtime error 13 type mismatch, or other errors.' },
+  }),
+  makeArticle({
+    id: 'Q777772',
+    title: 'Type Mismatch in Macro',
+    errorMessages: ['Runtime Error 13: Type Mismatch'],
+    sections: { symptoms: 'Running the macro gives: Runtime Error 13: Type Mismatch' },
+  }),
   makeArticle({
     id: 'Q888888',
     ...exchange,
     title: 'XADM: Key Management Server Service Will Not Start',
-    sections: { symptoms: 'The Key Management Server (KMS) service does not start after the password is changed.', cause: 'The Key Management Server (KMS) password is stored incorrectly.' },
+    sections: {
+      symptoms: 'The Key Management Server (KMS) service does not start after the password is changed.',
+      cause: 'The Key Management Server (KMS) password is stored incorrectly.',
+    },
   }),
   ...Array.from({ length: 30 }, (_, i) =>
-    makeArticle({ id: `Q9000${String(i).padStart(2, '0')}`, title: `Printing Problem Number ${i} With Laser Printers`, sections: { symptoms: `The printer prints garbage on page ${i} after the server is restarted.` } }),
+    makeArticle({
+      id: `Q9000${String(i).padStart(2, '0')}`,
+      title: `Printing Problem Number ${i} With Laser Printers`,
+      sections: { symptoms: `The printer prints garbage on page ${i} after the server is restarted.` },
+    }),
   ),
 ];
 
@@ -115,7 +148,9 @@ describe('pasted error text', () => {
   });
 
   it('tolerates variable parts such as server names and numbers', () => {
-    expect(top('Event ID 9409: the information store database on MAILSRV7 is inconsistent. Error -1018 was returned.')).toBe('Q111111');
+    expect(
+      top('Event ID 9409: the information store database on MAILSRV7 is inconsistent. Error -1018 was returned.'),
+    ).toBe('Q111111');
   });
 
   it('says which quoted error matched, and how much of the paste', () => {
@@ -132,9 +167,14 @@ describe('pasted error text', () => {
 
 describe('codes and identifiers', () => {
   it('reads codes as whole tokens', () => {
-    for (const code of ['0xc0020002', '1018', 'c1041724', '9409', '0x0000001e', 'lnk2001', 'kmserver.exe']) expect(isCodeToken(code), code).toBe(true);
+    for (const code of ['0xc0020002', '1018', 'c1041724', '9409', '0x0000001e', 'lnk2001', 'kmserver.exe'])
+      expect(isCodeToken(code), code).toBe(true);
     for (const word of ['server', 'the', '2026', 'sp3']) expect(isCodeToken(word), word).toBe(false);
-    expect(cleanQuery('STOP 0x0000001E on FILE3, and LNK2001 from kmserver.exe').codes).toEqual(['0x0000001e', 'lnk2001', 'kmserver.exe']);
+    expect(cleanQuery('STOP 0x0000001E on FILE3, and LNK2001 from kmserver.exe').codes).toEqual([
+      '0x0000001e',
+      'lnk2001',
+      'kmserver.exe',
+    ]);
   });
 
   it('finds articles by a code alone', () => {
@@ -154,19 +194,37 @@ describe('codes and identifiers', () => {
   });
 
   it('puts the article with the pasted code above others quoting the same text with another code', () => {
-    const terminated = (code: string) => `The Microsoft Exchange Information Store service terminated with service-specific error ${code}`;
+    const terminated = (code: string) =>
+      `The Microsoft Exchange Information Store service terminated with service-specific error ${code}`;
     const storeKb = new KnowledgeBase([
-      makeArticle({ id: 'Q246272', ...exchange, title: 'XADM: Error 4294966767 Appears, Store Stops When Disk Space Low', errorMessages: [terminated('4294966767')], sections: { symptoms: `The information store stops when the disk is full: ${terminated('4294966767')}` } }),
-      makeArticle({ id: 'Q184209', ...exchange, title: 'XADM: Error Msg: JET_errPageNotInitialized When Starting Store', errorMessages: [terminated('4294966277')], sections: { symptoms: `Starting the store fails: ${terminated('4294966277')}` } }),
+      makeArticle({
+        id: 'Q246272',
+        ...exchange,
+        title: 'XADM: Error 4294966767 Appears, Store Stops When Disk Space Low',
+        errorMessages: [terminated('4294966767')],
+        sections: { symptoms: `The information store stops when the disk is full: ${terminated('4294966767')}` },
+      }),
+      makeArticle({
+        id: 'Q184209',
+        ...exchange,
+        title: 'XADM: Error Msg: JET_errPageNotInitialized When Starting Store',
+        errorMessages: [terminated('4294966277')],
+        sections: { symptoms: `Starting the store fails: ${terminated('4294966277')}` },
+      }),
       makeArticle({
         id: 'Q190440',
         ...exchange,
         title: 'XADM: Service Specific Error 4294966746 Starting Store',
-        sections: { symptoms: 'When you start the Microsoft Exchange Server information store, the service may stop with a service-specific error 4294966746.' },
+        sections: {
+          symptoms:
+            'When you start the Microsoft Exchange Server information store, the service may stop with a service-specific error 4294966746.',
+        },
       }),
       ...ARTICLES,
     ]);
-    const hits = Ranker.build(storeKb).rank(terminated('4294966746')).hits.map((h) => h.article.id);
+    const hits = Ranker.build(storeKb)
+      .rank(terminated('4294966746'))
+      .hits.map((h) => h.article.id);
     expect(hits[0]).toBe('Q190440');
     // The same text with a code no article has, or with one of theirs, ranks as before.
     expect(Ranker.build(storeKb).rank(terminated('4294966767')).hits[0]?.article.id).toBe('Q246272');
@@ -207,12 +265,20 @@ describe('products, versions, abbreviations and typos', () => {
 
   it('finds an article that only spells out the abbreviation the message uses', () => {
     const defs = [1, 2].map((i) =>
-      makeArticle({ id: `Q10000${i}`, title: `Queue Viewer Number ${i}`, sections: { symptoms: 'The Internet Mail Service (IMS) queue viewer shows the queues.' } }),
+      makeArticle({
+        id: `Q10000${i}`,
+        title: `Queue Viewer Number ${i}`,
+        sections: { symptoms: 'The Internet Mail Service (IMS) queue viewer shows the queues.' },
+      }),
     );
     const ims = makeArticle({
       id: 'Q214407',
-      title: 'XADM: Internet Mail Service Stops with an Access Violation When It Processes Outbound Messages for Remote Domains',
-      sections: { symptoms: 'The Internet Mail Service terminates with an access violation while it processes outbound messages for remote domains over slow links.' },
+      title:
+        'XADM: Internet Mail Service Stops with an Access Violation When It Processes Outbound Messages for Remote Domains',
+      sections: {
+        symptoms:
+          'The Internet Mail Service terminates with an access violation while it processes outbound messages for remote domains over slow links.',
+      },
     });
     const store = makeArticle({
       id: 'Q272113',
@@ -220,8 +286,18 @@ describe('products, versions, abbreviations and typos', () => {
       title: 'Service Stops with an Access Violation on Internet Mail',
       sections: { symptoms: 'A mail service stops with an access violation.' },
     });
-    expect(abbreviationsIn(new Map([['ims', 'internet mail service']]))('the Internet Mail Service stops; restart the internet mail service')).toEqual(['ims', 'ims']);
-    const others = Array.from({ length: 10 }, (_, i) => makeArticle({ id: `Q20000${i}`, title: `Printer Driver ${i} Prints Garbage`, sections: { symptoms: `Page ${i} prints garbage.` } }));
+    expect(
+      abbreviationsIn(new Map([['ims', 'internet mail service']]))(
+        'the Internet Mail Service stops; restart the internet mail service',
+      ),
+    ).toEqual(['ims', 'ims']);
+    const others = Array.from({ length: 10 }, (_, i) =>
+      makeArticle({
+        id: `Q20000${i}`,
+        title: `Printer Driver ${i} Prints Garbage`,
+        sections: { symptoms: `Page ${i} prints garbage.` },
+      }),
+    );
     const small = Ranker.build(new KnowledgeBase([...defs, ims, store, ...others]));
     expect(small.rank('IMS stops with an access violation').hits[0]?.article.id).toBe('Q214407');
   });
@@ -247,9 +323,17 @@ describe('questions', () => {
   it('keeps the article with the rare words among the candidates when common word runs match many others', () => {
     // Articles sharing the question's everyday wording ("nothing is printed on"), but not its subject.
     const printing = Array.from({ length: 5 }, (_, i) =>
-      makeArticle({ id: `Q70000${i}`, title: `Report ${i} Prints Blank Pages`, sections: { symptoms: `When you print report ${i}, nothing is printed on the page.` } }),
+      makeArticle({
+        id: `Q70000${i}`,
+        title: `Report ${i} Prints Blank Pages`,
+        sections: { symptoms: `When you print report ${i}, nothing is printed on the page.` },
+      }),
     );
-    const mustek = makeArticle({ id: 'Q136740', title: 'Mustek Scanning Program Does Not Print in Windows 95', sections: { symptoms: 'The Mustek hand scanner program prints nothing.' } });
+    const mustek = makeArticle({
+      id: 'Q136740',
+      title: 'Mustek Scanning Program Does Not Print in Windows 95',
+      sections: { symptoms: 'The Mustek hand scanner program prints nothing.' },
+    });
     const small = Ranker.build(new KnowledgeBase([...printing, mustek]), { candidates: 3 });
     expect(small.rank('mustek hand scanner: nothing is printed on the page').hits[0]?.article.id).toBe('Q136740');
   });
@@ -257,7 +341,9 @@ describe('questions', () => {
 
 describe('confidence', () => {
   it('is high for an exact paste and low when many articles fit equally', () => {
-    const sure = ranker.rank('The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002').confidence;
+    const sure = ranker.rank(
+      'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002',
+    ).confidence;
     const unsure = ranker.rank('laser printer prints garbage').confidence;
     expect(sure).toBeGreaterThan(0.9);
     expect(unsure).toBeLessThan(0.5);
@@ -311,12 +397,16 @@ describe('hostile input', () => {
     expect(stripLogPrefix('The service did not start')).toBe('The service did not start');
   });
 
-  it('answers a 100 KB paste and binary junk quickly, without throwing', () => {
+  // The time limit is a guard against a hang, not a measurement: the ranker reads only the start of
+  // a query, so a 100 KB paste or binary junk costs milliseconds; a search over the whole of it, or
+  // a regex backtracking on it, would not. Generous, so a loaded CI box cannot trip it.
+  it('answers a 100 KB paste and finds nothing in binary junk, without stalling', () => {
     const huge = 'The System cannot find the file specified: Microsoft Windows NT ID no: 0xc0020002 '.repeat(1300);
     const started = performance.now();
     expect(top(huge)).toBe('Q290226');
-    ranker.rank(String.fromCharCode(...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 65536)));
-    expect(performance.now() - started).toBeLessThan(1000);
+    const junk = ranker.rank(String.fromCharCode(...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 65536)));
+    expect(junk.hits).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('never throws, keeps scores in order and confidence in 0-1 (property)', () => {

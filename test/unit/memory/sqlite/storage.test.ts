@@ -6,8 +6,19 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../src/memory/sqlite/errors.js';
-import { MIGRATIONS, SCHEMA_VERSION, migrate, userVersion, type Migration } from '../../../../src/memory/sqlite/migrations.js';
-import { STORAGE_DEFAULTS, STORAGE_FILE, openStorage, type StorageOptions } from '../../../../src/memory/sqlite/open.js';
+import {
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  migrate,
+  userVersion,
+  type Migration,
+} from '../../../../src/memory/sqlite/migrations.js';
+import {
+  STORAGE_DEFAULTS,
+  STORAGE_FILE,
+  openStorage,
+  type StorageOptions,
+} from '../../../../src/memory/sqlite/open.js';
 import type { FeedbackRecord, Interaction, Storage, ThreadState } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
 
@@ -37,7 +48,15 @@ function clock(start = 1_700_000_000_000): { now: () => number; advance: (ms: nu
 }
 
 function thread(overrides: Partial<ThreadState> = {}): ThreadState {
-  return { query: 'ID no: 0xc0020002', candidates: ['Q290226', 'Q196171'], shown: 0, rejected: [], updatedAt: 1_700_000_000_000, user: 'U1', ...overrides };
+  return {
+    query: 'ID no: 0xc0020002',
+    candidates: ['Q290226', 'Q196171'],
+    shown: 0,
+    rejected: [],
+    updatedAt: 1_700_000_000_000,
+    user: 'U1',
+    ...overrides,
+  };
 }
 
 function interaction(overrides: Partial<Interaction> = {}): Interaction {
@@ -104,7 +123,11 @@ describe('the database file', () => {
   });
 
   it('has the documented defaults', () => {
-    expect(STORAGE_DEFAULTS).toMatchObject({ deliveredTtlMs: 3_600_000, threadTtlMs: 90 * 86_400_000, busyTimeoutMs: 5000 });
+    expect(STORAGE_DEFAULTS).toMatchObject({
+      deliveredTtlMs: 3_600_000,
+      threadTtlMs: 90 * 86_400_000,
+      busyTimeoutMs: 5000,
+    });
     expect(Math.abs(STORAGE_DEFAULTS.now() - Date.now())).toBeLessThan(1000);
   });
 
@@ -155,7 +178,10 @@ describe('threads', () => {
       options,
     );
     c.advance(600);
-    expect(withStorage(dir, (s) => [s.threads.get('old'), s.threads.get('recent')], options)).toEqual([undefined, undefined]);
+    expect(withStorage(dir, (s) => [s.threads.get('old'), s.threads.get('recent')], options)).toEqual([
+      undefined,
+      undefined,
+    ]);
     const db = new Database(join(dir, STORAGE_FILE));
     expect(db.prepare('SELECT count(*) FROM threads').pluck().get()).toBe(0);
     db.close();
@@ -247,7 +273,14 @@ describe('interactions', () => {
     const dir = dataDir();
     const later = interaction({ at: 3000, outcome: 'suggested', confidence: 0.5, intent: 'question' });
     const first = interaction({ at: 1000 });
-    const unanswered = interaction({ at: 2000, outcome: 'unanswered', articleId: null, confidence: 0, text: null, signature: [] });
+    const unanswered = interaction({
+      at: 2000,
+      outcome: 'unanswered',
+      articleId: null,
+      confidence: 0,
+      text: null,
+      signature: [],
+    });
     withStorage(dir, (s) => {
       s.interactions.record(later);
       s.interactions.record(first);
@@ -413,7 +446,9 @@ describe('migrations', () => {
     const db = new Database(join(dir, STORAGE_FILE));
     expect(migrate(db, [...MIGRATIONS, v2])).toEqual([v2.version]);
     expect(userVersion(db)).toBe(v2.version);
-    expect(db.prepare('SELECT conversation, value, user, language FROM settings').all()).toEqual([{ conversation: 'C1', value: 'off', user: 'U1', language: 'en' }]);
+    expect(db.prepare('SELECT conversation, value, user, language FROM settings').all()).toEqual([
+      { conversation: 'C1', value: 'off', user: 'U1', language: 'en' },
+    ]);
     expect(db.prepare('SELECT count(*) FROM feedback').pluck().get()).toBe(1);
     db.close();
   });

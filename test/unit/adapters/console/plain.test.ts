@@ -1,0 +1,276 @@
+// The console renderer: an answer as a terminal reader sees it, in 80 columns, with colour only
+// when asked for and no escape codes from KB text.
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../../src/kb/article.js';
+import { buildAnswer } from '../../../../src/bot/build-answer.js';
+import type { AnswerView, Reply } from '../../../../src/bot/reply.js';
+import { outline } from '../../../../src/bot/render/outline.js';
+import { renderPlain } from '../../../../src/adapters/console/plain.js';
+import { seedKb } from '../../../helpers/seed-kb.js';
+import { SEED_IDS } from '../../../helpers/paths.js';
+
+const kb = seedKb();
+const seeds: Article[] = kb.articles();
+const seed = (id: string): Article => {
+  const a = kb.get(id);
+  if (!a) throw new Error(`no seed ${id}`);
+  return a;
+};
+const answerOf = (a: Article, view: AnswerView = 'summary'): Extract<Reply, { kind: 'answer' }> => ({
+  kind: 'answer',
+  answer: buildAnswer(a, { confidence: 0.9, why: 'test reason', view }),
+});
+const VIEWS = ['summary', 'steps', 'full'] as const;
+
+const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex
+const stripAnsi = (s: string): string => s.replace(/\x1b\[\d+m/g, ''); // eslint-disable-line no-control-regex
+
+const SUGGESTIONS: Reply = {
+  kind: 'suggestions',
+  intro: 'Did you mean one of these?',
+  candidates: [
+    {
+      id: 'Q290226',
+      title: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+      why: 'code 0xc0020002',
+      confidence: 0.62,
+    },
+    {
+      id: 'Q235418',
+      title: 'XADM: Cannot Apply Service Pack on KM Server',
+      why: 'error text "The system cannot find the file specified."',
+      confidence: 0.55,
+    },
+  ],
+};
+const NO_MATCH: Reply = {
+  kind: 'no_match',
+  text: 'I could not find an article that matches.',
+  hints: [
+    'Paste the exact error text, including any code such as 0xc0020002.',
+    'Or name an article you know of: Q290226.',
+  ],
+};
+const TEXT: Reply = {
+  kind: 'text',
+  text: 'I find the knowledge-base article that fixes an error. Try:\n- paste the error as you see it\n- name an article: "Q290226"',
+};
+
+describe('an answer', () => {
+  it('reads as the README shows it (Q290226)', () => {
+    expect(renderPlain(answerOf(seed('Q290226')))).toMatchInlineSnapshot(`
+      "Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002
+      Matched: test reason (confidence 0.90)
+      Microsoft Exchange Server, version 5.5 | 2001-08-23
+
+      Symptoms:
+        An error message occurs when you try to apply Exchange Server 5.5 Service Pack
+        3 (SP3) after you receive the following message: Setup will reinstall
+        Microsoft Exchange Server files for your current Setup Configuration. Existing
+        databases will be preserved, but the Microsoft Exchange services will be
+        stopped during the reinstall. The error message is: The System cannot find the
+        file specified...
+
+      Cause:
+        This issue can occur if you removed the Key Management Service (KMS) component
+        incorrectly.
+
+      Warning: Back up the registry before you edit it: a wrong change can stop
+        Windows from starting.
+
+      Fix:
+        1. Stop KMS.
+        2. Start Registry Editor (Regedt32.exe).
+        3. Remove the following registry keys:
+           - HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS
+           - HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer
+           - HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server
+
+      Registry keys:
+        HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS
+        HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer
+        HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server
+
+      Article: https://support.microsoft.com/kb/290226"
+    `);
+  });
+
+  it('starts with the id and title, then why and confidence', () => {
+    const lines = renderPlain(answerOf(seed('Q290226'))).split('\n');
+    expect(lines[0]).toBe('Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
+    expect(lines[1]).toBe('Matched: test reason (confidence 0.90)');
+  });
+
+  it('puts an intro above the answer, a blank line between', () => {
+    const reply = answerOf(seed('Q290226'));
+    const lines = renderPlain({ ...reply, intro: 'The other one:' }).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'The other one:',
+      '',
+      'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+    ]);
+  });
+
+  // Each seed in each view: id and title first, the link last, and every part of the outline under its heading, in order.
+  for (const a of seeds) {
+    for (const view of VIEWS) {
+      it(`${a.id} (${view}): title first, each part under its heading in order, the link last`, () => {
+        const reply = answerOf(a, view);
+        const out = renderPlain(reply);
+        const lines = out.split('\n');
+        expect(lines[0]?.startsWith(`${a.id}: `)).toBe(true);
+        expect(lines.at(-1)).toBe(`Article: https://support.microsoft.com/kb/${a.id.slice(1)}`);
+        // The applies-to and date line is for reading the article, not for following steps.
+        expect(lines[2] === '', lines[2]).toBe(view === 'steps');
+        const headings = lines
+          .filter((l) => /^(?:[A-Z][a-z ]+:$|Warning: |No fix: |See also: )/.test(l))
+          .map((l) => l.replace(/:.*/, ''));
+        const expected = outline(reply.answer).map((p) =>
+          'heading' in p ? p.heading : { warning: 'Warning', no_fix: 'No fix', related: 'See also' }[p.kind],
+        );
+        expect(headings).toEqual(expected);
+        for (const line of lines) expect(line).toBe(line.trimEnd());
+      });
+    }
+  }
+
+  it('shows the registry warning before the steps, numbered with hanging indents', () => {
+    const out = renderPlain(answerOf(seed('Q235418')));
+    expect(out.indexOf('Warning:')).toBeLessThan(out.indexOf('Fix:'));
+    expect(out).toMatch(/^ {2}1\. Start Registry Editor \(Regedt32\.exe\)\.$/m);
+    expect(out).toMatch(/^ {2}3\. On the Edit menu.*\n {5}\S/m);
+  });
+
+  it('puts a key a step names on its own line under the step', () => {
+    expect(renderPlain(answerOf(seed('Q196171'), 'steps'))).toContain(
+      [
+        '  2. Locate the the following key in the registry:',
+        '     HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS',
+        '  3. Delete this key.',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the lines of quoted text (an error message, a key) in the full view, indented', () => {
+    const out = renderPlain(answerOf(seed('Q290226'), 'full'));
+    expect(out).toContain(
+      [
+        '  The error message is:',
+        '',
+        '    The System cannot find the file specified:',
+        '    Microsoft Windows NT',
+        '    ID no: 0xc0020002',
+      ].join('\n'),
+    );
+  });
+
+  it('says "No fix:" when there is none, and lists files and the link', () => {
+    expect(renderPlain(answerOf(seed('Q174743')))).toContain(
+      'No fix: This behavior is by design; the article gives no fix.',
+    );
+    const q193567 = renderPlain(answerOf(seed('Q193567')));
+    expect(q193567).toMatch(/Files:\n {2}Kmsupgrd\.dll 5\.5\.2418\.0/);
+    expect(q193567).toContain('See also: Q191014');
+    expect(q193567).toContain('Article: https://support.microsoft.com/kb/193567');
+  });
+
+  it('never exceeds 80 columns except for a single unbreakable token', () => {
+    const key = `HKEY_LOCAL_MACHINE\\SOFTWARE\\${'VeryLongVendorName\\'.repeat(6)}Setting`;
+    const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'test reason '.repeat(20) });
+    answer.steps = [
+      ...answer.steps,
+      {
+        text: [
+          { text: 'Open the following key, which is long: ' },
+          { text: key, code: true },
+          { text: ' and then '.repeat(20) },
+        ],
+        items: [[{ text: '- ' }, { text: key, code: true }], [{ text: `a. ${'then this '.repeat(12)}` }]],
+      },
+    ];
+    answer.registryKeys = [...answer.registryKeys, key];
+    const replies: Reply[] = [
+      { kind: 'answer', answer },
+      ...seeds.flatMap((a) => VIEWS.map((v) => answerOf(a, v))),
+      SUGGESTIONS,
+      NO_MATCH,
+    ];
+    // An unbreakable token: a registry key, the only thing on its line but for a list item's marker.
+    const unbreakable = new Set([key, ...seeds.flatMap((a) => a.registryKeys)]);
+    for (const reply of replies) {
+      for (const line of renderPlain(reply).split('\n')) {
+        if (line.length > 80) expect(unbreakable.has(line.trim().replace(/^(?:-|[a-z][.)]) /, '')), line).toBe(true);
+      }
+    }
+    for (const line of renderPlain({ kind: 'answer', answer }, { width: 40 }).split('\n')) {
+      if (line.length > 40)
+        expect(
+          line
+            .trim()
+            .split(' ')
+            .some((w) => w.length > 30),
+          line,
+        ).toBe(true);
+    }
+  });
+});
+
+describe('colour', () => {
+  it('has no ANSI codes without colour, even when the KB text carries some', () => {
+    const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'x' });
+    answer.symptoms = 'evil \x1b[31mred\x1b[0m text \x07';
+    for (const reply of [
+      { kind: 'answer', answer } as Reply,
+      ...seeds.map((a) => answerOf(a, 'full')),
+      SUGGESTIONS,
+      NO_MATCH,
+      TEXT,
+    ]) {
+      expect(renderPlain(reply)).not.toMatch(ANSI);
+      expect(renderPlain(reply)).not.toContain('\x07');
+    }
+    expect(renderPlain({ kind: 'answer', answer })).toContain('evil [31mred[0m text');
+  });
+
+  it('when asked: bold title and headings, dim match line, yellow warning, cyan code, and nothing else changed', () => {
+    const reply = answerOf(seed('Q290226'));
+    const colored = renderPlain(reply, { color: true });
+    expect(stripAnsi(colored)).toBe(renderPlain(reply));
+    const lines = colored.split('\n');
+    expect(lines[0]).toMatch(/^\x1b\[1mQ290226:\x1b\[0m \x1b\[1mXADM:\x1b\[0m /); // eslint-disable-line no-control-regex
+    expect(lines[1]).toBe(
+      '\x1b[2mMatched:\x1b[0m \x1b[2mtest\x1b[0m \x1b[2mreason\x1b[0m \x1b[2m(confidence\x1b[0m \x1b[2m0.90)\x1b[0m',
+    );
+    expect(lines).toContain('\x1b[1mFix:\x1b[0m');
+    expect(lines).toContain('\x1b[1mRegistry keys:\x1b[0m');
+    expect(colored).toContain('\x1b[33mWarning:\x1b[0m Back up the registry');
+    expect(colored).toContain('  2. Start Registry Editor (\x1b[36mRegedt32.exe\x1b[0m).');
+    expect(colored).toContain('\x1b[36mHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer\x1b[0m');
+    expect(colored).toContain('\x1b[1mArticle:\x1b[0m https://support.microsoft.com/kb/290226');
+  });
+});
+
+describe('other replies', () => {
+  it('renders suggestions, no match and text', () => {
+    expect(renderPlain(SUGGESTIONS)).toBe(
+      [
+        'Did you mean one of these?',
+        '  1. Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+        '     (code 0xc0020002)',
+        '  2. Q235418: XADM: Cannot Apply Service Pack on KM Server (error text "The',
+        '     system cannot find the file specified.")',
+      ].join('\n'),
+    );
+    expect(renderPlain(NO_MATCH)).toBe(
+      [
+        'I could not find an article that matches.',
+        '  - Paste the exact error text, including any code such as 0xc0020002.',
+        '  - Or name an article you know of: Q290226.',
+      ].join('\n'),
+    );
+    expect(renderPlain(TEXT)).toBe(TEXT.kind === 'text' ? TEXT.text : '');
+  });
+});
+
+it('the seeds are the five bundled articles', () =>
+  expect(seeds.map((s) => s.id).sort()).toEqual([...SEED_IDS].sort()));

@@ -1,0 +1,316 @@
+// The Slack renderer: Block Kit a Slack user reads and clicks, within Slack's limits, with no
+// ping, link or formatting coming from KB text.
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../../src/kb/article.js';
+import { buildAnswer } from '../../../../src/bot/build-answer.js';
+import type { ArticleAnswer, AnswerView, Reply } from '../../../../src/bot/reply.js';
+import { outline } from '../../../../src/bot/render/outline.js';
+import {
+  renderSlack,
+  SLACK_DEFAULTS,
+  type SlackBlock,
+  type SlackMessage,
+} from '../../../../src/adapters/slack/blocks.js';
+import { seedKb } from '../../../helpers/seed-kb.js';
+
+const kb = seedKb();
+const seeds: Article[] = kb.articles();
+const seed = (id: string): Article => {
+  const a = kb.get(id);
+  if (!a) throw new Error(`no seed ${id}`);
+  return a;
+};
+const answerOf = (a: Article, view: AnswerView = 'summary'): Extract<Reply, { kind: 'answer' }> => ({
+  kind: 'answer',
+  answer: buildAnswer(a, { confidence: 0.9, why: 'test reason', view }),
+});
+const VIEWS = ['summary', 'steps', 'full'] as const;
+
+const PINGS = /<!channel>|<!here>|<!everyone>|<@|<#|<!subteam|<http/;
+
+const SUGGESTIONS: Reply = {
+  kind: 'suggestions',
+  intro: 'Did you mean one of these?',
+  candidates: [
+    {
+      id: 'Q290226',
+      title: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+      why: 'code 0xc0020002',
+      confidence: 0.62,
+    },
+    {
+      id: 'Q235418',
+      title: 'XADM: Cannot Apply Service Pack on KM Server',
+      why: 'error text "The system cannot find the file specified."',
+      confidence: 0.55,
+    },
+  ],
+};
+const NO_MATCH: Reply = {
+  kind: 'no_match',
+  text: 'I could not find an article that matches.',
+  hints: [
+    'Paste the exact error text, including any code such as 0xc0020002.',
+    'Or name an article you know of: Q290226.',
+  ],
+};
+const TEXT: Reply = {
+  kind: 'text',
+  text: 'I find the knowledge-base article that fixes an error. Try:\n- paste the error as you see it\n- name an article: "Q290226"',
+};
+
+/** Every text object in a Slack message, with its kind and the block field it sits in. */
+function slackTexts(blocks: SlackBlock[]): { type: string; text: string; where: string; verbatim?: unknown }[] {
+  const out: { type: string; text: string; where: string; verbatim?: unknown }[] = [];
+  const visit = (node: unknown, where: string): void => {
+    if (Array.isArray(node)) node.forEach((n) => visit(n, where));
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string')
+        out.push({ type: o.type, text: o.text, where, verbatim: o.verbatim });
+      for (const [k, v] of Object.entries(o))
+        visit(
+          v,
+          typeof o.type === 'string' && o.type !== 'mrkdwn' && o.type !== 'plain_text' ? `${o.type}.${k}` : where,
+        );
+    }
+  };
+  visit(blocks, 'root');
+  return out;
+}
+
+/** Slack's limits: 50 blocks, 3,000 characters a text, 150 a header, 75 a button, 2,000 a value, unique action ids. */
+function expectSlackWithinLimits(msg: SlackMessage): void {
+  expect(msg.blocks.length).toBeLessThanOrEqual(50);
+  expect(msg.text.length).toBeLessThanOrEqual(SLACK_DEFAULTS.fallbackChars);
+  for (const t of slackTexts(msg.blocks)) {
+    expect(t.text.length, t.where).toBeLessThanOrEqual(3000);
+    if (t.where.startsWith('header')) expect(t.text.length).toBeLessThanOrEqual(150);
+    if (t.where.startsWith('button')) expect(t.text.length).toBeLessThanOrEqual(75);
+  }
+  const ids: string[] = [];
+  for (const b of msg.blocks.filter((x) => x.type === 'actions')) {
+    for (const e of b.elements as Record<string, unknown>[]) {
+      ids.push(e.action_id as string);
+      if (typeof e.value === 'string') expect(e.value.length).toBeLessThanOrEqual(2000);
+    }
+  }
+  expect(new Set(ids).size).toBe(ids.length);
+}
+
+const mrkdwnOf = (b: SlackBlock | undefined): string => {
+  const t = (b?.text ?? (b?.elements as SlackBlock[] | undefined)?.[0]) as { text?: string } | undefined;
+  return t?.text ?? '';
+};
+const buttonsOf = (msg: SlackMessage): Record<string, unknown>[] =>
+  (msg.blocks.find((b) => b.type === 'actions')?.elements ?? []) as Record<string, unknown>[];
+
+/** An answer whose KB text tries every trick. */
+function hostile(): ArticleAnswer {
+  const evil =
+    'Tell <!channel> and <!here> and <@U123> and @here @channel @everyone: *bold* _it_ ~strike~ `code` <http://evil.example|click> [link](http://evil.example) <at>Boss</at> &lt;at&gt; & done';
+  const answer = buildAnswer(seed('Q290226'), { confidence: 0.5, why: evil });
+  answer.title = evil;
+  answer.symptoms = evil;
+  answer.cause = evil;
+  answer.warnings = [evil];
+  answer.steps = [
+    ...answer.steps,
+    { text: [{ text: evil }, { text: 'C:\\`x`\\<!here>.exe', code: true }], items: [[{ text: `- ${evil}` }]] },
+  ];
+  answer.related = [...answer.related, { id: 'Q1', title: evil }];
+  answer.registryKeys = [...answer.registryKeys, 'HKEY_LOCAL_MACHINE\\<!channel>'];
+  return answer;
+}
+
+describe('an answer', () => {
+  it('has the id and title as header and notification text, then why it matched', () => {
+    const msg = renderSlack(answerOf(seed('Q290226')));
+    expect(msg.text).toBe('Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
+    expect(msg.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: msg.text, emoji: false } });
+    expect(msg.blocks[1]).toMatchObject({ type: 'context' });
+    expect(mrkdwnOf(msg.blocks[1])).toBe(
+      'Matched: test reason · confidence 0.90 · Microsoft Exchange Server, version 5.5 · 2001-08-23',
+    );
+  });
+
+  it('numbers the fix steps in order, each listed key on its own line, keys and files as code', () => {
+    const msg = renderSlack(answerOf(seed('Q290226')));
+    const sections = msg.blocks.map(mrkdwnOf);
+    expect(sections).toContain(
+      [
+        '*Fix*',
+        '1. Stop KMS.',
+        '2. Start Registry Editor (`Regedt32.exe`).',
+        '3. Remove the following registry keys:',
+        '      • `HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS`',
+        '      • `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
+        '      • `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
+      ].join('\n'),
+    );
+    expect(sections).toContain(
+      [
+        '*Registry keys*',
+        '• `HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS`',
+        '• `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
+        '• `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
+      ].join('\n'),
+    );
+    const q193567 = renderSlack(answerOf(seed('Q193567'))).blocks.map(mrkdwnOf);
+    expect(q193567).toContain('*Files*\n• `Kmsupgrd.dll` 5.5.2418.0');
+    expect(q193567).toContain('See also: Q191014');
+  });
+
+  it('warns about the registry before the fix, and says "No fix:" when there is none', () => {
+    const sections = renderSlack(answerOf(seed('Q235418'))).blocks.map(mrkdwnOf);
+    const warning = sections.indexOf(
+      ':warning: *Warning:* Back up the registry before you edit it: a wrong change can stop Windows from starting.',
+    );
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(sections.findIndex((t) => t.startsWith('*Fix*\n1. Start Registry Editor')));
+    expect(renderSlack(answerOf(seed('Q174743'))).blocks.map(mrkdwnOf)).toContain(
+      '*No fix:* This behavior is by design; the article gives no fix.',
+    );
+  });
+
+  it('quotes the error text and keys of the full view line by line', () => {
+    const sections = renderSlack(answerOf(seed('Q235418'), 'full')).blocks.map(mrkdwnOf);
+    expect(sections.find((t) => t.startsWith('*Cause*'))).toMatch(
+      /registry key:\n\n> HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS$/,
+    );
+  });
+
+  it('has the buttons, with the article id as value, and a link to the article', () => {
+    const msg = renderSlack(answerOf(seed('Q290226')));
+    expect(buttonsOf(msg).map((e) => [e.action_id, e.value, (e.text as { text: string }).text])).toEqual([
+      ['kb_helpful', 'Q290226', 'Helped'],
+      ['kb_not_it', 'Q290226', 'Not it'],
+      ['kb_other_matches', 'Q290226', 'Other matches'],
+      ['kb_full_article', 'Q290226', 'Full article'],
+      ['kb_share', 'Q290226', 'Share in channel'],
+      ['kb_open', undefined, 'Open Q290226'],
+    ]);
+    expect(buttonsOf(msg)[0]?.style).toBe('primary');
+    expect(buttonsOf(msg).at(-1)?.url).toBe('https://support.microsoft.com/kb/290226');
+  });
+
+  it('makes no link button of a URL that is not http(s), and keeps action ids unique', () => {
+    const reply = answerOf(seed('Q290226'));
+    const answer = {
+      ...reply.answer,
+      url: 'javascript:alert(1)',
+      actions: [...reply.answer.actions, { id: 'share' as const, label: 'Share again', value: 'Q290226' }],
+    };
+    const ids = buttonsOf(renderSlack({ kind: 'answer', answer })).map((e) => e.action_id);
+    expect(ids).toEqual(['kb_helpful', 'kb_not_it', 'kb_other_matches', 'kb_full_article', 'kb_share', 'kb_share_2']);
+  });
+
+  // Each seed in each view: within Slack's limits, every part of the outline shown in order, the buttons last.
+  for (const a of seeds) {
+    for (const view of VIEWS) {
+      it(`${a.id} (${view}): within limits, each part in order, the buttons last`, () => {
+        const reply = answerOf(a, view);
+        const msg = renderSlack(reply);
+        expectSlackWithinLimits(msg);
+        expect(msg.blocks[0]?.type).toBe('header');
+        expect(msg.blocks.slice(-2).map((b) => b.type)).toEqual(['divider', 'actions']);
+        expect(buttonsOf(msg).find((e) => e.action_id === 'kb_full_article')?.value).toBe(a.id);
+        const starts = { warning: ':warning: *Warning:*', no_fix: '*No fix:*', related: 'See also:' } as const;
+        const expected = outline(reply.answer).map((p) => ('heading' in p ? `*${p.heading}*\n` : starts[p.kind]));
+        const texts = msg.blocks.slice(2, -2).map(mrkdwnOf);
+        expect(texts.map((t) => expected.find((s) => t.startsWith(s)))).toEqual(expected);
+        for (const t of slackTexts(msg.blocks)) if (t.type === 'mrkdwn') expect(t.verbatim).toBe(true);
+      });
+    }
+  }
+
+  it('lets no ping, mention, link or formatting out of KB text', () => {
+    const msg = renderSlack({ kind: 'answer', answer: hostile(), intro: '<!everyone> @here' });
+    const json = JSON.stringify(msg);
+    expect(json).not.toMatch(PINGS);
+    expect(json).not.toMatch(/@(?:here|channel|everyone)/);
+    expect(json).toContain('&lt;!channel&gt;');
+    expect(json).toContain('@\u200Bhere');
+    for (const t of [
+      msg.text,
+      ...slackTexts(msg.blocks)
+        .filter((x) => x.type === 'mrkdwn')
+        .map((x) => x.text),
+    ])
+      expect(t).not.toMatch(/\*bold\*|_it_|~strike~|`code`/);
+    // Code spans are the only backticks, and the one in the path is replaced.
+    expect(json).toContain('`C:\\\\ˋxˋ\\\\&lt;!here&gt;.exe`');
+    for (const t of slackTexts(msg.blocks)) if (t.type === 'mrkdwn') expect(t.text).not.toMatch(/<(?!\/)/);
+    expectSlackWithinLimits(msg);
+  });
+
+  it('trims a huge article to 50 blocks and 3,000 characters a text, keeping the full-article button', () => {
+    const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'w', view: 'full' });
+    answer.steps = Array.from({ length: 300 }, (_, i) => ({
+      text: [{ text: `Step ${i} `.padEnd(500, 'x') }],
+      items: [],
+    }));
+    answer.title = 'T'.repeat(400);
+    answer.why = 'because '.repeat(500);
+    answer.warnings = ['Back up '.repeat(500)];
+    answer.sections = Array.from({ length: 80 }, (_, i) => ({ heading: `Section ${i}`, text: 'word '.repeat(1000) }));
+    for (const view of VIEWS) {
+      const msg = renderSlack({ kind: 'answer', answer: { ...answer, view } });
+      expectSlackWithinLimits(msg);
+      expect((msg.blocks[0]?.text as { text: string }).text).toBe(`Q290226: ${'T'.repeat(140)}…`);
+      expect(JSON.stringify(msg)).toContain('"kb_full_article"');
+      expect(mrkdwnOf(msg.blocks.at(-3))).toBe('_… trimmed: open the article for the rest._');
+    }
+    const short = Array.from({ length: 80 }, (_, i) => ({ heading: `Section ${i}`, text: `Short text ${i}.` }));
+    const many = renderSlack({ kind: 'answer', answer: { ...answer, why: 'w', warnings: [], sections: short } });
+    expect(many.blocks).toHaveLength(50);
+    expect(mrkdwnOf(many.blocks.at(-3))).toBe('_… trimmed: open the article for the rest._');
+    const tiny = renderSlack({ kind: 'answer', answer: { ...answer, view: 'steps' } }, { maxBlocks: 10 });
+    expect(tiny.blocks.length).toBeLessThanOrEqual(10);
+    expect(tiny.blocks.at(-1)?.type).toBe('actions');
+  });
+});
+
+describe('other replies', () => {
+  it('lists did-you-mean candidates with why, and a pick button each', () => {
+    const s = renderSlack(SUGGESTIONS);
+    expectSlackWithinLimits(s);
+    expect(s.text).toBe('Did you mean one of these?');
+    expect(s.blocks.map(mrkdwnOf).slice(0, 3)).toEqual([
+      'Did you mean one of these?',
+      '1. *Q290226*: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002 — _code 0xc0020002_',
+      '2. *Q235418*: XADM: Cannot Apply Service Pack on KM Server — _error text "The system cannot find the file specified."_',
+    ]);
+    expect(s.blocks).toHaveLength(4);
+    expect(s.blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [
+        { action_id: 'kb_pick_1', value: 'Q290226', text: { text: '1. Q290226' } },
+        { action_id: 'kb_pick_2', value: 'Q235418', text: { text: '2. Q235418' } },
+      ],
+    });
+  });
+
+  it('renders no match with its hints as bullets, and text in sections', () => {
+    const n = renderSlack(NO_MATCH);
+    expect(n.text).toBe('I could not find an article that matches.');
+    expect(n.blocks.map(mrkdwnOf)).toEqual([
+      'I could not find an article that matches.\n• Paste the exact error text, including any code such as 0xc0020002.\n• Or name an article you know of: Q290226.',
+    ]);
+    const t = renderSlack(TEXT);
+    expect(t.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: TEXT.kind === 'text' ? TEXT.text : '', verbatim: true } },
+    ]);
+    expect(t.text).toBe(
+      'I find the knowledge-base article that fixes an error. Try: - paste the error as you see it - name an article: "Q290226"',
+    );
+  });
+
+  it('splits long text into sections within the limits, with no ping', () => {
+    const t = renderSlack({ kind: 'text', text: `${'long line <!here> '.repeat(400)}\nend` });
+    expectSlackWithinLimits(t);
+    expect(t.blocks.length).toBeGreaterThan(1);
+    expect(JSON.stringify(t)).not.toMatch(PINGS);
+    expect(mrkdwnOf(t.blocks.at(-1))).toMatch(/\nend$/);
+  });
+});

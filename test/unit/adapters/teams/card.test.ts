@@ -1,0 +1,305 @@
+// The Teams renderer: an Adaptive Card 1.5 a Teams user reads and clicks, under Teams' size limit,
+// with no mention, tag, link or formatting coming from KB text.
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../../src/kb/article.js';
+import { buildAnswer } from '../../../../src/bot/build-answer.js';
+import type { ArticleAnswer, AnswerView, Reply } from '../../../../src/bot/reply.js';
+import { outline } from '../../../../src/bot/render/outline.js';
+import {
+  CARD_DEFAULTS,
+  renderAdaptiveCard,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../../../src/adapters/teams/card.js';
+import { seedKb } from '../../../helpers/seed-kb.js';
+
+const kb = seedKb();
+const seeds: Article[] = kb.articles();
+const seed = (id: string): Article => {
+  const a = kb.get(id);
+  if (!a) throw new Error(`no seed ${id}`);
+  return a;
+};
+const answerOf = (a: Article, view: AnswerView = 'summary'): Extract<Reply, { kind: 'answer' }> => ({
+  kind: 'answer',
+  answer: buildAnswer(a, { confidence: 0.9, why: 'test reason', view }),
+});
+const VIEWS = ['summary', 'steps', 'full'] as const;
+
+const SUGGESTIONS: Reply = {
+  kind: 'suggestions',
+  intro: 'Did you mean one of these?',
+  candidates: [
+    {
+      id: 'Q290226',
+      title: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+      why: 'code 0xc0020002',
+      confidence: 0.62,
+    },
+    {
+      id: 'Q235418',
+      title: 'XADM: Cannot Apply Service Pack on KM Server',
+      why: 'error text "The system cannot find the file specified."',
+      confidence: 0.55,
+    },
+  ],
+};
+const NO_MATCH: Reply = {
+  kind: 'no_match',
+  text: 'I could not find an article that matches.',
+  hints: [
+    'Paste the exact error text, including any code such as 0xc0020002.',
+    'Or name an article you know of: Q290226.',
+  ],
+};
+const TEXT: Reply = {
+  kind: 'text',
+  text: 'I find the knowledge-base article that fixes an error. Try:\n- paste the error as you see it\n- name an article: "Q290226"',
+};
+
+const cardBytes = (card: object): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
+/** Every element of a card, nested containers, inlines and select actions included. */
+function elements(node: unknown): CardElement[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!node || typeof node !== 'object') return [];
+  const o = node as CardElement;
+  return [...(typeof o.type === 'string' ? [o] : []), ...Object.values(o).flatMap(elements)];
+}
+
+/** The text of every TextBlock (markdown) in a card body, nested containers included. */
+const textBlocks = (node: unknown): string[] =>
+  elements(node).flatMap((e) => (e.type === 'TextBlock' && typeof e.text === 'string' ? [e.text] : []));
+
+/** A RichTextBlock as one readable line: bold runs in **, monospace runs in backticks. */
+const richLine = (b: CardElement): string =>
+  (b.inlines as CardElement[])
+    .map((r) =>
+      r.weight === 'Bolder'
+        ? `**${String(r.text)}**`
+        : r.fontType === 'Monospace'
+          ? `\`${String(r.text)}\``
+          : String(r.text),
+    )
+    .join('');
+
+/** The labels a reader scans a card by: section headings and the warning, no-fix and see-also lines. */
+function labels(card: AdaptiveCard): string[] {
+  return card.body.flatMap((b) => {
+    const t = String(b.text ?? '');
+    if (b.type !== 'TextBlock') return [];
+    if (b.weight === 'Bolder' && b.spacing === 'Medium') return [t];
+    const label = /^(?:⚠ )?\*\*(Warning|No fix|See also):\*\*/.exec(t)?.[1];
+    return label ? [label] : [];
+  });
+}
+
+/** An answer whose KB text tries every trick. */
+function hostile(): ArticleAnswer {
+  const evil =
+    'Tell <!channel> and <!here> and <@U123> and @here @channel @everyone: *bold* _it_ ~strike~ `code` <http://evil.example|click> [link](http://evil.example) <at>Boss</at> &lt;at&gt; & done';
+  const answer = buildAnswer(seed('Q290226'), { confidence: 0.5, why: evil });
+  answer.title = evil;
+  answer.symptoms = evil;
+  answer.cause = evil;
+  answer.warnings = [evil];
+  answer.steps = [
+    ...answer.steps,
+    { text: [{ text: evil }, { text: 'C:\\`x`\\<!here>.exe', code: true }], items: [[{ text: `- ${evil}` }]] },
+  ];
+  answer.related = [...answer.related, { id: 'Q1', title: evil }];
+  answer.registryKeys = [...answer.registryKeys, 'HKEY_LOCAL_MACHINE\\<!channel>'];
+  return answer;
+}
+
+describe('an answer', () => {
+  it('is a 1.5 card with the title, why, facts, submit actions and the article link', () => {
+    const card = renderAdaptiveCard(answerOf(seed('Q290226')));
+    expect(card).toMatchObject({
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      msteams: { width: 'Full' },
+    });
+    expect(card.fallbackText).toBe('Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002');
+    expect(card.body.slice(0, 2)).toEqual([
+      {
+        type: 'TextBlock',
+        text: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+        wrap: true,
+        style: 'heading',
+        size: 'Medium',
+        weight: 'Bolder',
+      },
+      { type: 'TextBlock', text: 'Matched: test reason', wrap: true, isSubtle: true, size: 'Small', spacing: 'None' },
+    ]);
+    expect(card.body[2]).toEqual({
+      type: 'FactSet',
+      facts: [
+        { title: 'Applies to', value: 'Microsoft Exchange Server, version 5.5' },
+        { title: 'Product', value: 'Microsoft Exchange' },
+        { title: 'Date', value: '2001-08-23' },
+        { title: 'Confidence', value: '0.90' },
+      ],
+    });
+    expect(card.actions).toEqual([
+      { type: 'Action.Submit', title: 'Helped', data: { kbAction: 'helpful', id: 'Q290226' } },
+      { type: 'Action.Submit', title: 'Not it', data: { kbAction: 'not_it', id: 'Q290226' } },
+      { type: 'Action.Submit', title: 'Other matches', data: { kbAction: 'other_matches', id: 'Q290226' } },
+      { type: 'Action.Submit', title: 'Full article', data: { kbAction: 'full_article', id: 'Q290226' } },
+      { type: 'Action.Submit', title: 'Share in channel', data: { kbAction: 'share', id: 'Q290226' } },
+      { type: 'Action.OpenUrl', title: 'Open Q290226', url: 'https://support.microsoft.com/kb/290226' },
+    ]);
+  });
+
+  it('numbers the fix steps in order, each listed key on its own line, keys and paths in monospace', () => {
+    const card = renderAdaptiveCard(answerOf(seed('Q290226')));
+    const fix = card.body.findIndex((b) => b.text === 'Fix');
+    const keys = card.body.findIndex((b) => b.text === 'Registry keys');
+    expect(card.body.slice(fix + 1, keys).map(richLine)).toEqual([
+      '**1. **Stop KMS.',
+      '**2. **Start Registry Editor (`Regedt32.exe`).',
+      '**3. **Remove the following registry keys:',
+      '\u2003- `HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS`',
+      '\u2003- `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
+      '\u2003- `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
+    ]);
+    expect(card.body.slice(keys + 1).map(richLine)).toEqual([
+      '`HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS`',
+      '`HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
+      '`HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
+    ]);
+    const files = renderAdaptiveCard(answerOf(seed('Q193567'))).body;
+    expect(files.filter((b) => b.type === 'RichTextBlock').map(richLine)).toEqual(['`Kmsupgrd.dll` 5.5.2418.0']);
+    expect(textBlocks(files)).toContain('**See also:** Q191014');
+  });
+
+  it('shows the registry warning in warning colour before the fix, and says "No fix:" when there is none', () => {
+    const card = renderAdaptiveCard(answerOf(seed('Q235418')));
+    const warning = card.body.findIndex((b) => b.color === 'Warning');
+    expect(card.body[warning]?.text).toBe(
+      '⚠ **Warning:** Back up the registry before you edit it: a wrong change can stop Windows from starting.',
+    );
+    expect(warning).toBeLessThan(card.body.findIndex((b) => b.text === 'Fix'));
+    expect(textBlocks(renderAdaptiveCard(answerOf(seed('Q174743'))))).toContain(
+      '**No fix:** This behavior is by design; the article gives no fix.',
+    );
+  });
+
+  // Each seed in each view: a valid 1.5 card under the size limit, every part of the outline in order, no markdown from the KB.
+  for (const a of seeds) {
+    for (const view of VIEWS) {
+      it(`${a.id} (${view}): valid 1.5 card under 28 KB, each part in order, no markdown from the KB`, () => {
+        const reply = answerOf(a, view);
+        const card = renderAdaptiveCard(reply);
+        expect(JSON.parse(JSON.stringify(card))).toStrictEqual(card);
+        expect(card).toMatchObject({ type: 'AdaptiveCard', $schema: CARD_DEFAULTS.schema, version: '1.5' });
+        expect(cardBytes(card)).toBeLessThan(28_000);
+        const known = ['TextBlock', 'RichTextBlock', 'TextRun', 'FactSet', 'Container'];
+        expect(elements(card.body).filter((e) => !known.includes(String(e.type)))).toEqual([]);
+        for (const b of elements(card.body).filter((x) => x.type === 'TextBlock')) expect(b.wrap).toBe(true);
+        expect(card.actions.length).toBeLessThanOrEqual(CARD_DEFAULTS.maxActions);
+        expect(card.actions).toContainEqual(expect.objectContaining({ data: { kbAction: 'full_article', id: a.id } }));
+        const expected = outline(reply.answer).map((p) =>
+          'heading' in p ? p.heading : { warning: 'Warning', no_fix: 'No fix', related: 'See also' }[p.kind],
+        );
+        expect(labels(card)).toEqual(expected);
+        // The only markdown is the renderer's own bold labels: KB text has no emphasis, code, link or list marker.
+        for (const t of textBlocks(card)) {
+          const kbText = t.replace(/^(?:⚠ )?\*\*(?:Warning|No fix|See also):\*\* /, '');
+          expect(kbText, t).not.toMatch(/[*`~]|\]\(|(?<!\w)_|_(?!\w)/);
+          expect(kbText, t).not.toMatch(/^\s*(?:\d+[.)]|[-+#>]) /m);
+        }
+      });
+    }
+  }
+
+  it('lets no mention, tag, link or formatting out of KB text', () => {
+    const card = renderAdaptiveCard({ kind: 'answer', answer: hostile(), intro: '<at>x</at>' });
+    // No tag anywhere (TextRuns included): Teams would read <at> as a mention.
+    expect(JSON.stringify(card)).not.toMatch(/<at>|<\/at>|<!channel>|<http|&lt;at/);
+    expect(JSON.stringify(card)).not.toMatch(/@(?:here|channel|everyone)/);
+    // TextBlocks (markdown) and the fallback text carry no emphasis or link syntax from the KB.
+    const markdown = [card.fallbackText ?? '', ...textBlocks(card.body)];
+    expect(markdown.length).toBeGreaterThan(5);
+    for (const t of markdown) expect(t).not.toMatch(/\]\(|\*bold\*|_it_|~strike~|`code`/);
+    // TextRuns are not markdown: the step keeps its characters.
+    expect(JSON.stringify(card)).toContain('"text":"C:\\\\`x`\\\\<\u200B!here>.exe","fontType":"Monospace"');
+  });
+
+  it('stays under 28 KB for a huge article and keeps the full-article action', () => {
+    const answer = buildAnswer(seed('Q290226'), { confidence: 0.9, why: 'w', view: 'full' });
+    answer.steps = Array.from({ length: 300 }, (_, i) => ({
+      text: [{ text: `Step ${i} `.padEnd(500, 'x') }, { text: 'C:\\x.exe', code: true }],
+      items: [],
+    }));
+    answer.sections = Array.from({ length: 40 }, (_, i) => ({ heading: `Section ${i}`, text: 'word '.repeat(2000) }));
+    for (const view of VIEWS) {
+      const card = renderAdaptiveCard({ kind: 'answer', answer: { ...answer, view } });
+      expect(cardBytes(card)).toBeLessThan(28_000);
+      expect(cardBytes(card)).toBeLessThanOrEqual(CARD_DEFAULTS.maxBytes);
+      expect(card.actions).toContainEqual(
+        expect.objectContaining({ data: { kbAction: 'full_article', id: 'Q290226' } }),
+      );
+      expect(card.body.at(-1)).toMatchObject({
+        type: 'TextBlock',
+        text: '_… trimmed: open the article for the rest._',
+      });
+    }
+  });
+
+  it('shows at most six buttons, dropping share before full article', () => {
+    const reply = answerOf(seed('Q290226'));
+    const answer = {
+      ...reply.answer,
+      actions: [...reply.answer.actions, { id: 'helpful' as const, label: 'Fixed it', value: 'Q290226' }],
+    };
+    const titles = renderAdaptiveCard({ kind: 'answer', answer }).actions.map((x) => x.title);
+    expect(titles).toEqual(['Helped', 'Not it', 'Other matches', 'Full article', 'Fixed it', 'Open Q290226']);
+  });
+});
+
+describe('other replies', () => {
+  it('lists did-you-mean candidates with why, each a tap target and a pick button', () => {
+    const s = renderAdaptiveCard(SUGGESTIONS);
+    expect(s.fallbackText).toBe('Did you mean one of these?');
+    expect(s.body[0]).toMatchObject({ type: 'TextBlock', text: 'Did you mean one of these?', weight: 'Bolder' });
+    expect(s.body.slice(1).map((c) => [textBlocks(c), c.selectAction])).toEqual([
+      [
+        ['**1. Q290226:** XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002', 'code 0xc0020002'],
+        { type: 'Action.Submit', title: 'Q290226', data: { kbAction: 'pick', id: 'Q290226' } },
+      ],
+      [
+        [
+          '**2. Q235418:** XADM: Cannot Apply Service Pack on KM Server',
+          'error text "The system cannot find the file specified."',
+        ],
+        { type: 'Action.Submit', title: 'Q235418', data: { kbAction: 'pick', id: 'Q235418' } },
+      ],
+    ]);
+    expect(s.actions).toEqual([
+      { type: 'Action.Submit', title: '1. Q290226', data: { kbAction: 'pick', id: 'Q290226' } },
+      { type: 'Action.Submit', title: '2. Q235418', data: { kbAction: 'pick', id: 'Q235418' } },
+    ]);
+  });
+
+  it('renders no match with its hints as bullets, and text a line a block with list markers inert', () => {
+    const n = renderAdaptiveCard(NO_MATCH);
+    expect(textBlocks(n)).toEqual([
+      'I could not find an article that matches.',
+      '• Paste the exact error text, including any code such as 0xc0020002.',
+      '• Or name an article you know of: Q290226.',
+    ]);
+    expect(n.actions).toEqual([]);
+    const t = renderAdaptiveCard(TEXT);
+    expect(textBlocks(t)).toEqual([
+      'I find the knowledge-base article that fixes an error. Try:',
+      '-\u00A0paste the error as you see it',
+      '-\u00A0name an article: "Q290226"',
+    ]);
+    expect(t.fallbackText).toBe(
+      'I find the knowledge-base article that fixes an error. Try: - paste the error as you see it - name an article: "Q290226"',
+    );
+    expect(t).toMatchObject({ type: 'AdaptiveCard', version: '1.5', actions: [] });
+  });
+});
