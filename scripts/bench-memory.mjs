@@ -65,7 +65,7 @@ const writes = {
     }),
   ),
   setting: time((i) => storage.settings.set(`C${i}`, 'listening', i % 2 ? 'on' : 'off', 'U1')),
-  delivered: time((i) => storage.delivered.first(`Ev${i}`)),
+  delivered: time((i) => storage.delivered.claim(`Ev${i}`)),
   interaction: time((i) =>
     storage.interactions.record({
       at: Date.now(),

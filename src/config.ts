@@ -9,12 +9,16 @@
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
  * | STORE_MESSAGES | true                    | keep message text (log, feedback, threads) on disk   |
  * | KB_WATCH  | true                         | re-read the KB folders when they change              |
+ * | SHUTDOWN_GRACE_MS | 10000                | on SIGTERM/SIGINT, how long replies under way may finish |
  *
- * Slack (runs when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set; see `SlackConfig`):
- * SLACK_BOT_TOKEN (xoxb-…), SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (xapp-…, Socket Mode),
- * PORT (3000), SLACK_API_URL (https://slack.com/api/), LISTEN_CHANNELS (channel ids, comma-separated).
+ * Booleans (STORE_MESSAGES, KB_WATCH, TEAMS_ENABLED) all take true/false, yes/no, on/off or 1/0,
+ * in any case; anything else is refused, naming the variable.
  *
- * Teams (runs when MicrosoftAppId is set, or TEAMS_ENABLED=true without one: unauthenticated, for
+ * Slack (runs when SLACK_BOT_TOKEN is set with SLACK_SIGNING_SECRET for HTTP, or with
+ * SLACK_APP_TOKEN (xapp-…) for Socket Mode, which needs no signing secret; see `SlackConfig`):
+ * PORT (3000, HTTP), SLACK_API_URL (https://slack.com/api/), LISTEN_CHANNELS (channel ids, comma-separated).
+ *
+ * Teams (runs when MicrosoftAppId is set, or TEAMS_ENABLED is true without one: unauthenticated, for
  * the Bot Framework Emulator, bound to 127.0.0.1): MicrosoftAppId, MicrosoftAppPassword,
  * MicrosoftAppType (MultiTenant | SingleTenant | UserAssignedMSI), MicrosoftAppTenantId,
  * TEAMS_PORT (default PORT when Slack does not listen on it, else 3978), TEAMS_HOST (0.0.0.0).
@@ -37,6 +41,11 @@ export interface Config {
   storeMessages: boolean;
   /** Re-read the KB folders when they change, and answer from the new KB. */
   kbWatch: boolean;
+  /**
+   * On SIGTERM/SIGINT: how long replies under way (a rate-limit wait included) may take to finish
+   * before they are dropped (logged, and their deliveries freed for the service's re-delivery).
+   */
+  shutdownGraceMs: number;
   /** Present when Slack is configured. */
   slack?: SlackConfig;
   /** Present when Teams is configured (MicrosoftAppId, or TEAMS_ENABLED=true for the Emulator). */
@@ -45,7 +54,8 @@ export interface Config {
 
 export interface SlackConfig {
   botToken: string;
-  signingSecret: string;
+  /** HTTP mode: verifies Slack's requests. Socket Mode does not use it, so it may be absent there. */
+  signingSecret?: string;
   /** Socket Mode when set. */
   appToken?: string;
   /** HTTP mode: the port of /slack/events. */
@@ -65,6 +75,8 @@ export const CONFIG_DEFAULTS = {
   kbUrl: 'https://support.microsoft.com/kb/{number}',
   storeMessages: true,
   kbWatch: true,
+  /** Long enough for a reply waiting out one Slack rate limit (Retry-After is usually a few seconds). */
+  shutdownGraceMs: 10_000,
   port: 3000,
   /** Teams' own port (the Bot Framework's usual one). */
   teamsPort: 3978,
@@ -99,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const storeMessages = readBoolean(env, 'STORE_MESSAGES', CONFIG_DEFAULTS.storeMessages);
   const kbWatch = readBoolean(env, 'KB_WATCH', CONFIG_DEFAULTS.kbWatch);
 
+  const graceText = env.SHUTDOWN_GRACE_MS?.trim() || String(CONFIG_DEFAULTS.shutdownGraceMs);
+  if (!/^\d+$/.test(graceText) || !Number.isSafeInteger(Number(graceText)))
+    throw new ConfigError(
+      `SHUTDOWN_GRACE_MS=${JSON.stringify(env.SHUTDOWN_GRACE_MS)} must be a whole number of milliseconds (0 or more)`,
+    );
+  const shutdownGraceMs = Number(graceText);
+
   const slack = loadSlackConfig(env);
   const teams = loadTeamsConfig(env, slack);
   return {
@@ -108,18 +127,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kbUrl,
     storeMessages,
     kbWatch,
+    shutdownGraceMs,
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };
 }
 
-/** true/false (also on/off, yes/no, 1/0, any case); unset or empty: the default. */
+/** The one reading of a boolean variable: true/false, yes/no, on/off, 1/0 (any case); unset or empty: the default. */
 function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase() ?? '';
   if (raw === '') return fallback;
-  if (['true', 'on', 'yes', '1'].includes(raw)) return true;
-  if (['false', 'off', 'no', '0'].includes(raw)) return false;
-  throw new ConfigError(`${name}=${JSON.stringify(env[name])} must be true or false`);
+  if (['true', 'yes', 'on', '1'].includes(raw)) return true;
+  if (['false', 'no', 'off', '0'].includes(raw)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(env[name])} must be true or false (also yes/no, on/off, 1/0)`);
 }
 
 /** Teams settings (names as botbuilder spells them). */
@@ -132,15 +152,13 @@ export interface TeamsConfig {
   host: string;
 }
 
-/** The Teams settings, or undefined when neither MicrosoftAppId nor TEAMS_ENABLED=true is set. Secrets never appear in errors. */
+/** The Teams settings, or undefined when neither MicrosoftAppId is set nor TEAMS_ENABLED is true. Secrets never appear in errors. */
 function loadTeamsConfig(env: NodeJS.ProcessEnv, slack: SlackConfig | undefined): TeamsConfig | undefined {
   const appId = env.MicrosoftAppId?.trim() || undefined;
   const appPassword = env.MicrosoftAppPassword?.trim() || undefined;
   const tenantId = env.MicrosoftAppTenantId?.trim() || undefined;
-  const enabled = (env.TEAMS_ENABLED?.trim() ?? '').toLowerCase();
-  if (enabled !== '' && enabled !== 'true' && enabled !== 'false')
-    throw new ConfigError(`TEAMS_ENABLED=${JSON.stringify(env.TEAMS_ENABLED)} must be true or false`);
-  if (!appId && enabled !== 'true') {
+  const enabled = readBoolean(env, 'TEAMS_ENABLED', false);
+  if (!appId && !enabled) {
     if (appPassword) throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not');
     return undefined;
   }
@@ -194,19 +212,24 @@ function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig | undefined {
       `LISTEN_CHANNELS: ${JSON.stringify(badChannel)} is not a channel id (like C0123ABCD); separate ids with commas`,
     );
 
-  if (!botToken && !signingSecret) {
-    if (appToken) throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not');
+  if (!botToken) {
+    if (signingSecret)
+      throw new ConfigError('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not; Slack needs both');
+    if (appToken) throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not; Socket Mode needs both');
     return undefined;
   }
-  if (!botToken) throw new ConfigError('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not; Slack needs both');
-  if (!signingSecret) throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; Slack needs both');
+  // Socket Mode (SLACK_APP_TOKEN) does not verify signatures: only HTTP needs the signing secret.
+  if (!signingSecret && !appToken)
+    throw new ConfigError(
+      'SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is',
+    );
   if (!botToken.startsWith('xoxb-'))
     throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…); the value is not shown');
   if (appToken !== undefined && !appToken.startsWith('xapp-'))
     throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…); the value is not shown');
   return {
     botToken,
-    signingSecret,
+    ...(signingSecret ? { signingSecret } : {}),
     ...(appToken ? { appToken } : {}),
     port,
     ...(apiUrl ? { apiUrl } : {}),

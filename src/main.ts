@@ -1,9 +1,20 @@
 /**
- * Composition root of `npm start`: environment (.env) -> config -> storage (DATA_DIR/kbbot.db) ->
- * KB (via the index, re-read when the folders change) -> bot -> the Slack adapter when Slack is
- * configured (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET), the Teams adapter when Teams is
- * (MicrosoftAppId, or TEAMS_ENABLED=true), the console adapter otherwise. Logs go to stderr;
- * stdout carries only the bot's answers.
+ * Composition root of `npm start`: environment (.env) -> config -> storage (DATA_DIR/kbbot.db,
+ * wrapped so the bot keeps answering when the disk fails: memory/resilient.ts) -> KB (via the
+ * index, re-read when the folders change) -> bot -> the Slack adapter when Slack is configured
+ * (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET, or with SLACK_APP_TOKEN for Socket Mode), the Teams
+ * adapter when Teams is (MicrosoftAppId, or TEAMS_ENABLED), the console adapter otherwise. Logs go
+ * to stderr; stdout carries only the bot's answers.
+ *
+ * Start-up: delivery claims left by a bot that died are freed first (their re-deliveries are then
+ * answered). Any start-up failure is one line on stderr, `kbbot: <message>`, and exit code 2 (the
+ * stack only with LOG_LEVEL=debug).
+ *
+ * Shutdown, on SIGTERM or SIGINT: "shutting down (grace N ms)" at info; each adapter stops taking
+ * requests and lets the replies under way finish within SHUTDOWN_GRACE_MS (those it has to drop
+ * are logged, and their deliveries freed for the service's re-delivery); then the KB reloader
+ * stops, the storage closes, "stopped" at info, exit code 0 (1 if stopping failed, or overran the
+ * grace by STOP_OVERRUN_MS). A second signal while stopping exits at once with code 1.
  */
 import dotenv from 'dotenv';
 import { runConsole } from './adapters/console/console.js';
@@ -19,15 +30,40 @@ import type { OpenedKb } from './kb/index/open-kb.js';
 import { KbDirError } from './kb/index/walk.js';
 import { createLogger, type Logger } from './log.js';
 import { StorageError } from './memory/sqlite/errors.js';
+import { ResilientStorage } from './memory/resilient.js';
 import { openStorage } from './memory/sqlite/open.js';
 import type { DeliveredActivities, Storage } from './memory/types.js';
+
+/**
+ * Start-up should end, failing in one line if it must, within 10 s of the process starting: the
+ * Slack token check gets what is left of this many ms when Slack starts (Node, the modules and the
+ * KB take a few seconds first)...
+ */
+const START_BUDGET_MS = 8_500;
+/** ...but at least this many, so a slow start (a big KB ingested first) still lets Slack answer. */
+const MIN_SLACK_START_MS = 4_000;
+
+/** Stopping may overrun SHUTDOWN_GRACE_MS by this much (closing servers, the storage) before the process exits anyway, with 1. */
+const STOP_OVERRUN_MS = 5_000;
+
+/** What stops on a signal, in order: the adapters (in parallel), the KB reloader, the storage. */
+const stoppers: { adapters: ((graceMs: number) => Promise<unknown>)[]; then: (() => Promise<void> | void)[] } = {
+  adapters: [],
+  then: [],
+};
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  // What the bot remembers: threads, feedback, settings, delivered ids and the log.
-  const storage = openStorage(config.dataDir);
+  onSignals(log, config.shutdownGraceMs);
+  // What the bot remembers: threads, feedback, settings, delivered ids and the log. Answering does
+  // not wait on the disk: while it fails, the wrapper de-duplicates in memory and says so once a minute.
+  const storage = new ResilientStorage(openStorage(config.dataDir), { log });
+  stoppers.then.push(() => storage.close());
+  // Only one bot serves a DATA_DIR: every claim on record now is a reply a dead process never posted.
+  const freed = storage.delivered.releaseStaleClaims();
+  if (freed) log.info(`freed ${freed} delivery claim(s) left by a bot that stopped before replying`);
   importOldListening(storage, config, log);
 
   /** The bot, once made: the reloader hands it each new KB. */
@@ -43,6 +79,7 @@ async function main(): Promise<void> {
       log.info(`KB re-read: now ${o.kb.size} articles from ${o.summary.files} files`);
     },
   });
+  stoppers.then.unshift(() => reloader.stop());
   const opened = await reloader.open();
   describeKb(opened, config, log);
 
@@ -64,40 +101,25 @@ async function main(): Promise<void> {
     `storage: ${config.dataDir} (${learning.size} feedback record(s); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
   );
 
-  const shutdown = async (): Promise<void> => {
-    await reloader.stop();
-    storage.close();
-  };
-  const exitOn = (stops: () => Promise<unknown>): void => {
-    const stop = (): void =>
-      void stops()
-        .then(shutdown)
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  };
-
   const teams = config.teams
     ? createTeamsServer({ bot, ...config.teams, logger: log, dedupe: prefixed(storage.delivered, 'teams:') })
     : undefined;
+  if (teams) stoppers.adapters.push((graceMs) => teams.stop(graceMs));
   // Slack over HTTP and an authenticated Teams bot share Slack's port; an unauthenticated Teams
   // endpoint (the Emulator) keeps its own, loopback-only server.
   const shared = Boolean(teams && config.slack && !config.slack.appToken && config.teams?.appId);
-  if (teams && !shared) log.info(`Teams: listening on ${await teams.start()}${TEAMS_PATH}`);
+  if (teams && !shared) log.info(`Teams: listening on ${await startTeams(teams, config)}${TEAMS_PATH}`);
   if (!config.slack) {
-    if (teams) return exitOn(() => teams.stop());
+    if (teams) return;
     await runConsole(bot, { input: process.stdin, output: process.stdout });
-    await shutdown();
+    await stopAll(0);
     return;
   }
   const { slack } = config;
   const app = createSlackApp({
     bot,
     botToken: slack.botToken,
-    signingSecret: slack.signingSecret,
+    ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
     appToken: slack.appToken,
     apiUrl: slack.apiUrl,
     port: slack.port,
@@ -106,14 +128,71 @@ async function main(): Promise<void> {
     logger: log,
     kbStatus: () => ({ articles: reloader.current?.kb.size ?? 0, refreshedAt }),
     extraRoutes: shared && teams ? [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }] : [],
+    startTimeoutMs: Math.max(MIN_SLACK_START_MS, Math.floor((START_BUDGET_MS - process.uptime() * 1000) / 1000) * 1000),
   });
+  stoppers.adapters.push((graceMs) => app.stop(graceMs));
   const { port } = await app.start();
   log.info(
     app.mode === 'socket'
       ? 'Slack: connected in Socket Mode'
       : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''})`,
   );
-  exitOn(() => Promise.all([app.stop(), teams?.stop()]));
+}
+
+/** Teams' own server; a port in use is a one-line start-up error, not a stack trace. */
+async function startTeams(teams: { start(): Promise<string> }, config: Config): Promise<string> {
+  try {
+    return await teams.start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new StartError(
+        `Teams cannot listen on port ${config.teams?.port}: another program uses it (set TEAMS_PORT)`,
+      );
+    throw err;
+  }
+}
+
+/** A start-up failure of main's own, already one clear line. */
+class StartError extends Error {
+  readonly code = 'start_failed';
+}
+
+/** Stop everything in order (adapters with `graceMs`, then the reloader, then the storage). */
+async function stopAll(graceMs: number): Promise<void> {
+  const adapters = stoppers.adapters.splice(0);
+  await Promise.all(adapters.map((stop) => stop(graceMs)));
+  for (const stop of stoppers.then.splice(0)) await stop();
+}
+
+/** SIGTERM / SIGINT: a graceful stop within the grace, then exit 0; a second signal exits at once with 1. */
+function onSignals(log: Logger, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn(`${signal} again while stopping: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`shutting down (grace ${graceMs} ms)`);
+    // The adapters bound their own waits by the grace; this only guards against one that never returns.
+    setTimeout(() => {
+      log.error(`still stopping ${STOP_OVERRUN_MS} ms after the grace: exiting now`);
+      process.exit(1);
+    }, graceMs + STOP_OVERRUN_MS).unref();
+    stopAll(graceMs).then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error(`stopping failed: ${oneLine(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function describeKb(opened: OpenedKb, config: Config, log: Logger): void {
@@ -152,15 +231,35 @@ function logEvent(log: Logger): (e: BotEvent) => void {
 
 /** Slack's and Teams' delivery ids in one store, apart. */
 function prefixed(delivered: DeliveredActivities, prefix: string): DeliveredActivities {
-  return { first: (key) => delivered.first(prefix + key), forget: (key) => delivered.forget(prefix + key) };
+  return {
+    claim: (key) => delivered.claim(prefix + key),
+    done: (key) => delivered.done(prefix + key),
+    release: (key) => delivered.release(prefix + key),
+  };
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof KbDirError || err instanceof StorageError) {
-    process.stderr.write(`kbbot: ${err.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`kbbot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  }
-});
+/** An error as one line (a multi-line message is joined). */
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s*\n\s*/g, ' ').trim() || (err instanceof Error ? err.name : 'unknown error');
+}
+
+/**
+ * A start-up failure: one line and exit code 2. A string-coded error (ConfigError, KbDirError,
+ * StorageError, SlackStartError, ...) says what is wrong in its message; anything else is
+ * unexpected, named as such, with its stack only at LOG_LEVEL=debug.
+ */
+function failedToStart(err: unknown): void {
+  const coded =
+    err instanceof ConfigError ||
+    err instanceof KbDirError ||
+    err instanceof StorageError ||
+    typeof (err as { code?: unknown } | null)?.code === 'string';
+  process.stderr.write(`kbbot: ${coded ? '' : 'unexpected error at start-up: '}${oneLine(err)}\n`);
+  if (!coded && err instanceof Error && err.stack && /^debug$/i.test(process.env.LOG_LEVEL?.trim() ?? ''))
+    process.stderr.write(`${err.stack}\n`);
+  // Whatever started (a listening port, the KB watcher) must not keep a failed bot alive.
+  process.exit(2);
+}
+
+main().catch(failedToStart);

@@ -23,9 +23,9 @@ export interface RuleDecision {
 const HELP_ONLY =
   /^\s*(?:@?kb ?bot[,:]?\s*)?\/?(?:help|halp|usage|commands|\?)[\s?!.\p{Extended_Pictographic}\u{FE0F}]*$|^\s*\/kb\s+help\b/iu;
 const LOOKUP_VERB =
-  /^\s*(?:\/kb\b|(?:please |pls |can you |could you )?(?:show|open|pull|look ?up|lookup|fetch|get|gimme|give me|read|find|bring up|link)\b)|\bwhat(?:'s| is| does)?\s+(?:in\s+)?(?:kb|q|article)\b|\b(?:kb|q)\s*(?:article)?\s*\d{5,7}\s+(?:say|about)\b|\barticle\s+\d{5,7}\b/i;
+  /^\s*(?:\/kb\b|(?:please |pls |can you |could you )?(?:show|open|pull|look ?up|lookup|fetch|get|gimme|give me|read|find|bring up|link)\b)|\bwhat(?:'s| is| does)?\s+(?:in\s+)?(?:kb|q|article)\b|\b(?:kb|q)\s*(?:article\s*)?\d{5,7}\s+(?:say|about)\b|\barticle\s+\d{5,7}\b/i;
 const GREETING =
-  /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|gm|greetings|ello|hallo|hola|aloha|ahoy|ciao|salut|bonjour|g'?day|guten (?:morgen|tag)|(?:good )?(?:morning|mornin|afternoon|evening)|top of the morning|\u{1F44B}|:wave:)(?![\w'])(?:[\s!,.:)]*(?:there|all|folks|everyone|everybody|team|guys|people|peeps|humans|bots|and|y'all|world|kb ?bot|bot|@\S+))*[\s!,.:)\p{Extended_Pictographic}\u{FE0F}]*$/iu;
+  /^\s*(?:hi|hello|hey|hiya|heya|yo|howdy|sup|wassup|what'?s up|gm|greetings|ello|hallo|hola|aloha|ahoy|ciao|salut|bonjour|g'?day|guten (?:morgen|tag)|(?:good )?(?:morning|mornin|afternoon|evening)|top of the morning|\u{1F44B}|:wave:)(?![\w'])(?:[\s!,.:)]*(?:there|all|folks|everyone|everybody|team|guys|people|peeps|humans|bots|and|y'all|world|kb ?bot|bot|(?=(@\S+))\1))*[\s!,.:)\p{Extended_Pictographic}\u{FE0F}]*$/iu;
 
 /** Asking how to use the bot: "you" as the bot, or the bot's own nouns (articles, results, search). */
 const ABOUT_THE_BOT = /\b(?:articles?|results?|answers?|search(?:ing|es)?|look ?ups?|paste|type)\b/i;

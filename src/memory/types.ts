@@ -31,12 +31,33 @@ export interface ThreadStore {
   set(key: string, state: ThreadState): void;
 }
 
-/** De-duplication of deliveries (Slack `event_id`s, Bot Framework activity ids). */
+/**
+ * De-duplication of deliveries (Slack `event_id`s, Bot Framework activity ids), so each delivery
+ * is answered once and none is lost: an adapter `claim`s a delivery when it arrives, marks it
+ * `done` once the reply is posted (or it decided to stay silent), and `release`s it when the
+ * attempt failed or was cut short, so the service's re-delivery is answered.
+ */
 export interface DeliveredActivities {
-  /** True the first time `key` is seen (and from then on remembers it); false for a repeat. */
-  first(key: string): boolean;
-  /** Forget `key`, so a re-delivery is answered (the first attempt failed). */
-  forget(key: string): void;
+  /**
+   * True when this delivery should be answered: nobody has answered `key` and no live claim holds
+   * it. The claim is then recorded (durably in the storage) until `done` or `release`; false for a
+   * repeat of a delivery already answered or being answered.
+   */
+  claim(key: string): boolean;
+  /** The reply for `key` was posted (or none was needed): remembered as answered for the ttl. */
+  done(key: string): void;
+  /** The attempt for `key` failed or was cut short: the claim is freed, so a re-delivery is answered. A `done` key stays. */
+  release(key: string): void;
+}
+
+/** The storage's delivered set: it also frees the claims left behind by a process that died. */
+export interface StoredDeliveredActivities extends DeliveredActivities {
+  /**
+   * Free every claim on record (the claims of a process that died before answering), so their
+   * re-deliveries are answered; returns how many. Called once at bot start: with SQLite only one
+   * bot process serves a DATA_DIR, so no claim on record then is live.
+   */
+  releaseStaleClaims(): number;
 }
 
 /** Settings per conversation (channel), such as whether the bot listens there. */
@@ -105,7 +126,7 @@ export interface Forgotten {
 
 export interface Storage {
   readonly threads: ThreadStore;
-  readonly delivered: DeliveredActivities;
+  readonly delivered: StoredDeliveredActivities;
   readonly settings: SettingsStore;
   readonly interactions: InteractionLog;
   readonly feedback: FeedbackLog;

@@ -13,6 +13,7 @@ describe('config', () => {
       kbUrl: 'https://support.microsoft.com/kb/{number}',
       storeMessages: true,
       kbWatch: true,
+      shutdownGraceMs: 10_000,
     });
   });
 
@@ -25,6 +26,7 @@ describe('config', () => {
         KB_URL: 'https://kb.example/{id}',
         STORE_MESSAGES: 'off',
         KB_WATCH: 'False',
+        SHUTDOWN_GRACE_MS: '2500',
       }),
     ).toEqual({
       kbDirs: ['/a', '/b'],
@@ -33,12 +35,43 @@ describe('config', () => {
       kbUrl: 'https://kb.example/{id}',
       storeMessages: false,
       kbWatch: false,
+      shutdownGraceMs: 2500,
     });
   });
 
   it('rejects a STORE_MESSAGES or KB_WATCH that is not true or false', () => {
     expect(() => loadConfig({ STORE_MESSAGES: 'maybe' })).toThrow(/STORE_MESSAGES="maybe" must be true or false/);
     expect(() => loadConfig({ KB_WATCH: '2' })).toThrow(/KB_WATCH/);
+  });
+
+  it('reads every boolean variable with the same words: true/false, yes/no, on/off, 1/0, any case', () => {
+    const yes = ['true', 'TRUE', 'yes', 'Yes', 'on', 'ON', '1', ' yes '];
+    const no = ['false', 'False', 'no', 'NO', 'off', 'Off', '0'];
+    for (const word of yes) {
+      expect(loadConfig({ STORE_MESSAGES: word }).storeMessages, word).toBe(true);
+      expect(loadConfig({ KB_WATCH: word }).kbWatch, word).toBe(true);
+      expect(loadConfig({ TEAMS_ENABLED: word }).teams, word).toBeDefined();
+    }
+    for (const word of no) {
+      expect(loadConfig({ STORE_MESSAGES: word }).storeMessages, word).toBe(false);
+      expect(loadConfig({ KB_WATCH: word }).kbWatch, word).toBe(false);
+      expect(loadConfig({ TEAMS_ENABLED: word }).teams, word).toBeUndefined();
+    }
+    for (const name of ['STORE_MESSAGES', 'KB_WATCH', 'TEAMS_ENABLED']) {
+      expect(() => loadConfig({ [name]: 'enabled' })).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: 'enabled' })).toThrow(
+        `${name}="enabled" must be true or false (also yes/no, on/off, 1/0)`,
+      );
+    }
+  });
+
+  it('reads SHUTDOWN_GRACE_MS as a whole number of milliseconds, refusing anything else', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    for (const bad of ['-1', '10s', '1.5', 'soon']) {
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad })).toThrow(
+        `SHUTDOWN_GRACE_MS=${JSON.stringify(bad)} must be a whole number of milliseconds (0 or more)`,
+      );
+    }
   });
 
   it('rejects a KB_URL that is not a link with {number} or {id}', () => {
@@ -87,11 +120,20 @@ describe('Slack config', () => {
     });
   });
 
+  it('runs in Socket Mode without a signing secret (Socket Mode does not use it)', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-bot', SLACK_APP_TOKEN: 'xapp-1' }).slack).toEqual({
+      botToken: 'xoxb-secret-bot',
+      appToken: 'xapp-1',
+      port: 3000,
+      listenChannels: [],
+    });
+  });
+
   it('rejects half a setup, wrong token kinds, bad ports, URLs and channel ids, never echoing a secret', () => {
     const cases: [NodeJS.ProcessEnv, string][] = [
-      [{ SLACK_BOT_TOKEN: 'xoxb-secret-bot' }, 'SLACK_SIGNING_SECRET is not'],
+      [{ SLACK_BOT_TOKEN: 'xoxb-secret-bot' }, 'SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET'],
       [{ SLACK_SIGNING_SECRET: 'secret-signing' }, 'SLACK_BOT_TOKEN is not'],
-      [{ SLACK_APP_TOKEN: 'xapp-secret' }, 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not'],
+      [{ SLACK_APP_TOKEN: 'xapp-secret' }, 'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not'],
       [{ ...SECRETS, SLACK_BOT_TOKEN: 'xoxp-secret-user' }, 'SLACK_BOT_TOKEN must be a bot token'],
       [{ ...SECRETS, SLACK_APP_TOKEN: 'xoxb-secret-app' }, 'SLACK_APP_TOKEN must be an app-level token'],
       [{ ...SECRETS, PORT: '70000' }, 'PORT="70000" is not a port number'],

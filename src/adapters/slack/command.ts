@@ -1,7 +1,8 @@
 /**
- * The `/kb` slash command. Acknowledged at once; the answer follows through the command's
- * response_url as an ephemeral message (only the caller sees it) carrying the answer's buttons,
- * *Share in channel* among them (see interactions.ts).
+ * The `/kb` slash command. Acknowledged at once (`/kb listen on|off` once the setting is saved);
+ * the answer follows through the command's response_url as an ephemeral message (only the
+ * caller sees it) carrying the answer's buttons, *Share in channel* among them (see
+ * interactions.ts).
  *
  * - `/kb <error or question>` and `/kb Q290226`: the bot's reply (via 'command').
  * - `/kb` and `/kb help`: the command's usage and the bot's help.
@@ -28,34 +29,45 @@ export const ephemeral = (m: SlackMessage, replace = false): RespondArguments =>
   blocks: m.blocks as unknown as Blocks,
 });
 
+/** Save `/kb listen on|off` for the command's channel; what to say back. */
+async function setListening(ctx: SlackContext, channel: string, user: string, choice?: string): Promise<string> {
+  const on = choice?.toLowerCase();
+  if (on !== 'on' && on !== 'off') return SLACK_TEXTS.listenUsage;
+  if (channel.startsWith('D')) return SLACK_TEXTS.listenWhere;
+  try {
+    await ctx.listening.set(channel, on === 'on', user);
+    ctx.log.info(`slack: listening ${on} in ${channel} (set by ${user})`);
+    return on === 'on' ? SLACK_TEXTS.listenOn : SLACK_TEXTS.listenOff;
+  } catch (err) {
+    ctx.log.warn(`slack: could not save listening for ${channel}: ${describeError(err)}`);
+    return SLACK_TEXTS.listenFailed;
+  }
+}
+
 export function registerCommand(app: App, ctx: SlackContext): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
-    await ack();
     const text = command.text.trim();
     const word = (/^\S*/.exec(text)?.[0] ?? '').toLowerCase() || 'help';
+    let acked = false;
+    const ackOnce = async (): Promise<void> => {
+      if (acked) return;
+      acked = true;
+      await ack();
+    };
     try {
       const listen = /^listen(?:\s+(\S+))?$/i.exec(text);
       if (listen) {
-        const on = listen[1]?.toLowerCase();
-        let says: string;
-        if (on !== 'on' && on !== 'off') says = SLACK_TEXTS.listenUsage;
-        else if (command.channel_id.startsWith('D')) says = SLACK_TEXTS.listenWhere;
-        else {
-          try {
-            await ctx.listening.set(command.channel_id, on === 'on', command.user_id);
-            says = on === 'on' ? SLACK_TEXTS.listenOn : SLACK_TEXTS.listenOff;
-            ctx.log.info(`slack: listening ${on} in ${command.channel_id} (set by ${command.user_id})`);
-          } catch (err) {
-            ctx.log.warn(`slack: could not save listening for ${command.channel_id}: ${describeError(err)}`);
-            says = SLACK_TEXTS.listenFailed;
-          }
-        }
+        // Saved before the ack, so a setting Slack confirmed is never lost to a crash.
+        const says = await setListening(ctx, command.channel_id, command.user_id, listen[1]);
+        await ackOnce();
         await respond(ephemeral(renderSlack({ kind: 'text', text: says })));
       } else if (text === '' || /^help$/i.test(text)) {
+        await ackOnce();
         await respond(
           ephemeral(renderSlack({ kind: 'text', text: `${SLACK_TEXTS.commandHelp}\n\n${BOT_TEXTS.help}` })),
         );
       } else {
+        await ackOnce();
         const reply = await ctx.bot.respond({
           text,
           user: command.user_id,
@@ -67,7 +79,7 @@ export function registerCommand(app: App, ctx: SlackContext): void {
       }
       ctx.report({ kind: 'command', what: word, outcome: 'replied' });
     } catch (err) {
-      ctx.log.warn(`slack: ${COMMAND} ${word} failed: ${describeError(err)}`);
+      await ackOnce().catch(() => undefined);
       ctx.report({ kind: 'command', what: word, outcome: 'failed', error: describeError(err) });
       await respond(ephemeral(renderSlack({ kind: 'text', text: SLACK_TEXTS.failed }))).catch(() => undefined);
     }

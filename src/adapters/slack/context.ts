@@ -43,6 +43,7 @@ export const SLACK_TEXTS = {
   listenUsage: 'Use `/kb listen on` or `/kb listen off`.',
   listenFailed: 'I could not save that setting; try again in a moment.',
   failed: 'Something went wrong looking that up; try again.',
+  clickFailed: 'I could not save that click; try again in a moment.',
 } as const;
 
 /** A short, secret-free description of an error for the log. */

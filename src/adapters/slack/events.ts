@@ -6,7 +6,9 @@
  * `bot_id`, the bot's own messages, and channel messages that mention the bot (the `app_mention`
  * event for the same message answers those). Replies always go in the thread
  * (`thread_ts: event.thread_ts ?? event.ts`), never as a new root message; a null reply posts
- * nothing. Events are acknowledged by Bolt before these run (`processBeforeResponse: false`).
+ * nothing. Events are acknowledged by Bolt before these run (`processBeforeResponse: false`),
+ * after the delivery was claimed (deliveries.ts); a handler reports `replied` only once its reply
+ * is posted, and `failed` (logged with the event's id by deliveries.ts, claim released) otherwise.
  */
 import type { App } from '@slack/bolt';
 import type { IncomingMessage, Via } from '../../bot/message.js';
@@ -59,7 +61,6 @@ export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbSt
     try {
       ctx.report({ kind: 'event', what, outcome: await work() });
     } catch (err) {
-      ctx.log.warn(`slack: ${what} failed: ${describeError(err)}`);
       ctx.report({ kind: 'event', what, outcome: 'failed', error: describeError(err) });
     }
   };

@@ -1,7 +1,9 @@
 /**
  * Interactivity: the "Find a fix" message shortcut (callback_id `find_fix`) and the buttons under
  * answers (`kb_helpful`, `kb_not_it`, `kb_other_matches`, `kb_full_article`, `kb_share`,
- * `kb_pick_<n>`). Everything is acknowledged first (Slack wants it within 3 s), then answered.
+ * `kb_pick_<n>`). Slack wants an ack within 3 s: the shortcut is acknowledged first, then
+ * answered; a button click is recorded first (feedback is a synchronous write of about a
+ * millisecond), then acknowledged, then answered, so an acknowledged click is never lost.
  *
  * Where button answers go:
  * - under a public answer (in a thread): in that thread; *Helped* thanks the clicker ephemerally;
@@ -58,15 +60,20 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         }
         ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: reply ? 'replied' : 'silent' });
       } catch (err) {
-        ctx.log.warn(`slack: shortcut ${SHORTCUT_CALLBACK_ID} failed: ${describeError(err)}`);
         ctx.report({ kind: 'shortcut', what: SHORTCUT_CALLBACK_ID, outcome: 'failed', error: describeError(err) });
       }
     },
   );
 
   app.action<BlockAction<ButtonAction>>(BUTTON_ACTION, async ({ action, body, ack, client, respond }) => {
-    await ack();
     const what = action.action_id;
+    let acked = false;
+    const ackOnce = async (): Promise<void> => {
+      if (acked) return;
+      acked = true;
+      await ack();
+    };
+    let stored = false;
     try {
       const name = BUTTON_ACTION.exec(what)?.[1] as BotAction['action'];
       const container = (body.container ?? {}) as Container;
@@ -77,6 +84,8 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
       const threadTs =
         message?.thread_ts ?? container.thread_ts ?? (isEphemeral ? undefined : (message?.ts ?? container.message_ts));
       const botThread = isEphemeral ? commandThread(user) : (threadTs ?? '');
+      // act records the click (Helped / Not it feedback, the thread's state) synchronously: stored
+      // before the ack, so a click Slack confirmed is never lost to a crash.
       const reply = await ctx.bot.act({
         action: name,
         value: action.value ?? '',
@@ -84,6 +93,8 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         conversation: channel,
         thread: botThread,
       });
+      stored = true;
+      await ackOnce();
       const rendered = renderSlack(reply);
 
       if (name === 'share') {
@@ -102,11 +113,13 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
       }
       ctx.report({ kind: 'action', what, outcome: 'replied' });
     } catch (err) {
-      ctx.log.warn(`slack: button ${what} failed: ${describeError(err)}`);
+      await ackOnce().catch(() => undefined);
       ctx.report({ kind: 'action', what, outcome: 'failed', error: describeError(err) });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: SLACK_TEXTS.failed }).catch(
-        () => undefined,
-      );
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: stored ? SLACK_TEXTS.failed : SLACK_TEXTS.clickFailed,
+      }).catch(() => undefined);
     }
   });
 }

@@ -2,23 +2,35 @@
  * Sending to Slack: messages in threads, ephemeral messages and App Home views, each through
  * `withRateLimit`.
  *
- * Rate limits: Bolt's WebClient (with the default `rejectRateLimitedCalls: false`) waits out a
- * 429's Retry-After and then throws a *retryable* error, so the call is only repeated when its
- * `retryConfig` allows retries; with `retries: 0` a 429 would lose the message. The app therefore
- * sets `rejectRateLimitedCalls: true` and this module does the waiting: on a rate-limited error it
- * sleeps Retry-After seconds and repeats the call (a 429 means nothing was posted, so a repeat
- * cannot double-post). Other errors are the WebClient's `retryConfig` business.
+ * Rate limits: the app sets `rejectRateLimitedCalls: true`, so a 429 comes back at once as a
+ * rate-limited error, and this module waits out its Retry-After and repeats the call (a 429 means
+ * nothing was posted, so a repeat cannot double-post), for as long as the limit allows in all
+ * (`POST_DEFAULTS.maxWaitMs`, however many 429s that takes); then the reply is given up with a
+ * coded error, which the adapter logs with the delivery's id. The WebClient's own mechanism
+ * (`rejectRateLimitedCalls: false`) was not used: it repeats a rate-limited call only as often as
+ * its `retryConfig` allows retries, which it shares with network errors and 5xx answers (a repeat
+ * after those can double-post, so kbbot's tests run with `retries: 0`, where a single 429 loses
+ * the reply), it has no limit on the time spent waiting, and its wait cannot be cut short at
+ * shutdown. Everything but 429s stays the WebClient's `retryConfig` business.
+ *
+ * Each wait is bounded by the delivery being answered (./deliveries.ts): its limit, and its
+ * shutdown signal, which ends a pending wait when `stop(graceMs)`'s grace is over.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { types, webApi } from '@slack/bolt';
 import type { SlackMessage } from './blocks.js';
+import { currentDelivery, SlackDeliveryError } from './deliveries.js';
 
 type WebClient = webApi.WebClient;
 
 export const POST_DEFAULTS = {
-  /** Rate-limited attempts repeated at most this often. */
-  rateLimitRetries: 3,
-  /** A Retry-After longer than this is not waited for (the error is thrown). */
-  maxWaitSeconds: 60,
+  /**
+   * A reply waits out Slack's rate limits (the Retry-After of each 429, however many) for at most
+   * this long in all; one that would wait longer is dropped and logged with its delivery's id.
+   */
+  maxWaitMs: 60_000,
+  /** A Retry-After of 0 is waited as this long, so a burst of 429s is not answered with a burst of calls. */
+  minWaitMs: 250,
 } as const;
 
 interface RateLimited {
@@ -32,22 +44,46 @@ const isRateLimited = (err: unknown): err is RateLimited =>
   (err as { code?: unknown }).code === 'slack_webapi_rate_limited_error' &&
   typeof (err as { retryAfter?: unknown }).retryAfter === 'number';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export interface RateLimitOptions {
+  /** The most time spent waiting in all (default: the delivery's limit, else `POST_DEFAULTS.maxWaitMs`). */
+  maxWaitMs?: number;
+  /** Ends a pending wait (default: the delivery's shutdown signal). */
+  signal?: AbortSignal;
+}
 
-/** `call()`, repeated after Retry-After while Slack answers 429. */
-export async function withRateLimit<T>(
-  call: () => Promise<T>,
-  retries: number = POST_DEFAULTS.rateLimitRetries,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+/**
+ * `call()`, repeated after each Retry-After while Slack answers 429, until `maxWaitMs` would be
+ * exceeded (then a `slack_rate_limited` SlackDeliveryError) or `signal` aborts the wait (then
+ * `slack_shutdown`). Other errors pass through at once.
+ */
+export async function withRateLimit<T>(call: () => Promise<T>, options: RateLimitOptions = {}): Promise<T> {
+  const delivery = currentDelivery();
+  const maxWaitMs = options.maxWaitMs ?? delivery?.maxWaitMs ?? POST_DEFAULTS.maxWaitMs;
+  const signal = options.signal ?? delivery?.signal;
+  const started = Date.now();
+  for (;;) {
+    if (signal?.aborted) throw new SlackDeliveryError('slack_shutdown', 'the bot is shutting down');
     try {
       return await call();
     } catch (err) {
-      if (!isRateLimited(err) || attempt >= retries || err.retryAfter > POST_DEFAULTS.maxWaitSeconds) throw err;
-      await sleep(Math.max(0, err.retryAfter) * 1000);
+      if (!isRateLimited(err)) throw err;
+      const wait = Math.max(err.retryAfter * 1000, POST_DEFAULTS.minWaitMs);
+      const waited = Date.now() - started;
+      if (waited + wait > maxWaitMs)
+        throw new SlackDeliveryError(
+          'slack_rate_limited',
+          `Slack rate-limited it for longer than ${seconds(maxWaitMs)} (waited ${seconds(waited)}, Retry-After ${err.retryAfter} s)`,
+        );
+      try {
+        await sleep(wait, undefined, signal ? { signal } : {});
+      } catch {
+        throw new SlackDeliveryError('slack_shutdown', 'the bot shut down while it waited out a rate limit');
+      }
     }
   }
 }
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 // Block Kit built by renderSlack is plain objects; the Web API types want its own block types.
 type Blocks = (types.KnownBlock | types.Block)[];

@@ -1,9 +1,9 @@
 /**
- * node:http requests and responses in the shape botbuilder's `CloudAdapter.process` expects
- * (Express-like: a parsed `body`, and `status`/`header`/`send`/`end` on the response).
+ * The HTTP side of the Teams endpoint on node:http: the request body as an activity, and short
+ * answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 
 export const HTTP_DEFAULTS = {
   /** Teams activities are at most ~260 KB; anything much bigger is not one. */
@@ -42,37 +42,37 @@ export async function readJson(
   return body as Record<string, unknown>;
 }
 
-export function requestOf(req: IncomingMessage, body: Record<string, unknown>): Request {
-  return { body, headers: req.headers, method: req.method };
+/**
+ * The activity in a request body, as botbuilder's CloudAdapter would hand it on
+ * (`validateAndFixActivity`): its timestamps as Dates, the texts kept in `raw*`.
+ */
+export function activityOf(body: Record<string, unknown>): Activity {
+  const activity: Record<string, unknown> = { ...body };
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value !== 'string') continue;
+    activity[raw] = value;
+    activity[field] = new Date(value);
+  }
+  return activity as unknown as Activity;
 }
 
-export function responseOf(res: ServerResponse): Response {
-  return {
-    socket: res.socket,
-    status(code: unknown) {
-      if (typeof code === 'number') res.statusCode = code;
-    },
-    header(name: unknown, value: unknown) {
-      res.setHeader(String(name), String(value));
-    },
-    send(body: unknown) {
-      if (body === undefined || body === null) return;
-      if (typeof body === 'string' || Buffer.isBuffer(body)) {
-        res.write(body);
-      } else {
-        if (!res.headersSent) res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.write(JSON.stringify(body));
-      }
-    },
-    end() {
-      if (!res.writableEnded) res.end();
-    },
-  };
+/** An answer with an optional JSON body (an invoke response), unless the request was answered already. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.headersSent) return;
+  res.statusCode = status;
+  if (body === undefined || body === null) return void res.end();
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
 }
 
 /** A short plain-text answer. */
 export function sendStatus(res: ServerResponse, status: number, text: string): void {
-  if (res.writableEnded) return;
+  if (res.writableEnded || res.headersSent) return;
   res.statusCode = status;
   res.setHeader('content-type', 'text/plain; charset=utf-8');
   res.end(`${text}\n`);

@@ -78,6 +78,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'delivered ids are claimed while being answered, done once answered (issue #22)',
+    up(db) {
+      // Rows from version 1 were answered (`first` was called before answering): they stay done.
+      db.exec(`
+        ALTER TABLE delivered ADD COLUMN state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('claimed', 'done'));
+        CREATE INDEX delivered_claimed ON delivered (key) WHERE state = 'claimed';
+      `);
+    },
+  },
 ];
 
 /** The version this code writes. */

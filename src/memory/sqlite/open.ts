@@ -4,8 +4,8 @@
  * kill. The schema is migrated in place at open (./migrations.ts); expired threads and delivered
  * ids are pruned. Failures are StorageErrors naming the file and the reason, never raw crashes.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Storage } from '../types.js';
 import { Connection } from './connection.js';
@@ -26,7 +26,7 @@ export interface StorageOptions {
   now?: () => number;
   /** How long a delivered id is remembered: re-deliveries come within minutes. */
   deliveredTtlMs?: number;
-  /** Expired delivered ids are removed at open and every this many `delivered.first` calls. */
+  /** Expired delivered ids are removed at open and every this many `delivered.claim` calls. */
   deliveredPruneEvery?: number;
   /** Threads not written for this long are forgotten (pruned at open, not returned meanwhile). */
   threadTtlMs?: number;
@@ -54,7 +54,7 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
   const path = memory ? IN_MEMORY : join(dataDir, STORAGE_FILE);
   if (!memory) {
     try {
-      mkdirSync(dataDir, { recursive: true });
+      makeDir(dataDir);
     } catch (error) {
       throw new StorageError(
         'storage_unwritable',
@@ -90,6 +90,35 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
       // Already failing; the first error is the one to report.
     }
     throw openError(error, path);
+  }
+}
+
+/**
+ * `mkdir -p` one folder at a time. Node's `mkdirSync(dir, { recursive: true })` spins forever at
+ * 100% CPU where a parent exists but refuses children with ENOENT (under /proc: it takes ENOENT to
+ * mean "no parent", finds the parent there, and tries the child again); here each missing folder is
+ * made once, and its error is final.
+ */
+function makeDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !isDir(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break; // the root itself is missing: mkdir says why
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isDir(d)) throw error; // EEXIST: made meanwhile
+    }
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -24,6 +24,7 @@ import { Bot } from '../../../../src/bot/bot.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
 import { REPO, tempDir } from '../../../helpers/paths.js';
+import { fakeSocketMode, until } from './harness.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
 
 const SLACK = 'https://slack.test';
@@ -31,31 +32,36 @@ const PASTE = SEED_PASTE;
 
 describe('Slack over Socket Mode', () => {
   const posts: Record<string, unknown>[] = [];
-  beforeAll(() => {
+  let server: Awaited<ReturnType<typeof fakeSocketMode>>;
+  beforeAll(async () => {
+    server = await fakeSocketMode();
     nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
     nock(SLACK)
       .persist()
       .post('/api/auth.test')
       .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' })
+      .post('/api/apps.connections.open')
+      .reply(200, () => ({ ok: true, url: server.url }))
       .post('/api/chat.postMessage')
       .reply(async (req: Request) => {
         posts.push(Object.fromEntries(new URLSearchParams(await req.text())));
         return [200, { ok: true, ts: '1800000000.000001' }];
       });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await server.close();
     nock.cleanAll();
     nock.enableNetConnect();
   });
 
-  it('answers an event envelope in the thread, acks it, and dedupes its redelivery', async () => {
+  it('connects without a signing secret, answers an event envelope in the thread, acks it, and dedupes its redelivery', async () => {
     const kb = seedKb();
     const handled: Handled[] = [];
     let settle: (() => void) | undefined;
     const socket = createSlackApp({
       bot: new Bot(kb, { ranker: Ranker.build(kb) }),
       botToken: 'xoxb-test',
-      signingSecret: 'unused',
       appToken: 'xapp-test',
       apiUrl: `${SLACK}/api/`,
       port: 0,
@@ -66,8 +72,8 @@ describe('Slack over Socket Mode', () => {
       onHandled: (h) => (handled.push(h), settle?.()),
     });
     expect(socket.mode).toBe('socket');
-    const receiver = socket.receiver;
-    if (!(receiver instanceof SocketModeReceiver)) throw new Error('expected a SocketModeReceiver');
+    expect(socket.receiver).toBeInstanceOf(SocketModeReceiver);
+    await socket.start();
     const body = {
       type: 'event_callback',
       team_id: 'T1',
@@ -75,17 +81,14 @@ describe('Slack over Socket Mode', () => {
       event_id: 'EvSocket1',
       event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: '1700000000.000200', channel: 'C1' },
     };
-    const acks: unknown[] = [];
     const deliver = async (retry?: number): Promise<void> => {
       const done = new Promise<void>((resolve) => (settle = resolve));
-      // What the SocketModeClient emits for an events_api envelope.
-      receiver.client.emit('slack_event', {
-        ack: async () => void acks.push('ack'),
+      server.send({
         envelope_id: `env${retry ?? 0}`,
         type: 'events_api',
-        body,
-        retry_num: retry,
-        retry_reason: retry ? 'timeout' : undefined,
+        payload: body,
+        retry_attempt: retry ?? 0,
+        retry_reason: retry ? 'timeout' : '',
         accepts_response_payload: false,
       });
       await done;
@@ -93,26 +96,33 @@ describe('Slack over Socket Mode', () => {
     await deliver();
     await deliver(1);
     expect(handled.map((h) => h.outcome)).toEqual(['replied', 'duplicate']);
-    expect(acks).toHaveLength(2);
+    await until(() => server.received.length === 2, 'both envelopes acked');
+    expect(server.received.map((m) => m.envelope_id)).toEqual(['env0', 'env1']);
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000200' });
     expect(String(posts[0]?.text)).toContain('Q290226');
     await socket.stop();
+    await until(() => !server.connected(), 'the connection closed');
   });
 });
 
 describe('MemoryDeliveredEvents', () => {
-  it('forgets an id after its TTL and keeps at most max ids', () => {
+  it('holds a claimed id until released, remembers a done one for its TTL, and keeps at most max ids', () => {
     let now = 0;
     const seen = new MemoryDeliveredEvents({ ttlMs: 1000, max: 2, now: () => now });
-    expect(seen.first('a')).toBe(true);
-    expect(seen.first('a')).toBe(false);
+    expect(seen.claim('a')).toBe(true);
+    expect(seen.claim('a')).toBe(false);
+    seen.release('a');
+    expect(seen.claim('a')).toBe(true);
+    seen.done('a');
+    seen.release('a'); // a done id stays
+    expect(seen.claim('a')).toBe(false);
     now = 1001;
-    expect(seen.first('a')).toBe(true);
-    seen.first('b');
-    seen.first('c');
+    expect(seen.claim('a')).toBe(true);
+    seen.claim('b');
+    seen.claim('c');
     expect(seen.size).toBe(2);
-    expect(seen.first('a')).toBe(true);
+    expect(seen.claim('a')).toBe(true);
   });
 });
 
@@ -156,17 +166,26 @@ describe('StoredListeningStore', () => {
 });
 
 describe('withRateLimit', () => {
-  it('repeats a rate-limited call after Retry-After, and passes other errors through', async () => {
+  const limited = (retryAfter: number): Error =>
+    Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter });
+
+  it('repeats a rate-limited call after Retry-After however often, and passes other errors through', async () => {
     let calls = 0;
-    const limited = Object.assign(new Error('rate limited'), {
-      code: 'slack_webapi_rate_limited_error',
-      retryAfter: 0,
-    });
-    expect(await withRateLimit(async () => (++calls < 3 ? Promise.reject(limited) : 'ok'))).toBe('ok');
-    expect(calls).toBe(3);
-    await expect(withRateLimit(async () => Promise.reject(limited), 1)).rejects.toBe(limited);
+    expect(await withRateLimit(async () => (++calls <= 4 ? Promise.reject(limited(0)) : 'ok'))).toBe('ok');
+    expect(calls).toBe(5);
     const other = new Error('boom');
     await expect(withRateLimit(async () => Promise.reject(other))).rejects.toBe(other);
+  });
+
+  it('gives up (slack_rate_limited) when waiting would pass its limit, and (slack_shutdown) when its wait is aborted', async () => {
+    let calls = 0;
+    const always = async (): Promise<never> => (calls++, Promise.reject(limited(5)));
+    await expect(withRateLimit(always, { maxWaitMs: 1000 })).rejects.toMatchObject({ code: 'slack_rate_limited' });
+    expect(calls).toBe(1); // a 5 s wait does not fit in 1 s: given up at once, not after waiting
+    const shutdown = new AbortController();
+    const waiting = withRateLimit(always, { signal: shutdown.signal });
+    shutdown.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'slack_shutdown' });
   });
 });
 

@@ -27,9 +27,30 @@ describe('withRetry', () => {
   it('remembers deliveries for the ttl only', () => {
     let now = 0;
     const seen = new MemoryDeliveredActivities({ ttlMs: 1000, now: () => now });
-    expect(seen.first('a')).toBe(true);
-    expect(seen.first('a')).toBe(false);
+    expect(seen.claim('a')).toBe(true);
+    expect(seen.claim('a')).toBe(false);
+    seen.done('a');
+    expect(seen.claim('a')).toBe(false);
     now = 1001;
-    expect(seen.first('a')).toBe(true);
+    expect(seen.claim('a')).toBe(true);
+  });
+
+  it('holds a delivery while it is answered, frees it when the attempt fails, keeps it once answered', () => {
+    let now = 0;
+    const seen = new MemoryDeliveredActivities({ ttlMs: 1000, now: () => now });
+    expect(seen.claim('a')).toBe(true);
+    expect(seen.claim('a')).toBe(false); // a re-delivery while the first is being answered
+    seen.release('a'); // the reply failed
+    expect(seen.claim('a')).toBe(true); // the re-delivery is answered
+    now = 900;
+    seen.done('a'); // posted: remembered for the ttl from now
+    seen.release('a'); // a late release does not undo an answer
+    now = 1500;
+    expect(seen.claim('a')).toBe(false);
+    expect(seen.claim('b')).toBe(true);
+    expect(seen.releaseStaleClaims()).toBe(1);
+    expect(seen.claim('b')).toBe(true);
+    now = 1901;
+    expect(seen.claim('a')).toBe(true);
   });
 });

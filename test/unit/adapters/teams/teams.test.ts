@@ -330,7 +330,9 @@ describe('Teams endpoint with an app id', () => {
     );
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = publicKey.export({ format: 'jwk' });
-    nock('https://login.botframework.com')
+    // Read by the token gate (auth.ts) and by botbuilder's own check after it.
+    const keys = nock('https://login.botframework.com')
+      .persist()
       .get('/v1/.well-known/openidconfiguration')
       .reply(200, {
         issuer: 'https://api.botframework.com',
@@ -363,18 +365,20 @@ describe('Teams endpoint with an app id', () => {
     } finally {
       nock.emitter.removeAllListeners('no match');
       token.persist(false);
+      keys.persist(false);
     }
   });
 
-  it('refuses a request without a valid token with 401 and sends nothing', async () => {
-    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  it('refuses a request without a valid token with 401, sends nothing and prints nothing', async () => {
+    const noisy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       expect((await post(personalMessage(PASTE), {}, secured.url)).status).toBe(401);
       expect((await post(personalMessage(PASTE), { authorization: 'Bearer not.a.token' }, secured.url)).status).toBe(
         401,
       );
+      expect(noisy).not.toHaveBeenCalled();
     } finally {
-      quiet.mockRestore();
+      noisy.mockRestore();
     }
     expect(calls).toEqual([]);
   });

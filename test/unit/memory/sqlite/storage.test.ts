@@ -1,8 +1,10 @@
 // The durable storage (src/memory/sqlite): each store as its users see it, across close and reopen,
 // and the file's life: WAL, migrations in place, a second process's writes, damaged or unwritable
 // files, a schema newer than the code, close.
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../src/memory/sqlite/errors.js';
@@ -20,7 +22,7 @@ import {
   type StorageOptions,
 } from '../../../../src/memory/sqlite/open.js';
 import type { FeedbackRecord, Interaction, Storage, ThreadState } from '../../../../src/memory/types.js';
-import { tempDir } from '../../../helpers/paths.js';
+import { REPO, tempDir } from '../../../helpers/paths.js';
 
 const tmp = tempDir('kbbot-storage-');
 afterAll(tmp.cleanup);
@@ -189,33 +191,101 @@ describe('threads', () => {
 });
 
 describe('delivered ids', () => {
-  it('are first once, then repeats, until forgotten or expired', () => {
+  it('are claimed once; a claim or an answer holds off repeats until released or expired', () => {
     const c = clock();
     withStorage(
       ':memory:',
       (s) => {
-        expect(s.delivered.first('Ev1')).toBe(true);
-        expect(s.delivered.first('Ev1')).toBe(false);
-        expect(s.delivered.first('Ev2')).toBe(true);
-        s.delivered.forget('Ev2');
-        expect(s.delivered.first('Ev2')).toBe(true);
+        expect(s.delivered.claim('Ev1')).toBe(true);
+        expect(s.delivered.claim('Ev1')).toBe(false); // being answered
+        s.delivered.done('Ev1');
+        expect(s.delivered.claim('Ev1')).toBe(false); // answered
+        s.delivered.release('Ev1'); // too late: it was answered
+        expect(s.delivered.claim('Ev1')).toBe(false);
+        expect(s.delivered.claim('Ev2')).toBe(true);
+        s.delivered.release('Ev2'); // the reply failed: the re-delivery is answered
+        expect(s.delivered.claim('Ev2')).toBe(true);
         c.advance(59_999);
-        expect(s.delivered.first('Ev1')).toBe(false);
+        expect(s.delivered.claim('Ev1')).toBe(false);
         c.advance(1);
-        expect(s.delivered.first('Ev1')).toBe(true);
-        expect(s.delivered.first('Ev1')).toBe(false);
-        s.delivered.forget('never seen');
+        expect(s.delivered.claim('Ev1')).toBe(true);
+        expect(s.delivered.claim('Ev1')).toBe(false);
+        s.delivered.release('never seen');
+        s.delivered.done('never claimed'); // storage was down at claim time: remembered all the same
+        expect(s.delivered.claim('never claimed')).toBe(false);
       },
       { now: c.now, deliveredTtlMs: 60_000 },
     );
+  });
+
+  it('are answered for the ttl from when the reply was posted, not from the claim', () => {
+    const c = clock();
+    withStorage(
+      ':memory:',
+      (s) => {
+        expect(s.delivered.claim('Ev1')).toBe(true);
+        c.advance(50_000); // a slow reply (rate-limited)
+        s.delivered.done('Ev1');
+        c.advance(50_000);
+        expect(s.delivered.claim('Ev1')).toBe(false);
+      },
+      { now: c.now, deliveredTtlMs: 60_000 },
+    );
+  });
+
+  it('keep a claim across close and reopen, until releaseStaleClaims frees it (a bot that died mid-reply)', () => {
+    const dir = dataDir();
+    const c = clock();
+    const options = { now: c.now, deliveredTtlMs: 60_000 };
+    withStorage(
+      dir,
+      (s) => {
+        expect(s.delivered.claim('Ev-answered')).toBe(true);
+        s.delivered.done('Ev-answered');
+        expect(s.delivered.claim('Ev-cut')).toBe(true); // the process dies before posting
+      },
+      options,
+    );
+    withStorage(
+      dir,
+      (s) => {
+        expect(s.delivered.claim('Ev-cut')).toBe(false); // the claim survived
+        expect(s.delivered.releaseStaleClaims()).toBe(1);
+        expect(s.delivered.claim('Ev-cut')).toBe(true); // Slack's retry is answered
+        expect(s.delivered.claim('Ev-answered')).toBe(false); // the answered one stays answered
+        expect(s.delivered.releaseStaleClaims()).toBe(1);
+        expect(s.delivered.releaseStaleClaims()).toBe(0);
+      },
+      options,
+    );
+  });
+
+  it('from a version 1 database are kept as answered after the upgrade', () => {
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const db = new Database(join(dir, STORAGE_FILE));
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare('INSERT INTO delivered (key, expires_at) VALUES (?, ?)').run('slack:Ev1', Date.now() + 60_000);
+    db.close();
+    withStorage(dir, (s) => {
+      expect(s.delivered.releaseStaleClaims()).toBe(0);
+      expect(s.delivered.claim('slack:Ev1')).toBe(false);
+    });
   });
 
   it('are remembered across a restart, and expired ones pruned at open and while running', () => {
     const dir = dataDir();
     const c = clock();
     const options = { now: c.now, deliveredTtlMs: 60_000, deliveredPruneEvery: 10 };
-    withStorage(dir, (s) => expect(s.delivered.first('Ev1')).toBe(true), options);
-    withStorage(dir, (s) => expect(s.delivered.first('Ev1')).toBe(false), options);
+    withStorage(
+      dir,
+      (s) => {
+        expect(s.delivered.claim('Ev1')).toBe(true);
+        s.delivered.done('Ev1');
+      },
+      options,
+    );
+    withStorage(dir, (s) => expect(s.delivered.claim('Ev1')).toBe(false), options);
     c.advance(60_000);
     withStorage(dir, () => undefined, options);
     const count = (): unknown => {
@@ -230,9 +300,9 @@ describe('delivered ids', () => {
     withStorage(
       dir,
       (s) => {
-        for (let i = 0; i < 5; i++) s.delivered.first(`old${i}`);
+        for (let i = 0; i < 5; i++) s.delivered.claim(`old${i}`);
         c.advance(60_000);
-        for (let i = 0; i < 5; i++) s.delivered.first(`new${i}`); // the 10th call prunes the old ones
+        for (let i = 0; i < 5; i++) s.delivered.claim(`new${i}`); // the 10th call prunes the old ones
         expect(count()).toBe(5);
       },
       options,
@@ -381,6 +451,26 @@ describe('failures', () => {
     expectStorageError(() => openStorage(file), 'storage_unwritable', file);
   });
 
+  // Node's recursive mkdir spins forever at 100% CPU on /proc (procfs answers ENOENT, Node then
+  // "creates" the parent, which exists, and tries again). A child process bounds the test: run in
+  // this one, a regression would freeze the test worker instead of failing.
+  it.runIf(existsSync('/proc/self'))('a DATA_DIR under /proc fails at once as storage_unwritable, in one line', () => {
+    const open = pathToFileURL(join(REPO, 'dist', 'src', 'memory', 'sqlite', 'open.js')).href;
+    const script = `
+      const { openStorage } = await import(${JSON.stringify(open)});
+      try { openStorage('/proc/kbbot/data'); console.log('opened'); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(run.signal, 'openStorage did not return within 10 s').toBeNull();
+    const error = JSON.parse(run.stdout) as { name: string; code: string; message: string };
+    expect(error).toMatchObject({ name: 'StorageError', code: 'storage_unwritable' });
+    expect(error.message).toContain('Cannot create DATA_DIR /proc/kbbot/data');
+    expect(error.message).not.toContain('\n');
+  });
+
   it('a database file that is a folder is storage_unwritable', () => {
     const dir = dataDir();
     withStorage(join(dir, STORAGE_FILE), () => undefined); // makes DATA_DIR/kbbot.db a folder
@@ -421,7 +511,7 @@ describe('failures', () => {
 });
 
 describe('migrations', () => {
-  const v2: Migration = {
+  const next: Migration = {
     version: MIGRATIONS.length + 1,
     description: 'test: a language per setting',
     up(db) {
@@ -444,8 +534,8 @@ describe('migrations', () => {
       s.feedback.add(feedback());
     });
     const db = new Database(join(dir, STORAGE_FILE));
-    expect(migrate(db, [...MIGRATIONS, v2])).toEqual([v2.version]);
-    expect(userVersion(db)).toBe(v2.version);
+    expect(migrate(db, [...MIGRATIONS, next])).toEqual([next.version]);
+    expect(userVersion(db)).toBe(next.version);
     expect(db.prepare('SELECT conversation, value, user, language FROM settings').all()).toEqual([
       { conversation: 'C1', value: 'off', user: 'U1', language: 'en' },
     ]);
@@ -472,7 +562,7 @@ describe('migrations', () => {
 
   it('refuse a list whose versions are not 1, 2, 3, ...', () => {
     const db = new Database(':memory:');
-    expect(() => migrate(db, [{ ...v2, version: 2 }])).toThrow(/versions must be 1, 2, 3/);
+    expect(() => migrate(db, [{ ...next, version: 2 }])).toThrow(/versions must be 1, 2, 3/);
     db.close();
   });
 });
@@ -485,8 +575,10 @@ describe('close', () => {
     const calls: (() => unknown)[] = [
       () => storage.threads.get('T1'),
       () => storage.threads.set('T1', thread()),
-      () => storage.delivered.first('Ev1'),
-      () => storage.delivered.forget('Ev1'),
+      () => storage.delivered.claim('Ev1'),
+      () => storage.delivered.done('Ev1'),
+      () => storage.delivered.release('Ev1'),
+      () => storage.delivered.releaseStaleClaims(),
       () => storage.settings.get('C1', 'listen'),
       () => storage.settings.set('C1', 'listen', 'on'),
       () => storage.settings.all('listen'),

@@ -1,0 +1,257 @@
+/**
+ * Nothing lost on Teams: a turn that fails tells the user and lets the service's re-delivery be
+ * answered; feedback is written before the press is answered, and a failed write says so; `stop`
+ * lets replies in flight finish within its grace period and releases the ones it cuts, so their
+ * re-delivery after a restart is answered exactly once. The real CloudAdapter on loopback, nock
+ * standing in for the Bot Connector (a call can be held until the test lets it go).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';
+import { createTeamsServer, TEAMS_TEXTS, type TeamsServer } from '../../../../src/adapters/teams/server.js';
+import { Bot } from '../../../../src/bot/bot.js';
+import { FeedbackLearning } from '../../../../src/bot/learning.js';
+import { Ranker } from '../../../../src/kb/rank/ranker.js';
+import type { FeedbackLog, FeedbackRecord } from '../../../../src/memory/types.js';
+import { seedKb, SEED_PASTE } from '../../../helpers/seed-kb.js';
+import { gate, keptLogger, personalMessage, post, press, SERVICE, type Json } from './fixtures.js';
+
+const kb = seedKb();
+const ranker = Ranker.build(kb);
+
+interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Json;
+}
+const calls: ConnectorCall[] = [];
+/** Connector calls to hold: each waits for its promise, then is answered with the status it gives (201: posted). */
+const holds: { status: Promise<number>; arrived: () => void }[] = [];
+let nextId = 0;
+
+function connector(): void {
+  const answer = async (req: Request): Promise<[number, Json]> => {
+    const hold = holds.shift();
+    if (hold) {
+      hold.arrived();
+      const status = await hold.status;
+      if (status >= 300) return [status, { error: { code: 'Failed', message: `status ${status}` } }];
+    }
+    const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
+    calls.push({ method: req.method, path, body: (await req.json()) as Json });
+    return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++nextId}` }];
+  };
+  nock(SERVICE)
+    .persist()
+    .post(/^\/teams\/v3\/conversations\//)
+    .reply(answer)
+    .put(/^\/teams\/v3\/conversations\//)
+    .reply(answer);
+}
+
+/** Hold the next connector call; `arrived` resolves when it comes, `answer(status)` lets it go. */
+function holdNextCall(): { arrived: Promise<void>; answer: (status: number) => void } {
+  const came = gate();
+  const status = gate<number>();
+  holds.push({ status: status.promise, arrived: () => came.open() });
+  return { arrived: came.promise, answer: status.open };
+}
+
+const servers: TeamsServer[] = [];
+function server(
+  options: Partial<Parameters<typeof createTeamsServer>[0]> & { logger: ReturnType<typeof keptLogger>['logger'] },
+) {
+  const s = createTeamsServer({
+    bot: new Bot(kb, { ranker }),
+    port: 0,
+    retry: { baseMs: 1, sleep: async () => undefined },
+    ...options,
+  });
+  servers.push(s);
+  return s;
+}
+
+const textOf = (call: ConnectorCall | undefined): unknown => call?.body.text;
+const cardText = (call: ConnectorCall | undefined): string => JSON.stringify(call?.body.attachments ?? []);
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
+});
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+  calls.length = 0;
+  holds.length = 0;
+  connector();
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop(0)));
+  nock.cleanAll();
+});
+
+describe('a Teams turn that fails', () => {
+  it('tells the user something went wrong, logs one line, and answers the re-delivery', async () => {
+    const { logger, lines } = keptLogger('debug');
+    const real = new Bot(kb, { ranker });
+    let failures = 1;
+    const bot = {
+      respond: (...args: Parameters<Bot['respond']>) =>
+        failures-- > 0 ? Promise.reject(new Error('the index file is unreadable')) : real.respond(...args),
+      act: (...args: Parameters<Bot['act']>) => real.act(...args),
+    };
+    const s = server({ bot, logger });
+    await s.start();
+    const activity = personalMessage(SEED_PASTE);
+
+    const res = await post(s.url, activity);
+    expect(res.status).toBe(200);
+    expect(calls.map(textOf)).toEqual([TEAMS_TEXTS.turnFailed]);
+    const errors = lines.filter((l) => l.startsWith('kbbot error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/activity dm-\d+ failed: the index file is unreadable; told the user/);
+    expect(lines.join('\n')).not.toMatch(/^\s+at /m);
+
+    calls.length = 0;
+    expect((await post(s.url, activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(cardText(calls[0])).toContain('Q290226');
+  });
+
+  it('when even the apology cannot be posted: a 500, so the service delivers it again, and that is answered', async () => {
+    const { logger, lines } = keptLogger('warn');
+    const s = server({ logger });
+    await s.start();
+    const activity = personalMessage(SEED_PASTE);
+    const reply = holdNextCall();
+    const apology = holdNextCall();
+    reply.answer(403);
+    apology.answer(403);
+    expect((await post(s.url, activity)).status).toBe(500);
+    expect(lines.filter((l) => l.startsWith('kbbot error:'))).toHaveLength(1);
+    expect(lines.join('\n')).toMatch(/could not tell the user either/);
+    expect((await post(s.url, activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(cardText(calls[0])).toContain('Q290226');
+  });
+});
+
+describe('feedback pressed on a Teams card', () => {
+  function feedbackLog(): FeedbackLog & { rows: FeedbackRecord[]; failing: boolean } {
+    return {
+      rows: [],
+      failing: false,
+      add(f) {
+        if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
+        this.rows.push(f);
+      },
+      list() {
+        return this.rows;
+      },
+    };
+  }
+
+  it('is written before the press is answered', async () => {
+    const log = feedbackLog();
+    const { logger } = keptLogger('warn');
+    const s = server({ bot: new Bot(kb, { ranker, learning: new FeedbackLearning(log) }), logger });
+    await s.start();
+    expect((await post(s.url, press('helpful', 'Q290226'))).status).toBe(200);
+    expect(log.rows).toMatchObject([{ articleId: 'Q290226', helpful: true, user: 'aad-ann' }]);
+    expect(calls).toHaveLength(1);
+    expect(cardText(calls[0])).toMatch(/Q290226/);
+  });
+
+  it('that cannot be written: the user is told so instead of thanked, and the press sent again is kept', async () => {
+    const log = feedbackLog();
+    log.failing = true;
+    const { logger, lines } = keptLogger('warn');
+    const s = server({ bot: new Bot(kb, { ranker, learning: new FeedbackLearning(log) }), logger });
+    await s.start();
+    const pressed = press('not_it', 'Q290226');
+
+    expect((await post(s.url, pressed)).status).toBe(200);
+    expect(calls.map(textOf)).toEqual([TEAMS_TEXTS.turnFailed]);
+    expect(lines.join('\n')).toMatch(/failed: SQLITE_FULL: database or disk is full; told the user/);
+
+    log.failing = false;
+    calls.length = 0;
+    expect((await post(s.url, pressed)).status).toBe(200);
+    expect(log.rows).toMatchObject([{ articleId: 'Q290226', helpful: false }]);
+    expect(calls).toHaveLength(1);
+    expect(textOf(calls[0])).not.toBe(TEAMS_TEXTS.turnFailed);
+  });
+});
+
+describe('stopping the Teams server', () => {
+  it('finishes a reply in flight (a slow connector) before it resolves, and refuses new requests with 503', async () => {
+    const delivered = new MemoryDeliveredActivities();
+    const { logger, lines } = keptLogger('warn');
+    const s = server({ logger, dedupe: delivered });
+    // Mounted on another server too (Slack's port), where new requests still arrive while stopping.
+    const outer: Server = createServer((req, res) => s.handle(req, res));
+    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
+    const outerUrl = `http://127.0.0.1:${(outer.address() as AddressInfo).port}`;
+    try {
+      await s.start();
+      const activity = personalMessage(SEED_PASTE);
+      const slow = holdNextCall();
+      const answered = post(s.url, activity);
+      await slow.arrived;
+
+      let stopped = false;
+      const stopping = s.stop(30_000).then(() => (stopped = true));
+      const refused = await post(outerUrl, personalMessage(SEED_PASTE));
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect(stopped).toBe(false);
+
+      slow.answer(201);
+      expect((await answered).status).toBe(200);
+      await stopping;
+      expect(calls).toHaveLength(1);
+      expect(cardText(calls[0])).toContain('Q290226');
+      expect(lines.filter((l) => /dropped/.test(l))).toEqual([]);
+
+      // Answered: a re-delivery to the restarted bot is not answered again.
+      const restarted = server({ logger, dedupe: delivered });
+      await restarted.start();
+      expect((await post(restarted.url, activity)).status).toBe(200);
+      expect(calls).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => outer.close(resolve));
+    }
+  });
+
+  it('drops a reply slower than the grace period: logged with its id, released, answered once after a restart', async () => {
+    const delivered = new MemoryDeliveredActivities();
+    const { logger, lines } = keptLogger('warn');
+    const s = server({ logger, dedupe: delivered });
+    await s.start();
+    const activity = personalMessage(SEED_PASTE);
+    const stuck = holdNextCall();
+    const cut = post(s.url, activity).catch((err: Error) => ({ status: 0, body: err.message }));
+    await stuck.arrived;
+
+    await s.stop(50);
+    expect((await cut).status).toBe(503);
+    const dropped = lines.filter((l) => /dropped/.test(l));
+    expect(dropped).toEqual([
+      `kbbot warn: teams: shutting down: dropped the reply to activity ${activity.id as string}`,
+    ]);
+    expect(lines.join('\n')).not.toContain('0xc0020002');
+
+    const restarted = server({ logger, dedupe: delivered });
+    await restarted.start();
+    expect((await post(restarted.url, activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(cardText(calls[0])).toContain('Q290226');
+
+    // The first process's call fails late (it would have exited): still one answer, and a third delivery is skipped.
+    stuck.answer(403);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await post(restarted.url, activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+});
