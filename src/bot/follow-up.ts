@@ -30,10 +30,13 @@ const REFINE =
 const APPLIES =
   /^(?:is|does|will|would|can|could)\s+(?:this|that|it)(?:\s+(?:one|article|kb|fix|answer|workaround))?\s+(?:still\s+)?(?:(?:be\s+)?(?:valid|apply|work|relevant|hold|true|ok|the\s+same)\s+)?(?:for|to|on|with|in|under)\s+(.{1,80}?)\s*\??$/i;
 
+/** Follow-ups are short: a longer message is a new question. */
+export const MAX_FOLLOW_UP_CHARS = 100;
+
 /** The follow-up a short message asks for, or undefined. Long messages are new questions. */
 export function readFollowUp(text: string): FollowUp | undefined {
-  const t = text.trim().replace(/[.!]+$/, '');
-  if (t.length > 100) return undefined;
+  const t = withoutFinalStops(text.trim());
+  if (t.length > MAX_FOLLOW_UP_CHARS) return undefined;
   if (FULL.test(t)) return { kind: 'full' };
   if (STEPS.test(t)) return { kind: 'steps' };
   if (NEXT.test(t)) return { kind: 'next' };
@@ -42,6 +45,16 @@ export function readFollowUp(text: string): FollowUp | undefined {
   const refine = REFINE.exec(t) ?? APPLIES.exec(t);
   if (refine?.[1]) return { kind: 'refine', words: refine[1] };
   return undefined;
+}
+
+/**
+ * Text without the full stops and exclamation marks it ends with. A loop, not `/[.!]+$/`, which
+ * is tried again from every mark of a long run that does not end the text (quadratic in the run).
+ */
+function withoutFinalStops(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || text[end - 1] === '!')) end--;
+  return text.slice(0, end);
 }
 
 /** The view a lookup asks for with the words beside its ids ("Q290226 steps", "the full text of kb 174743"). */

@@ -4,16 +4,15 @@
 // Slack's and acknowledged; SIGTERM follows at once. Every acknowledged event's reply must be posted
 // before the process exits 0. With a grace too short for the rate limit, the replies cut short are
 // logged by event id and their deliveries freed, so Slack's retries are answered by the next start.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, tempDir } from '../helpers/paths.js';
+import { spawnBot, whenReady, type BotProcess } from '../helpers/bot-process.js';
+import { freePort, listen } from '../helpers/http.js';
+import { tempDir } from '../helpers/paths.js';
 import { SEED_PASTE } from '../helpers/seed-kb.js';
+import { mention, parseBody, retryHeaders, sendJson } from '../helpers/slack.js';
 
-const MAIN = join(REPO, 'dist', 'src', 'main.js');
 const BOT_TOKEN = 'xoxb-shutdown-secret-token';
 const SIGNING_SECRET = 'shutdown-signing-secret';
 
@@ -23,7 +22,7 @@ afterAll(tmp.cleanup);
 /** Slack's Web API on loopback: each reply's first chat.postMessage is rate-limited, the next posted. */
 class FakeSlackApi {
   /** chat.postMessage bodies posted (after their 429), in order. */
-  readonly posted: Record<string, string>[] = [];
+  readonly posted: Record<string, unknown>[] = [];
   private readonly limited = new Set<string>();
   private waiters: { n: number; resolve: () => void }[] = [];
   readonly server: Server = createServer((req, res) => {
@@ -35,8 +34,8 @@ class FakeSlackApi {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
       if (method === 'auth.test') return res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT' }));
       if (method !== 'chat.postMessage') return res.end(JSON.stringify({ ok: true }));
-      const body = parse(raw, req.headers['content-type'] ?? '');
-      const reply = body.thread_ts ?? '';
+      const body = parseBody(raw);
+      const reply = String(body.thread_ts ?? '');
       if (!this.limited.has(reply)) {
         this.limited.add(reply);
         res.statusCode = 429;
@@ -61,78 +60,18 @@ class FakeSlackApi {
   }
 }
 
-function parse(raw: string, contentType: string): Record<string, string> {
-  if (contentType.includes('json')) return JSON.parse(raw) as Record<string, string>;
-  return Object.fromEntries(new URLSearchParams(raw));
-}
-
-function listen(server: Server, port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Bot {
-  child: ChildProcessWithoutNullStreams;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Start the bot; resolves once it listens (its info line says so). */
-function startBot(env: Record<string, string>): Promise<Bot> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: tmp.dir, // no .env here
-    env: { PATH: process.env.PATH ?? '', KB_WATCH: 'false', LOG_LEVEL: 'info', ...env },
-  });
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  const killer = setTimeout(() => child.kill('SIGKILL'), 40_000); // a hang fails the test, not the run
-  void exited.then(() => clearTimeout(killer));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (/Slack: listening on port/.test(stderr)) resolve({ child, stderr: () => stderr, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`the bot exited (${code}) before listening:\n${stderr}`)));
-  });
+async function startBot(env: Record<string, string>): Promise<BotProcess> {
+  const bot = spawnBot(tmp.dir, { LOG_LEVEL: 'info', ...env });
+  await whenReady(bot, (stderr) => /Slack: listening on port/.test(stderr));
+  return bot;
 }
 
 /** A signed event delivery; resolves with the HTTP status (200: acknowledged). */
-function deliver(port: number, eventId: string, ts: string, retry = 0): Promise<number> {
-  const body = JSON.stringify({
-    token: 'legacy',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1700000000,
-    event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${SEED_PASTE}`, ts, event_ts: ts, channel: 'C1' },
-  });
-  const now = Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-slack-request-timestamp': String(now),
-    'x-slack-signature': `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${now}:${body}`).digest('hex')}`,
-    ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}),
-  };
-  return new Promise((resolve, reject) => {
-    const req = request(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function deliver(port: number, eventId: string, ts: string, retry = 0): Promise<number> {
+  const event = mention(SEED_PASTE, 'C1', ts, eventId);
+  const headers = retry ? retryHeaders(retry) : {};
+  return (await sendJson(`http://127.0.0.1:${port}/slack/events`, event, { secret: SIGNING_SECRET, headers })).status;
 }
 
 const EVENTS = Array.from({ length: 5 }, (_, i) => ({ id: `EvTerm${i + 1}`, ts: `1700000200.00000${i + 1}` }));

@@ -3,14 +3,13 @@
 // API. Whatever goes wrong (the port is taken, Slack cannot be reached, the token is refused,
 // DATA_DIR cannot be made), the bot says so in one line on stderr and exits with code 2 within
 // 10 s: no stack trace, no hang, no secret.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, tempDir } from '../helpers/paths.js';
+import { spawnBot, type Exit as ProcessExit } from '../helpers/bot-process.js';
+import { freePort, listen } from '../helpers/http.js';
+import { tempDir } from '../helpers/paths.js';
 
-const MAIN = join(REPO, 'dist', 'src', 'main.js');
 const BOT_TOKEN = 'xoxb-startup-secret-token';
 const SIGNING_SECRET = 'startup-signing-secret';
 /** How long a start-up failure may take (the issue's bound). */
@@ -19,9 +18,7 @@ const WITHIN_MS = 10_000;
 const tmp = tempDir('kbbot-startup-');
 afterAll(tmp.cleanup);
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
+interface Exit extends ProcessExit {
   stderr: string;
   stdout: string;
   ms: number;
@@ -30,38 +27,15 @@ interface Exit {
 let dirs = 0;
 
 /** Run the bot with `env` (and a fresh DATA_DIR) until it exits; killed after a generous bound. */
-function runBot(env: Record<string, string>): Promise<Exit> {
+async function runBot(env: Record<string, string>): Promise<Exit> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: tmp.dir, // no .env here
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATA_DIR: join(tmp.dir, `data-${++dirs}`),
-        KB_WATCH: 'false',
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), WITHIN_MS + 10_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr, stdout, ms: Date.now() - started });
-    });
-  });
-}
-
-function listen(server: Server, port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
-  });
+  const bot = spawnBot(
+    tmp.dir,
+    { DATA_DIR: join(tmp.dir, `data-${++dirs}`), LOG_LEVEL: 'warn', ...env },
+    WITHIN_MS + 10_000,
+  );
+  const exit = await bot.exited;
+  return { ...exit, stderr: bot.stderr(), stdout: bot.stdout(), ms: Date.now() - started };
 }
 
 const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
@@ -73,16 +47,8 @@ async function fakeSlackApi(auth: Record<string, unknown>): Promise<{ url: strin
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(req.url?.startsWith('/api/auth.test') ? auth : { ok: true }));
   });
-  const port = await listen(server);
+  const port = await listen(server, 0, null);
   return { url: `http://127.0.0.1:${port}/api/`, server };
-}
-
-/** A port nobody listens on (listened on, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await close(server);
-  return port;
 }
 
 const AUTH_OK = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'kbbot' };
@@ -112,7 +78,7 @@ describe('start-up failures', () => {
   it('a port in use: one line naming the port, exit 2', async () => {
     const api = await fakeSlackApi(AUTH_OK);
     const taken = createServer();
-    const port = await listen(taken);
+    const port = await listen(taken, 0, null);
     try {
       expectOneLineFailure(await runBot(slackEnv(api.url, port)), new RegExp(`port ${port}`));
     } finally {
@@ -122,14 +88,14 @@ describe('start-up failures', () => {
   });
 
   it('an unreachable Slack API: one line saying so, exit 2 within 10 s instead of retrying forever', async () => {
-    const exit = await runBot(slackEnv(`http://127.0.0.1:${await closedPort()}/api/`, await closedPort()));
+    const exit = await runBot(slackEnv(`http://127.0.0.1:${await freePort()}/api/`, await freePort()));
     expectOneLineFailure(exit, /slack|reach|connect/i);
   });
 
   it('a bot token Slack refuses (invalid_auth): one line, exit 2, the token not shown', async () => {
     const api = await fakeSlackApi({ ok: false, error: 'invalid_auth' });
     try {
-      expectOneLineFailure(await runBot(slackEnv(api.url, await closedPort())), /invalid_auth|token/i);
+      expectOneLineFailure(await runBot(slackEnv(api.url, await freePort())), /invalid_auth|token/i);
     } finally {
       await close(api.server);
     }

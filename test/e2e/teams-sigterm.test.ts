@@ -3,15 +3,15 @@
 // Bot Connector that can hold a reply. A reply that finishes within SHUTDOWN_GRACE_MS is posted
 // before the bot exits; one that does not is logged (activity id, not the text) and its delivery
 // freed, so the service's re-delivery to the restarted bot (same DATA_DIR) is answered, once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, SEEDS_DIR, tempDir } from '../helpers/paths.js';
+import { spawnBot, whenReady, type BotProcess } from '../helpers/bot-process.js';
+import { freePort, listen, postJson } from '../helpers/http.js';
+import { SEEDS_DIR, tempDir } from '../helpers/paths.js';
 import { SEED_PASTE } from '../helpers/seed-kb.js';
+import { until } from '../helpers/wait.js';
 
-const MAIN = join(REPO, 'dist', 'src', 'main.js');
 const tmp = tempDir('kbbot-teams-sigterm-');
 
 /** What the connector stand-in was sent, and the replies it holds. */
@@ -36,8 +36,7 @@ const connector = createServer((req: IncomingMessage, res: ServerResponse) => {
 let serviceUrl = '';
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => connector.listen(0, '127.0.0.1', resolve));
-  serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+  serviceUrl = `http://127.0.0.1:${await listen(connector)}/`;
 });
 afterAll(async () => {
   connector.closeAllConnections();
@@ -45,56 +44,22 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-interface Bot {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** A port nobody listens on (listened on, then closed). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** Start the bot on `dataDir` and wait until Teams listens (killed after a generous bound). */
-async function startBot(dataDir: string, graceMs: number): Promise<Bot> {
+async function startBot(dataDir: string, graceMs: number): Promise<BotProcess & { url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: tmp.dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: dataDir,
-      KB_DIR: SEEDS_DIR,
-      KB_WATCH: 'false',
-      LOG_LEVEL: 'info',
-      TEAMS_ENABLED: 'true',
-      TEAMS_PORT: String(port),
-      SHUTDOWN_GRACE_MS: String(graceMs),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const bot = spawnBot(tmp.dir, {
+    DATA_DIR: dataDir,
+    KB_DIR: SEEDS_DIR,
+    LOG_LEVEL: 'info',
+    TEAMS_ENABLED: 'true',
+    TEAMS_PORT: String(port),
+    SHUTDOWN_GRACE_MS: String(graceMs),
   });
-  let stderr = '';
-  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    }),
+  const url = await whenReady(
+    bot,
+    (stderr) => /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/messages/.exec(stderr)?.[1],
   );
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    void exited.then(() => reject(new Error(`the bot exited before listening:\n${stderr}`)));
-    child.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/messages/.exec(stderr)?.[1];
-      if (url) resolve({ child, url, stderr: () => stderr, exited });
-    });
-  });
+  return { ...bot, url };
 }
 
 let seq = 0;
@@ -111,20 +76,12 @@ function activity(): Record<string, unknown> {
   };
 }
 
-function post(url: string, body: unknown): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(
-      `${url}/api/messages`,
-      { method: 'POST', headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0)); // the connection was cut
-    req.end(JSON.stringify(body));
-  });
-}
+/** POST an activity; resolves with the status, 0 when the connection was cut. */
+const post = (url: string, body: unknown): Promise<number> =>
+  postJson(`${url}/api/messages`, body).then(
+    (res) => res.status,
+    () => 0,
+  );
 
 /** Hold the next connector call: resolves with its `answer` once it arrives. */
 function holdNextCall(): Promise<() => void> {
@@ -132,14 +89,6 @@ function holdNextCall(): Promise<() => void> {
     (resolve) => (holdNext = (res) => resolve((res as ServerResponse & { answer: () => void }).answer)),
   );
 }
-
-/** Wait for `check` to hold (a generous bound, so a bot that never gets there fails instead of hanging). */
-const until = async (check: () => boolean, what: string): Promise<void> => {
-  for (const end = Date.now() + 15_000; !check();) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe('Teams under SIGTERM', () => {
   it('posts a reply under way within the grace period before exiting', async () => {
@@ -149,7 +98,7 @@ describe('Teams under SIGTERM', () => {
     const answered = post(bot.url, activity());
     const answer = await held;
     bot.child.kill('SIGTERM');
-    await until(() => /shutting down/.test(bot.stderr()), '"shutting down" on stderr');
+    await until(() => /shutting down/.test(bot.stderr()), '"shutting down" on stderr', 15_000);
     answer();
     expect(await answered).toBe(200);
     expect(await bot.exited).toEqual({ code: 0, signal: null });

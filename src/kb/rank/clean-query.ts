@@ -4,7 +4,8 @@
  * and codes picked out. The text is capped so a 100 KB paste costs no more than a page.
  */
 import { undoChatMarkup } from '../../text/chat-markup.js';
-import { isCodeToken, normaliseText, surfaceTokens } from './tokens.js';
+import { RANKER_DEFAULTS } from './options.js';
+import { isCodeToken, textTokens } from './tokens.js';
 
 /** Only this much of a message is read. */
 export const MAX_QUERY_CHARS = 4000;
@@ -23,9 +24,12 @@ const TIMESTAMP = [
   /^\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s*/,
   /^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s*/,
 ];
-/** A host name after a timestamp: EXSRV38, mail-01, srv.corp.local. */
+/**
+ * A host name after a timestamp: EXSRV38, mail-01, srv.corp.local. The look-aheads ask for a digit
+ * so that one `*` reads the name (two around `\d` take turns at a long name: quadratic).
+ */
 const HOST =
-  /^(?:[A-Z][A-Z0-9_-]*\d[A-Z0-9_-]*|[a-z][a-z0-9-]*\d[a-z0-9-]*|[\w-]+\.[\w.-]+\.(?:local|com|net|org|corp|lan))(?::)?\s+/;
+  /^(?:[A-Z](?=[A-Z0-9_-]*\d)[A-Z0-9_-]*|[a-z](?=[a-z0-9-]*\d)[a-z0-9-]*|[\w-]+\.[\w.-]+\.(?:local|com|net|org|corp|lan))(?::)?\s+/;
 const SEVERITY =
   /^(?:\[(?:error|err|warn|warning|info|fatal|crit|critical)\]|(?:error|warn|warning|fatal|crit)\s*:)\s*/i;
 
@@ -45,7 +49,8 @@ export function stripLogPrefix(line: string): string {
   return out.replace(SEVERITY, '');
 }
 
-export function cleanQuery(raw: string): CleanQuery {
+/** The message ready for ranking; only its first `maxCodes` distinct codes are kept (RANKER_DEFAULTS.maxCodes). */
+export function cleanQuery(raw: string, maxCodes = RANKER_DEFAULTS.maxCodes): CleanQuery {
   const chat = undoChatMarkup(raw.length > MAX_QUERY_CHARS * 2 ? raw.slice(0, MAX_QUERY_CHARS * 2) : raw);
   const text = chat.text
     .slice(0, MAX_QUERY_CHARS)
@@ -53,6 +58,6 @@ export function cleanQuery(raw: string): CleanQuery {
     .map((l) => stripLogPrefix(l.trim()))
     .join('\n')
     .trim();
-  const codes = [...new Set(surfaceTokens(normaliseText(text)).filter(isCodeToken))];
+  const codes = [...new Set(textTokens(text).filter(isCodeToken))].slice(0, maxCodes);
   return { text, codes, fenced: chat.fenced };
 }

@@ -45,6 +45,57 @@ export const RANKER_DEFAULTS = {
   candidates: 200,
   /** Hits returned. */
   k: 10,
+
+  // Bounds on the work one message can cause, whatever it holds. Each is well above what any message
+  // of the dev sets needs (so no answer moves), and together they keep the costliest message shapes
+  // within a few times an ordinary paste's cost (`node scripts/bench-hostile.mjs`).
+
+  /**
+   * Letters in the longest word the speller corrects. A correction is a KB word one edit away, and
+   * each letter of the word means some 50 edits to look up (before this bound, with every edit spelled
+   * out, a 20,000-letter word took 2.6 s). The longest words the 57,000-article corpus uses in three or
+   * more articles, which is what a correction must be, have 33 letters (API names such as
+   * "perrecipientmessagetransferfield"; runs such as "abcd...xyzabcd...xyz" aside): 34 loses none.
+   */
+  maxSpellLength: 34,
+  /**
+   * Distinct unknown words per message the speller tries (in the order the message has them):
+   * each try looks up some 50 edits per letter. The dev sets' messages have at most 8.
+   */
+  maxSpellingTries: 12,
+  /**
+   * Distinct words per message searched (the first ones; codes, corrections and expansions come on
+   * top): each is looked up, weighed and checked against every hit. The dev sets' messages have at
+   * most 50; a 4,000-character paste of short tokens has 800.
+   */
+  maxQueryTerms: 256,
+  /** Error codes per message used (the first ones): each is matched against every leading article. The dev sets' messages have at most 18. */
+  maxCodes: 32,
+  /** Abbreviations and long forms per message expanded (the first ones). The dev sets' messages have at most 5. */
+  maxExpansions: 16,
+  /**
+   * Word runs per message looked up in the error-text and word-pair indexes (the first distinct
+   * ones, in each): each is a search of an index of millions of runs. The dev sets' messages have at most 88.
+   */
+  maxRuns: 256,
+  /**
+   * Postings (article entries) the term score may add up per message. When the message's terms
+   * have more, its commonest terms are left out, as those found in more than `maxTermShare` of the
+   * articles are. The dev sets' messages need at most 285,000 (common words such as "server" have
+   * 10,000 each); 500,000 take about 2 ms.
+   */
+  maxTermPostings: 500_000,
+  /**
+   * Postings per message the error-text and word-pair matching may look at (each of the two): a
+   * message's commonest word runs are left out beyond it. The dev sets' messages need at most 7,000.
+   */
+  maxRunPostings: 20_000,
+  /**
+   * Cuts (colons, dashes, quotes) after which the rest of a message is also tried as an exact
+   * quote: each is a copy of the message checked against every leading article. The dev sets'
+   * messages have at most 17.
+   */
+  exactCuts: 24,
 };
 
 export type RankerOptions = Partial<Omit<typeof RANKER_DEFAULTS, 'fields'>> & {

@@ -5,7 +5,7 @@
  * truncation or chatter around it; variable parts (server names, paths) only cost the runs they touch.
  * Stored as two sorted typed arrays (hash, article), so the corpus costs tens of MB, not a Map.
  */
-import { normaliseText, terms, words } from './tokens.js';
+import { normalisedText, terms, words } from './tokens.js';
 
 /** Words per run for error text. */
 export const SHINGLE = 3;
@@ -58,7 +58,7 @@ function hashRun(ws: string[], start: number, length: number): number {
 
 /** Hashes of every run of a text, in order (a text shorter than a run gives one hash of what it has). */
 export function runHashes(text: string, shape: PhraseShape = ERROR_RUNS): number[] {
-  const ws = shape.tokens === 'words' ? words(normaliseText(text)) : terms(text);
+  const ws = shape.tokens === 'words' ? words(normalisedText(text)) : terms(text);
   const n = shape.length;
   if (ws.length === 0) return [];
   if (ws.length < n)
@@ -69,6 +69,8 @@ export function runHashes(text: string, shape: PhraseShape = ERROR_RUNS): number
 }
 
 export class PhraseIndex {
+  private scratch: Scratch | undefined;
+
   private constructor(
     private readonly hashes: Uint32Array,
     private readonly docs: Int32Array,
@@ -113,71 +115,130 @@ export class PhraseIndex {
     return { hashes: this.hashes, docs: this.docs, docCount: this.docCount, shape: this.shape };
   }
 
-  /** [start, end) of a hash's postings. */
+  /**
+   * [start, end) of a hash's postings: a binary search for the start, then a galloping one for the
+   * end, so a run in thousands of articles costs a few steps more than a rare one, not thousands.
+   */
   private range(h: number): [number, number] {
+    const hashes = this.hashes;
     let lo = 0;
-    let hi = this.hashes.length;
+    let hi = hashes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.hashes[mid] ?? 0) < h) lo = mid + 1;
+      if ((hashes[mid] ?? 0) < h) lo = mid + 1;
       else hi = mid;
     }
-    let end = lo;
-    while (end < this.hashes.length && this.hashes[end] === h) end++;
-    return [lo, end];
+    if (hashes[lo] !== h) return [lo, lo];
+    // The end lies in (lo + step / 2, lo + step]: double `step` until past it, then bisect.
+    let step = 1;
+    while (lo + step < hashes.length && hashes[lo + step] === h) step *= 2;
+    let a = lo + (step >> 1) + 1;
+    let b = Math.min(lo + step, hashes.length);
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (hashes[mid] === h) a = mid + 1;
+      else b = mid;
+    }
+    return [lo, a];
   }
 
   /**
    * Articles containing runs of the message, best coverage first. Runs found in more than
    * `maxDocShare` of the articles say nothing and are ignored; runs found nowhere (chatter, host
-   * names) lower every article's coverage alike.
+   * names) lower every article's coverage alike. Only the first `maxRuns` distinct runs are looked
+   * up, and when their postings together exceed `maxPostings`, the commonest are ignored too, so
+   * that the rarest fit in it.
    */
-  match(text: string, limit = 50, maxDocShare = 0.02): { hits: PhraseMatch[]; runs: number } {
+  match(
+    text: string,
+    limit = 50,
+    maxDocShare = 0.02,
+    { maxPostings = Infinity, maxRuns = Infinity }: { maxPostings?: number; maxRuns?: number } = {},
+  ): { hits: PhraseMatch[]; runs: number } {
     const runs = runHashes(text, this.shape);
     const maxDf = Math.max(5, Math.floor(this.docCount * maxDocShare));
-    const perDoc = new Map<number, { weight: number; matched: number; positions: number[] }>();
-    let total = 0;
+    // Each distinct run once, where the message first has it, with its postings.
+    const distinct: { pos: number; start: number; end: number }[] = [];
     const seen = new Set<number>();
+    let postings = 0;
     runs.forEach((h, pos) => {
-      if (seen.has(h)) return;
+      if (seen.has(h) || seen.size >= maxRuns) return;
       seen.add(h);
       const [start, end] = this.range(h);
+      if (end - start > maxDf) return;
+      distinct.push({ pos, start, end });
+      postings += end - start;
+    });
+    let allowed = distinct;
+    if (postings > maxPostings) {
+      const dfs = distinct.map((r) => r.end - r.start).sort((a, b) => a - b);
+      let sum = 0;
+      let cap = maxDf;
+      for (const df of dfs) {
+        sum += df;
+        if (sum > maxPostings) {
+          cap = df - 1;
+          break;
+        }
+      }
+      allowed = distinct.filter((r) => r.end - r.start <= cap);
+    }
+    // Per article, in arrays kept between calls: the weight of its runs, how many, and its longest
+    // stretch of consecutive runs (runs come in message order, so a stretch grows as they come).
+    const s = (this.scratch ??= new Scratch(this.docCount));
+    const touched: number[] = [];
+    let total = 0;
+    for (const { pos, start, end } of allowed) {
       const df = end - start;
-      if (df > maxDf) return;
       // A run found nowhere (chatter, a host name) weighs like the rarest run: it counts against every article.
       const w = Math.log(1 + this.docCount / Math.max(1, df));
       total += w;
       for (let i = start; i < end; i++) {
         const doc = this.docs[i] ?? 0;
-        let entry = perDoc.get(doc);
-        if (!entry) perDoc.set(doc, (entry = { weight: 0, matched: 0, positions: [] }));
-        entry.weight += w;
-        entry.matched++;
-        entry.positions.push(pos);
+        if (s.matched[doc] === 0) {
+          touched.push(doc);
+          s.last[doc] = -2;
+        }
+        s.weight[doc] = (s.weight[doc] ?? 0) + w;
+        s.matched[doc] = (s.matched[doc] ?? 0) + 1;
+        const streak = pos === (s.last[doc] ?? 0) + 1 ? (s.streak[doc] ?? 0) + 1 : 1;
+        s.streak[doc] = streak;
+        s.last[doc] = pos;
+        if (streak > (s.longest[doc] ?? 0)) s.longest[doc] = streak;
       }
-    });
-    const hits: PhraseMatch[] = [];
-    for (const [doc, e] of perDoc) {
-      hits.push({
-        doc,
-        coverage: total > 0 ? e.weight / total : 0,
-        matched: e.matched,
-        longest: longestRun(e.positions) + this.shape.length - 1,
-      });
     }
+    const hits: PhraseMatch[] = touched.map((doc) => ({
+      doc,
+      coverage: total > 0 ? (s.weight[doc] ?? 0) / total : 0,
+      matched: s.matched[doc] ?? 0,
+      longest: (s.longest[doc] ?? 0) + this.shape.length - 1,
+    }));
+    for (const doc of touched) s.clear(doc);
     hits.sort((a, b) => b.coverage - a.coverage || b.longest - a.longest);
     return { hits: hits.slice(0, limit), runs: seen.size };
   }
 }
 
-function longestRun(positions: number[]): number {
-  let best = 0;
-  let cur = 0;
-  let prev = -2;
-  for (const p of positions) {
-    cur = p === prev + 1 ? cur + 1 : 1;
-    prev = p;
-    if (cur > best) best = cur;
+/** Per-article tallies of one `match`, all zero between calls. */
+class Scratch {
+  readonly weight: Float64Array;
+  readonly matched: Int32Array;
+  readonly last: Int32Array;
+  readonly streak: Int32Array;
+  readonly longest: Int32Array;
+
+  constructor(docCount: number) {
+    this.weight = new Float64Array(docCount);
+    this.matched = new Int32Array(docCount);
+    this.last = new Int32Array(docCount);
+    this.streak = new Int32Array(docCount);
+    this.longest = new Int32Array(docCount);
   }
-  return best;
+
+  clear(doc: number): void {
+    this.weight[doc] = 0;
+    this.matched[doc] = 0;
+    this.streak[doc] = 0;
+    this.longest[doc] = 0;
+  }
 }

@@ -4,7 +4,7 @@
  * from the KB's product lines were tried and named too much else ("disk", "mail", "basic").
  * Versions are numbers such as "5.5", "4.0", "97" and service packs ("sp3").
  */
-import { normaliseText, surfaceTokens } from './tokens.js';
+import { normaliseText, surfaceTokens, textTokens } from './tokens.js';
 
 /** Chat names for a KB category. */
 export const CATEGORY_ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -63,11 +63,25 @@ export interface ProductMention {
   versions: string[];
 }
 
+/** Per lexicon: the words its phrases start with (only there can a phrase start in a message). */
+const firstWords = new WeakMap<ProductLexicon, { size: number; words: Set<string> }>();
+
+function firstWordsOf(lexicon: ProductLexicon): Set<string> {
+  let known = firstWords.get(lexicon);
+  if (!known || known.size !== lexicon.size) {
+    known = { size: lexicon.size, words: new Set([...lexicon.keys()].map((phrase) => phrase.split(' ')[0] ?? '')) };
+    firstWords.set(lexicon, known);
+  }
+  return known.words;
+}
+
 /** Longest phrases first, so "windows nt" wins over "nt". */
 export function productMention(text: string, lexicon: ProductLexicon): ProductMention {
-  const tokens = surfaceTokens(normaliseText(text));
+  const tokens = textTokens(text);
   const categories = new Map<string, string>();
+  const starts = firstWordsOf(lexicon);
   for (let i = 0; i < tokens.length; i++) {
+    if (!starts.has(tokens[i] ?? '')) continue;
     for (let n = 3; n >= 1; n--) {
       const phrase = tokens.slice(i, i + n).join(' ');
       const cat = lexicon.get(phrase);

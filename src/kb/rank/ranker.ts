@@ -16,7 +16,7 @@ import { articleFields, quotableText } from './article-text.js';
 import { Speller, countWords } from './spelling.js';
 import { abbreviationsIn, expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
 import { TermIndex, type FieldTexts } from './term-index.js';
-import { isCodeToken, normaliseText, stem, STOPWORDS, surfaceTokens, terms } from './tokens.js';
+import { isCodeToken, stem, STOPWORDS, terms, textTokens } from './tokens.js';
 import { TopK } from './top-k.js';
 import { describeReason, type MatchReason } from './reason.js';
 import { articleText, exactCandidates, exactShare } from './exact.js';
@@ -99,17 +99,20 @@ export class Ranker {
   }
 
   rank(message: string, k = this.options.k): Ranking {
-    const query = cleanQuery(message);
     const o = this.options;
+    const query = cleanQuery(message, o.maxCodes);
     const { weights: queryTerms, corrections, expansions } = this.queryTerms(query);
     const scores = this.scores;
     scores.fill(0);
-    this.parts.terms.accumulate(queryTerms, scores, o.maxTermShare);
-    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms, o.maxTermShare));
+    this.parts.terms.accumulate(queryTerms, scores, o.maxTermShare, o.maxTermPostings);
+    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms, o.maxTermShare, o.maxTermPostings));
 
-    const phrase = this.parts.phrases.match(query.text, o.candidates);
+    const runLimits = { maxPostings: o.maxRunPostings, maxRuns: o.maxRuns };
+    const phrase = this.parts.phrases.match(query.text, o.candidates, undefined, runLimits);
     const pairs = new Map(
-      this.parts.pairs.match(query.text, o.candidates * 5, o.pairMaxDocShare).hits.map((h) => [h.doc, h.coverage]),
+      this.parts.pairs
+        .match(query.text, o.candidates * 5, o.pairMaxDocShare, runLimits)
+        .hits.map((h) => [h.doc, h.coverage]),
     );
     const byDoc = new Map<number, PhraseMatch>(phrase.hits.map((h) => [h.doc, h]));
     const top = new TopK(o.candidates);
@@ -201,7 +204,7 @@ export class Ranker {
    * comparing messages with each other (feedback, the report's groups).
    */
   termWeights(message: string): Map<string, number> {
-    return this.telling(this.queryTerms(cleanQuery(message)).weights);
+    return this.telling(this.queryTerms(cleanQuery(message, this.options.maxCodes)).weights);
   }
 
   private telling(queryTerms: Map<string, number>): Map<string, number> {
@@ -215,13 +218,20 @@ export class Ranker {
     text: string,
     hits: { doc: number; score: number; phrase?: PhraseMatch; exact?: number }[],
   ): void {
-    const candidates = exactCandidates(text);
-    const length = text.replace(/\s+/g, ' ').trim().length;
+    // Worked out for the first hit that contains enough of the paste (most messages have none).
+    let quotes: { candidates: string[]; lower: string[]; length: number } | undefined;
     let changed = false;
     for (const h of hits.slice(0, this.options.exactCandidates)) {
       if (!h.phrase || h.phrase.coverage < 0.3) continue;
+      if (!quotes) {
+        const candidates = exactCandidates(text, this.options.exactCuts);
+        const length = text.replace(/\s+/g, ' ').trim().length;
+        quotes = { candidates, lower: candidates.map((c) => c.toLowerCase()), length };
+      }
       const article = this.articles[h.doc];
-      const share = article ? exactShare(candidates, length, this.fullText(h.doc, article)) : 0;
+      const share = article
+        ? exactShare(quotes.candidates, quotes.length, this.fullText(h.doc, article), quotes.lower)
+        : 0;
       if (share > 0) {
         h.exact = share;
         h.score += this.options.exactWeight * share;
@@ -272,19 +282,30 @@ export class Ranker {
     const add = (t: string, w: number): void => {
       if (t.length > 1 && !STOPWORDS.has(t)) weights.set(t, Math.max(weights.get(t) ?? 0, w));
     };
-    for (const t of terms(query.text)) add(t, 1);
+    for (const t of terms(query.text)) {
+      if (weights.size >= o.maxQueryTerms) break;
+      add(t, 1);
+    }
     for (const c of query.codes) add(stem(c), o.codeBoost);
     const corrections: [string, string][] = [];
-    for (const w of surfaceTokens(normaliseText(query.text))) {
-      if (STOPWORDS.has(w) || isCodeToken(w) || this.parts.terms.df(stem(w)) > 0) continue;
-      const fixed = this.parts.speller.correct(w);
+    const speller = this.parts.speller;
+    const seen = new Set<string>();
+    let tries = 0;
+    for (const w of textTokens(query.text)) {
+      if (seen.has(w)) continue;
+      seen.add(w);
+      if (STOPWORDS.has(w) || isCodeToken(w) || !speller.correctable(w, o.maxSpellLength)) continue;
+      if (this.parts.terms.df(stem(w)) > 0) continue;
+      // Only the first few unknown words: a message of nothing but made-up words costs no more.
+      if (tries++ >= o.maxSpellingTries) break;
+      const fixed = speller.correct(w, o.maxSpellLength);
       if (fixed) {
         corrections.push([w, fixed]);
         add(stem(fixed), o.typoBoost);
       }
     }
     const expansions: [string, string][] = [];
-    for (const e of expansionsFor(query.text, this.parts.abbreviations)) {
+    for (const e of expansionsFor(query.text, this.parts.abbreviations).slice(0, o.maxExpansions)) {
       expansions.push([e.from, e.to]);
       const ts = terms(e.to);
       for (const t of ts) add(t, o.synonymBoost / Math.sqrt(ts.length));

@@ -4,7 +4,7 @@
  */
 import type { Article } from '../article.js';
 import type { PhraseMatch } from './phrase-index.js';
-import { normaliseText, stem, surfaceTokens, words } from './tokens.js';
+import { normalisedText, normaliseText, stem, textTokens, words } from './tokens.js';
 
 export interface MatchReason {
   /** The article's quoted error the message matched, and the share of the message found in the article. */
@@ -34,9 +34,33 @@ export interface ReasonInput {
   expansions: [string, string][];
 }
 
+/** What the reasons of one message's hits read of it, worked out once for all of them. */
+interface MessageWords {
+  message: string;
+  /** Its words (for the quote it matched). */
+  words: Set<string>;
+  /** Stem → the first token the message spelled it with. */
+  typed: Map<string, string>;
+}
+
+let lastMessage: MessageWords | undefined;
+
+/** The message's words and spellings; the last message's are kept, as every hit of a ranking asks for them. */
+function messageWords(message: string): MessageWords {
+  if (lastMessage?.message === message) return lastMessage;
+  const normalised = normalisedText(message);
+  const typed = new Map<string, string>();
+  for (const tok of textTokens(message)) {
+    const s = stem(tok);
+    if (!typed.has(s)) typed.set(s, tok);
+  }
+  lastMessage = { message, words: new Set(words(normalised)), typed };
+  return lastMessage;
+}
+
 /** The quoted error of the article sharing the most words with the message's matched text. */
 function bestQuote(article: Article, message: string): string | null {
-  const msg = new Set(words(normaliseText(message)));
+  const msg = messageWords(message).words;
   let best: string | null = null;
   let bestShared = 0;
   for (const e of article.errorMessages) {
@@ -55,11 +79,7 @@ function bestQuote(article: Article, message: string): string | null {
  * names those expansions and corrections on their own.
  */
 export function spelledAsTyped(terms: string[], message: string): string[] {
-  const typed = new Map<string, string>();
-  for (const tok of surfaceTokens(normaliseText(message))) {
-    const s = stem(tok);
-    if (!typed.has(s)) typed.set(s, tok);
-  }
+  const typed = messageWords(message).typed;
   return [...new Set(terms.flatMap((t) => typed.get(t) ?? []))];
 }
 

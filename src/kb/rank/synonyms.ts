@@ -4,7 +4,7 @@
  * (VFP)": the letters of the abbreviation must be the capitals of the words before it. A short
  * hand-written list adds what admins say in chat but articles never define (bsod, dc, gc).
  */
-import { normaliseText, surfaceTokens, wholeTokens } from './tokens.js';
+import { normalisedText, normaliseText, textTokens, wholeTokens } from './tokens.js';
 
 /**
  * lower-case abbreviation → lower-case expansion ("kms" → "key management server"). Mined
@@ -154,33 +154,75 @@ export function expansionsFor(
   abbreviations: Abbreviations,
   anyCase: ReadonlySet<string> = HAND_WORDS,
 ): Expansion[] {
-  const normalised = normaliseText(text);
-  const tokens = surfaceTokens(normalised);
+  const normalised = normalisedText(text);
+  const tokens = textTokens(text);
   const out: Expansion[] = [];
   const seen = new Set<string>();
+  // Each distinct token once: a message repeating an abbreviation costs no more than one.
+  const tried = new Set<string>();
+  let written: Set<string> | undefined;
   for (const tok of tokens) {
     const exp = abbreviations.get(tok);
+    if (!exp || tried.has(tok)) continue;
+    tried.add(tok);
     // "is" means Information Store, and "post" power-on self test, only when written in capitals.
-    if (exp && !anyCase.has(tok) && !new RegExp(`\\b${escapeRegExp(tok.toUpperCase())}\\b`).test(text)) continue;
-    if (exp && !seen.has(tok) && !normalised.includes(exp)) {
+    if (!anyCase.has(tok)) {
+      const upper = tok.toUpperCase();
+      // `\bKMS\b` for a plain word is a word of the text as written; compounds ("MS-DOS") ask the regex.
+      written ??= new Set(text.match(/\w+/g) ?? []);
+      const inCapitals = /^\w+$/.test(upper)
+        ? written.has(upper)
+        : new RegExp(`\\b${escapeRegExp(upper)}\\b`).test(text);
+      if (!inCapitals) continue;
+    }
+    if (!seen.has(tok) && !normalised.includes(exp)) {
       seen.add(tok);
       out.push({ from: tok, to: exp });
     }
   }
   const padded = ` ${tokens.join(' ')} `;
-  for (const [abbr, exp] of abbreviations) {
-    if (
-      exp.includes(' ') &&
-      !seen.has(abbr) &&
-      padded.includes(` ${exp} `) &&
-      !tokens.includes(abbr) &&
-      abbr.length > 2
-    ) {
+  const has = new Set(tokens);
+  // Only long forms whose first word the message has can be spelled out in it.
+  for (const { abbr, exp } of longFormsStartingWith(abbreviations, has)) {
+    if (!seen.has(abbr) && padded.includes(` ${exp} `) && !has.has(abbr)) {
       seen.add(abbr);
       out.push({ from: exp, to: abbr });
     }
   }
   return out;
+}
+
+interface LongForm {
+  abbr: string;
+  exp: string;
+  /** Its place in the abbreviations, so expansions come out in their order. */
+  order: number;
+}
+
+/** Per abbreviations map: the long forms of more than one word (abbreviation over 2 letters), by first word. */
+const longForms = new WeakMap<Abbreviations, { size: number; byFirst: Map<string, LongForm[]> }>();
+
+/** The long forms (of abbreviations over 2 letters) whose first word is one of `words`, in the map's order. */
+function longFormsStartingWith(abbreviations: Abbreviations, words: ReadonlySet<string>): LongForm[] {
+  let index = longForms.get(abbreviations);
+  if (!index || index.size !== abbreviations.size) {
+    const byFirst = new Map<string, LongForm[]>();
+    let order = 0;
+    for (const [abbr, exp] of abbreviations) {
+      order++;
+      const space = exp.indexOf(' ');
+      if (space < 0 || abbr.length <= 2) continue;
+      const first = exp.slice(0, space);
+      let list = byFirst.get(first);
+      if (!list) byFirst.set(first, (list = []));
+      list.push({ abbr, exp, order });
+    }
+    index = { size: abbreviations.size, byFirst };
+    longForms.set(abbreviations, index);
+  }
+  const out: LongForm[] = [];
+  for (const w of words) out.push(...(index.byFirst.get(w) ?? []));
+  return out.sort((a, b) => a.order - b.order);
 }
 
 /**

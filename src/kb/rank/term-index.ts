@@ -126,16 +126,44 @@ export class TermIndex {
   }
 
   /**
-   * Add `boost × idf × saturated frequency` of each term to `scores` (indexed by article).
-   * Terms found in more than `maxDocShare` of the articles are skipped: they cost time and say little.
+   * The most articles a term of `queryTerms` may be in and still count: `maxDocShare` of them, less
+   * when the terms' postings together exceed `maxPostings`, so that the rarest terms fit in it (a
+   * term in more articles is left out, and so is every term as common as the first that does not fit).
    */
-  accumulate(queryTerms: Map<string, number>, scores: Float32Array, maxDocShare = 0.3): void {
+  maxDocs(queryTerms: Map<string, number>, maxDocShare: number, maxPostings = Infinity): number {
+    const limit = this.docCount * maxDocShare;
+    const dfs: number[] = [];
+    let total = 0;
+    for (const term of queryTerms.keys()) {
+      const df = this.df(term);
+      if (df > 0 && df <= limit) {
+        dfs.push(df);
+        total += df;
+      }
+    }
+    if (total <= maxPostings) return limit;
+    dfs.sort((a, b) => a - b);
+    let sum = 0;
+    for (const df of dfs) {
+      sum += df;
+      if (sum > maxPostings) return df - 1;
+    }
+    return limit;
+  }
+
+  /**
+   * Add `boost × idf × saturated frequency` of each term to `scores` (indexed by article).
+   * Terms found in more than `maxDocShare` of the articles are skipped: they cost time and say little;
+   * so are the commonest terms beyond `maxPostings` postings in all (see `maxDocs`).
+   */
+  accumulate(queryTerms: Map<string, number>, scores: Float32Array, maxDocShare = 0.3, maxPostings = Infinity): void {
+    const maxDocs = this.maxDocs(queryTerms, maxDocShare, maxPostings);
     for (const [term, boost] of queryTerms) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const start = this.offsets[id] ?? 0;
       const end = this.offsets[id + 1] ?? 0;
-      if (end - start > this.docCount * maxDocShare) continue;
+      if (end - start > maxDocs) continue;
       const idf = this.idf(term) * boost;
       for (let i = start; i < end; i++) {
         const doc = this.docs[i] ?? 0;
@@ -174,12 +202,13 @@ export class TermIndex {
     return sum;
   }
 
-  /** The largest score any article could get for these terms (each term at full saturation). */
-  ceiling(queryTerms: Map<string, number>, maxDocShare = 0.3): number {
+  /** The largest score any article could get for these terms (each term at full saturation), counting the terms `accumulate` counts. */
+  ceiling(queryTerms: Map<string, number>, maxDocShare = 0.3, maxPostings = Infinity): number {
+    const maxDocs = this.maxDocs(queryTerms, maxDocShare, maxPostings);
     let sum = 0;
     for (const [term, boost] of queryTerms) {
       const df = this.df(term);
-      if (df > 0 && df <= this.docCount * maxDocShare) sum += this.idf(term) * boost * (this.k1 + 1);
+      if (df > 0 && df <= maxDocs) sum += this.idf(term) * boost * (this.k1 + 1);
     }
     return sum;
   }

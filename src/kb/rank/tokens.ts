@@ -41,9 +41,17 @@ const TOKEN = /[a-z0-9][a-z0-9_]*(?:[.+#-][a-z0-9_]+)*/g;
 
 const stemCache = new Map<string, string>();
 
-/** Porter stem of an alphabetic word, cached. Codes and numbers are returned as they are. */
+/**
+ * Longer words are not stemmed. The Porter stemmer's regexes cost a word's length squared (a
+ * 20,000-letter word took seconds); no English word is this long, and the longest alphabetic term
+ * of the 57,000-article corpus has 70 letters. Articles and messages are stemmed alike, so a KB
+ * word this long still matches itself.
+ */
+export const MAX_STEM_CHARS = 100;
+
+/** Porter stem of an alphabetic word, cached. Codes, numbers and words over MAX_STEM_CHARS are returned as they are. */
 export function stem(word: string): string {
-  if (!/^[a-z]+$/.test(word)) return word;
+  if (word.length > MAX_STEM_CHARS || !/^[a-z]+$/.test(word)) return word;
   let s = stemCache.get(word);
   if (s === undefined) {
     s = word.length <= 3 ? word : (natural.PorterStemmer.stem(word) as string);
@@ -86,10 +94,29 @@ export function isCodeToken(tok: string): boolean {
   return false;
 }
 
+/** The last text read by `normalisedText` / `textTokens`, and what was read of it. */
+let lastRead: { text: string; normalised: string; tokens: string[] | undefined } | undefined;
+
+function read(text: string): { normalised: string; tokens: string[] | undefined } {
+  if (lastRead?.text !== text) lastRead = { text, normalised: normaliseText(text), tokens: undefined };
+  return lastRead;
+}
+
+/** `normaliseText(text)`; the last text's is kept, as one message is read by several parts of the ranker. */
+export function normalisedText(text: string): string {
+  return read(text).normalised;
+}
+
+/** `surfaceTokens(normaliseText(text))`, kept like `normalisedText`'s (do not change the array). */
+export function textTokens(text: string): readonly string[] {
+  const r = read(text);
+  return (r.tokens ??= surfaceTokens(r.normalised));
+}
+
 /** Ranking terms of a text: stemmed, stopwords and one-character tokens dropped. */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const tok of surfaceTokens(normaliseText(text))) {
+  for (const tok of textTokens(text)) {
     if (tok.length < 2 || STOPWORDS.has(tok)) continue;
     out.push(stem(tok));
   }

@@ -1,5 +1,4 @@
 /** Slack (HTTP) and Teams in one process on one port: Teams' /api/messages mounted on Slack's server. */
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp } from '../../../src/adapters/slack/app.js';
 import { MemoryDeliveredEvents } from '../../../src/adapters/slack/delivered-events.js';
@@ -11,6 +10,7 @@ import { Ranker } from '../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../src/log.js';
 import { makeArticle } from '../../helpers/articles.js';
 import { postJson } from '../../helpers/http.js';
+import { FakeSlack, LOOPBACK_APP } from './slack/harness.js';
 
 const kb = new KnowledgeBase([makeArticle({ id: 'Q1', title: 'Something' })]);
 const bot = new Bot(kb, { ranker: Ranker.build(kb) });
@@ -22,33 +22,23 @@ const teams = createTeamsServer({
   port: 0,
   logger,
 });
+const fake = new FakeSlack();
 // Created after nock is in place: Bolt checks the token (auth.test) as soon as the App exists.
 let slack: ReturnType<typeof createSlackApp>;
 beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nock('https://slack.test')
-    .persist()
-    .post('/api/auth.test')
-    .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'kbbot' });
+  fake.install();
   slack = createSlackApp({
+    ...LOOPBACK_APP,
     bot,
-    botToken: 'xoxb-test',
-    signingSecret: 'secret',
-    apiUrl: 'https://slack.test/api/',
-    port: 0,
-    host: '127.0.0.1',
     listening: new MemoryListeningStore(),
     dedupe: new MemoryDeliveredEvents(),
     logger,
-    clientOptions: { retryConfig: { retries: 0 } },
     extraRoutes: [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }],
   });
 });
 afterAll(async () => {
   await slack.stop();
-  nock.cleanAll();
-  nock.enableNetConnect();
+  fake.uninstall();
 });
 
 const post = (port: number, path: string, body: object): Promise<{ status: number; body: string }> =>

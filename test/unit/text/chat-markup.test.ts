@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEntities, undoChatMarkup } from '../../../src/text/chat-markup.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 
 describe('undoChatMarkup', () => {
   it('undoes Slack escaping, mentions, channels, broadcasts and links', () => {
@@ -53,5 +54,25 @@ describe('undoChatMarkup', () => {
       }),
       { numRuns: 500, seed: 5 },
     );
+  });
+});
+
+describe('undoChatMarkup on long runs of blanks', () => {
+  // A guard against super-linear work, not a measurement: 30,000 spaces took 0.85 s and 100,000
+  // 9.4 s (every space of a run no line break ends started the trailing-blanks regex again); now
+  // well under a millisecond.
+  it('takes time linear in the text: 30,000 spaces or tabs without a line break', () => {
+    for (const blank of [' ', '\t', ' \t']) {
+      const text = `a${blank.repeat(30_000 / blank.length)}b`;
+      expect(
+        cpuMs(() => undoChatMarkup(text)),
+        JSON.stringify(blank),
+      ).toBeLessThan(200);
+      expect(undoChatMarkup(text).text).toBe(text);
+    }
+  });
+
+  it('still drops the blanks before a line break, and only those', () => {
+    expect(undoChatMarkup(`one ${' \t'.repeat(5000)}\ntwo  three\t\nfour`).text).toBe('one\ntwo  three\nfour');
   });
 });

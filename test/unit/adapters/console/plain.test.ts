@@ -1,60 +1,15 @@
 // The console renderer: an answer as a terminal reader sees it, in 80 columns, with colour only
 // when asked for and no escape codes from KB text.
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../../../../src/kb/article.js';
 import { buildAnswer } from '../../../../src/bot/build-answer.js';
-import type { AnswerView, Reply } from '../../../../src/bot/reply.js';
+import type { Reply } from '../../../../src/bot/reply.js';
 import { outline } from '../../../../src/bot/render/outline.js';
 import { renderPlain } from '../../../../src/adapters/console/plain.js';
-import { seedKb } from '../../../helpers/seed-kb.js';
+import { answerOf, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
 import { SEED_IDS } from '../../../helpers/paths.js';
-
-const kb = seedKb();
-const seeds: Article[] = kb.articles();
-const seed = (id: string): Article => {
-  const a = kb.get(id);
-  if (!a) throw new Error(`no seed ${id}`);
-  return a;
-};
-const answerOf = (a: Article, view: AnswerView = 'summary'): Extract<Reply, { kind: 'answer' }> => ({
-  kind: 'answer',
-  answer: buildAnswer(a, { confidence: 0.9, why: 'test reason', view }),
-});
-const VIEWS = ['summary', 'steps', 'full'] as const;
 
 const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[\d+m/g, ''); // eslint-disable-line no-control-regex
-
-const SUGGESTIONS: Reply = {
-  kind: 'suggestions',
-  intro: 'Did you mean one of these?',
-  candidates: [
-    {
-      id: 'Q290226',
-      title: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
-      why: 'code 0xc0020002',
-      confidence: 0.62,
-    },
-    {
-      id: 'Q235418',
-      title: 'XADM: Cannot Apply Service Pack on KM Server',
-      why: 'error text "The system cannot find the file specified."',
-      confidence: 0.55,
-    },
-  ],
-};
-const NO_MATCH: Reply = {
-  kind: 'no_match',
-  text: 'I could not find an article that matches.',
-  hints: [
-    'Paste the exact error text, including any code such as 0xc0020002.',
-    'Or name an article you know of: Q290226.',
-  ],
-};
-const TEXT: Reply = {
-  kind: 'text',
-  text: 'I find the knowledge-base article that fixes an error. Try:\n- paste the error as you see it\n- name an article: "Q290226"',
-};
 
 describe('an answer', () => {
   it('reads as the README shows it (Q290226)', () => {

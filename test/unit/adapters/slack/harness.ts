@@ -1,41 +1,52 @@
 /**
- * What the Slack reliability tests share: nock standing in for Slack's Web API
- * (`https://slack.test/api/`) and for response_urls, with per-method behaviour a test can change;
- * requests signed like Slack's sent over node:http (not fetch: nock 15 drains a fetch body it lets
- * through, nock/nock#2989); payload builders; and a log that keeps its lines.
+ * What the in-process Slack tests share, beside test/helpers/slack.ts (signed requests and
+ * payloads): nock standing in for Slack's Web API (`https://slack.test/api/`) and for
+ * response_urls, with per-method behaviour a test can change; the options of an app on loopback,
+ * the bot on a storage and starting the app; the adapter's outcome reports; and a stand-in for
+ * Socket Mode.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { Writable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import nock from 'nock';
+import type { SlackApp, SlackAppOptions } from '../../../../src/adapters/slack/app.js';
 import type { Handled } from '../../../../src/adapters/slack/context.js';
-import { createLogger, type Logger } from '../../../../src/log.js';
+import { Bot } from '../../../../src/bot/bot.js';
+import { FeedbackLearning } from '../../../../src/bot/learning.js';
+import type { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
+import type { Ranker } from '../../../../src/kb/rank/ranker.js';
+import type { Storage } from '../../../../src/memory/types.js';
+import { listen } from '../../../helpers/http.js';
+import { API_URL, parseBody, SECRET, SLACK, type Body } from '../../../helpers/slack.js';
 
-export const SECRET = 'test-signing-secret';
-export const SLACK = 'https://slack.test';
-export const API_URL = `${SLACK}/api/`;
-
-export type Body = Record<string, unknown>;
 export type Reply = readonly [number, Body, Record<string, string>?];
 /** What a method answers on its n-th attempt (1-based); undefined: the default ok. */
 export type Behaviour = (body: Body, attempt: number) => Reply | undefined | Promise<Reply | undefined>;
 
-/** A JSON or form body; JSON-encoded form fields (blocks) parsed. */
-export function parseBody(raw: string): Body {
-  try {
-    return JSON.parse(raw) as Body;
-  } catch {
-    const out: Body = {};
-    for (const [k, v] of new URLSearchParams(raw)) {
-      try {
-        out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
-      } catch {
-        out[k] = v;
-      }
-    }
-    return out;
-  }
+/** What every app of these tests has: HTTP on a free loopback port, the Web API in nock, no retry of a failed call. */
+export const LOOPBACK_APP = {
+  botToken: 'xoxb-test',
+  signingSecret: SECRET,
+  apiUrl: API_URL,
+  port: 0,
+  host: '127.0.0.1',
+  clientOptions: { retryConfig: { retries: 0 } },
+} satisfies Partial<SlackAppOptions>;
+
+/** The bot on `storage`: its threads, feedback (learned from) and interaction log there. */
+export function storedBot(kb: KnowledgeBase, ranker: Ranker, storage: Storage): Bot {
+  return new Bot(kb, {
+    ranker,
+    threads: storage.threads,
+    learning: new FeedbackLearning(storage.feedback),
+    interactions: storage.interactions,
+  });
+}
+
+/** Start `app` on its loopback port; resolves with the URL Slack sends events to. */
+export async function startApp(app: SlackApp): Promise<string> {
+  const { port } = await app.start();
+  return `http://127.0.0.1:${port}/slack/events`;
 }
 
 export const rateLimited = (retryAfter: number): Reply => [
@@ -52,6 +63,8 @@ export class FakeSlack {
   readonly attempts: Record<string, number> = {};
   /** Per method ('auth.test', 'chat.postMessage', 'response_url' ...): what to answer instead of ok. */
   readonly behave: Record<string, Behaviour> = {};
+  /** Called after each call answered ok. */
+  onCall: (() => void) | undefined;
 
   install(): void {
     nock.disableNetConnect();
@@ -62,6 +75,7 @@ export class FakeSlack {
       const special = await this.behave[method]?.(body, attempt);
       if (special) return special;
       this.calls.push({ method, body });
+      this.onCall?.();
       if (method === 'auth.test') return [200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }] as const;
       return [
         200,
@@ -125,175 +139,10 @@ export class Outcomes {
   }
 }
 
-/** A logger at `level` whose lines are kept. */
-export function captureLog(level: 'error' | 'warn' | 'info' | 'debug' = 'info'): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { logger: createLogger(level, stream), lines };
-}
-
-export function sign(body: string, ts: number, secret = SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-}
-
-export interface Answer {
-  status: number;
-  body: string;
-}
-
-export interface SendOptions {
-  secret?: string;
-  /** The request's timestamp in seconds (default: now). */
-  ts?: number;
-  headers?: Record<string, string>;
-}
-
-/** A POST with exactly these headers. */
-export function post(url: string, body: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** The headers Slack sends with `body`, signed. */
-export function signedHeaders(body: string, contentType: string, options: SendOptions = {}): Record<string, string> {
-  const ts = options.ts ?? Math.floor(Date.now() / 1000);
-  return {
-    'content-type': contentType,
-    'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': sign(body, ts, options.secret),
-    ...options.headers,
-  };
-}
-
-export const sendJson = (url: string, payload: Body, options: SendOptions = {}): Promise<Answer> => {
-  const body = JSON.stringify(payload);
-  return post(url, body, signedHeaders(body, 'application/json', options));
-};
-
-export const sendForm = (
-  url: string,
-  form: Record<string, string>,
-  options: SendOptions & { contentType?: string } = {},
-): Promise<Answer> => {
-  const body = new URLSearchParams(form).toString();
-  return post(url, body, signedHeaders(body, options.contentType ?? 'application/x-www-form-urlencoded', options));
-};
-
-export const sendInteraction = (url: string, payload: Body, options: SendOptions = {}): Promise<Answer> =>
-  sendForm(url, { payload: JSON.stringify(payload) }, options);
-
-let counter = 0;
-export const nextId = (): number => ++counter;
-export const nextTs = (): string => `1700001${String(nextId()).padStart(3, '0')}.000100`;
-
-export function envelope(event: Body, eventId = `Ev${nextId()}`): Body {
-  return {
-    token: 'legacy',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1700000000,
-    event: { event_ts: event.ts, ...event },
-  };
-}
-
-export const mention = (text: string, channel = 'C1', ts = nextTs()): Body =>
-  envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${text}`, ts, channel });
-
-export function command(text: string, channel = 'C1'): Record<string, string> {
-  const n = nextId();
-  return {
-    token: 'legacy',
-    team_id: 'T1',
-    team_domain: 'test',
-    channel_id: channel,
-    channel_name: 'general',
-    user_id: 'U1',
-    user_name: 'ann',
-    command: '/kb',
-    text,
-    response_url: `${SLACK}/respond/cmd${n}`,
-    trigger_id: `trig${n}`,
-    api_app_id: 'A1',
-  };
-}
-
-/** A click on a button under a public answer in a thread. */
-export function button(actionId: string, value: string, channel: string, threadTs: string): Body {
-  const n = nextId();
-  return {
-    type: 'block_actions',
-    team: { id: 'T1', domain: 'test' },
-    user: { id: 'U1', name: 'ann' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    trigger_id: `trig${n}`,
-    container: { type: 'message', message_ts: '1800000000.000001', channel_id: channel, is_ephemeral: false },
-    channel: { id: channel, name: 'general' },
-    response_url: `${SLACK}/respond/act${n}`,
-    message: {
-      type: 'message',
-      user: 'UBOT',
-      bot_id: 'BBOT',
-      ts: '1800000000.000001',
-      thread_ts: threadTs,
-      text: 'answer',
-    },
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'b1',
-        value,
-        action_ts: `1700000000.${n}`,
-        text: { type: 'plain_text', text: 'x' },
-      },
-    ],
-  };
-}
-
-/** A port nothing listens on now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A server holding a port (for "port in use"). */
 export async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => res.end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
-/** Resolves when `condition()` holds; rejects after a generous bound (a guard against a hang, not a measurement). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const stop = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > stop) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return { server, port: await listen(server) };
 }
 
 /**
@@ -363,8 +212,7 @@ export async function fakeSocketMode(): Promise<{
     });
     socket.write(frame(1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1 }))));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server);
   return {
     url: `ws://127.0.0.1:${port}/link`,
     received,

@@ -24,7 +24,8 @@ import { Bot } from '../../../../src/bot/bot.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
 import { REPO, tempDir } from '../../../helpers/paths.js';
-import { fakeSocketMode, until } from './harness.js';
+import { until } from '../../../helpers/wait.js';
+import { fakeSocketMode } from './harness.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
 
 const SLACK = 'https://slack.test';

@@ -9,30 +9,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp, type SlackAppOptions } from '../../../../src/adapters/slack/app.js';
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
-import { Bot } from '../../../../src/bot/bot.js';
-import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+import { post } from '../../../helpers/http.js';
+import { keptLogger } from '../../../helpers/log.js';
 import {
-  API_URL,
   button,
-  captureLog,
   command,
-  FakeSlack,
   mention,
   nextTs,
-  Outcomes,
-  post,
-  rateLimited,
-  SECRET,
+  retryHeaders,
   sendForm,
   sendJson,
   signedHeaders,
-  until,
-} from './harness.js';
+} from '../../../helpers/slack.js';
+import { until } from '../../../helpers/wait.js';
+import { FakeSlack, LOOPBACK_APP, Outcomes, rateLimited, startApp, storedBot } from './harness.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
@@ -49,23 +44,13 @@ let log: string[];
 let onAck: ((req: IncomingMessage) => void) | undefined;
 
 function makeApp(overrides: Partial<SlackAppOptions> = {}): { app: SlackApp; lines: string[] } {
-  const { logger, lines } = captureLog('info');
+  const { logger, lines } = keptLogger('info');
   const app = createSlackApp({
-    bot: new Bot(kb, {
-      ranker,
-      threads: storage.threads,
-      learning: new FeedbackLearning(storage.feedback),
-      interactions: storage.interactions,
-    }),
-    botToken: 'xoxb-test',
-    signingSecret: SECRET,
-    apiUrl: API_URL,
-    port: 0,
-    host: '127.0.0.1',
+    ...LOOPBACK_APP,
+    bot: storedBot(kb, ranker, storage),
     listening: new StoredListeningStore(storage.settings),
     dedupe: storage.delivered,
     logger,
-    clientOptions: { retryConfig: { retries: 0 } },
     onHandled: outcomes.onHandled,
     ...overrides,
   });
@@ -77,8 +62,7 @@ async function started(
   overrides: Partial<SlackAppOptions> = {},
 ): Promise<{ app: SlackApp; url: string; lines: string[] }> {
   const { app, lines } = makeApp(overrides);
-  const { port } = await app.start();
-  return { app, url: `http://127.0.0.1:${port}/slack/events`, lines };
+  return { app, url: await startApp(app), lines };
 }
 
 beforeAll(async () => {
@@ -99,8 +83,7 @@ beforeAll(async () => {
     }) as typeof res.writeHead;
     inner(req, res);
   };
-  const { port } = await shared.start();
-  endpoint = `http://127.0.0.1:${port}/slack/events`;
+  endpoint = await startApp(shared);
 });
 
 afterAll(async () => {
@@ -155,7 +138,7 @@ describe('hostile requests', () => {
   it('stores a replayed "Helped" click once', async () => {
     const before = reader.feedback.list().length;
     const body = new URLSearchParams({
-      payload: JSON.stringify(button('kb_helpful', 'Q290226', 'C_REPLAY', nextTs())),
+      payload: JSON.stringify(button('kb_helpful', 'Q290226', { channel: 'C_REPLAY', threadTs: nextTs() })),
     }).toString();
     const headers = signedHeaders(body, 'application/x-www-form-urlencoded');
     for (let i = 0; i < 3; i++) {
@@ -175,7 +158,7 @@ describe('writes before the ack', () => {
     onAck = () => (storedAtAck ??= reader.feedback.list().length - before);
     const done = outcomes.next();
     await sendForm(endpoint, {
-      payload: JSON.stringify(button('kb_helpful', 'Q290226', 'C_ACK', nextTs())),
+      payload: JSON.stringify(button('kb_helpful', 'Q290226', { channel: 'C_ACK', threadTs: nextTs() })),
     });
     await done;
     expect(storedAtAck).toBe(1);
@@ -237,7 +220,7 @@ describe('rate limits and failed posts', () => {
     await sendJson(endpoint, event);
     expect(await failed).toMatchObject({ outcome: 'failed' });
     const again = outcomes.next();
-    await sendJson(endpoint, event, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await sendJson(endpoint, event, { headers: retryHeaders(1) });
     expect(await again).toMatchObject({ outcome: 'replied' });
     expect(slack.posted()).toHaveLength(1);
   });

@@ -11,18 +11,11 @@ import { MemoryListeningStore } from '../../../../src/adapters/slack/listening.j
 import { Bot } from '../../../../src/bot/bot.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
-import {
-  API_URL,
-  captureLog,
-  FakeSlack,
-  freePort,
-  mention,
-  occupy,
-  Outcomes,
-  SECRET,
-  sendJson,
-  until,
-} from './harness.js';
+import { freePort } from '../../../helpers/http.js';
+import { keptLogger } from '../../../helpers/log.js';
+import { mention, retryHeaders, sendJson } from '../../../helpers/slack.js';
+import { until } from '../../../helpers/wait.js';
+import { FakeSlack, LOOPBACK_APP, occupy, Outcomes } from './harness.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
@@ -32,18 +25,14 @@ const outcomes = new Outcomes();
 let apps: SlackApp[] = [];
 
 function makeApp(overrides: Partial<SlackAppOptions> = {}): { app: SlackApp; lines: string[] } {
-  const { logger, lines } = captureLog('debug');
+  const { logger, lines } = keptLogger('debug');
   const app = createSlackApp({
+    ...LOOPBACK_APP,
     bot: new Bot(kb, { ranker }),
     botToken: TOKEN,
-    signingSecret: SECRET,
-    apiUrl: API_URL,
-    port: 0,
-    host: '127.0.0.1',
     listening: new MemoryListeningStore(),
     dedupe: new MemoryDeliveredEvents(),
     logger,
-    clientOptions: { retryConfig: { retries: 0 } },
     onHandled: outcomes.onHandled,
     ...overrides,
   });
@@ -151,9 +140,7 @@ describe('Slack start-up', () => {
     apiBack();
     await starting;
     const done = outcomes.next();
-    const retry = await sendJson(endpoint, event, {
-      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' },
-    });
+    const retry = await sendJson(endpoint, event, { headers: retryHeaders(1, 'http_error') });
     expect(retry.status).toBe(200);
     expect(await done).toMatchObject({ outcome: 'replied' });
     expect(slack.posted()).toHaveLength(1);

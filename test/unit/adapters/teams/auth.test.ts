@@ -14,7 +14,8 @@ import { createTeamsServer, type TeamsServer } from '../../../../src/adapters/te
 import { Bot } from '../../../../src/bot/bot.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { seedKb, SEED_PASTE } from '../../../helpers/seed-kb.js';
-import { channelClaims, jwkOf, jwt, keptLogger, personalMessage, post } from './fixtures.js';
+import { keptLogger } from '../../../helpers/log.js';
+import { channelClaims, connectorTokenEndpoint, jwkOf, jwt, personalMessage, post } from './fixtures.js';
 
 const kb = seedKb();
 const bot = new Bot(kb, { ranker: Ranker.build(kb) });
@@ -228,17 +229,7 @@ describe('Teams authentication failures', () => {
   });
 
   it('lets a token the channel signed through, with the keys read once', async () => {
-    nock('https://login.microsoftonline.com')
-      .persist()
-      .get(/\/botframework\.com\/v2\.0\/\.well-known\/openid-configuration/)
-      .reply(200, {
-        issuer: 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0',
-        authorization_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/authorize',
-        token_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
-        jwks_uri: 'https://login.microsoftonline.com/botframework.com/discovery/v2.0/keys',
-      })
-      .post(/^\/botframework\.com\/oauth2\/v2\.0\/token/)
-      .reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: 'connector-token' });
+    connectorTokenEndpoint();
     const server = await securedServer();
     const token = bearer(jwt({ alg: 'RS256', kid: 'channel-key' }, channelClaims(APP_ID), channelKey.privateKey));
     for (let i = 0; i < 3; i++) expect((await post(server.url, personalMessage(SEED_PASTE), token)).status).toBe(200);

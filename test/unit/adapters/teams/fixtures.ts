@@ -1,12 +1,11 @@
 /**
  * What the Teams adapter tests share: Bot Framework activities as Teams sends them, a POST over
- * node:http (fetch's body does not survive nock's pass-through to 127.0.0.1), a logger that keeps
- * its lines, and JWTs built with node:crypto.
+ * node:http (fetch's body does not survive nock's pass-through to 127.0.0.1), nock standing in for
+ * the Bot Connector and for Entra's token endpoint, and JWTs built with node:crypto.
  */
-import { request } from 'node:http';
 import { createHmac, sign, type KeyObject } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { createLogger, type Logger, type LogLevel } from '../../../../src/log.js';
+import nock from 'nock';
+import { postJson, type HttpAnswer } from '../../../helpers/http.js';
 
 export type Json = Record<string, unknown>;
 
@@ -36,37 +35,88 @@ export function press(action: string, articleId: string): Json {
   return { ...personalMessage(''), text: undefined, replyToId: 'card-1', value: { kbAction: action, id: articleId } };
 }
 
-export function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/api/messages`,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
+/** POST an activity to the Teams endpoint at `url`. */
+export const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> =>
+  postJson(`${url}/api/messages`, body, headers);
+
+/** A call the Bot Connector got; `path` decoded, after /teams/v3/conversations/. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Json;
+  authorization: string | null;
 }
 
-/** A logger whose lines ("kbbot warn: ...") are kept in `lines`. */
-export function keptLogger(level: LogLevel = 'debug'): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write: (chunk: Buffer, _enc, done) => {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { logger: createLogger(level, stream), lines };
+/**
+ * The Bot Connector at SERVICE, in nock: every POST/PUT under /teams/v3/conversations is recorded
+ * and answered with an id, unless a test makes it fail (`failNext`) or holds it (`holdNextCall`).
+ */
+export class FakeConnector {
+  readonly calls: ConnectorCall[] = [];
+  /** Answers the next calls get instead of success (429 throttling, 403 forbidden, …). */
+  failNext: { status: number; headers?: Record<string, string> }[] = [];
+  /** Calls to hold: each waits for its promise, then is answered with the status it gives (201: posted). */
+  private readonly holds: { status: Promise<number>; arrived: () => void }[] = [];
+  private nextId = 0;
+
+  install(): void {
+    const answer = async (req: Request): Promise<[number, Json, Record<string, string>?]> => {
+      const fail = this.failNext.shift();
+      if (fail)
+        return [fail.status, { error: { code: 'Failed', message: `status ${fail.status}` } }, fail.headers ?? {}];
+      const hold = this.holds.shift();
+      if (hold) {
+        hold.arrived();
+        const status = await hold.status;
+        if (status >= 300) return [status, { error: { code: 'Failed', message: `status ${status}` } }];
+      }
+      const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
+      this.calls.push({
+        method: req.method,
+        path,
+        body: (await req.json()) as Json,
+        authorization: req.headers.get('authorization'),
+      });
+      return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++this.nextId}` }];
+    };
+    nock(SERVICE)
+      .persist()
+      .post(/^\/teams\/v3\/conversations\//)
+      .reply(answer)
+      .put(/^\/teams\/v3\/conversations\//)
+      .reply(answer);
+  }
+
+  /** Forget the calls, failures and holds. */
+  reset(): void {
+    this.calls.length = 0;
+    this.failNext = [];
+    this.holds.length = 0;
+  }
+
+  /** Hold the next call; `arrived` resolves when it comes, `answer(status)` lets it go. */
+  holdNextCall(): { arrived: Promise<void>; answer: (status: number) => void } {
+    const came = gate();
+    const status = gate<number>();
+    this.holds.push({ status: status.promise, arrived: () => came.open() });
+    return { arrived: came.promise, answer: status.open };
+  }
+}
+
+/** Entra's OpenID metadata and token endpoint for botframework.com, handing out `connector-token`. */
+export function connectorTokenEndpoint(): nock.Scope {
+  return nock('https://login.microsoftonline.com')
+    .persist()
+    .get(/\/botframework\.com\/v2\.0\/\.well-known\/openid-configuration/)
+    .reply(200, {
+      issuer: 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0',
+      authorization_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/authorize',
+      token_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
+      end_session_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/logout',
+      jwks_uri: 'https://login.microsoftonline.com/botframework.com/discovery/v2.0/keys',
+    })
+    .post(/^\/botframework\.com\/oauth2\/v2\.0\/token/)
+    .reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: 'connector-token' });
 }
 
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -1,6 +1,6 @@
 /**
  * Parts of the Teams adapter on their own: the connector retry wrapper and the de-dup set
- * (the end-to-end behaviour is in teams.test.ts).
+ * (the end-to-end behaviour is in server.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';

@@ -6,7 +6,6 @@
  * standing in for the Bot Connector (a call can be held until the test lets it go).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';
@@ -16,48 +15,15 @@ import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import type { FeedbackLog, FeedbackRecord } from '../../../../src/memory/types.js';
 import { seedKb, SEED_PASTE } from '../../../helpers/seed-kb.js';
-import { gate, keptLogger, personalMessage, post, press, SERVICE, type Json } from './fixtures.js';
+import { listen } from '../../../helpers/http.js';
+import { keptLogger } from '../../../helpers/log.js';
+import { FakeConnector, personalMessage, post, press, type ConnectorCall } from './fixtures.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 
-interface ConnectorCall {
-  method: string;
-  path: string;
-  body: Json;
-}
-const calls: ConnectorCall[] = [];
-/** Connector calls to hold: each waits for its promise, then is answered with the status it gives (201: posted). */
-const holds: { status: Promise<number>; arrived: () => void }[] = [];
-let nextId = 0;
-
-function connector(): void {
-  const answer = async (req: Request): Promise<[number, Json]> => {
-    const hold = holds.shift();
-    if (hold) {
-      hold.arrived();
-      const status = await hold.status;
-      if (status >= 300) return [status, { error: { code: 'Failed', message: `status ${status}` } }];
-    }
-    const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
-    calls.push({ method: req.method, path, body: (await req.json()) as Json });
-    return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++nextId}` }];
-  };
-  nock(SERVICE)
-    .persist()
-    .post(/^\/teams\/v3\/conversations\//)
-    .reply(answer)
-    .put(/^\/teams\/v3\/conversations\//)
-    .reply(answer);
-}
-
-/** Hold the next connector call; `arrived` resolves when it comes, `answer(status)` lets it go. */
-function holdNextCall(): { arrived: Promise<void>; answer: (status: number) => void } {
-  const came = gate();
-  const status = gate<number>();
-  holds.push({ status: status.promise, arrived: () => came.open() });
-  return { arrived: came.promise, answer: status.open };
-}
+const connector = new FakeConnector();
+const { calls } = connector;
 
 const servers: TeamsServer[] = [];
 function server(
@@ -82,9 +48,8 @@ beforeAll(() => {
 });
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  calls.length = 0;
-  holds.length = 0;
-  connector();
+  connector.reset();
+  connector.install();
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop(0)));
@@ -124,8 +89,8 @@ describe('a Teams turn that fails', () => {
     const s = server({ logger });
     await s.start();
     const activity = personalMessage(SEED_PASTE);
-    const reply = holdNextCall();
-    const apology = holdNextCall();
+    const reply = connector.holdNextCall();
+    const apology = connector.holdNextCall();
     reply.answer(403);
     apology.answer(403);
     expect((await post(s.url, activity)).status).toBe(500);
@@ -191,12 +156,11 @@ describe('stopping the Teams server', () => {
     const s = server({ logger, dedupe: delivered });
     // Mounted on another server too (Slack's port), where new requests still arrive while stopping.
     const outer: Server = createServer((req, res) => s.handle(req, res));
-    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
-    const outerUrl = `http://127.0.0.1:${(outer.address() as AddressInfo).port}`;
+    const outerUrl = `http://127.0.0.1:${await listen(outer)}`;
     try {
       await s.start();
       const activity = personalMessage(SEED_PASTE);
-      const slow = holdNextCall();
+      const slow = connector.holdNextCall();
       const answered = post(s.url, activity);
       await slow.arrived;
 
@@ -230,7 +194,7 @@ describe('stopping the Teams server', () => {
     const s = server({ logger, dedupe: delivered });
     await s.start();
     const activity = personalMessage(SEED_PASTE);
-    const stuck = holdNextCall();
+    const stuck = connector.holdNextCall();
     const cut = post(s.url, activity).catch((err: Error) => ({ status: 0, body: err.message }));
     await stuck.arrived;
 

@@ -148,6 +148,23 @@ describe('KbReloader: the KB hot swap', () => {
     return { reloader, swaps, errors };
   }
 
+  /**
+   * A reloader reading one file at a time (the in-process ingest yields to the event loop after
+   * each), reloading for the new article: resolves once the reload has listed the files
+   * (onProgress(0, total)) and is under way; `outcome` is its result.
+   */
+  async function reloadUnderWay() {
+    const progress = nextCall<number>();
+    const started = startReloader({
+      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
+    });
+    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
+    const first = progress.next();
+    const outcome = started.reloader.reloadNow();
+    await first;
+    return { ...started, progress, outcome };
+  }
+
   it('answers from a new article written into the watched folder', async () => {
     expect(opened.kb.size).toBe(5);
     expect(articleId(await chat.say(NEW_ERROR))).not.toBe(NEW_ID);
@@ -170,16 +187,8 @@ describe('KbReloader: the KB hot swap', () => {
   });
 
   it('keeps answering from the old KB while a reload is in progress', async () => {
-    const progress = nextCall<number>();
-    // batchSize 1: the in-process ingest yields to the event loop after every file.
-    const { reloader, swaps } = startReloader({
-      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
-    });
-    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
-    const first = progress.next();
+    const { reloader, swaps, progress, outcome } = await reloadUnderWay();
     const swapped = swaps.next();
-    const outcome = reloader.reloadNow();
-    await first; // the reload has listed the files (onProgress(0, total))
     expect(reloader.reloading).toBe(true);
 
     const reply = await chat.say(SEED_PASTE);
@@ -251,14 +260,7 @@ describe('KbReloader: the KB hot swap', () => {
   });
 
   it('reloads once more, and only once, for changes made during a reload', async () => {
-    const progress = nextCall<number>();
-    const { reloader, swaps } = startReloader({
-      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
-    });
-    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
-    const first = progress.next();
-    const outcome = reloader.reloadNow();
-    await first;
+    const { reloader, swaps, outcome } = await reloadUnderWay();
     // Three requests while the first reload runs: one more reload covers them all.
     const later = [reloader.reloadNow(), reloader.reloadNow(), reloader.reloadNow()];
     writeFileSync(join(kbDir, '006_notes.txt'), 'notes, not an article\n');
@@ -323,14 +325,7 @@ describe('KbReloader: the KB hot swap', () => {
   });
 
   it('drops a reload that is running when stop() is called', async () => {
-    const progress = nextCall<number>();
-    const { reloader, swaps } = startReloader({
-      index: { ...index, ingest: { batchSize: 1, onProgress: (done) => progress.fn(done) } },
-    });
-    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
-    const first = progress.next();
-    const outcome = reloader.reloadNow();
-    await first;
+    const { reloader, swaps, outcome } = await reloadUnderWay();
     await reloader.stop();
     expect(await outcome).toEqual({ status: 'stopped' });
     expect(swaps.calls).toHaveLength(0);

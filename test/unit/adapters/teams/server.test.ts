@@ -4,71 +4,43 @@
  * the Bot Connector at the activities' serviceUrl. The bot is the real one on the five seeds.
  * The connector calls of a turn are made before the POST is answered, so no test waits on timers.
  */
-
-import { request } from 'node:http';
-
-import { Writable } from 'node:stream';
-import { generateKeyPairSync, sign } from 'node:crypto';
+// node:http loaded before nock: the test's own requests to the server go around nock, whose 'no match'
+// events are then only calls the adapter makes.
+import 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTeamsServer, type TeamsServer } from '../../../../src/adapters/teams/server.js';
 import { Bot, type BotEvent } from '../../../../src/bot/bot.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
-import { createLogger, type Logger } from '../../../../src/log.js';
+import { keptLogger } from '../../../helpers/log.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+import {
+  BOT,
+  channelClaims,
+  connectorTokenEndpoint,
+  FakeConnector,
+  jwkOf,
+  jwt,
+  personalMessage,
+  post as postTo,
+  SERVICE_URL,
+  USER,
+  type ConnectorCall,
+  type Json,
+} from './fixtures.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 
-const SERVICE = 'https://smba.trafficmanager.net';
-const SERVICE_URL = `${SERVICE}/teams/`;
-const BOT = { id: '28:kbbot-app-id', name: 'kbbot' };
-const USER = { id: '29:user-ann', name: 'Ann', aadObjectId: 'aad-ann' };
 const CHANNEL = '19:ops@thread.tacv2';
 const PASTE = SEED_PASTE;
 
-type Json = Record<string, unknown>;
-interface ConnectorCall {
-  method: string;
-  /** Decoded path after /teams/v3/conversations/. */
-  path: string;
-  body: Json;
-  authorization: string | null;
-}
-
-const calls: ConnectorCall[] = [];
+const connector = new FakeConnector();
+const { calls } = connector;
 const events: BotEvent[] = [];
-const logLines: string[] = [];
-const logger: Logger = createLogger(
-  'debug',
-  new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }),
-);
+const { logger, lines: logLines } = keptLogger('debug');
 let server: TeamsServer;
-/** Answers the next connector calls get instead of success (429 throttling, 403 forbidden, …). */
-let failNext: { status: number; headers?: Record<string, string> }[] = [];
-let nextId = 0;
-
-/** The connector: every POST/PUT under /teams/v3/conversations is recorded and answered with an id. */
-function connector(): void {
-  const record = async (req: Request): Promise<[number, Json, Record<string, string>?]> => {
-    const fail = failNext.shift();
-    if (fail) return [fail.status, { error: { code: 'Failed', message: `status ${fail.status}` } }, fail.headers ?? {}];
-    const path = decodeURIComponent(new URL(req.url).pathname.replace('/teams/v3/conversations/', ''));
-    calls.push({
-      method: req.method,
-      path,
-      body: (await req.json()) as Json,
-      authorization: req.headers.get('authorization'),
-    });
-    return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++nextId}` }];
-  };
-  nock(SERVICE)
-    .persist()
-    .post(/^\/teams\/v3\/conversations\//)
-    .reply(record)
-    .put(/^\/teams\/v3\/conversations\//)
-    .reply(record);
-}
 
 let seq = 0;
 function channelMessage(text: string, extra: Json = {}): Json {
@@ -94,41 +66,9 @@ function channelMessage(text: string, extra: Json = {}): Json {
   };
 }
 
-function personalMessage(text: string, extra: Json = {}): Json {
-  return {
-    type: 'message',
-    id: `dm-${++seq}`,
-    channelId: 'msteams',
-    serviceUrl: SERVICE_URL,
-    from: USER,
-    recipient: BOT,
-    conversation: { id: 'a:personal-chat-ann', conversationType: 'personal', tenantId: 'tenant-1' },
-    text,
-    ...extra,
-  };
-}
-
-/** POST over node:http (fetch's body does not survive nock's pass-through to 127.0.0.1). */
-function post(
-  activity: Json,
-  headers: Record<string, string> = {},
-  url = server.url,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/api/messages`,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(activity));
-  });
-}
+/** POST an activity to `url` (the unauthenticated server's by default). */
+const post = (activity: Json, headers: Record<string, string> = {}, url = server.url): ReturnType<typeof postTo> =>
+  postTo(url, activity, headers);
 
 /** The Adaptive Card of a sent activity, as a string (for looking for article ids and texts). */
 function cardOf(call: ConnectorCall | undefined): string {
@@ -157,10 +97,9 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  calls.length = 0;
+  connector.reset();
   events.length = 0;
-  failNext = [];
-  connector();
+  connector.install();
 });
 
 afterEach(() => {
@@ -274,7 +213,7 @@ describe('Teams endpoint without an app id', () => {
 
   it('repeats a reply the connector throttled (429 without Retry-After)', async () => {
     logLines.length = 0;
-    failNext = [{ status: 429 }];
+    connector.failNext = [{ status: 429 }];
     const res = await post(personalMessage(PASTE));
     expect(res.status).toBe(200);
     expect(calls).toHaveLength(1);
@@ -283,11 +222,11 @@ describe('Teams endpoint without an app id', () => {
 
   it('leaves a 429 with Retry-After to the connector client, which waits and repeats it itself', async () => {
     logLines.length = 0;
-    failNext = [{ status: 429, headers: { 'retry-after': '0' } }];
+    connector.failNext = [{ status: 429, headers: { 'retry-after': '0' } }];
     const res = await post(personalMessage(PASTE));
     expect(res.status).toBe(200);
     expect(calls).toHaveLength(1);
-    expect(failNext).toEqual([]);
+    expect(connector.failNext).toEqual([]);
     expect(logLines.join('')).not.toMatch(/connector said/);
   });
 
@@ -295,7 +234,7 @@ describe('Teams endpoint without an app id', () => {
     const root = channelMessage(PASTE);
     await post(root);
     calls.length = 0;
-    failNext = [{ status: 403 }];
+    connector.failNext = [{ status: 403 }];
     const press = {
       ...channelMessage('', { text: undefined, entities: [] }),
       conversation: root.conversation,
@@ -329,7 +268,6 @@ describe('Teams endpoint with an app id', () => {
       seen.push(`${req.method} ${req.url ?? req.href ?? req.path}`),
     );
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = publicKey.export({ format: 'jwk' });
     // Read by the token gate (auth.ts) and by botbuilder's own check after it.
     const keys = nock('https://login.botframework.com')
       .persist()
@@ -339,25 +277,11 @@ describe('Teams endpoint with an app id', () => {
         jwks_uri: 'https://login.botframework.com/v1/.well-known/keys',
       })
       .get('/v1/.well-known/keys')
-      .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: 'test-key', n: jwk.n, e: jwk.e }] });
-    const token = nock('https://login.microsoftonline.com')
-      .persist()
-      .get(/\/botframework\.com\/v2\.0\/\.well-known\/openid-configuration/)
-      .reply(200, {
-        issuer: 'https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0',
-        authorization_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/authorize',
-        token_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
-        end_session_endpoint: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/logout',
-        jwks_uri: 'https://login.microsoftonline.com/botframework.com/discovery/v2.0/keys',
-      })
-      .post(/^\/botframework\.com\/oauth2\/v2\.0\/token/)
-      .reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: 'connector-token' });
-    const now = Math.floor(Date.now() / 1000);
-    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'test-key' })}.${b64({ iss: 'https://api.botframework.com', aud: 'kbbot-app-id', serviceurl: SERVICE_URL, iat: now, nbf: now - 10, exp: now + 600 })}`;
-    const jwt = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+      .reply(200, { keys: [jwkOf(publicKey, 'test-key')] });
+    const token = connectorTokenEndpoint();
+    const bearer = jwt({ alg: 'RS256', typ: 'JWT', kid: 'test-key' }, channelClaims('kbbot-app-id'), privateKey);
     try {
-      const res = await post(personalMessage(PASTE), { authorization: `Bearer ${jwt}` }, secured.url);
+      const res = await post(personalMessage(PASTE), { authorization: `Bearer ${bearer}` }, secured.url);
       expect(seen).toEqual([]);
       expect(res.status).toBe(200);
       expect(calls.map((c) => c.authorization)).toEqual(['Bearer connector-token']);

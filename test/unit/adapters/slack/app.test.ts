@@ -5,211 +5,52 @@
  * Every test waits on the adapter's `onHandled` report, never on a timer.
  */
 import { spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
-import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../../../src/adapters/slack/app.js';
 import type { Handled } from '../../../../src/adapters/slack/context.js';
 import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-events.js';
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
-import { Bot } from '../../../../src/bot/bot.js';
-import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { CLI, DIST_CLI, REPO, tempDir } from '../../../helpers/paths.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+import {
+  button,
+  channelMessage,
+  command,
+  envelope,
+  mention,
+  nextTs,
+  retryHeaders,
+  SLACK,
+  sendForm,
+  sendInteraction,
+  sendJson,
+  type Body,
+} from '../../../helpers/slack.js';
+import { FakeSlack, LOOPBACK_APP, Outcomes, rateLimited, startApp, storedBot } from './harness.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 
-const SECRET = 'test-signing-secret';
-const SLACK = 'https://slack.test';
 const PASTE = SEED_PASTE;
 
-type Body = Record<string, unknown>;
-interface Call {
-  method: string;
-  body: Body;
-}
-
+const fake = new FakeSlack();
+const outcomes = new Outcomes();
 /** Web API calls that succeeded (429s are only counted in `attempts`). */
-const calls: Call[] = [];
-const attempts: Record<string, number> = {};
-let rateLimitNext = 0;
-const handled: Handled[] = [];
-let waiters: { match: (h: Handled) => boolean; resolve: (h: Handled) => void }[] = [];
-
-/** A JSON or form body; JSON-encoded form fields (blocks) parsed. */
-function parseBody(raw: string): Body {
-  try {
-    return JSON.parse(raw) as Body;
-  } catch {
-    const out: Body = {};
-    for (const [k, v] of new URLSearchParams(raw)) {
-      try {
-        out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
-      } catch {
-        out[k] = v;
-      }
-    }
-    return out;
-  }
-}
-
-const posted = (method = 'chat.postMessage'): Body[] => calls.filter((c) => c.method === method).map((c) => c.body);
-
-function nextHandled(match: (h: Handled) => boolean = () => true): Promise<Handled> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`nothing handled in time; so far: ${JSON.stringify(handled)}`)),
-      5000,
-    );
-    waiters.push({ match, resolve: (h) => (clearTimeout(timer), resolve(h)) });
-  });
-}
-
-function onHandled(h: Handled): void {
-  handled.push(h);
-  const hit = waiters.find((w) => w.match(h));
-  if (hit) {
-    waiters = waiters.filter((w) => w !== hit);
-    hit.resolve(h);
-  }
-}
+const { calls, attempts } = fake;
+const handled = outcomes.handled;
+const posted = (method?: string): Body[] => fake.posted(method);
+const nextHandled = (match?: (h: Handled) => boolean): Promise<Handled> => outcomes.next(match, 5000);
 
 let slack: SlackApp;
 let endpoint: string;
 const data = tempDir('kbbot-slack-');
 /** The bot's storage in `data.dir`, as `npm start` has it: threads, feedback, settings and the log. */
 let storage: Storage;
-let counter = 0;
-const nextTs = (): string => `1700000${String(++counter).padStart(3, '0')}.000100`;
-
-function sign(body: string, ts: number, secret = SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-}
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/**
- * A signed POST to the app over node:http. Not fetch: nock 15.0.0 drains a fetch body while
- * matching it, so a fetch it lets through to 127.0.0.1 fails with "TypeError: unusable"
- * (nock/nock#2989); http.request passes through intact.
- */
-function send(
-  body: string,
-  contentType: string,
-  options: { secret?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const ts = Math.floor(Date.now() / 1000);
-  const headers = {
-    'content-type': contentType,
-    'content-length': String(Buffer.byteLength(body)),
-    'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': sign(body, ts, options.secret),
-    ...options.headers,
-  };
-  return new Promise((resolve, reject) => {
-    const req = request(endpoint, { method: 'POST', headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const sendJson = (
-  payload: Body,
-  options: { secret?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> => send(JSON.stringify(payload), 'application/json', options);
-const sendForm = (form: Record<string, string>): Promise<Answer> =>
-  send(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
-const sendInteraction = (payload: Body): Promise<Answer> => sendForm({ payload: JSON.stringify(payload) });
-
-function envelope(event: Body, eventId = `Ev${++counter}`): Body {
-  return {
-    token: 'legacy',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1700000000,
-    event: { event_ts: event.ts, ...event },
-  };
-}
-
-const command = (text: string, channel = 'C1'): Record<string, string> => ({
-  token: 'legacy',
-  team_id: 'T1',
-  team_domain: 'test',
-  channel_id: channel,
-  channel_name: 'general',
-  user_id: 'U1',
-  user_name: 'ann',
-  command: '/kb',
-  text,
-  response_url: `${SLACK}/respond/cmd${++counter}`,
-  trigger_id: `trig${counter}`,
-  api_app_id: 'A1',
-});
-
-function button(
-  actionId: string,
-  value: string,
-  where: { channel: string; messageTs: string; threadTs?: string; ephemeral?: boolean },
-): Body {
-  const container = {
-    type: 'message',
-    message_ts: where.messageTs,
-    channel_id: where.channel,
-    is_ephemeral: where.ephemeral === true,
-    ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-  };
-  return {
-    type: 'block_actions',
-    team: { id: 'T1', domain: 'test' },
-    user: { id: 'U1', name: 'ann' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    trigger_id: `trig${++counter}`,
-    container,
-    channel: { id: where.channel, name: 'general' },
-    response_url: `${SLACK}/respond/act${counter}`,
-    ...(where.ephemeral
-      ? {}
-      : {
-          message: {
-            type: 'message',
-            user: 'UBOT',
-            bot_id: 'BBOT',
-            ts: where.messageTs,
-            ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-            text: 'answer',
-          },
-        }),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'b1',
-        value,
-        action_ts: '1700000000.1',
-        text: { type: 'plain_text', text: 'x' },
-      },
-    ],
-  };
-}
 
 const text = (b: Body | undefined): string => JSON.stringify(b ?? {});
 /** The article id in an answer's header block. */
@@ -219,87 +60,43 @@ const headerOf = (b: Body | undefined): string | undefined => {
 };
 
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  // nock 15 hands a reply function the fetch Request (not uri and body as in nock 13).
-  const record =
-    (method: string) =>
-    async (req: Request): Promise<readonly [number, Body, Record<string, string>?]> => {
-      attempts[method] = (attempts[method] ?? 0) + 1;
-      const body = parseBody(await req.text());
-      if (method === 'chat.postMessage' && rateLimitNext > 0) {
-        rateLimitNext--;
-        return [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' }];
-      }
-      calls.push({ method, body });
-      return [200, { ok: true, ts: `1800000000.${String(calls.length).padStart(6, '0')}`, channel: 'C1' }];
-    };
-  nock(SLACK)
-    .persist()
-    .post('/api/auth.test')
-    .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'kbbot' })
-    .post('/api/chat.postMessage')
-    .reply(record('chat.postMessage'))
-    .post('/api/chat.postEphemeral')
-    .reply(record('chat.postEphemeral'))
-    .post('/api/views.publish')
-    .reply(record('views.publish'))
-    .post(/^\/respond\//)
-    .reply(record('response_url'));
-
+  fake.install();
   storage = openStorage(data.dir);
   const listening = new StoredListeningStore(storage.settings, ['C_LISTEN']);
   slack = createSlackApp({
-    bot: new Bot(kb, {
-      ranker,
-      threads: storage.threads,
-      learning: new FeedbackLearning(storage.feedback),
-      interactions: storage.interactions,
-    }),
-    botToken: 'xoxb-test',
-    signingSecret: SECRET,
-    apiUrl: `${SLACK}/api/`,
-    port: 0,
-    host: '127.0.0.1',
+    ...LOOPBACK_APP,
+    bot: storedBot(kb, ranker, storage),
     listening,
     dedupe: new MemoryDeliveredEvents(),
     logger: createLogger((process.env.SLACK_TEST_LOG as 'debug') ?? 'error'),
-    clientOptions: { retryConfig: { retries: 0 } },
     kbStatus: () => ({ articles: kb.size, refreshedAt: new Date('2026-01-02T03:04:05Z') }),
-    onHandled,
+    onHandled: outcomes.onHandled,
   });
-  const { port } = await slack.start();
-  endpoint = `http://127.0.0.1:${port}/slack/events`;
+  endpoint = await startApp(slack);
 });
 
 afterAll(async () => {
   await slack.stop();
   storage.close();
-  nock.cleanAll();
-  nock.enableNetConnect();
+  fake.uninstall();
   data.cleanup();
 });
 
 beforeEach(() => {
-  calls.length = 0;
-  handled.length = 0;
-  rateLimitNext = 0;
-  for (const k of Object.keys(attempts)) delete attempts[k];
+  fake.reset();
+  outcomes.clear();
 });
 
 describe('Slack over HTTP', () => {
   it('answers url_verification with the challenge', async () => {
-    const res = await sendJson({ token: 'legacy', type: 'url_verification', challenge: 'abc123' });
+    const res = await sendJson(endpoint, { token: 'legacy', type: 'url_verification', challenge: 'abc123' });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ challenge: 'abc123' });
   });
 
   it('rejects a bad signature with 401 and posts nothing', async () => {
     const ts = nextTs();
-    const res = await sendJson(
-      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }),
-      { secret: 'wrong-secret' },
-    );
+    const res = await sendJson(endpoint, mention(PASTE, 'C1', ts), { secret: 'wrong-secret' });
     expect(res.status).toBe(401);
     expect(handled).toEqual([]);
     expect(calls).toEqual([]);
@@ -308,9 +105,7 @@ describe('Slack over HTTP', () => {
   it('answers a mention with one threaded message carrying the steps', async () => {
     const ts = nextTs();
     const done = nextHandled();
-    const res = await sendJson(
-      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }),
-    );
+    const res = await sendJson(endpoint, mention(PASTE, 'C1', ts));
     expect(res.status).toBe(200);
     expect(await done).toMatchObject({ kind: 'event', what: 'app_mention', outcome: 'replied' });
     const [post, ...more] = posted();
@@ -326,6 +121,7 @@ describe('Slack over HTTP', () => {
     const root = nextTs();
     const done = nextHandled();
     await sendJson(
+      endpoint,
       envelope({
         type: 'app_mention',
         user: 'U1',
@@ -341,15 +137,13 @@ describe('Slack over HTTP', () => {
   });
 
   it('answers the same event_id once, however often Slack retries it', async () => {
-    const event = envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C1' });
+    const event = mention(PASTE);
     const first = nextHandled();
-    await sendJson(event);
+    await sendJson(endpoint, event);
     await first;
     for (const n of ['1', '2']) {
       const again = nextHandled();
-      const res = await sendJson(event, {
-        headers: { 'x-slack-retry-num': n, 'x-slack-retry-reason': 'http_timeout' },
-      });
+      const res = await sendJson(endpoint, event, { headers: retryHeaders(n) });
       expect(res.status).toBe(200);
       expect(await again).toMatchObject({ outcome: 'duplicate' });
     }
@@ -359,7 +153,10 @@ describe('Slack over HTTP', () => {
   it('answers a direct message in its thread, and ignores edits, joins and bot messages', async () => {
     const ts = nextTs();
     const done = nextHandled();
-    await sendJson(envelope({ type: 'message', channel_type: 'im', user: 'U1', text: PASTE, ts, channel: 'D1' }));
+    await sendJson(
+      endpoint,
+      envelope({ type: 'message', channel_type: 'im', user: 'U1', text: PASTE, ts, channel: 'D1' }),
+    );
     expect(await done).toMatchObject({ what: 'message', outcome: 'replied' });
     expect(posted()).toEqual([expect.objectContaining({ channel: 'D1', thread_ts: ts })]);
 
@@ -386,7 +183,7 @@ describe('Slack over HTTP', () => {
     ];
     for (const e of ignoredEvents) {
       const skip = nextHandled();
-      await sendJson(envelope(e));
+      await sendJson(endpoint, envelope(e));
       expect(await skip).toMatchObject({ outcome: 'ignored' });
     }
     expect(posted()).toHaveLength(1);
@@ -394,56 +191,32 @@ describe('Slack over HTTP', () => {
 
   it('stays silent on chatter in a channel it listens in, and answers an error pasted there', async () => {
     const chatter = nextHandled();
-    await sendJson(
-      envelope({
-        type: 'message',
-        channel_type: 'channel',
-        user: 'U2',
-        text: "who's patching the exchange boxes tonight?",
-        ts: nextTs(),
-        channel: 'C_LISTEN',
-      }),
-    );
+    await sendJson(endpoint, channelMessage("who's patching the exchange boxes tonight?", 'C_LISTEN'));
     expect(await chatter).toMatchObject({ outcome: 'silent' });
     expect(calls).toEqual([]);
 
     const ts = nextTs();
     const paste = nextHandled();
-    await sendJson(
-      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_LISTEN' }),
-    );
+    await sendJson(endpoint, channelMessage(PASTE, 'C_LISTEN', ts));
     expect(await paste).toMatchObject({ outcome: 'replied' });
     expect(posted()).toEqual([expect.objectContaining({ channel: 'C_LISTEN', thread_ts: ts })]);
   });
 
   it('ignores a channel it does not listen in, and the message copy of a mention', async () => {
     const other = nextHandled();
-    await sendJson(
-      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_OTHER' }),
-    );
+    await sendJson(endpoint, channelMessage(PASTE, 'C_OTHER'));
     expect(await other).toMatchObject({ outcome: 'ignored' });
     const copy = nextHandled();
-    await sendJson(
-      envelope({
-        type: 'message',
-        channel_type: 'channel',
-        user: 'U2',
-        text: `<@UBOT> ${PASTE}`,
-        ts: nextTs(),
-        channel: 'C_LISTEN',
-      }),
-    );
+    await sendJson(endpoint, channelMessage(`<@UBOT> ${PASTE}`, 'C_LISTEN'));
     expect(await copy).toMatchObject({ outcome: 'ignored' });
     expect(calls).toEqual([]);
   });
 
   it('waits out a 429 and then posts exactly once', async () => {
-    rateLimitNext = 1;
+    fake.behave['chat.postMessage'] = (_body, attempt) => (attempt === 1 ? rateLimited(1) : undefined);
     const started = Date.now();
     const done = nextHandled();
-    await sendJson(
-      envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C1' }),
-    );
+    await sendJson(endpoint, mention(PASTE));
     expect(await done).toMatchObject({ outcome: 'replied' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(attempts['chat.postMessage']).toBe(2);
@@ -453,7 +226,7 @@ describe('Slack over HTTP', () => {
 
   it('answers /kb ephemerally, and Share posts the answer in the thread', async () => {
     const done = nextHandled();
-    const res = await sendForm(command(PASTE));
+    const res = await sendForm(endpoint, command(PASTE));
     expect(res.status).toBe(200);
     expect(await done).toMatchObject({ kind: 'command', outcome: 'replied' });
     const [answer] = posted('response_url');
@@ -464,6 +237,7 @@ describe('Slack over HTTP', () => {
 
     const shared = nextHandled();
     const click = await sendInteraction(
+      endpoint,
       button('kb_share', 'Q290226', {
         channel: 'C1',
         messageTs: '1700000999.000001',
@@ -480,37 +254,33 @@ describe('Slack over HTTP', () => {
 
   it('looks up /kb Q290226 and answers /kb help', async () => {
     const lookup = nextHandled();
-    await sendForm(command('Q290226'));
+    await sendForm(endpoint, command('Q290226'));
     await lookup;
     expect(headerOf(posted('response_url')[0])).toBe('Q290226');
     const help = nextHandled();
-    await sendForm(command('help'));
+    await sendForm(endpoint, command('help'));
     await help;
     expect(text(posted('response_url')[1])).toContain('/kb listen on');
   });
 
   it('turns listening on and off with /kb listen, saved in the storage', async () => {
     const on = nextHandled();
-    await sendForm(command('listen on', 'C_NEW'));
+    await sendForm(endpoint, command('listen on', 'C_NEW'));
     await on;
     const reader = openStorage(data.dir); // another connection: what a restarted bot would read
     expect(reader.settings.get('C_NEW', 'listening')).toBe('on');
     const ts = nextTs();
     const paste = nextHandled();
-    await sendJson(
-      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts, channel: 'C_NEW' }),
-    );
+    await sendJson(endpoint, channelMessage(PASTE, 'C_NEW', ts));
     expect(await paste).toMatchObject({ outcome: 'replied' });
 
     const off = nextHandled();
-    await sendForm(command('listen off', 'C_NEW'));
+    await sendForm(endpoint, command('listen off', 'C_NEW'));
     await off;
     expect(new StoredListeningStore(reader.settings).isListening('C_NEW')).toBe(false);
     reader.close();
     const again = nextHandled();
-    await sendJson(
-      envelope({ type: 'message', channel_type: 'channel', user: 'U2', text: PASTE, ts: nextTs(), channel: 'C_NEW' }),
-    );
+    await sendJson(endpoint, channelMessage(PASTE, 'C_NEW'));
     expect(await again).toMatchObject({ outcome: 'ignored' });
     expect(posted()).toHaveLength(1);
   });
@@ -518,7 +288,7 @@ describe('Slack over HTTP', () => {
   it('answers the "Find a fix" shortcut in the message\'s thread', async () => {
     const ts = nextTs();
     const done = nextHandled();
-    const res = await sendInteraction({
+    const res = await sendInteraction(endpoint, {
       type: 'message_action',
       callback_id: 'find_fix',
       trigger_id: 'trig-s',
@@ -540,10 +310,11 @@ describe('Slack over HTTP', () => {
   it('posts the next candidate in the thread on "Not it"', async () => {
     const ts = nextTs();
     const asked = nextHandled();
-    await sendJson(envelope({ type: 'app_mention', user: 'U1', text: `<@UBOT> ${PASTE}`, ts, channel: 'C1' }));
+    await sendJson(endpoint, mention(PASTE, 'C1', ts));
     await asked;
     const done = nextHandled();
     const res = await sendInteraction(
+      endpoint,
       button('kb_not_it', 'Q290226', { channel: 'C1', messageTs: '1800000000.000001', threadTs: ts }),
     );
     expect(res.status).toBe(200);
@@ -558,6 +329,7 @@ describe('Slack over HTTP', () => {
   it('thanks the clicker of "Helped" ephemerally', async () => {
     const done = nextHandled();
     await sendInteraction(
+      endpoint,
       button('kb_helpful', 'Q290226', { channel: 'C1', messageTs: '1800000000.000002', threadTs: nextTs() }),
     );
     await done;
@@ -570,7 +342,10 @@ describe('Slack over HTTP', () => {
 
   it('publishes the App Home tab with the KB size', async () => {
     const done = nextHandled();
-    await sendJson(envelope({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', ts: nextTs() }));
+    await sendJson(
+      endpoint,
+      envelope({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', ts: nextTs() }),
+    );
     expect(await done).toMatchObject({ what: 'app_home_opened', outcome: 'replied' });
     const [home] = posted('views.publish');
     expect(home).toMatchObject({ user_id: 'U1', view: { type: 'home' } });
@@ -583,17 +358,20 @@ describe('Slack over HTTP', () => {
     async () => {
       const answered = nextHandled();
       await sendJson(
+        endpoint,
         envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${PASTE}`, ts: nextTs(), channel: 'C7' }),
       );
       await answered;
       const helped = nextHandled();
       await sendInteraction(
+        endpoint,
         button('kb_helpful', 'Q290226', { channel: 'C7', messageTs: '1800000000.000009', threadTs: nextTs() }),
       );
       await helped;
       const QUESTION = 'why does the coffee machine printer queue jam every friday?';
       const unanswered = nextHandled();
       await sendJson(
+        endpoint,
         envelope({ type: 'app_mention', user: 'U7', text: `<@UBOT> ${QUESTION}`, ts: nextTs(), channel: 'C7' }),
       );
       await unanswered;
