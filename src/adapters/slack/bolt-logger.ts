@@ -9,17 +9,48 @@ import type { Logger } from '../../log.js';
 const line = (parts: unknown[]): string =>
   parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
 
+export const BOLT_LOGGER_DEFAULTS = {
+  /**
+   * A warn or error line said again within this many ms of its first saying is counted, not
+   * logged: during a Web API outage the client warns once per failed request (thousands a minute).
+   * The next one after the window is logged with how many were held back.
+   */
+  repeatWindowMs: 60_000,
+  /** Distinct lines remembered for that at most (the memory is cleared when full). */
+  maxDistinct: 200,
+} as const;
+
 /**
  * While `quiet` (true, or a function saying so), everything is logged at debug: a client whose
  * failures its caller reports in one line of its own (start-up).
  */
-export function boltLogger(log: Logger, options: { quiet?: boolean | (() => boolean) } = {}): BoltLogger {
+export function boltLogger(
+  log: Logger,
+  options: { quiet?: boolean | (() => boolean); now?: () => number } = {},
+): BoltLogger {
   let name = 'slack';
   const quiet = (): boolean => (typeof options.quiet === 'function' ? options.quiet() : options.quiet === true);
+  const now = options.now ?? Date.now;
+  /** line -> when its window ends and how many were held back in it. */
+  const repeats = new Map<string, { until: number; held: number }>();
+  const once = (message: string): string | undefined => {
+    const t = now();
+    const seen = repeats.get(message);
+    if (seen && t < seen.until) {
+      seen.held++;
+      return undefined;
+    }
+    if (repeats.size >= BOLT_LOGGER_DEFAULTS.maxDistinct) repeats.clear();
+    repeats.set(message, { until: t + BOLT_LOGGER_DEFAULTS.repeatWindowMs, held: 0 });
+    return seen?.held ? `${message} (${seen.held} more like it held back since it was last logged)` : message;
+  };
   const at =
     (level: keyof Logger) =>
-    (message: string): void =>
-      quiet() ? log.debug(message) : log[level](message);
+    (message: string): void => {
+      if (quiet()) return log.debug(message);
+      const shown = level === 'warn' || level === 'error' ? once(message) : message;
+      if (shown !== undefined) log[level](shown);
+    };
   return {
     debug: (...m: unknown[]) => log.debug(`${name}: ${line(m)}`),
     info: (...m: unknown[]) => at('info')(`${name}: ${line(m)}`),
