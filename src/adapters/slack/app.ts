@@ -22,7 +22,6 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import { boltLogger } from './bolt-logger.js';
@@ -46,6 +45,7 @@ import {
   verifyBotToken,
   type BotIdentity,
 } from './start.js';
+import { settledWithin } from '../grace.js';
 
 export { SlackStartError, type SlackStartCode } from './start.js';
 
@@ -282,12 +282,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await deliveries.drain(graceMs);
       // A connection still open when the grace is over (a client that never finishes its request,
       // or a request to a shared route) does not hold shutdown up.
-      const timer = new AbortController();
-      await Promise.race([
-        closing,
-        sleep(Math.max(0, endsAt - Date.now()), undefined, { signal: timer.signal }).catch(() => undefined),
-      ]);
-      timer.abort();
+      await settledWithin([closing], endsAt - Date.now());
       server?.closeAllConnections();
       await closing;
     },

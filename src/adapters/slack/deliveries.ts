@@ -19,11 +19,11 @@
  * outcome report and post.ts's rate-limit wait find it without being handed it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import { describeError, type Handled } from './context.js';
 import type { DeliveredEvents } from './delivered-events.js';
+import { settledWithin } from '../grace.js';
 
 /** A coded failure of one delivery's reply. */
 export class SlackDeliveryError extends Error {
@@ -144,10 +144,10 @@ export class Deliveries {
    */
   async drain(graceMs: number): Promise<number> {
     this.stopping = true;
-    const timer = new AbortController();
-    const all = Promise.all([...this.inFlight].map((e) => e.finished));
-    await Promise.race([all, sleep(Math.max(0, graceMs), undefined, { signal: timer.signal }).catch(() => undefined)]);
-    timer.abort();
+    await settledWithin(
+      [...this.inFlight].map((e) => e.finished),
+      graceMs,
+    );
     const left = [...this.inFlight];
     for (const { delivery } of left) {
       delivery.dropped = true;

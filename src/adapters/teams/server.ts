@@ -28,6 +28,7 @@ import { KbTeamsHandler, type TeamsBot } from './handler.js';
 import { activityOf, HttpError, readJson, sendJson, sendStatus } from './http.js';
 import { OPENID_METADATA, SigningKeys, type SigningKeysOptions } from './keys.js';
 import type { RetryOptions } from './retry.js';
+import { settledWithin } from '../grace.js';
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -259,12 +260,7 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
   const shutdown = async (graceMs: number): Promise<void> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    if (inflight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, graceMs))));
-      await Promise.race([Promise.allSettled(inflight.values()), grace]);
-      clearTimeout(timer);
-    }
+    await settledWithin(inflight.values(), graceMs);
     for (const turn of inflight.keys()) drop(turn);
     server.closeAllConnections();
     await closed;
