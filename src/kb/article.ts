@@ -3,8 +3,15 @@
  * `kbbot parse --json` prints exactly these (see README "Article fields").
  */
 
-/** Which of the three on-disk forms an article was read from. */
-export type ArticleForm = 'text' | 'collapsed' | 'markdown';
+/**
+ * Which form an article was read from: the Microsoft archive's three ('text', 'collapsed', and
+ * 'markdown', its Jekyll pages), or a team's own documents: 'gfm' (CommonMark + GFM, with or without
+ * front matter), 'html' (an export from a wiki, Confluence or SharePoint) and 'plain' (a text file).
+ */
+export type ArticleForm = 'text' | 'collapsed' | 'markdown' | 'gfm' | 'html' | 'plain';
+
+/** The archive's forms: everything else is a team document. */
+export const ARCHIVE_FORMS: readonly ArticleForm[] = ['text', 'collapsed', 'markdown'];
 
 /** A file named in the article's file-attribute table ("File Name  Version"). */
 export interface FileVersion {
@@ -20,6 +27,10 @@ export interface Sections {
   summary?: string;
   symptoms?: string;
   cause?: string;
+  /** What the problem costs (a runbook's "Impact"). */
+  impact?: string;
+  /** How to find out what is wrong (a runbook's "Diagnosis", "Troubleshooting"). */
+  diagnosis?: string;
   resolution?: string;
   workaround?: string;
   status?: string;
@@ -31,7 +42,11 @@ export interface Sections {
 export interface Article {
   /** Where the article was read from. */
   path: string;
-  /** "Q290226": from the article's content, never from the file name. */
+  /**
+   * The archive's "Q290226" (from the content, never the file name); for a team document its
+   * front matter's `id`, else its path relative to the KB folder, exactly as on disk
+   * ("openshift/alerts/etcdNoLeader.md", always with '/').
+   */
   id: string;
   /** As written, prefix ("XADM: ") kept. */
   title: string;
@@ -64,4 +79,10 @@ export interface Article {
   registryWarning: boolean;
   /** The form the file was in. */
   form: ArticleForm;
+  /** The name of the KB folder the article was read from ("runbooks" in KB_DIR=runbooks=/srv/runbooks); null when parsed alone. */
+  source: string | null;
+  /** The article's own link: front matter `url`, `canonical_url`, `permalink` or `source`, else the folder's URL template; null: none. */
+  url: string | null;
+  /** Names of the alerts the article is the runbook of ("etcdNoLeader"): front matter `alert(s)`/`alertname`, or a file stem or title that is one identifier. */
+  alertNames: string[];
 }

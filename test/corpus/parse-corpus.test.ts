@@ -16,7 +16,7 @@ describe.skipIf(!present)(`parsing every article in ${CORPUS}`, () => {
   it('reads all of them, each with an id and a title, in all three forms', () => {
     const files = readdirSync(CORPUS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     const failures: string[] = [];
-    const forms = { text: 0, collapsed: 0, markdown: 0 };
+    const forms = { text: 0, collapsed: 0, markdown: 0, gfm: 0, html: 0, plain: 0 };
     const ids = new Set<string>();
     for (const entry of files) {
       const path = join(entry.parentPath, entry.name);

@@ -21,6 +21,9 @@ export function makeArticle(fields: Partial<Article> & { id: string }): Article 
     related: [],
     registryWarning: false,
     form: 'text',
+    source: null,
+    url: null,
+    alertNames: [],
     ...fields,
   };
 }

@@ -87,7 +87,7 @@ export async function ingest(dirs: readonly string[], options: IngestOptions = {
     else failures.push({ path: r.path, reason: r.reason });
   }
   const { articles, duplicates } = dedupe(parsed);
-  const forms: Record<ArticleForm, number> = { text: 0, collapsed: 0, markdown: 0 };
+  const forms: Record<ArticleForm, number> = { text: 0, collapsed: 0, markdown: 0, gfm: 0, html: 0, plain: 0 };
   for (const a of articles) forms[a.form] = (forms[a.form] ?? 0) + 1;
 
   const summary: IngestSummary = {

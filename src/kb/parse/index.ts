@@ -11,6 +11,8 @@ import { extractRegistryKeys } from './registry.js';
 import { extractRelated } from './related.js';
 import { extractSteps } from './steps.js';
 import { collapse, tidyBlock, unique } from './text.js';
+import type { ParseContext } from './context.js';
+import { parseDocument } from './doc/index.js';
 
 /**
  * Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. 11: the collapsed
@@ -26,18 +28,22 @@ export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
 const STEP_FALLBACK = ['moreInformation', 'summary', 'body'];
 
 /**
- * Parse one file's bytes into an Article. The three forms (original text, collapsed,
- * Jekyll markdown) give the same article. Throws ArticleParseError with a code and a
- * reason a person can act on for anything that is not a KB article.
+ * Parse one file's bytes into an Article. A file of the Microsoft archive (see `isArchiveText`)
+ * is read as the archive: its three forms (original text, collapsed, Jekyll markdown) give the
+ * same article, and a broken one is reported, never read as a plain document. Anything else is a
+ * team document: Markdown, HTML or plain text (doc/index.ts). Throws ArticleParseError with a code
+ * and a reason a person can act on for anything that is not an article.
  */
-export function parseArticle(bytes: Buffer | string, path: string): Article {
+export function parseArticle(bytes: Buffer | string, path: string, context: ParseContext = {}): Article {
   if (bytes.length > MAX_ARTICLE_BYTES) {
     throw new ArticleParseError(
       'kb_too_large',
       `file is ${(bytes.length / 1048576).toFixed(1)} MB, larger than the ${MAX_ARTICLE_BYTES / 1048576} MB an article can be`,
     );
   }
-  const env = readEnvelope(decodeArticleBytes(bytes));
+  const text = decodeArticleBytes(bytes);
+  if (!isArchiveText(text)) return parseDocument(text, path, context);
+  const env = readEnvelope(text);
   const layout = cutLayout(env.body, env.form);
   const raw = cleanSections(layout, env.form);
 
@@ -71,7 +77,26 @@ export function parseArticle(bytes: Buffer | string, path: string): Article {
     related: extractRelated(all, env.id),
     registryWarning: layout.registryWarning,
     form: env.form,
+    source: context.source ?? null,
+    url: null,
+    alertNames: [],
   };
+}
+
+/**
+ * Is this a file of the Microsoft archive? A "DOCUMENT:Q…" header, or a Jekyll page whose front
+ * matter or header names a Q-number ("title: Q290226: …", a /kb/…/Q290226 permalink, an
+ * "Article: Q290226" line). A KB number merely mentioned in a team document's body is not one.
+ */
+export function isArchiveText(text: string): boolean {
+  const start = text.trimStart();
+  if (/^DOCUMENT:\s*Q\d+/.test(start)) return true;
+  if (!start.startsWith('---')) return false;
+  const head = start.slice(0, 4096);
+  const fm = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(head);
+  if (!fm) return /^title\s*:\s*["']?Q\d+:/im.test(head) || /^permalink\s*:.*\/kb\/.*Q\d+/im.test(head);
+  if (/^title\s*:\s*["']?Q\d+:/im.test(fm[1]!) || /^permalink\s*:.*\/Q\d+\/?["']?\s*$/im.test(fm[1]!)) return true;
+  return /^\s*Article\s*:\s*Q\d+\s*$/im.test(head.slice(fm[0].length, fm[0].length + 1500));
 }
 
 /** Footer fields whose words are the article's keywords ("KBCategory:" and "KBSubcategory:" in older articles). */
