@@ -3,7 +3,9 @@
  *
  * | variable  | default                      | meaning                                              |
  * |-----------|------------------------------|------------------------------------------------------|
- * | KB_DIR    | <package>/seeds        | folder(s) of KB articles, several joined with ':'    |
+ * | KB_DIR    | <package>/seeds              | folder(s) of KB articles, several joined with ':'; each may be named: runbooks=/srv/runbooks |
+ * | KB_URL_<NAME> | (none)                   | link of a folder's documents without their own: {path} (relative path), {stem} |
+ * | KB_HEADINGS | (none)                     | headings added to the sections: impact=Blast radius\|Business impact;resolution=Runbook |
  * | DATA_DIR  | ./data (from the cwd)        | the index file and the bot's storage (kbbot.db)      |
  * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
@@ -26,12 +28,18 @@
  * Error messages name a bad secret, never show it.
  */
 import { delimiter, join, resolve } from 'node:path';
+import { FolderSpecError, nameOf, parseFolderSpec, parseHeadings, urlVariableOf } from './kb/index/folders.js';
+import type { HeadingVocabulary, KbFolder } from './kb/parse/context.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { packageRoot } from './package-info.js';
 
 export interface Config {
   /** Absolute KB folders. */
   kbDirs: string[];
+  /** The same folders with their names (shown with each answer) and link templates. */
+  kbFolders: KbFolder[];
+  /** Headings added to the default section vocabulary (KB_HEADINGS). */
+  kbHeadings: HeadingVocabulary;
   /** Absolute folder of the index file. */
   dataDir: string;
   logLevel: LogLevel;
@@ -89,14 +97,14 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const kbDir = env.KB_DIR?.trim();
-  const kbDirs = kbDir
-    ? kbDir
-        .split(delimiter)
-        .filter((d) => d.trim() !== '')
-        .map((d) => resolve(d.trim()))
-    : [join(packageRoot(), CONFIG_DEFAULTS.kbDir)];
-  if (kbDirs.length === 0) throw new ConfigError(`KB_DIR=${JSON.stringify(env.KB_DIR)} names no folder`);
+  const kbFolders = readKbFolders(env);
+  const kbDirs = kbFolders.map((f) => f.dir);
+  let kbHeadings: HeadingVocabulary = {};
+  try {
+    kbHeadings = parseHeadings(env.KB_HEADINGS ?? '');
+  } catch (err) {
+    throw new ConfigError(`KB_HEADINGS: ${(err as Error).message}`);
+  }
 
   const dataDir = resolve(env.DATA_DIR?.trim() || CONFIG_DEFAULTS.dataDir);
 
@@ -122,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const teams = loadTeamsConfig(env, slack);
   return {
     kbDirs,
+    kbFolders,
+    kbHeadings,
     dataDir,
     logLevel: level,
     kbUrl,
@@ -131,6 +141,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };
+}
+
+/** KB_DIR's folders ("name=path" or "path", joined with ':'), each with its KB_URL_<NAME> template. */
+function readKbFolders(env: NodeJS.ProcessEnv): KbFolder[] {
+  const kbDir = env.KB_DIR?.trim();
+  let folders: KbFolder[];
+  try {
+    folders = kbDir
+      ? kbDir
+          .split(delimiter)
+          .filter((d) => d.trim() !== '')
+          .map(parseFolderSpec)
+      : [{ dir: join(packageRoot(), CONFIG_DEFAULTS.kbDir) }];
+  } catch (err) {
+    if (err instanceof FolderSpecError) throw new ConfigError(`KB_DIR: ${err.message}`);
+    throw err;
+  }
+  if (folders.length === 0) throw new ConfigError(`KB_DIR=${JSON.stringify(env.KB_DIR)} names no folder`);
+  const names = new Set<string>();
+  for (const f of folders) {
+    const name = nameOf(f);
+    if (f.name && names.has(name)) throw new ConfigError(`KB_DIR names two folders "${name}"`);
+    names.add(name);
+    const variable = urlVariableOf(name);
+    const template = env[variable]?.trim();
+    if (!template) continue;
+    if (!/^https?:\/\/\S+$/.test(template) || !/\{(path|stem)\}/.test(template))
+      throw new ConfigError(
+        `${variable}=${JSON.stringify(template)} must be an http(s) URL containing {path} or {stem}`,
+      );
+    f.urlTemplate = template;
+  }
+  return folders;
 }
 
 /** The one reading of a boolean variable: true/false, yes/no, on/off, 1/0 (any case); unset or empty: the default. */

@@ -70,7 +70,11 @@ async function main(): Promise<void> {
   const live: { bot?: Bot } = {};
   let refreshedAt = new Date();
   const reloader = new KbReloader(config.kbDirs, {
-    index: { dataDir: config.dataDir, log: (m) => log.info(m) },
+    index: {
+      dataDir: config.dataDir,
+      ingest: { folders: config.kbFolders, headings: config.kbHeadings },
+      log: (m) => log.info(m),
+    },
     logger: log,
     onSwap: (o) => {
       live.bot?.useKb(o.kb, o.ranker);

@@ -44,7 +44,7 @@ export function registerAsk(program: Command): void {
     .command('ask')
     .description('classify one message and show the articles that answer it, with scores and why')
     .argument('<message...>', 'the message, as pasted in chat (quote it)')
-    .option('--kb <dir>', 'KB folder (repeatable; default KB_DIR)', collect)
+    .option('--kb <[name=]dir>', 'KB folder, optionally named (repeatable; default KB_DIR)', collect)
     .option('--index <file>', 'index file to use (default: under DATA_DIR)')
     .option('--k <n>', 'how many articles', parseCount('--k'), 5)
     .option('--json', 'one JSON object: {"intent","confidence","results":[{"id","title","score","reason"}]}')

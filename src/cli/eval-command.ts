@@ -67,7 +67,7 @@ export function registerEval(program: Command): void {
     .description(
       'measure ranking (lines with "expected") or intents (lines with "intent") on a labelled JSON Lines set',
     )
-    .option('--kb <dir>', 'KB folder (repeatable; default KB_DIR)', collect)
+    .option('--kb <[name=]dir>', 'KB folder, optionally named (repeatable; default KB_DIR)', collect)
     .option('--index <file>', 'index file to use (default: under DATA_DIR)')
     .option('--queries <file>', 'JSON Lines: {"id","query","expected":[...]} or {"id","text","intent"}')
     .option('--json', 'print the report as one JSON object')

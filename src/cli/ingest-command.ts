@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import type { IngestSummary } from '../kb/index/ingest.js';
 import { formatBytes } from '../kb/index/read-source.js';
 import { buildIndex } from '../kb/index/open-kb.js';
+import { parseFolderSpec } from '../kb/index/folders.js';
 import { KbDirError } from '../kb/index/walk.js';
 import { createProgressBar } from './progress-bar.js';
 import { parseCount, UsageError } from './usage-error.js';
@@ -53,14 +54,25 @@ export function formatIngestSummary(summary: IngestSummary, indexPath: string): 
 
 export async function runIngest(dirs: string[], options: IngestCommandOptions): Promise<number> {
   const config = loadConfig();
-  const folders = dirs.length ? dirs : config.kbDirs;
+  const given = dirs.length
+    ? dirs.map(parseFolderSpec).map((f) => ({
+        ...config.kbFolders.find((c) => c.dir === f.dir && (!f.name || c.name === f.name)),
+        ...f,
+      }))
+    : config.kbFolders;
+  const folders = given.map((f) => f.dir);
   const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
   let result;
   try {
     result = await buildIndex(folders, {
       dataDir: config.dataDir,
       indexPath: options.out,
-      ingest: { workers: options.workers, onProgress: bar ? (done, total) => bar.update(done, total) : undefined },
+      ingest: {
+        folders: given,
+        headings: config.kbHeadings,
+        workers: options.workers,
+        onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
+      },
     });
   } catch (err) {
     if (err instanceof KbDirError) throw new UsageError(err.message);
@@ -77,7 +89,7 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('read every file under the folders into the KB index (failures are listed, not fatal)')
-    .argument('[dir...]', 'KB folders (default: KB_DIR)')
+    .argument('[dir...]', 'KB folders, each optionally named: runbooks=/srv/runbooks (default: KB_DIR)')
     .option('--out <file>', 'where to write the index (default: $DATA_DIR/kb-index.bin)')
     .option('--json', 'print the summary as one JSON object on stdout')
     .option(

@@ -9,6 +9,7 @@ import { Matcher } from '../bot/match.js';
 import { loadConfig } from '../config.js';
 import { INDEX_FILE_NAME, openKb, type OpenedKb } from '../kb/index/open-kb.js';
 import { normaliseDirs } from '../kb/index/walk.js';
+import { parseFolderSpec } from '../kb/index/folders.js';
 
 export interface KbOptions {
   kb?: string[];
@@ -22,7 +23,14 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export async function openMatcher(options: KbOptions): Promise<{ matcher: Matcher; opened: OpenedKb }> {
   const config = loadConfig();
-  const dirs = options.kb?.length ? options.kb : config.kbDirs;
+  // `--kb name=path` names a folder as KB_DIR does; a folder also in KB_DIR keeps its link template.
+  const folders = options.kb?.length
+    ? options.kb.map(parseFolderSpec).map((f) => ({
+        ...config.kbFolders.find((c) => c.dir === f.dir && (!f.name || c.name === f.name)),
+        ...f,
+      }))
+    : config.kbFolders;
+  const dirs = folders.map((f) => f.dir);
   let indexPath = options.index;
   if (!indexPath) {
     const own = normaliseDirs(dirs).join('\n') === normaliseDirs(config.kbDirs).join('\n');
@@ -32,7 +40,7 @@ export async function openMatcher(options: KbOptions): Promise<{ matcher: Matche
     indexPath = join(config.dataDir, name);
   }
   const log = options.quiet ? undefined : (m: string): void => void process.stderr.write(`kbbot: ${m}\n`);
-  const opened = await openKb(dirs, { indexPath, log });
+  const opened = await openKb(dirs, { indexPath, log, ingest: { folders, headings: config.kbHeadings } });
   if (opened.writeError) process.stderr.write(`kbbot: ${opened.writeError}\n`);
   const matcher = new Matcher(opened.kb, opened.ranker);
   matcher.warmUp();

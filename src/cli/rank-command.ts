@@ -16,7 +16,7 @@ export function registerRank(program: Command): void {
   program
     .command('rank')
     .description('rank articles for every query of a JSON Lines file (one JSON line out per line in)')
-    .option('--kb <dir>', 'KB folder (repeatable; default KB_DIR)', collect)
+    .option('--kb <[name=]dir>', 'KB folder, optionally named (repeatable; default KB_DIR)', collect)
     .option('--index <file>', 'index file to use (default: under DATA_DIR)')
     .option('--queries <file>', 'JSON Lines, each {"id","query",...}')
     .option('--k <n>', 'results per query', parseCount('--k'), 10)

@@ -8,6 +8,8 @@ describe('config', () => {
   it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
     expect(loadConfig({})).toEqual({
       kbDirs: [join(REPO, 'seeds')],
+      kbFolders: [{ dir: join(REPO, 'seeds') }],
+      kbHeadings: {},
       dataDir: resolve('data'),
       logLevel: 'warn',
       kbUrl: 'https://support.microsoft.com/kb/{number}',
@@ -30,6 +32,8 @@ describe('config', () => {
       }),
     ).toEqual({
       kbDirs: ['/a', '/b'],
+      kbFolders: [{ dir: '/a' }, { dir: '/b' }],
+      kbHeadings: {},
       dataDir: '/tmp/d',
       logLevel: 'debug',
       kbUrl: 'https://kb.example/{id}',
@@ -37,6 +41,32 @@ describe('config', () => {
       kbWatch: false,
       shutdownGraceMs: 2500,
     });
+  });
+
+  it('names KB folders ("runbooks=/srv/runbooks"), gives each its KB_URL_<NAME> link template, and reads KB_HEADINGS', () => {
+    const config = loadConfig({
+      KB_DIR: 'runbooks=/srv/runbooks:/srv/kbarchive',
+      KB_URL_RUNBOOKS: 'https://git.example/runbooks/blob/main/{path}',
+      KB_HEADINGS: 'impact=Blast radius|Business impact; resolution=Runbook',
+    });
+    expect(config.kbDirs).toEqual(['/srv/runbooks', '/srv/kbarchive']);
+    expect(config.kbFolders).toEqual([
+      { dir: '/srv/runbooks', name: 'runbooks', urlTemplate: 'https://git.example/runbooks/blob/main/{path}' },
+      { dir: '/srv/kbarchive' },
+    ]);
+    expect(config.kbHeadings).toEqual({ impact: ['Blast radius', 'Business impact'], resolution: ['Runbook'] });
+  });
+
+  it('refuses a folder link template without {path}, two folders of one name, and a heading list it cannot read', () => {
+    expect(() => loadConfig({ KB_DIR: 'rb=/a', KB_URL_RB: 'https://x.example/' })).toThrow(
+      /KB_URL_RB=.* must be an http\(s\) URL containing \{path\} or \{stem\}/,
+    );
+    expect(() => loadConfig({ KB_DIR: 'rb=/a:rb=/b' })).toThrow(/KB_DIR names two folders "rb"/);
+    expect(() => loadConfig({ KB_DIR: 'rb=' })).toThrow(/KB_DIR: "rb=" names the folder "rb" but gives no path/);
+    expect(() => loadConfig({ KB_HEADINGS: 'fix=Repair' })).toThrow(
+      /KB_HEADINGS: "fix=Repair" must be section=Heading\|Heading, the section one of symptoms, cause, impact, diagnosis, resolution/,
+    );
+    expect(() => loadConfig({ KB_HEADINGS: 'impact=' })).toThrow(/lists no heading/);
   });
 
   it('rejects a STORE_MESSAGES or KB_WATCH that is not true or false', () => {

@@ -33,6 +33,8 @@ export interface IndexHeader {
   summary: IngestSummary;
   duplicates: Duplicate[];
   sources: StampRow[];
+  /** The folders' names and link templates and the heading vocabulary the KB was read with (`parseSettingsOf`); other ones make the index stale. */
+  parseSettings?: string;
   /** Version of the search index in the body (RANKER_VERSION); another one makes the index stale. */
   searchVersion?: number;
   /** Length of the body, to detect a truncated file before deserialising. */

@@ -3,6 +3,7 @@
  * and answers with one SourceResult per path, in order. Runs only from the compiled JS (dist).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { contextFor, type HeadingVocabulary, type KbFolder } from '../parse/context.js';
 import { processSource, type ParseFn } from './read-source.js';
 
 /** What the pool passes as `workerData`. */
@@ -10,6 +11,9 @@ export interface WorkerInit {
   /** URL of the module exporting `parseArticle`. */
   parserModule: string;
   maxBytes: number;
+  /** The KB folders with their names and link templates (each file is parsed knowing its folder). */
+  folders: KbFolder[];
+  headings?: HeadingVocabulary;
 }
 
 /** main -> worker */
@@ -25,7 +29,9 @@ if (port) {
   const parse = mod.parseArticle;
   if (typeof parse !== 'function') throw new Error(`${init.parserModule} does not export parseArticle`);
   port.on('message', (req: BatchRequest) => {
-    const results = req.paths.map((path) => processSource(path, parse, init.maxBytes));
+    const results = req.paths.map((path) =>
+      processSource(path, parse, init.maxBytes, contextFor(path, init.folders, init.headings)),
+    );
     port.postMessage({ batch: req.batch, results });
   });
 }

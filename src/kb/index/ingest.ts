@@ -11,6 +11,8 @@ import { MAX_ARTICLE_BYTES, parseArticle } from '../parse/index.js';
 import { processSource, type ParseFn, type SourceResult, type SourceStamp } from './read-source.js';
 import { runPool } from './worker-pool.js';
 import { walk } from './walk.js';
+import { contextFor, type HeadingVocabulary, type KbFolder } from '../parse/context.js';
+import { resolve } from 'node:path';
 
 export interface IngestOptions {
   /** Parser worker threads; 0 parses in this thread. Default: `os.availableParallelism()`. */
@@ -27,6 +29,13 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number) => void;
   /** Folders inside the KB folders that are not KB (the data folder, when it sits inside one). */
   skip?: readonly string[];
+  /**
+   * Names and link templates of the KB folders (matched to `dirs` by absolute path). A folder
+   * without an entry is named by its base name and has no template.
+   */
+  folders?: readonly KbFolder[];
+  /** Headings added to the default section vocabulary of team documents (KB_HEADINGS). */
+  headings?: HeadingVocabulary;
 }
 
 export const INGEST_DEFAULTS = {
@@ -78,7 +87,8 @@ export async function ingest(dirs: readonly string[], options: IngestOptions = {
   const total = listing.files.length;
   options.onProgress?.(0, total);
 
-  const results = await readAll(listing.files, maxBytes, options);
+  const folders = foldersOf(dirs, options.folders);
+  const results = await readAll(listing.files, maxBytes, options, folders);
 
   const parsed: Article[] = [];
   const failures: Failure[] = [...listing.failures];
@@ -107,7 +117,21 @@ function workerCount(options: IngestOptions, files: number): number {
   return Math.max(0, Math.floor(options.workers ?? availableParallelism()));
 }
 
-async function readAll(paths: string[], maxBytes: number, options: IngestOptions): Promise<SourceResult[]> {
+/** Each of `dirs` (absolute) with its name and template from `given`. */
+export function foldersOf(dirs: readonly string[], given: readonly KbFolder[] = []): KbFolder[] {
+  return dirs.map((dir) => {
+    const abs = resolve(dir);
+    const found = given.find((f) => resolve(f.dir) === abs);
+    return { ...found, dir: abs };
+  });
+}
+
+async function readAll(
+  paths: string[],
+  maxBytes: number,
+  options: IngestOptions,
+  folders: KbFolder[],
+): Promise<SourceResult[]> {
   const workers = workerCount(options, paths.length);
   const batchSize = Math.max(1, options.batchSize ?? INGEST_DEFAULTS.batchSize);
   const progress = (done: number): void => options.onProgress?.(done, paths.length);
@@ -117,14 +141,15 @@ async function readAll(paths: string[], maxBytes: number, options: IngestOptions
       batchSize,
       inFlight: INGEST_DEFAULTS.inFlight,
       workerUrl: WORKER_URL,
-      init: { parserModule: options.parserModule ?? DEFAULT_PARSER_URL, maxBytes },
+      init: { parserModule: options.parserModule ?? DEFAULT_PARSER_URL, maxBytes, folders, headings: options.headings },
       onBatch: progress,
     });
   }
   const parse = options.parse ?? (options.parserModule ? await importParser(options.parserModule) : parseArticle);
   const results: SourceResult[] = [];
   for (let i = 0; i < paths.length; i++) {
-    results.push(processSource(paths[i] as string, parse, maxBytes));
+    const path = paths[i] as string;
+    results.push(processSource(path, parse, maxBytes, contextFor(path, folders, options.headings)));
     if ((i + 1) % batchSize === 0 || i + 1 === paths.length) {
       progress(i + 1);
       await new Promise((r) => setImmediate(r)); // let a progress bar or signals through

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Duplicate } from './dedupe.js';
 import { IndexFormatError } from '../errors.js';
-import { ingest, type IngestOptions, type IngestSummary } from './ingest.js';
+import { foldersOf, ingest, type IngestOptions, type IngestSummary } from './ingest.js';
 import {
   fromStampRow,
   INDEX_FORMAT,
@@ -84,6 +84,7 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
       parserVersion,
       options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES,
       skipOf(indexPath, options),
+      parseSettingsOf(absDirs, options.ingest),
     );
     if (check.fresh) {
       const { kb, body, search } = readIndex(indexPath, head);
@@ -118,7 +119,9 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
 
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = Ranker.build(built.kb);
-  const writeError = tryWrite(() => writeIndexOf(indexPath, absDirs, parserVersion, built, ranker));
+  const writeError = tryWrite(() =>
+    writeIndexOf(indexPath, absDirs, parserVersion, built, ranker, parseSettingsOf(absDirs, options.ingest)),
+  );
   return {
     kb: built.kb,
     ranker,
@@ -139,7 +142,14 @@ export async function buildIndex(dirs: readonly string[], options: IndexOptions 
   const absDirs = normaliseDirs(dirs);
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = Ranker.build(built.kb);
-  writeIndexOf(indexPath, absDirs, options.parserVersion ?? PARSER_VERSION, built, ranker);
+  writeIndexOf(
+    indexPath,
+    absDirs,
+    options.parserVersion ?? PARSER_VERSION,
+    built,
+    ranker,
+    parseSettingsOf(absDirs, options.ingest),
+  );
   const seconds = Math.round(performance.now() - started) / 1000;
   return {
     kb: built.kb,
@@ -158,8 +168,10 @@ function writeIndexOf(
   parserVersion: number,
   built: { kb: KnowledgeBase; summary: IngestSummary; duplicates: Duplicate[]; sources: SourceStamp[] },
   ranker: Ranker,
+  parseSettings: string,
 ): void {
   const header: Omit<IndexHeader, 'bodyBytes'> = {
+    parseSettings,
     format: INDEX_FORMAT,
     formatVersion: INDEX_FORMAT_VERSION,
     parserVersion,
@@ -182,6 +194,12 @@ function tryWrite(write: () => void): string | undefined {
   }
 }
 
+/** What, besides the files, the articles depend on: each folder's name and link template, and the heading vocabulary. */
+export function parseSettingsOf(dirs: readonly string[], ingest: IngestOptions = {}): string {
+  const folders = foldersOf(dirs, ingest.folders).map((f) => [f.name ?? null, f.urlTemplate ?? null]);
+  return JSON.stringify({ folders, headings: ingest.headings ?? {} });
+}
+
 export type Freshness = { fresh: true; restamped?: SourceStamp[] } | { fresh: false; reason: string };
 
 /**
@@ -195,6 +213,7 @@ export function checkFreshness(
   parserVersion: number,
   maxBytes: number,
   skip: readonly string[] = [],
+  parseSettings: string = parseSettingsOf(dirs),
 ): Freshness {
   if (header.parserVersion !== parserVersion)
     return { fresh: false, reason: `parser version ${header.parserVersion} -> ${parserVersion}` };
@@ -202,6 +221,8 @@ export function checkFreshness(
     return { fresh: false, reason: `search index version ${header.searchVersion ?? 'none'} -> ${RANKER_VERSION}` };
   if (header.dirs.length !== dirs.length || header.dirs.some((d, i) => d !== dirs[i]))
     return { fresh: false, reason: 'different KB folders' };
+  if ((header.parseSettings ?? parseSettingsOf(dirs)) !== parseSettings)
+    return { fresh: false, reason: 'folder names, link templates or headings changed' };
   const files = walk(dirs, skip).files;
   if (files.length !== header.sources.length)
     return { fresh: false, reason: `${files.length} files, the index has ${header.sources.length}` };

@@ -2,13 +2,14 @@
  * Reading one source file of a KB and turning it into an article or a failure reason.
  * Shared by the worker threads and the in-process path of ingest, so both report alike.
  */
+import type { ParseContext } from '../parse/context.js';
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Article } from '../article.js';
 import { KbError } from '../errors.js';
 
 /** What a parser looks like: bytes in, Article out, ArticleParseError for non-articles. */
-export type ParseFn = (bytes: Buffer | string, path: string) => Article;
+export type ParseFn = (bytes: Buffer | string, path: string, context?: ParseContext) => Article;
 
 /** Identity of a source file's contents, kept in the index to tell whether it changed. */
 export interface SourceStamp {
@@ -124,11 +125,16 @@ function isParseRejection(err: unknown): err is Error {
 }
 
 /** Read and parse one file. Never throws; a parser crash is reported as a failure too. */
-export function processSource(path: string, parse: ParseFn, maxBytes: number): SourceResult {
+export function processSource(
+  path: string,
+  parse: ParseFn,
+  maxBytes: number,
+  context: ParseContext = {},
+): SourceResult {
   const read = readSource(path, maxBytes);
   if ('reason' in read) return { ...read.stamp, reason: read.reason };
   try {
-    return { ...read.stamp, article: parse(read.bytes, path) };
+    return { ...read.stamp, article: parse(read.bytes, path, context) };
   } catch (err) {
     const reason = isParseRejection(err)
       ? err.message

@@ -133,6 +133,25 @@ describe('the index file', () => {
     expect((await openKb([kbDir, other], { ...options, parserVersion: 1001 })).loadedFrom).toBe('ingest');
   });
 
+  it('re-ingests when a folder is renamed, given a link template or the headings change', async () => {
+    await openKb([kbDir], options);
+    expect((await openKb([kbDir], options)).loadedFrom).toBe('index');
+    const named = { ...options, ingest: { ...options.ingest, folders: [{ dir: kbDir, name: 'runbooks' }] } };
+    expect((await openKb([kbDir], named)).loadedFrom).toBe('ingest');
+    expect((await openKb([kbDir], named)).loadedFrom).toBe('index');
+    const linked = {
+      ...options,
+      ingest: {
+        ...options.ingest,
+        folders: [{ dir: kbDir, name: 'runbooks', urlTemplate: 'https://x.example/{path}' }],
+      },
+    };
+    expect((await openKb([kbDir], linked)).loadedFrom).toBe('ingest');
+    const headings = { ...linked, ingest: { ...linked.ingest, headings: { impact: ['Blast radius'] } } };
+    expect((await openKb([kbDir], headings)).loadedFrom).toBe('ingest');
+    expect((await openKb([kbDir], headings)).loadedFrom).toBe('index');
+  });
+
   it.each([
     ['garbage', () => writeFileSync(indexPath(), Buffer.from([1, 2, 3, 0, 255]))],
     ['foreign JSON', () => writeFileSync(indexPath(), '{"format":"something-else"}\nrest')],
