@@ -3,9 +3,27 @@ import type { Command } from 'commander';
 import { MAX_ARTICLE_BYTES, parseArticle } from '../kb/parse/index.js';
 import { processSource } from '../kb/index/read-source.js';
 import { describeArticle } from './describe-article.js';
+import { dirname, resolve } from 'node:path';
+import { loadConfig } from '../config.js';
+import { parseFolderSpec } from '../kb/index/folders.js';
+import { contextFor, type ParseContext } from '../kb/parse/context.js';
 
 export interface ParseCommandOptions {
   json?: boolean;
+  /** The KB folder the files are in, "[name=]dir" (a team document's id is its path relative to it). */
+  kb?: string;
+}
+
+/**
+ * Where a file is read as being found: the folder given with --kb, else the KB_DIR folder it lies
+ * in, else its own folder (so a team document's id is then its file name).
+ */
+function contextOf(file: string, options: ParseCommandOptions): ParseContext {
+  const config = loadConfig();
+  const path = resolve(file);
+  const folders = options.kb ? [parseFolderSpec(options.kb)] : config.kbFolders;
+  const found = contextFor(path, folders, config.kbHeadings);
+  return found.root ? found : contextFor(path, [{ dir: dirname(path) }], config.kbHeadings);
 }
 
 /** Returns the exit code. */
@@ -13,7 +31,7 @@ export function runParse(files: string[], options: ParseCommandOptions): number 
   let failed = 0;
   let shown = 0;
   for (const file of files) {
-    const result = processSource(file, parseArticle, MAX_ARTICLE_BYTES);
+    const result = processSource(file, parseArticle, MAX_ARTICLE_BYTES, contextOf(file, options));
     if (result.article) {
       if (options.json) process.stdout.write(`${JSON.stringify(result.article)}\n`);
       else process.stdout.write(`${shown++ > 0 ? '\n' : ''}${describeArticle(result.article)}\n`);
@@ -30,7 +48,11 @@ export function registerParse(program: Command): void {
   program
     .command('parse')
     .description('parse KB article files and print what was read from them')
-    .argument('<file...>', 'article files (any name, any of the three forms)')
+    .argument('<file...>', 'article files (any name; the archive forms, Markdown, HTML or plain text)')
+    .option(
+      '--kb <[name=]dir>',
+      'the KB folder the files are in (ids and links are relative to it; default: their KB_DIR folder, else their own folder)',
+    )
     .option('--json', 'one JSON object per file per line (JSON Lines): the Article, or {"path","error"}')
     .action((files: string[], options: ParseCommandOptions) => {
       process.exitCode = runParse(files, options);
