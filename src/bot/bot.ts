@@ -64,6 +64,8 @@ export interface BotAction {
 
 export class Bot {
   private matcher: Matcher;
+  /** More than one KB folder: each answer names the one it comes from. */
+  private manySources: boolean;
   private readonly threads: ThreadStore;
   private readonly records: Records;
 
@@ -72,6 +74,7 @@ export class Bot {
     private readonly options: BotOptions,
   ) {
     this.matcher = new Matcher(kb, options.ranker, undefined, options.learning);
+    this.manySources = hasManySources(kb);
     this.threads = options.threads ?? new MemoryThreadStore();
     this.records = new Records({ ...options, maxChars: BOT_DEFAULTS.maxChars });
   }
@@ -89,6 +92,7 @@ export class Bot {
   useKb(kb: KnowledgeBase, ranker: Ranker): void {
     this.matcher = new Matcher(kb, ranker, undefined, this.options.learning);
     this.kb = kb;
+    this.manySources = hasManySources(kb);
   }
 
   /** Make the first messages fast (see Matcher.warmUp). */
@@ -269,6 +273,7 @@ export class Bot {
         view,
         kb: this.kb,
         urlTemplate: this.options.urlTemplate,
+        showSource: this.manySources,
       }),
     };
   }
@@ -347,6 +352,7 @@ export class Bot {
         view,
         kb: this.kb,
         urlTemplate: this.options.urlTemplate,
+        showSource: this.manySources,
       }),
     };
   }
@@ -395,4 +401,14 @@ export class Bot {
       helpful,
     });
   }
+}
+
+/** Do the KB's articles come from more than one folder? */
+function hasManySources(kb: KnowledgeBase): boolean {
+  let first: string | null | undefined;
+  for (const a of kb) {
+    if (first === undefined) first = a.source;
+    else if (a.source !== first) return true;
+  }
+  return false;
 }

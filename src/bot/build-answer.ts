@@ -3,10 +3,11 @@
  * keys, paths and commands marked as code, the registry warning, what is said when the article
  * has no fix, related articles with their titles, and the actions under it.
  */
-import type { Article } from '../kb/article.js';
+import { ARCHIVE_FORMS, type Article } from '../kb/article.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import type { AnswerAction, AnswerView, ArticleAnswer, Rich } from './reply.js';
-import { stepParts } from './step-parts.js';
+import { inlineCode, shortenDoc } from './render/doc-text.js';
+import type { AnswerAction, AnswerStep, AnswerView, ArticleAnswer, Rich } from './reply.js';
+import { docStepParts, stepParts } from './step-parts.js';
 
 export const ANSWER_DEFAULTS = {
   /** Where an article is read in full; {number} is the id without its Q, {id} the id (config KB_URL). */
@@ -15,6 +16,8 @@ export const ANSWER_DEFAULTS = {
   summaryChars: 400,
   /** Related articles listed. */
   related: 6,
+  /** Sections of a team document with no known section shown in the summary view. */
+  otherSections: 2,
 };
 
 export const REGISTRY_WARNING =
@@ -27,6 +30,8 @@ export interface AnswerOptions {
   view?: AnswerView;
   kb?: KnowledgeBase;
   urlTemplate?: string;
+  /** Name the article's source in the answer: true when the KB serves more than one source. */
+  showSource?: boolean;
 }
 
 /**
@@ -108,6 +113,8 @@ const HEADINGS: Record<string, string> = {
   summary: 'Summary',
   symptoms: 'Symptoms',
   cause: 'Cause',
+  impact: 'Impact',
+  diagnosis: 'Diagnosis',
   resolution: 'Resolution',
   workaround: 'Workaround',
   status: 'Status',
@@ -120,6 +127,7 @@ function headingOf(key: string): string {
 }
 
 export function buildAnswer(article: Article, options: AnswerOptions): ArticleAnswer {
+  if (!ARCHIVE_FORMS.includes(article.form)) return buildDocAnswer(article, options);
   const view = options.view ?? 'summary';
   const s = article.sections;
   const max = view === 'full' ? Infinity : ANSWER_DEFAULTS.summaryChars;
@@ -130,7 +138,9 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
   const answer: ArticleAnswer = {
     id: article.id,
     title: titleOf(article),
-    url: (options.urlTemplate ?? ANSWER_DEFAULTS.urlTemplate).replace('{number}', number).replace('{id}', article.id),
+    url:
+      article.url ??
+      (options.urlTemplate ?? ANSWER_DEFAULTS.urlTemplate).replace('{number}', number).replace('{id}', article.id),
     confidence: options.confidence,
     why: options.why,
     product: article.product,
@@ -155,7 +165,104 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
     actions: actionsFor(article.id),
     view,
   };
+  if (options.showSource && article.source) answer.source = article.source;
   if (view === 'full')
     answer.sections = Object.entries(s).flatMap(([key, text]) => (text ? [{ heading: headingOf(key), text }] : []));
+  return answer;
+}
+
+/** The sections a troubleshooting answer is built from; a team document with none of them gets its other sections shown. */
+const KNOWN = ['symptoms', 'cause', 'impact', 'diagnosis', 'resolution', 'workaround', 'status'] as const;
+
+/** A runbook's labels for the full view. */
+const RUNBOOK_HEADINGS: Record<string, string> = { symptoms: 'Meaning', resolution: 'Mitigation' };
+
+/** A team document's text with its inline code and (outside it) registry keys and paths marked. */
+const docRich = (text: string): Rich => inlineCode(text, markCode);
+
+/** A team document's step: its first paragraph, then its items, paragraphs and code blocks in order. */
+export function docStep(step: string): AnswerStep {
+  const { lead, details } = docStepParts(step);
+  return {
+    text: docRich(lead),
+    items: [],
+    details: details.map((d) =>
+      d.kind === 'code'
+        ? { kind: 'code', code: { lang: d.lang, text: d.text } }
+        : d.kind === 'item'
+          ? { kind: 'item', depth: d.depth, marker: d.marker, text: docRich(d.text) }
+          : { kind: 'text', text: docRich(d.text) },
+    ),
+  };
+}
+
+/** Where the steps came from: the diagnosis when its text holds the first step and the resolution's does not. */
+function stepsSource(article: Article): 'diagnosis' | undefined {
+  const first = docStepParts(article.steps[0] ?? '').lead.slice(0, 60);
+  if (!first) return undefined;
+  const s = article.sections;
+  const flat = (t: string | undefined): string => (t ?? '').replace(/\s+/g, ' ');
+  return !flat(s.resolution).includes(first) && !flat(s.workaround).includes(first) && flat(s.diagnosis).includes(first)
+    ? 'diagnosis'
+    : undefined;
+}
+
+/**
+ * A team document's answer. Its texts keep their paragraphs, lists and code blocks (the summary
+ * view cuts them by whole blocks, keeping the first commands); its link is its own URL or none;
+ * an alert runbook reads Meaning, Impact, Diagnosis, Mitigation; one whose headings matched no
+ * known section shows its summary and the start of its other sections.
+ */
+function buildDocAnswer(article: Article, options: AnswerOptions): ArticleAnswer {
+  const view = options.view ?? 'summary';
+  const s = article.sections;
+  const cut = (t: string | undefined): string | undefined =>
+    t?.trim() ? (view === 'full' ? t : shortenDoc(t, ANSWER_DEFAULTS.summaryChars)) : undefined;
+  const runbook = Boolean(s.impact?.trim());
+  const stepsOf = article.steps.length ? stepsSource(article) : undefined;
+  const known = KNOWN.some((k) => s[k]?.trim()) || article.steps.length > 0;
+  const fixProse = s.resolution ?? s.workaround;
+  const answer: ArticleAnswer = {
+    id: article.id,
+    title: article.title,
+    url: article.url,
+    format: 'doc',
+    confidence: options.confidence,
+    why: options.why,
+    product: article.product,
+    appliesTo: [...article.appliesTo],
+    date: article.date,
+    symptoms: cut(s.symptoms),
+    summary: s.symptoms?.trim() ? undefined : cut(s.summary),
+    cause: cut(s.cause),
+    impact: cut(s.impact),
+    diagnosis: stepsOf ? undefined : cut(s.diagnosis),
+    steps: article.steps.map(docStep),
+    fixText: article.steps.length === 0 || stepsOf ? cut(fixProse) : undefined,
+    noFix: known && !article.steps.length && !fixProse?.trim() ? 'The article gives no fix or workaround.' : undefined,
+    warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],
+    status: cut(s.status),
+    registryKeys: [...article.registryKeys],
+    files: article.files.map((f) => ({ ...f })),
+    related: article.related.slice(0, ANSWER_DEFAULTS.related).map((id) => {
+      const other = options.kb?.get(id);
+      return other ? { id, title: titleOf(other) } : { id };
+    }),
+    actions: actionsFor(article.id),
+    view,
+  };
+  if (runbook) answer.runbook = true;
+  if (stepsOf) answer.stepsOf = stepsOf;
+  if (options.showSource && article.source) answer.source = article.source;
+  if (!known) {
+    const others = Object.entries(s).filter(([key, text]) => key !== 'summary' && text?.trim());
+    answer.otherSections = others
+      .slice(0, ANSWER_DEFAULTS.otherSections)
+      .map(([key, text]) => ({ heading: headingOf(key), text: cut(text) ?? '' }));
+  }
+  if (view === 'full')
+    answer.sections = Object.entries(s).flatMap(([key, text]) =>
+      text?.trim() ? [{ heading: (runbook ? RUNBOOK_HEADINGS[key] : undefined) ?? headingOf(key), text }] : [],
+    );
   return answer;
 }

@@ -14,10 +14,29 @@ export interface Span {
 /** A line of text with code marked. */
 export type Rich = Span[];
 
+/** A block of code as the article has it (a team document's fenced block): shown as code, its lines kept, never read as markup. */
+export interface CodeBlock {
+  /** The fence's language ("bash", "powershell"), lower case; null when it named none. */
+  lang: string | null;
+  text: string;
+}
+
+/**
+ * What follows a team document's step line, in the article's order: a listed item (`depth` 0 is
+ * directly under the step; `marker` "-", "1." or "a."), a further paragraph, or a code block.
+ */
+export type StepDetail =
+  | { kind: 'item'; depth: number; marker: string; text: Rich }
+  | { kind: 'text'; text: Rich }
+  | { kind: 'code'; code: CodeBlock };
+
 /** One numbered step of a fix, and the items it lists ("- HKEY_...", "a. Press ALT+Q."), each shown on its own line. */
 export interface AnswerStep {
   text: Rich;
+  /** The archive's listed items, marker first ("- ", "a. "). Empty for a team document's step (see `details`). */
   items: Rich[];
+  /** A team document's step: its items (nested), further paragraphs and code blocks, in order. */
+  details?: StepDetail[];
 }
 
 export type ActionId = 'share' | 'helpful' | 'not_it' | 'other_matches' | 'full_article';
@@ -41,8 +60,21 @@ export interface RelatedArticle {
 export interface ArticleAnswer {
   id: string;
   title: string;
-  /** Where the article can be read in full. */
-  url: string;
+  /**
+   * Where the article can be read in full: the article's own link, else (archive) the KB_URL
+   * template filled in; null for a team document without a link (its id, a path, is shown instead).
+   */
+  url: string | null;
+  /**
+   * 'doc': a team document (Markdown, HTML, plain text): section texts are in the document format
+   * (paragraphs, "- " list lines, ``` fences, `code`; see render/doc-text.ts) and are not collapsed.
+   * Absent: an archive article, shown exactly as before.
+   */
+  format?: 'doc';
+  /** The KB source the article comes from ("runbooks"); set only when the KB has more than one. */
+  source?: string;
+  /** An alert runbook (it has an Impact section): symptoms are labelled "Meaning", the fix "Mitigation". */
+  runbook?: boolean;
   /** 0-1; 1 for an article asked for by number; absent for a further candidate ("the other one"). */
   confidence?: number;
   /** Why it matched, one line ("error text "…" (100% of the text); code 0xc0020002"). */
@@ -52,7 +84,17 @@ export interface ArticleAnswer {
   date: string | null;
   /** Shortened in the summary view. */
   symptoms?: string;
+  /** A team document without a symptoms section: its summary (front-matter description or first paragraph). */
+  summary?: string;
   cause?: string;
+  /** What the problem costs (a runbook's Impact). */
+  impact?: string;
+  /** How to find out what is wrong (a runbook's Diagnosis), with its first commands. */
+  diagnosis?: string;
+  /** 'diagnosis' when the numbered steps are the article's diagnosis (it has no fix steps): shown under "Diagnosis". */
+  stepsOf?: 'diagnosis';
+  /** A team document whose headings matched no known section: the start of its other sections. */
+  otherSections?: { heading: string; text: string }[];
   /** The fix as numbered steps, code marked. Empty when the article has none. */
   steps: AnswerStep[];
   /** The resolution or workaround in prose, when there are no numbered steps. */

@@ -10,6 +10,7 @@ import type { IngestSummary } from '../kb/index/ingest.js';
 import { formatBytes } from '../kb/index/read-source.js';
 import { buildIndex } from '../kb/index/open-kb.js';
 import { parseFolderSpec } from '../kb/index/folders.js';
+import type { ArticleForm } from '../kb/article.js';
 import { KbDirError } from '../kb/index/walk.js';
 import { createProgressBar } from './progress-bar.js';
 import { parseCount, UsageError } from './usage-error.js';
@@ -35,7 +36,7 @@ export function formatIngestSummary(summary: IngestSummary, indexPath: string): 
   const { forms } = summary;
   const lines = [
     `Read ${num(summary.files)} files in ${summary.seconds} s`,
-    `  articles:   ${num(summary.articles)} (text ${num(forms.text)}, collapsed ${num(forms.collapsed)}, markdown ${num(forms.markdown)})`,
+    `  articles:   ${num(summary.articles)} (${formsLine(forms)})`,
     `  duplicates: ${num(summary.duplicates)}${summary.duplicates ? ' (same id in several files: the newest kept)' : ''}`,
     `  failures:   ${num(summary.failures.length)}`,
   ];
@@ -50,6 +51,26 @@ export function formatIngestSummary(summary: IngestSummary, indexPath: string): 
   }
   lines.push(`Index written to ${display(indexPath)}${size}`);
   return lines.join('\n');
+}
+
+/** Names shown for each form in the summary line: the archive's three, then a team's documents. */
+const FORM_NAMES: [ArticleForm, string][] = [
+  ['text', 'text'],
+  ['collapsed', 'collapsed'],
+  ['markdown', 'markdown'],
+  ['gfm', 'Markdown documents'],
+  ['html', 'HTML'],
+  ['plain', 'plain text'],
+];
+
+/** "text 3, collapsed 1, markdown 1" for the archive; team forms only when there are some. */
+function formsLine(forms: Partial<Record<ArticleForm, number>>): string {
+  const archive = (forms.text ?? 0) + (forms.collapsed ?? 0) + (forms.markdown ?? 0);
+  return FORM_NAMES.filter(([form], i) =>
+    i < 3 ? archive > 0 || (archive === 0 && Object.values(forms).every((n) => !n)) : (forms[form] ?? 0) > 0,
+  )
+    .map(([form, name]) => `${name} ${num(forms[form] ?? 0)}`)
+    .join(', ');
 }
 
 export async function runIngest(dirs: string[], options: IngestCommandOptions): Promise<number> {

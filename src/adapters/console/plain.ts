@@ -27,10 +27,10 @@
  * shown as it is (cyan with colour). Without colour the output has no escape codes at all: KB
  * text has its control characters removed.
  */
-import type { ArticleAnswer, Candidate, Reply, Rich } from '../../bot/reply.js';
+import type { ArticleAnswer, Candidate, CodeBlock, Reply, Rich, StepDetail } from '../../bot/reply.js';
 import { ITEM_MARKER } from '../../bot/step-parts.js';
 import { collapse, confidenceOf, stripControl } from '../../bot/render/escape.js';
-import { appliesToOf, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+import { appliesToOf, outline, relatedLabel, type Paragraph, type Part } from '../../bot/render/outline.js';
 
 export interface PlainOptions {
   /** Columns to wrap at. */
@@ -127,13 +127,48 @@ function heading(ctx: Ctx, text: string): string {
   return paint(ctx, 'bold', `${text}:`);
 }
 
+/** Code lines as they are (never wrapped: a command must copy as written), indented; tabs as four spaces. */
+function codeLines(ctx: Ctx, code: CodeBlock, indent: string): string[] {
+  return stripControl(code.text.replace(/\t/g, '    '))
+    .split('\n')
+    .map((l) => paint(ctx, 'cyan', `${indent}${l}`.trimEnd()));
+}
+
+/** A list item: its marker ("-", "1.", "a.") then its text hanging after it, two more spaces a level. */
+function itemLines(ctx: Ctx, indent: string, depth: number, marker: string, text: Rich): string[] {
+  const lead = `${indent}${'  '.repeat(depth)}${stripControl(marker)} `;
+  return wrap(ctx, wordsOf(text), lead, ' '.repeat(lead.length));
+}
+
+/** A team document's paragraph: code indented as it is, a list an item a line, a sub-heading bold, prose with inline code. */
+function docParagraphLines(ctx: Ctx, p: Paragraph): string[] | undefined {
+  if (p.code) return codeLines(ctx, p.code, '    ');
+  if (p.list) return p.list.flatMap((it) => itemLines(ctx, '  ', it.depth, it.marker, it.text));
+  if (p.heading) return wrap(ctx, wordsOf(p.rich ?? [{ text: p.text }], 'bold'), '  ');
+  if (p.rich) return wrap(ctx, wordsOf(p.rich), '  ');
+  return undefined;
+}
+
+/** A team document's step details under a step, at the step's text indent. */
+function detailLines(ctx: Ctx, details: StepDetail[], indent: string): string[] {
+  return details.flatMap((d) =>
+    d.kind === 'code'
+      ? codeLines(ctx, d.code, `${indent}  `)
+      : d.kind === 'item'
+        ? itemLines(ctx, indent, d.depth, d.marker, d.text)
+        : wrap(ctx, wordsOf(d.text), indent),
+  );
+}
+
 function partLines(ctx: Ctx, part: Part): string[] {
   switch (part.kind) {
     case 'text': {
       const lines = [heading(ctx, part.heading)];
       part.paragraphs.forEach((p, i) => {
         if (i > 0) lines.push('');
-        if (p.quoted) for (const l of p.text.split('\n')) lines.push(...wrap(ctx, prose(l), '    '));
+        const doc = docParagraphLines(ctx, p);
+        if (doc) lines.push(...doc);
+        else if (p.quoted) for (const l of p.text.split('\n')) lines.push(...wrap(ctx, prose(l), '    '));
         else {
           const marker = /^(\d+[.)]|[-•])\s/.exec(p.text)?.[1];
           lines.push(...wrap(ctx, prose(p.text), '  ', ' '.repeat(2 + (marker ? marker.length + 1 : 0))));
@@ -155,6 +190,7 @@ function partLines(ctx: Ctx, part: Part): string[] {
           const { marker, body } = splitMarker(item);
           lines.push(...wrap(ctx, wordsOf(body), indent + marker, indent + ' '.repeat(marker.length)));
         }
+        lines.push(...detailLines(ctx, step.details ?? [], indent));
       });
       return lines;
     }
@@ -175,15 +211,21 @@ function partLines(ctx: Ctx, part: Part): string[] {
 function answerLines(ctx: Ctx, a: ArticleAnswer, intro: string | undefined): string[] {
   const lines: string[] = [];
   if (intro?.trim()) lines.push(...wrap(ctx, prose(intro), ''), '');
-  lines.push(...wrap(ctx, [[{ text: `${a.id}:`, style: 'bold' }], ...prose(a.title, 'bold')], '', '  '));
+  // A team document is titled by its title alone: its id is a path, shown on the Article line.
+  const title =
+    a.format === 'doc'
+      ? prose(a.title, 'bold')
+      : [[{ text: `${a.id}:`, style: 'bold' as const }], ...prose(a.title, 'bold')];
+  lines.push(...wrap(ctx, title, '', '  '));
   const why = collapse(a.why);
   const sure = a.confidence === undefined ? '' : `(confidence ${confidenceOf(a.confidence)})`;
   const matched = [why ? `Matched: ${why}` : '', sure].filter(Boolean).join(' ');
   if (matched) lines.push(...wrap(ctx, prose(matched, 'dim'), '', '  '));
-  const meta = [appliesToOf(a), a.date].filter((m): m is string => Boolean(m));
+  const meta = [a.source ? `Source: ${a.source}` : null, appliesToOf(a), a.date].filter((m): m is string => Boolean(m));
   if (meta.length && a.view !== 'steps') lines.push(...wrap(ctx, prose(meta.join(' | '), 'dim'), '', '  '));
   for (const part of outline(a)) lines.push('', ...partLines(ctx, part));
-  lines.push('', ...wrap(ctx, [[{ text: 'Article:', style: 'bold' }], ...prose(a.url)], '', '  '));
+  // A team document without a link: its id (a path), never a made-up link.
+  lines.push('', ...wrap(ctx, [[{ text: 'Article:', style: 'bold' }], ...prose(a.url ?? a.id)], '', '  '));
   return lines;
 }
 

@@ -15,9 +15,28 @@
  * button, ≤ 2,000 per value, unique action_ids, and a total text budget; a trimmed answer says so
  * and keeps its buttons.
  */
-import type { AnswerAction, ArticleAnswer, Candidate, Reply } from '../../bot/reply.js';
-import { clip, collapse, confidenceOf, slackEntities, slackRich, slackText } from '../../bot/render/escape.js';
-import { appliesToOf, noMatchLines, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+import type { AnswerAction, AnswerStep, ArticleAnswer, Candidate, Reply } from '../../bot/reply.js';
+import {
+  clip,
+  clipFenced,
+  collapse,
+  confidenceOf,
+  slackCode,
+  slackCodeBlock,
+  slackEntities,
+  slackRich,
+  slackText,
+} from '../../bot/render/escape.js';
+import {
+  answerTitle,
+  appliesToOf,
+  noMatchLines,
+  openLabel,
+  outline,
+  relatedLabel,
+  type Paragraph,
+  type Part,
+} from '../../bot/render/outline.js';
 
 export interface SlackOptions {
   /** Blocks per message (Slack: 50). */
@@ -58,6 +77,8 @@ const plain = (text: string, max: number): SlackBlock => ({
 class Budget {
   readonly blocks: SlackBlock[] = [];
   trimmed = false;
+  /** A code block was cut to fit one section (the rest of the answer still follows): the trimmed note is added at the end. */
+  cutCode = false;
   private chars = 0;
   constructor(
     private readonly o: Required<SlackOptions>,
@@ -77,7 +98,7 @@ class Budget {
       this.trimmed = true;
       return false;
     }
-    const fitted = clip(text, room);
+    const fitted = clipFenced(text, room);
     if (fitted !== text) this.trimmed = true;
     this.chars += fitted.length;
     this.blocks.push(make(mrkdwn(fitted)));
@@ -97,7 +118,8 @@ function addLines(budget: Budget, maxText: number, heading: string, lines: strin
   let text = `*${heading}*`;
   lines.forEach((line, i) => {
     if (budget.trimmed) return;
-    const fitted = clip(line, maxText - 10);
+    const fitted = clipFenced(line, maxText - 10);
+    if (fitted !== line && line.includes('```')) budget.cutCode = true;
     const sep = i ? gap : '\n';
     if (text.length + sep.length + fitted.length > Math.min(maxText, budget.room())) {
       if (budget.text(section, text)) text = fitted;
@@ -107,17 +129,48 @@ function addLines(budget: Budget, maxText: number, heading: string, lines: strin
   if (text) budget.text(section, text);
 }
 
+/** Indent of a step's items in mrkdwn (Slack trims leading spaces less than this looks right). */
+const ITEM_INDENT = '      ';
+/** Further indent per nesting level of a team document's list. */
+const NEST_INDENT = '    ';
+
+/** A list marker for mrkdwn: a bullet for "-", "*", "+", else the marker as written ("1.", "a."). */
+const bulletOf = (marker: string): string => (/^[-*+•]$/.test(marker) ? '•' : slackText(marker));
+
+/** A paragraph of a section: archive text quoted or escaped as before; a team document's code as a code block, lists one item a line, inline code as code. */
+function paragraphText(p: Paragraph): string {
+  if (p.code) return slackCodeBlock(p.code.text);
+  if (p.list)
+    return p.list.map((it) => `${NEST_INDENT.repeat(it.depth)}${bulletOf(it.marker)} ${slackRich(it.text)}`).join('\n');
+  if (p.heading) return `*${slackText(p.text)}*`;
+  if (p.rich) return slackRich(p.rich);
+  return p.quoted
+    ? p.text
+        .split('\n')
+        .map((l) => `> ${slackText(l)}`)
+        .join('\n')
+    : slackText(p.text);
+}
+
+/** A numbered step: its line, then (archive) its items, or (team document) its items, paragraphs and code blocks in order. */
+function stepText(s: AnswerStep, i: number): string {
+  const lines = [
+    `${i + 1}. ${slackRich(s.text)}`,
+    ...s.items.map((item) => `${ITEM_INDENT}${slackRich(item).replace(/^- /, '• ')}`),
+  ];
+  for (const d of s.details ?? []) {
+    if (d.kind === 'code') lines.push(slackCodeBlock(d.code.text));
+    else if (d.kind === 'item')
+      lines.push(`${ITEM_INDENT}${NEST_INDENT.repeat(d.depth)}${bulletOf(d.marker)} ${slackRich(d.text)}`);
+    else lines.push(`${ITEM_INDENT}${slackRich(d.text)}`);
+  }
+  return lines.join('\n');
+}
+
 function addPart(budget: Budget, maxText: number, part: Part): void {
   switch (part.kind) {
     case 'text': {
-      const body = part.paragraphs.map((p) =>
-        p.quoted
-          ? p.text
-              .split('\n')
-              .map((l) => `> ${slackText(l)}`)
-              .join('\n')
-          : slackText(p.text),
-      );
+      const body = part.paragraphs.map(paragraphText);
       addLines(budget, maxText, slackText(part.heading), body, '\n\n');
       return;
     }
@@ -130,12 +183,7 @@ function addPart(budget: Budget, maxText: number, part: Part): void {
         maxText,
         slackText(part.heading),
         // A step's items go on their own lines under it, a bullet for "- ".
-        part.steps.map((s, i) =>
-          [
-            `${i + 1}. ${slackRich(s.text)}`,
-            ...s.items.map((item) => `      ${slackRich(item).replace(/^- /, '• ')}`),
-          ].join('\n'),
-        ),
+        part.steps.map(stepText),
       );
       return;
     case 'no_fix':
@@ -178,13 +226,17 @@ const safeUrl = (url: string): string | undefined =>
   /^https?:\/\/[^\s<>|]+$/i.test(url) && url.length <= 3000 ? url : undefined;
 
 function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<SlackOptions>): SlackMessage {
-  const budget = new Budget(o, 3);
+  const url = a.url ? safeUrl(a.url) : undefined;
+  // A team document without a link shows its id (a path) as text at the end: one more block kept free.
+  const idLine = a.format === 'doc' && !url;
+  const budget = new Budget(o, idLine ? 4 : 3);
   if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
-  const title = `${a.id}: ${a.title}`;
+  const title = answerTitle(a);
   budget.raw({ type: 'header', text: plain(title, SLACK_DEFAULTS.headerChars) });
   const meta = [
     collapse(a.why) ? `Matched: ${slackText(collapse(a.why))}` : '',
     a.confidence === undefined ? '' : `confidence ${confidenceOf(a.confidence)}`,
+    a.source ? `from ${slackText(a.source)}` : '',
     slackText(appliesToOf(a) ?? ''),
     slackText(a.date ?? ''),
   ];
@@ -193,16 +245,17 @@ function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<
     addPart(budget, o.maxText, part);
     if (budget.trimmed) break;
   }
-  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  if (budget.trimmed || budget.cutCode) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  // Never a made-up link.
+  if (idLine) budget.raw(context(mrkdwn(clip(`Article: ${slackCode(a.id)}`, o.maxText))));
   budget.raw({ type: 'divider' });
-  const url = safeUrl(a.url);
   const actions = a.actions.map((x: AnswerAction) => ({
     id: `kb_${x.id}`,
     label: x.label,
     value: x.value,
     primary: x.id === 'helpful',
   }));
-  budget.raw(buttons([...actions, ...(url ? [{ id: 'kb_open', label: `Open ${a.id}`, url }] : [])]));
+  budget.raw(buttons([...actions, ...(url ? [{ id: 'kb_open', label: openLabel(a), url }] : [])]));
   return { text: clip(slackText(collapse(title)), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
 }
 

@@ -14,9 +14,17 @@
  * card stays under `maxBytes`: body items after the point where it would not fit are dropped and
  * a note says so; the actions, including the full-article one, are always kept.
  */
-import type { ArticleAnswer, Candidate, Reply, Rich } from '../../bot/reply.js';
-import { cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
-import { noMatchLines, outline, relatedLabel, type Part } from '../../bot/render/outline.js';
+import type { AnswerStep, ArticleAnswer, Candidate, CodeBlock, Reply, Rich } from '../../bot/reply.js';
+import { cardCode, cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
+import {
+  answerTitle,
+  noMatchLines,
+  openLabel,
+  outline,
+  relatedLabel,
+  type Paragraph,
+  type Part,
+} from '../../bot/render/outline.js';
 
 export interface CardOptions {
   /** Bytes of the serialised card (Teams rejects messages over 28 KB; this leaves room for the activity around it). */
@@ -34,7 +42,50 @@ export const CARD_DEFAULTS = {
   maxActions: 6,
   candidates: 10,
   trimmedNote: '… trimmed: open the article for the rest.',
+  /** Lines of one code block shown; the rest is cut with "…". */
+  codeLines: 40,
 } as const;
+
+/**
+ * A fence's language as Teams' CodeBlock names it (Teams highlights only these); anything else
+ * (yaml, console, promql) is shown as PlainText.
+ */
+export const CODE_LANGUAGES: Readonly<Record<string, string>> = {
+  bash: 'Bash',
+  sh: 'Bash',
+  shell: 'Bash',
+  zsh: 'Bash',
+  console: 'Bash',
+  powershell: 'PowerShell',
+  ps: 'PowerShell',
+  ps1: 'PowerShell',
+  pwsh: 'PowerShell',
+  cmd: 'DOS',
+  bat: 'DOS',
+  batch: 'DOS',
+  c: 'C',
+  cpp: 'C++',
+  'c++': 'C++',
+  cs: 'C#',
+  csharp: 'C#',
+  css: 'CSS',
+  go: 'Go',
+  graphql: 'GraphQL',
+  html: 'HTML',
+  java: 'Java',
+  js: 'JavaScript',
+  javascript: 'JavaScript',
+  json: 'JSON',
+  perl: 'Perl',
+  php: 'PHP',
+  py: 'Python',
+  python: 'Python',
+  sql: 'SQL',
+  ts: 'TypeScript',
+  typescript: 'TypeScript',
+  vb: 'Visual Basic',
+  xml: 'XML',
+};
 
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -83,19 +134,68 @@ const richBlock = (rich: Rich, max: number, lead: CardElement[] = [], extra: Car
   ...extra,
 });
 
+/** Code cut to `max` characters and CARD_DEFAULTS.codeLines lines, "…" on a line of its own when cut. */
+function clipCode(code: string, max: number): string {
+  let out = code.split('\n').slice(0, CARD_DEFAULTS.codeLines).join('\n');
+  if (out.length > max) {
+    out = out.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
+    // Whole lines where there are several; a single long line is cut where it has to be.
+    const nl = out.lastIndexOf('\n');
+    if (nl > 0) out = out.slice(0, nl);
+  }
+  return out === code ? code : `${out}\n…`;
+}
+
+/**
+ * A code block: Teams' CodeBlock element (monospace, highlighted, copyable), falling back to a
+ * monospace TextBlock where a client does not know it. The code is not markdown in the CodeBlock
+ * and is escaped like all KB text in the fallback.
+ */
+function codeElement(code: CodeBlock, max: number, extra: CardElement = {}): CardElement {
+  const snippet = clipCode(code.text.replace(/\t/g, '    '), max);
+  return {
+    type: 'CodeBlock',
+    codeSnippet: cardCode(snippet),
+    language: CODE_LANGUAGES[code.lang ?? ''] ?? 'PlainText',
+    fallback: text(cardText(snippet), { fontType: 'Monospace' }),
+    ...extra,
+  };
+}
+
+/** Lead runs of a list line: an em space per level and the marker ("•" for a bullet). */
+const itemLead = (depth: number, marker: string): CardElement[] => [
+  run('\u2003'.repeat(depth + 1)),
+  run(/^[-*+•]$/.test(marker) ? '• ' : `${marker} `),
+];
+
+/** A section paragraph: archive text as before; a team document's code as a CodeBlock, lists one RichTextBlock an item, inline code monospace. */
+function paragraphElements(p: Paragraph, max: number): CardElement[] {
+  if (p.code) return [codeElement(p.code, max, { spacing: 'Small' })];
+  if (p.list) return p.list.map((it) => richBlock(it.text, max, itemLead(it.depth, it.marker), { spacing: 'None' }));
+  if (p.heading) return [text(cardText(clip(p.text, max)), { weight: 'Bolder', spacing: 'Small' })];
+  if (p.rich) return [richBlock(p.rich, max)];
+  return p.quoted
+    ? p.text
+        .split('\n')
+        .map((l, i) => text(cardText(clip(l, max)), { fontType: 'Monospace', spacing: i ? 'None' : 'Small' }))
+    : [text(cardText(clip(p.text, max)))];
+}
+
+/** A team document's step details: items (nested), paragraphs and code blocks, in order. */
+function detailElements(s: AnswerStep, max: number): CardElement[] {
+  return (s.details ?? []).map((d) =>
+    d.kind === 'code'
+      ? codeElement(d.code, max, { spacing: 'Small' })
+      : d.kind === 'item'
+        ? richBlock(d.text, max, itemLead(d.depth, d.marker), { spacing: 'None' })
+        : richBlock(d.text, max, [run('\u2003')], { spacing: 'None' }),
+  );
+}
+
 function partElements(part: Part, max: number): CardElement[] {
   switch (part.kind) {
     case 'text':
-      return [
-        headingBlock(cardText(part.heading)),
-        ...part.paragraphs.flatMap((p) =>
-          p.quoted
-            ? p.text
-                .split('\n')
-                .map((l, i) => text(cardText(clip(l, max)), { fontType: 'Monospace', spacing: i ? 'None' : 'Small' }))
-            : [text(cardText(clip(p.text, max)))],
-        ),
-      ];
+      return [headingBlock(cardText(part.heading)), ...part.paragraphs.flatMap((p) => paragraphElements(p, max))];
     case 'warning':
       return [text(`⚠ **Warning:** ${cardText(clip(part.text, max))}`, { color: 'Warning', spacing: 'Medium' })];
     case 'steps':
@@ -104,6 +204,7 @@ function partElements(part: Part, max: number): CardElement[] {
         ...part.steps.flatMap((s, i) => [
           richBlock(s.text, max, [run(`${i + 1}. `, { weight: 'Bolder' })], { spacing: 'Small' }),
           ...s.items.map((item) => richBlock(item, max, [run('\u2003')], { spacing: 'None' })),
+          ...detailElements(s, max),
         ]),
       ];
     case 'no_fix':
@@ -158,13 +259,16 @@ const shellOf = (fallback: string, actions: CardElement[]): Omit<AdaptiveCard, '
 function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<CardOptions>): AdaptiveCard {
   const fixed: CardElement[] = [];
   if (intro?.trim()) fixed.push(text(cardText(clip(collapse(intro), o.maxText))));
-  const title = `${a.id}: ${collapse(a.title)}`;
+  const title = a.format === 'doc' ? collapse(answerTitle(a)) : `${a.id}: ${collapse(a.title)}`;
   fixed.push(text(cardText(clip(title, 300)), { style: 'heading', size: 'Medium', weight: 'Bolder' }));
   if (collapse(a.why))
     fixed.push(
       text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
     );
   const facts = [
+    ['Source', a.source ?? ''],
+    // A team document without a link: its id (a path) as text, never a made-up link.
+    ['Article', a.format === 'doc' && !(a.url && /^https?:\/\//i.test(a.url)) ? a.id : ''],
     ['Applies to', a.appliesTo.map(collapse).filter(Boolean).join('; ')],
     ['Product', a.product ?? ''],
     ['Date', a.date ?? ''],
@@ -177,8 +281,8 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
     title: cardInert(x.label),
     data: { kbAction: x.id, id: x.value },
   }));
-  if (/^https?:\/\//i.test(a.url))
-    actions.push({ type: 'Action.OpenUrl', title: cardInert(`Open ${a.id}`), url: a.url });
+  if (a.url && /^https?:\/\//i.test(a.url))
+    actions.push({ type: 'Action.OpenUrl', title: cardInert(openLabel(a)), url: a.url });
   // The full-article action is never dropped: if there are more than Teams shows, the others go first.
   const shown =
     actions.length > CARD_DEFAULTS.maxActions

@@ -95,5 +95,42 @@ export function clip(text: string, max: number, ellipsis = '…'): string {
   return `${cut.trimEnd()}${ellipsis}`;
 }
 
+/** A fence that opens or closes a Slack code block. */
+const SLACK_FENCE = '```';
+
+/**
+ * A code block for Slack mrkdwn: entities escaped (so `<!channel>` stays text: Slack shows the
+ * entity as the character, so the code reads and copies as written), broadcasts neutralised, and
+ * any run of three backticks inside broken so it cannot close the block early. Slack shows no
+ * language, so none is given.
+ */
+export function slackCodeBlock(code: string): string {
+  const body = slackEntities(code.replace(/\t/g, '    ')).replace(/`{3,}/g, (run) => run.split('').join(ZWSP));
+  return `${SLACK_FENCE}\n${body}\n${SLACK_FENCE}`;
+}
+
+/**
+ * `clip` for mrkdwn that may hold code blocks: when the cut falls inside a block, the block is
+ * closed after the ellipsis, so a fence is never left open. Text without a fence is clipped
+ * exactly as `clip` does.
+ */
+export function clipFenced(text: string, max: number): string {
+  if (text.length <= max || !text.includes(SLACK_FENCE)) return clip(text, max);
+  const closing = `\n${SLACK_FENCE}`;
+  let cut = clip(text, max - closing.length).replace(/`{1,2}…$/, '…');
+  const fences = cut.split(SLACK_FENCE).length - 1;
+  if (fences % 2 === 1) cut = /```…$/.test(cut) ? cut.slice(0, -4).trimEnd() + '…' : `${cut}${closing}`;
+  return cut;
+}
+
+/**
+ * Code for an Adaptive Card CodeBlock (not markdown): control characters removed, broadcasts
+ * neutralised and `<at>` split so it can never be read as a mention; everything else kept so the
+ * command copies as written.
+ */
+export function cardCode(code: string): string {
+  return neutraliseBroadcasts(stripControl(code)).replace(/<(?=\/?at\b|!)/gi, `<${ZWSP}`);
+}
+
 /** "0.9" → "0.90". */
 export const confidenceOf = (c: number): string => (Number.isFinite(c) ? Math.min(1, Math.max(0, c)) : 0).toFixed(2);

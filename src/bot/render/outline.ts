@@ -8,13 +8,30 @@
  * - full: the warning, then every section of the article with its heading, "no fix" when there is
  *   none, registry keys, files, related articles.
  */
-import type { AnswerStep, ArticleAnswer, RelatedArticle, Rich } from '../reply.js';
+import type { AnswerStep, ArticleAnswer, CodeBlock, RelatedArticle, Rich } from '../reply.js';
+import { docBlocks, inlineCode } from './doc-text.js';
 import { collapse } from './escape.js';
 
-/** A paragraph of an article section; `quoted` paragraphs (indented in the article: error texts, keys) keep their lines. */
+/** One item of a team document's list: nesting depth (0: top), marker ("-", "1.", "a.") and its text with code marked. */
+export interface ListLine {
+  depth: number;
+  marker: string;
+  text: Rich;
+}
+
+/**
+ * A paragraph of an article section; `quoted` paragraphs (indented in the article: error texts,
+ * keys) keep their lines. A team document's paragraph also says what it is: prose with inline
+ * code marked (`rich`), a sub-heading (`heading`), a list (`list`) or a code block (`code`; its
+ * `text` is the code, lines kept). Renderers that know none of these still show `text`.
+ */
 export interface Paragraph {
   text: string;
   quoted: boolean;
+  rich?: Rich;
+  heading?: true;
+  list?: ListLine[];
+  code?: CodeBlock;
 }
 
 export type Part =
@@ -45,13 +62,76 @@ export function paragraphsOf(text: string): Paragraph[] {
     });
 }
 
-const prose = (heading: string, text: string | undefined): Part[] =>
-  text?.trim() ? [{ kind: 'text', heading, paragraphs: paragraphsOf(text) }] : [];
+/** A team document's section text as paragraphs: prose with inline code, sub-headings, lists and code blocks. */
+export function docParagraphsOf(text: string): Paragraph[] {
+  return docBlocks(text).map((b): Paragraph => {
+    switch (b.kind) {
+      case 'para':
+        return { text: b.text, quoted: false, rich: inlineCode(b.text) };
+      case 'heading':
+        return { text: b.text, quoted: false, rich: inlineCode(b.text), heading: true };
+      case 'list':
+        return {
+          text: b.items.map((it) => `${'  '.repeat(it.depth)}${it.marker} ${it.text}`).join('\n'),
+          quoted: false,
+          list: b.items.map((it) => ({ depth: it.depth, marker: it.marker, text: inlineCode(it.text) })),
+        };
+      case 'code':
+        return { text: b.text, quoted: true, code: { lang: b.lang, text: b.text } };
+    }
+  });
+}
+
+const prose = (heading: string, text: string | undefined, doc = false): Part[] =>
+  text?.trim() ? [{ kind: 'text', heading, paragraphs: doc ? docParagraphsOf(text) : paragraphsOf(text) }] : [];
 
 function fixParts(a: ArticleAnswer): Part[] {
-  if (a.steps.length) return [{ kind: 'steps', heading: 'Fix', steps: a.steps }];
-  if (a.fixText?.trim()) return prose('Fix', a.fixText);
+  const doc = a.format === 'doc';
+  const heading = a.runbook ? 'Mitigation' : 'Fix';
+  if (a.steps.length && a.stepsOf !== 'diagnosis') return [{ kind: 'steps', heading, steps: a.steps }];
+  if (a.fixText?.trim()) return prose(heading, a.fixText, doc);
   return a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
+}
+
+/** The diagnosis: its steps when the numbered steps are the article's diagnosis, else its text. */
+function diagnosisParts(a: ArticleAnswer): Part[] {
+  if (a.stepsOf === 'diagnosis' && a.steps.length) return [{ kind: 'steps', heading: 'Diagnosis', steps: a.steps }];
+  return prose('Diagnosis', a.diagnosis, true);
+}
+
+/**
+ * A team document's outline. Summary: its symptoms ("Meaning" in an alert runbook) or summary,
+ * cause, impact, diagnosis with its first commands, the warning, the fix ("Mitigation" in a
+ * runbook), status, the start of its other sections when no heading matched a known one, then
+ * keys, files and related articles. Steps: the warning, the diagnosis steps when they are all
+ * the steps there are, the fix. Full: every section under its heading.
+ */
+function docOutline(a: ArticleAnswer, warnings: Part[]): Part[] {
+  if (a.view === 'steps') {
+    const diagnosis = a.stepsOf === 'diagnosis' ? diagnosisParts(a) : [];
+    return [...warnings, ...diagnosis, ...fixParts(a), ...referenceParts(a, false)];
+  }
+  if (a.view === 'full' && a.sections?.length) {
+    const noFix: Part[] = a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
+    return [
+      ...warnings,
+      ...a.sections.flatMap((s) => prose(s.heading, s.text, true)),
+      ...noFix,
+      ...referenceParts(a, true),
+    ];
+  }
+  return [
+    ...prose('Summary', a.summary, true),
+    ...prose(a.runbook ? 'Meaning' : 'Symptoms', a.symptoms, true),
+    ...prose('Cause', a.cause, true),
+    ...prose('Impact', a.impact, true),
+    ...diagnosisParts(a),
+    ...(a.otherSections ?? []).flatMap((s) => prose(s.heading, s.text, true)),
+    ...warnings,
+    ...fixParts(a),
+    ...prose('Status', a.status, true),
+    ...referenceParts(a, true),
+  ];
 }
 
 function referenceParts(a: ArticleAnswer, withRelated: boolean): Part[] {
@@ -70,6 +150,7 @@ function referenceParts(a: ArticleAnswer, withRelated: boolean): Part[] {
 
 export function outline(a: ArticleAnswer): Part[] {
   const warnings: Part[] = a.warnings.map((text) => ({ kind: 'warning', text }));
+  if (a.format === 'doc') return docOutline(a, warnings);
   if (a.view === 'steps') return [...warnings, ...fixParts(a), ...referenceParts(a, false)];
   if (a.view === 'full' && a.sections?.length) {
     const noFix: Part[] = a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
@@ -84,6 +165,12 @@ export function outline(a: ArticleAnswer): Part[] {
     ...referenceParts(a, true),
   ];
 }
+
+/** How an answer is titled: "Q290226: XADM: …" for an archive article, a team document's own title (its id is a path). */
+export const answerTitle = (a: ArticleAnswer): string => (a.format === 'doc' ? a.title : `${a.id}: ${a.title}`);
+
+/** The label of the link to the article: "Open Q290226", or "Open article" for a team document. */
+export const openLabel = (a: ArticleAnswer): string => (a.format === 'doc' ? 'Open article' : `Open ${a.id}`);
 
 /** "Microsoft Exchange Server, version 5.5" when it says more than the product, else the product. */
 export function appliesToOf(a: ArticleAnswer): string | null {

@@ -7,6 +7,7 @@ import { outline } from '../../../../src/bot/render/outline.js';
 import { renderPlain } from '../../../../src/adapters/console/plain.js';
 import { answerOf, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
 import { SEED_IDS } from '../../../helpers/paths.js';
+import { EVIL_CODE, NO_KNOWN_HEADINGS, RUNBOOK, SUPPORT_ARTICLE, teamReply } from '../../bot/render/team-fixtures.js';
 
 const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[\d+m/g, ''); // eslint-disable-line no-control-regex
@@ -229,3 +230,65 @@ describe('other replies', () => {
 
 it('the seeds are the five bundled articles', () =>
   expect(seeds.map((s) => s.id).sort()).toEqual([...SEED_IDS].sort()));
+
+describe('a team document', () => {
+  it('reads as a runbook: Meaning, Impact, Diagnosis with its commands, Mitigation with code under each step', () => {
+    const text = renderPlain(teamReply(RUNBOOK));
+    expect(text).toContain(
+      [
+        'Mitigation:',
+        '  1. Find the etcd pods:',
+        '       oc get pods -n openshift-etcd -l app=etcd',
+        '  2. Defragment each member:',
+        '     - the leader last',
+        '       - check etcdctl endpoint status first',
+        '     - one at a time',
+        '       etcdctl defrag --command-timeout=30s',
+        `       ${EVIL_CODE}`,
+        '  3. Clear the alarm with etcdctl alarm disarm.',
+      ].join('\n'),
+    );
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'etcdDatabaseQuotaLowSpace',
+      'Matched: alert name etcdDatabaseQuotaLowSpace (confidence 0.90)',
+      'Source: runbooks',
+    ]);
+    expect(text).toContain(
+      'Diagnosis:\n  Open a shell in the etcdctl container:\n\n    $ oc rsh -c etcdctl -n openshift-etcd etcd-0',
+    );
+    expect(text.split('\n').filter((l) => /^[A-Z][a-z]+:$/.test(l))).toEqual([
+      'Meaning:',
+      'Impact:',
+      'Diagnosis:',
+      'Mitigation:',
+    ]);
+  });
+
+  it('shows the id of a document without a link, its own URL otherwise, never a made-up one', () => {
+    expect(renderPlain(teamReply(RUNBOOK)).split('\n').at(-1)).toBe(
+      'Article: openshift/alerts/cluster-etcd-operator/etcdDatabaseQuotaLowSpace.md',
+    );
+    expect(renderPlain(teamReply(SUPPORT_ARTICLE)).split('\n').at(-1)).toBe(
+      'Article: https://learn.microsoft.com/troubleshoot/exchange/cannot-move-mailbox',
+    );
+  });
+
+  it('never wraps a code line, and paints code cyan only with colour', () => {
+    const long = { ...RUNBOOK, steps: [`Run:\n\`\`\`bash\noc get pods ${'-o wide '.repeat(20)}\n\`\`\``] };
+    const text = renderPlain(teamReply(long, 'steps'), { width: 40 });
+    expect(text).toContain(`       oc get pods ${'-o wide '.repeat(20)}`.trimEnd());
+    expect(text).not.toMatch(ANSI);
+    expect(renderPlain(teamReply(RUNBOOK), { color: true })).toContain(
+      '\x1b[36m       oc get pods -n openshift-etcd -l app=etcd\x1b[0m',
+    );
+  });
+
+  it('shows a page with no known headings by its summary and the start of its sections', () => {
+    const text = renderPlain(teamReply(NO_KNOWN_HEADINGS));
+    expect(text).toContain('Summary:\n  The toolbox pod runs ceph commands against the storage cluster.');
+    expect(text).toContain(
+      'Starting The Toolbox:\n  Patch the OCSInitialization resource:\n\n    oc patch OCSInitialization ocsinit -n openshift-storage --type json',
+    );
+    expect(text).not.toContain('No fix');
+  });
+});

@@ -10,6 +10,7 @@ import {
   type SlackMessage,
 } from '../../../../src/adapters/slack/blocks.js';
 import { answerOf, hostile, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
+import { hugeRunbook, RUNBOOK, SUPPORT_ARTICLE, teamReply } from '../../bot/render/team-fixtures.js';
 
 const PINGS = /<!channel>|<!here>|<!everyone>|<@|<#|<!subteam|<http/;
 
@@ -248,5 +249,86 @@ describe('other replies', () => {
     expect(t.blocks.length).toBeGreaterThan(1);
     expect(JSON.stringify(t)).not.toMatch(PINGS);
     expect(mrkdwnOf(t.blocks.at(-1))).toMatch(/\nend$/);
+  });
+});
+
+describe('a team document', () => {
+  const texts = (msg: SlackMessage): string[] => slackTexts(msg.blocks).map((t) => t.text);
+
+  it('shows commands as code blocks, items nested under their step, inline code as code', () => {
+    const msg = renderSlack(teamReply(RUNBOOK));
+    const fix = msg.blocks.map(mrkdwnOf).find((t) => t.startsWith('*Mitigation*'));
+    expect(fix).toBe(
+      [
+        '*Mitigation*',
+        '1. Find the etcd pods:',
+        '```\noc get pods -n openshift-etcd -l app=etcd\n```',
+        '2. Defragment each member:',
+        '      • the leader last',
+        '          • check `etcdctl endpoint status` first',
+        '      • one at a time',
+        '```\netcdctl defrag --command-timeout=30s\n' +
+          'echo "&lt;!channel&gt; @\u200Bhere *bold* _it_ &lt;/pre&gt; &lt;at&gt;Boss&lt;/at&gt; `\u200B`\u200B` done"\n```',
+        '3. Clear the alarm with `etcdctl alarm disarm`.',
+      ].join('\n'),
+    );
+    const meaning = msg.blocks.map(mrkdwnOf).find((t) => t.startsWith('*Meaning*'));
+    expect(meaning).toContain('as measured by `etcd_mvcc_db_total_size_in_bytes`.');
+    expect(msg.blocks.map(mrkdwnOf).find((t) => t.startsWith('*Diagnosis*'))).toContain(
+      '```\n$ etcdctl endpoint status -w table\n```',
+    );
+  });
+
+  it('has its title as header, names its source, and shows its id without a link when it has none', () => {
+    const msg = renderSlack(teamReply(RUNBOOK));
+    expect(msg.text).toBe('etcdDatabaseQuotaLowSpace');
+    expect(msg.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'etcdDatabaseQuotaLowSpace', emoji: false },
+    });
+    expect(mrkdwnOf(msg.blocks[1])).toBe(
+      'Matched: alert name etcdDatabaseQuotaLowSpace · confidence 0.90 · from runbooks',
+    );
+    expect(texts(msg)).toContain('Article: `openshift/alerts/cluster-etcd-operator/etcdDatabaseQuotaLowSpace.md`');
+    expect(buttonsOf(msg).map((b) => b.action_id)).not.toContain('kb_open');
+    expect(JSON.stringify(msg)).not.toMatch(/https?:/);
+  });
+
+  it('links a document with a URL of its own by an "Open article" button', () => {
+    const msg = renderSlack(teamReply(SUPPORT_ARTICLE));
+    expect(buttonsOf(msg).at(-1)).toMatchObject({
+      action_id: 'kb_open',
+      url: 'https://learn.microsoft.com/troubleshoot/exchange/cannot-move-mailbox',
+      text: { text: 'Open article' },
+    });
+    expect(texts(msg).some((t) => t.startsWith('Article:'))).toBe(false);
+    expect(msg.blocks.map(mrkdwnOf).find((t) => t.startsWith('*Fix*'))).toBe(
+      '*Fix*\nRemove the old request:\n\n```\nRemove-MoveRequest -Identity user@contoso.com\n```',
+    );
+  });
+
+  it('lets nothing in KB text ping or format outside code', () => {
+    for (const view of VIEWS) {
+      const msg = renderSlack(teamReply(RUNBOOK, view));
+      expectSlackWithinLimits(msg);
+      expect(JSON.stringify(msg)).not.toMatch(PINGS);
+      expect(JSON.stringify(msg)).not.toMatch(/@(?:here|channel|everyone)/);
+      // Outside code blocks and spans, KB emphasis is inert.
+      for (const t of texts(msg)) expect(t.replace(/```[^]*?```|`[^`\n]*`/g, '')).not.toMatch(/\*Tell\*/);
+    }
+  });
+
+  it('stays within every limit for a huge runbook, never leaving a code block open, and says it was trimmed', () => {
+    for (const view of VIEWS) {
+      const msg = renderSlack(teamReply(hugeRunbook(), view));
+      expectSlackWithinLimits(msg);
+      for (const t of texts(msg)) expect((t.match(/```/g) ?? []).length % 2, t.slice(-80)).toBe(0);
+      expect(texts(msg)).toContain(`_${SLACK_DEFAULTS.trimmedNote}_`);
+      expect(buttonsOf(msg).map((b) => b.action_id)).toContain('kb_full_article');
+    }
+    // Tight limits too.
+    const tight = renderSlack(teamReply(hugeRunbook()), { maxText: 300, maxTotal: 900 });
+    expectSlackWithinLimits(tight);
+    for (const t of texts(tight)) expect((t.match(/```/g) ?? []).length % 2).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import {
   type CardElement,
 } from '../../../../src/adapters/teams/card.js';
 import { answerOf, hostile, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
+import { hugeRunbook, RUNBOOK, SUPPORT_ARTICLE, teamReply } from '../../bot/render/team-fixtures.js';
 
 const cardBytes = (card: object): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
@@ -237,5 +238,101 @@ describe('other replies', () => {
       'I find the knowledge-base article that fixes an error. Try: - paste the error as you see it - name an article: "Q290226"',
     );
     expect(t).toMatchObject({ type: 'AdaptiveCard', version: '1.5', actions: [] });
+  });
+});
+
+describe('a team document', () => {
+  /** Element types an Adaptive Card 1.5 body may hold, plus Teams' CodeBlock. */
+  const KNOWN = new Set(['TextBlock', 'RichTextBlock', 'TextRun', 'FactSet', 'Container', 'CodeBlock']);
+  const codeBlocks = (card: AdaptiveCard): CardElement[] => elements(card.body).filter((e) => e.type === 'CodeBlock');
+
+  it('shows commands as CodeBlocks with their language, a monospace fallback, items nested under their step', () => {
+    const card = renderAdaptiveCard(teamReply(RUNBOOK));
+    const blocks = codeBlocks(card);
+    expect(blocks[0]).toEqual({
+      type: 'CodeBlock',
+      codeSnippet: '$ oc rsh -c etcdctl -n openshift-etcd etcd-0',
+      language: 'Bash',
+      fallback: {
+        type: 'TextBlock',
+        text: '$ oc rsh -c etcdctl -n openshift-etcd etcd-0',
+        wrap: true,
+        fontType: 'Monospace',
+      },
+      spacing: 'Small',
+    });
+    expect(blocks.map((b) => b.codeSnippet)).toContain('oc get pods -n openshift-etcd -l app=etcd');
+    const steps = card.body.filter((b) => b.type === 'RichTextBlock').map(richLine);
+    expect(steps).toEqual([
+      expect.stringContaining('as measured by `etcd_mvcc_db_total_size_in_bytes`'),
+      'No writes can be made to etcd: no pod can be created. *Tell* <\u200B!channel> and @\u200Bhere.',
+      'Open a shell in the etcdctl container:',
+      'Check the size of each endpoint:',
+      '**1. **Find the etcd pods:',
+      '**2. **Defragment each member:',
+      '\u2003• the leader last',
+      '\u2003\u2003• check `etcdctl endpoint status` first',
+      '\u2003• one at a time',
+      '**3. **Clear the alarm with `etcdctl alarm disarm`.',
+    ]);
+  });
+
+  it('keeps hostile code as code: no mention, no broken card, fallback escaped', () => {
+    const card = renderAdaptiveCard(teamReply(RUNBOOK));
+    const evil = codeBlocks(card).find((b) => String(b.codeSnippet).includes('defrag'));
+    expect(evil?.codeSnippet).toBe(
+      'etcdctl defrag --command-timeout=30s\necho "<\u200B!channel> @\u200Bhere *bold* _it_ </pre> <\u200Bat>Boss<\u200B/at> ``` done"',
+    );
+    expect(JSON.stringify(card)).not.toMatch(/<at>|<\/at>|@(?:here|channel|everyone)/);
+    const fallback = (evil?.fallback as CardElement).text as string;
+    expect(fallback).not.toMatch(/\*bold\*|_it_|<\//);
+    // Valid JSON of known elements only.
+    const parsed = JSON.parse(JSON.stringify(card)) as AdaptiveCard;
+    for (const e of elements(parsed.body)) expect(KNOWN.has(String(e.type)), String(e.type)).toBe(true);
+  });
+
+  it('has its title as heading, its source and id as facts, and no link when it has none', () => {
+    const card = renderAdaptiveCard(teamReply(RUNBOOK));
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: 'etcdDatabaseQuotaLowSpace', style: 'heading' });
+    expect(card.body[2]).toEqual({
+      type: 'FactSet',
+      facts: [
+        { title: 'Source', value: 'runbooks' },
+        { title: 'Article', value: 'openshift/alerts/cluster-etcd-operator/etcdDatabaseQuotaLowSpace.md' },
+        { title: 'Confidence', value: '0.90' },
+      ],
+    });
+    expect(card.actions.some((a) => a.type === 'Action.OpenUrl')).toBe(false);
+    expect(labels(card)).toEqual(['Meaning', 'Impact', 'Diagnosis', 'Mitigation']);
+  });
+
+  it('links a document with a URL of its own, and shows its PowerShell as PowerShell', () => {
+    const card = renderAdaptiveCard(teamReply(SUPPORT_ARTICLE));
+    expect(card.actions.at(-1)).toEqual({
+      type: 'Action.OpenUrl',
+      title: 'Open article',
+      url: 'https://learn.microsoft.com/troubleshoot/exchange/cannot-move-mailbox',
+    });
+    expect(codeBlocks(card).map((b) => [b.language, b.codeSnippet])).toEqual([
+      ['PlainText', 'MigrationPermanentException: Error: the mailbox is locked.'],
+      ['PowerShell', 'Remove-MoveRequest -Identity user@contoso.com'],
+    ]);
+  });
+
+  it('stays under 28 KB for a huge runbook, code cut with "…", the full-article action kept', () => {
+    for (const view of VIEWS) {
+      const card = renderAdaptiveCard(teamReply(hugeRunbook(), view));
+      expect(cardBytes(card)).toBeLessThanOrEqual(CARD_DEFAULTS.maxBytes);
+      const snippets = codeBlocks(card).map((b) => String(b.codeSnippet));
+      expect(snippets.length).toBeGreaterThan(0);
+      for (const code of snippets) {
+        expect(code.split('\n').length).toBeLessThanOrEqual(CARD_DEFAULTS.codeLines + 1);
+        expect(code.endsWith('\n…')).toBe(true);
+      }
+      if (view === 'steps') expect(snippets[0]?.split('\n')).toHaveLength(CARD_DEFAULTS.codeLines + 1);
+      expect(card.actions).toContainEqual(
+        expect.objectContaining({ data: { kbAction: 'full_article', id: RUNBOOK.id } }),
+      );
+    }
   });
 });
