@@ -7,7 +7,7 @@
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { findKbIds, withoutKbIds } from '../kb/kb-id.js';
 import type { Ranker } from '../kb/rank/ranker.js';
-import { isThumbsUp, type FeedbackKind } from '../intents/index.js';
+import { isPassive, isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { InteractionLog } from '../memory/types.js';
@@ -143,6 +143,10 @@ export class Bot {
       case 'lookup':
         if (m.via === 'lookup') return addressed ? this.lookup(m, message) : null;
         break;
+      case 'alert':
+        // A resolved notification needs nothing, said to the bot or not: no answer, no "no match".
+        if (m.intent.alert?.status === 'resolved') return null;
+        break;
       case 'chatter':
         if (!addressed) return null;
         // Small talk said to the bot gets a word on what it does, not an article that happens to share a word.
@@ -213,7 +217,8 @@ export class Bot {
 
   private reply(m: MatchResult, query: string, message: IncomingMessage, addressed: boolean): Reply | null {
     const [top, second] = m.hits;
-    const passive = m.intent.intent === 'error_paste' || m.intent.intent === 'question';
+    // Overheard: alerts, pasted errors and questions; from another app (fromApp) alerts and errors only.
+    const passive = isPassive(m.intent.intent) && !(message.fromApp && m.intent.intent === 'question');
     if (!top || m.confidence < CONFIDENCE_THRESHOLDS.suggest) {
       if (!addressed) return null;
       // The words did not settle it, but a rare code the message pasted does narrow it down.

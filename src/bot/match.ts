@@ -3,12 +3,13 @@
  * article asked for by number) and one confidence. The bot acts on this; `kbbot ask`, `rank` and
  * `eval` print it.
  */
-import { IntentClassifier, type IntentResult } from '../intents/index.js';
-import type { Article } from '../kb/article.js';
+import { IntentClassifier, alertLike, alertSearchText, type Alert, type IntentResult } from '../intents/index.js';
+import { ARCHIVE_FORMS, type Article } from '../kb/article.js';
 import { withoutKbIds } from '../kb/kb-id.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { MatchReason } from '../kb/rank/reason.js';
-import type { Ranker } from '../kb/rank/ranker.js';
+import type { Ranker, Ranking } from '../kb/rank/ranker.js';
+import { undoChatMarkup } from '../text/chat-markup.js';
 import { signatureOf } from '../memory/signature.js';
 import type { Signature } from '../memory/types.js';
 import { describeVotes, type FeedbackLearning, type Votes } from './learning.js';
@@ -30,6 +31,34 @@ export const FEEDBACK_POOL = 50;
 /** A lookup with at least this many other words may be quoted article text (see `match`). */
 const QUOTE_WORDS = 4;
 
+/**
+ * Confidence when the first hits are the runbooks of the alert the message names: the name is the
+ * strongest signal there is, so the bot answers (at or above CONFIDENCE_THRESHOLDS.answer).
+ */
+export const ALERT_NAME_CONFIDENCE = 0.95;
+
+/** Hits ranked when a message names an alert, so its runbooks can be put in the ranker's order. */
+export const ALERT_POOL = 50;
+
+/** Characters of a message searched for alert names (a name is near the start of anything real). */
+const ALERT_NAME_CHARS = 4096;
+
+/** Words of a message looked up as alert names. */
+const ALERT_NAME_WORDS = 400;
+
+/** A word that can name an alert: not part of a path, URL, host name or file name. */
+const ALERT_NAME_WORD = /(?<![\w/\\.:=-])[A-Za-z_][A-Za-z0-9_]{3,127}(?![\w/\\-]|[.:=]\w)/g;
+
+/** Shortest alert name matched in any case ("cephosddown"); shorter ones ("GitLab") only as written. */
+const ANY_CASE_NAME_CHARS = 8;
+
+/** "show etcdNoLeader", "kb openshift/alerts/…/etcdNoLeader.md", "open the runbook for Kube Client Errors": the name asked for. */
+const NAME_LOOKUP =
+  /^(?:@?kb ?bot[,:]?\s+)?(?:\/?kb\s+|(?:(?:please|pls|can you|could you)\s+)?(?:show|open|pull up|pull|look ?up|fetch|get|gimme|give me|read|find|bring up|link)\s+(?:me\s+)?)(?:the\s+)?(?:(?:kb\s+)?(?:article|runbook|page|doc)\s+(?:for\s+|on\s+|about\s+|of\s+)?)?(.{1,300}?)[\s?.!]*$/is;
+
+/** Most words a name lookup ("show …") can have: more is a sentence to search for. */
+const NAME_LOOKUP_WORDS = 12;
+
 export interface MatchHit {
   article: Article;
   score: number;
@@ -45,8 +74,12 @@ export interface MatchResult {
   hits: MatchHit[];
   /** Ids asked for by number that the KB does not have. */
   missing: string[];
-  /** 'lookup' when the hits are the articles named, 'rank' when ranked, 'none' when not searched. */
-  via: 'lookup' | 'rank' | 'none';
+  /**
+   * 'lookup' when the hits are the articles named (by number, path, alert name or title), 'alert'
+   * when the first hits are the runbooks of an alert the message names (the rest ranked), 'rank'
+   * when ranked, 'none' when not searched (a resolved alert notification is not searched).
+   */
+  via: 'lookup' | 'alert' | 'rank' | 'none';
   /** Milliseconds to classify and rank. */
   ms: number;
   /** The message's signature (what feedback and the report compare messages by). */
@@ -100,7 +133,7 @@ export class Matcher {
   match(message: string, options: MatchOptions = {}): MatchResult {
     const started = performance.now();
     const k = options.k ?? 10;
-    const intent = this.classifier.classify(message);
+    let intent = this.classifier.classify(message);
     let signature: Signature | undefined;
     const done = (
       r: Omit<MatchResult, 'intent' | 'ms' | 'signature' | 'codes'> & { codes?: string[] },
@@ -111,6 +144,14 @@ export class Matcher {
       signature: signature ?? this.signature(message),
       ms: performance.now() - started,
     });
+
+    if (intent.intent === 'alert' && intent.alert) {
+      // A resolved alert needs nothing: no search, no answer.
+      if (intent.alert.status === 'resolved') return done({ confidence: 0, hits: [], missing: [], via: 'none' });
+      const r = this.rankAlert(intent.alert, k);
+      signature = r.signature;
+      return done(r);
+    }
 
     if (intent.intent === 'lookup' && intent.ids.length > 0) {
       const found = intent.ids.map((id) => this.kb.get(id)).filter((a): a is Article => a !== undefined);
@@ -135,16 +176,147 @@ export class Matcher {
         });
       if (!options.always) return done({ confidence: 0, hits: [], missing, via: 'lookup' });
     }
+
+    // "show etcdNoLeader", "kb openshift/alerts/…/etcdNoLeader.md": an article asked for by its path, alert name or title.
+    if (intent.ids.length === 0) {
+      const named = this.namedArticles(message, intent.intent === 'lookup');
+      if (named.length > 0) {
+        intent = { ...intent, intent: 'lookup', reason: `names ${named.map((a) => a.id).join(', ')}` };
+        return done({
+          confidence: 1,
+          hits: named
+            .slice(0, k)
+            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
+          missing: [],
+          via: 'lookup',
+        });
+      }
+    }
+
     const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
-    const ranking = this.ranker.rank(message, this.pool(k));
+    // "getting paged for CephOSDDown", "what does etcdNoLeader mean": the alert's runbooks first.
+    const alertNames = this.alertNamesIn(message);
+    const ranking = this.ranker.rank(message, alertNames.length ? Math.max(this.pool(k), ALERT_POOL) : this.pool(k));
     signature = signatureOf(ranking.weights);
+    const runbooks = this.runbooksFirst(alertNames, ranking);
     return done({
-      ...this.learned(signature, ranking.hits, ranking.confidence, k),
+      ...this.learned(signature, runbooks.hits, runbooks.confidence, k),
       missing: [],
-      via: 'rank',
+      via: runbooks.named ? 'alert' : 'rank',
       codes: ranking.tellingCodes,
     });
+  }
+
+  /**
+   * A firing alert: the runbooks with its name first (all of them, in the ranker's order for the
+   * alert's text), then the ranking of its name in words, summary and description (never where it
+   * fired: see `alertSearchText`).
+   */
+  private rankAlert(
+    alert: Alert,
+    k: number,
+  ): Omit<MatchResult, 'intent' | 'ms' | 'signature'> & { signature: Signature } {
+    const names = alert.alertname ? [alert.alertname] : [];
+    const known = names.filter((n) => this.kb.hasAlertName(n));
+    const ranking = this.ranker.rank(
+      alertSearchText(alert),
+      known.length ? Math.max(this.pool(k), ALERT_POOL) : this.pool(k),
+    );
+    const signature = signatureOf(ranking.weights);
+    const runbooks = this.runbooksFirst(known, ranking);
+    return {
+      ...this.learned(signature, runbooks.hits, runbooks.confidence, k),
+      missing: [],
+      via: runbooks.named ? 'alert' : 'rank',
+      codes: ranking.tellingCodes,
+      signature,
+    };
+  }
+
+  /**
+   * The ranking with the runbooks of `names` moved to the front, in the ranking's order (those it
+   * did not reach after, in KB order), scored above every other hit so feedback's re-sort keeps them
+   * there unless votes say otherwise. With a runbook first the confidence is ALERT_NAME_CONFIDENCE.
+   */
+  private runbooksFirst(
+    names: readonly string[],
+    ranking: Ranking,
+  ): { hits: MatchHit[]; confidence: number; named: boolean } {
+    const seen = new Set<string>();
+    const runbooks: { article: Article; name: string }[] = [];
+    for (const name of names)
+      for (const article of this.kb.withAlertName(name))
+        if (!seen.has(article.id)) {
+          seen.add(article.id);
+          runbooks.push({ article, name });
+        }
+    if (runbooks.length === 0) return { hits: ranking.hits, confidence: ranking.confidence, named: false };
+    const at = new Map(ranking.hits.map((h, i) => [h.article.id, i]));
+    const ordered = runbooks
+      .map((r, i) => ({ ...r, i, at: at.get(r.article.id) ?? Number.POSITIVE_INFINITY }))
+      .sort((a, b) => a.at - b.at || a.i - b.i);
+    const top = Math.max(0, ranking.hits[0]?.score ?? 0);
+    const step = Math.max(top, 1) / 100;
+    const first: MatchHit[] = ordered.map((r, j) => {
+      const ranked = ranking.hits[r.at];
+      const score = Math.round((top + (ordered.length - j) * step) * 1e4) / 1e4;
+      const summary = `runbook of the alert ${r.name}`;
+      return {
+        article: r.article,
+        score,
+        reason: ranked
+          ? { ...ranked.reason, summary: [summary, ranked.reason.summary].filter(Boolean).join('; ') }
+          : { summary },
+      };
+    });
+    return {
+      hits: [...first, ...ranking.hits.filter((h) => !seen.has(h.article.id))],
+      confidence: Math.max(ranking.confidence, ALERT_NAME_CONFIDENCE),
+      named: true,
+    };
+  }
+
+  /**
+   * Alert names the message says as words that some article is the runbook of, in order of mention.
+   * A word inside a path, URL or host name ("/var/opt/gitlab/nginx") names nothing. A name matches
+   * as written, or in any case when it is long and has capitals inside ("cephosddown" for
+   * CephOSDDown); a short or plain word ("Watchdog", "GitLab") matches only as written, so
+   * "watchdog" or "gitlab" in a sentence does not pull in a runbook.
+   */
+  private alertNamesIn(message: string): string[] {
+    const text = undoChatMarkup(message.slice(0, ALERT_NAME_CHARS * 4)).text.slice(0, ALERT_NAME_CHARS);
+    const out: string[] = [];
+    let words = 0;
+    for (const m of text.matchAll(ALERT_NAME_WORD)) {
+      if (++words > ALERT_NAME_WORDS) break;
+      const word = m[0];
+      if (out.includes(word) || !this.kb.hasAlertName(word)) continue;
+      const lower = word.toLowerCase();
+      const said = this.kb
+        .withAlertName(word)
+        .some((a) =>
+          a.alertNames.some(
+            (n) => n === word || (n.toLowerCase() === lower && n.length >= ANY_CASE_NAME_CHARS && alertLike(n)),
+          ),
+        );
+      if (said) out.push(word);
+    }
+    return out;
+  }
+
+  /**
+   * The team articles a short request names ("show etcdNoLeader", "kb openshift/alerts/…/X.md",
+   * "open the runbook for Kube Client Errors"; a bare name when the classifier already said lookup):
+   * see `KnowledgeBase.lookup`. [] when the message is no such request or names nothing known.
+   */
+  private namedArticles(message: string, lookupIntent: boolean): Article[] {
+    if (message.length > 2000) return [];
+    const text = undoChatMarkup(message).text.trim();
+    if (text === '' || text.split(/\s+/).length > NAME_LOOKUP_WORDS) return [];
+    const asked = NAME_LOOKUP.exec(text)?.[1] ?? (lookupIntent ? text.replace(/[\s?.!]+$/, '') : undefined);
+    // The archive's articles are asked for by number only (the lookup intent above), as always.
+    return asked ? this.kb.lookup(asked).filter((a) => !ARCHIVE_FORMS.includes(a.form)) : [];
   }
 
   /** Hits to rank for `k` wanted: more once there is feedback that might lift one from further down. */

@@ -14,6 +14,11 @@ export interface IncomingMessage {
   /** The thread (Slack thread_ts, Teams reply chain) the reply belongs in; the message's own id for a root message. */
   thread: string;
   via: Via;
+  /**
+   * Posted by another app (a Slack bot message, a Teams message made only of cards): overheard,
+   * the bot answers it only as an alert or a pasted error, never as a question.
+   */
+  fromApp?: boolean;
 }
 
 export const isAddressed = (m: Pick<IncomingMessage, 'via'>): boolean => m.via !== 'overheard';

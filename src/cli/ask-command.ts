@@ -30,7 +30,11 @@ export function formatAsk(result: MatchResult): string {
   if (result.missing.length) lines.push(`not in the KB: ${result.missing.join(', ')}`);
   if (result.hits.length === 0)
     lines.push(
-      result.via === 'none' ? 'not searched: the message is not an error or a question' : 'no matching article',
+      result.via !== 'none'
+        ? 'no matching article'
+        : result.intent.alert?.status === 'resolved'
+          ? 'not searched: a resolved alert'
+          : 'not searched: the message is not an error or a question',
     );
   result.hits.forEach((h, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${h.article.id}  ${h.score.toFixed(3)}  ${h.article.title}`);

@@ -1,10 +1,12 @@
 /**
- * IntentClassifier: chat message → intent. Pipeline: undo chat markup, cap the text, detect
+ * IntentClassifier: chat message → intent. Pipeline: an alert notification (alerts.ts) is decided
+ * first; otherwise undo chat markup, cap the text, detect
  * hand-made signals (features.ts), score tokens + pseudo-tokens with natural's Bayes classifier
  * (model.ts), then let the rule layer (rules.ts) decide the unambiguous forms and veto passive
  * answers to channel talk. Never throws; a 100 KB paste costs no more than its first few KB.
  */
 import { undoChatMarkup } from '../text/chat-markup.js';
+import { readAlert } from './alerts.js';
 import { detectSignals } from './features.js';
 import { findChatKbIds, withoutChatKbIds } from './kb-ids.js';
 import { IntentModel } from './model.js';
@@ -82,6 +84,21 @@ export class IntentClassifier {
   }
 
   private classifyUnsafe(raw: string): IntentResult {
+    // An alert notification is decided before the model: its shape says what it is.
+    const alert = readAlert(raw);
+    if (alert) {
+      const scores = zeroScores();
+      scores.alert = 1;
+      const name = alert.alertname ?? 'an unnamed alert';
+      return {
+        intent: 'alert',
+        confidence: 1,
+        scores,
+        ids: [],
+        reason: `${alert.source} notification: ${name} ${alert.status}`,
+        alert,
+      };
+    }
     const p = this.prepare(raw);
     const scores = this.model.scores(p.tokens);
     const decision = this.decide(p, scores);

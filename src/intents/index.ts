@@ -1,6 +1,6 @@
 /**
  * Intent classification of chat messages (error_paste, question, lookup, help, feedback, greeting,
- * chatter): the public API. See classifier.ts for the pipeline and evaluate.ts for measurement.
+ * chatter, and alert notifications): the public API. See classifier.ts for the pipeline and evaluate.ts for measurement.
  */
 export { INTENTS, PASSIVE_INTENTS, isPassive, type FeedbackKind, type Intent, type IntentResult } from './types.js';
 export {
@@ -13,4 +13,14 @@ export {
   type IntentOptions,
 } from './classifier.js';
 export { isThumbsUp } from './rules.js';
+export {
+  MAX_ALERT_CHARS,
+  alertLike,
+  alertSearchText,
+  readAlert,
+  splitAlertName,
+  type Alert,
+  type AlertSource,
+  type AlertStatus,
+} from './alerts.js';
 export { evaluateIntents, type IntentEvaluation, type LabelledMessage } from './evaluate.js';

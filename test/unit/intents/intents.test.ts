@@ -13,6 +13,11 @@ import { INTENTS, IntentClassifier, classifyIntent, isThumbsUp, type Intent } fr
 const repoRoot = REPO;
 
 const CASES: Record<Intent, string[]> = {
+  alert: [
+    '[FIRING:1] KubePodCrashLooping\n*Alert:* Pod is crash looping. - `warning`\n*Details:*\n  • *alertname:* `KubePodCrashLooping`',
+    'Triggered: [CRITICAL] etcdNoLeader on prod-us-east - etcd cluster has no leader',
+    '[RESOLVED] etcdNoLeader',
+  ],
   error_paste: [
     'The Microsoft Exchange Information Store service terminated with service-specific error 4294966278.',
     '<@U0BOT42> ```Overlapped I/O operation is in progress.```',
