@@ -153,6 +153,7 @@ function readKbFolders(env: NodeJS.ProcessEnv): KbFolder[] {
           .split(delimiter)
           .filter((d) => d.trim() !== '')
           .map(parseFolderSpec)
+          .map((f) => ({ ...f, dir: resolve(f.dir) }))
       : [{ dir: join(packageRoot(), CONFIG_DEFAULTS.kbDir) }];
   } catch (err) {
     if (err instanceof FolderSpecError) throw new ConfigError(`KB_DIR: ${err.message}`);

@@ -13,6 +13,8 @@ export interface FakeSayOptions {
   via?: Via;
   user?: string;
   conversation?: string;
+  /** Posted by another app (an alert from Alertmanager), as the Slack and Teams adapters mark such messages. */
+  fromApp?: boolean;
 }
 
 export interface Exchange {
@@ -30,12 +32,13 @@ export class FakeAdapter {
   ) {}
 
   async say(text: string, options: FakeSayOptions = {}): Promise<Reply | null> {
-    const message: IncomingMessage = {
+    const message: IncomingMessage & { fromApp?: boolean } = {
       text,
       user: options.user ?? this.defaults.user ?? 'U_TESTER',
       conversation: options.conversation ?? this.defaults.conversation ?? 'C_TEST',
       thread: options.thread ?? this.defaults.thread ?? `T${++this.count}`,
       via: options.via ?? this.defaults.via ?? 'mention',
+      ...(options.fromApp ? { fromApp: true } : {}),
     };
     const reply = await this.bot.respond(message);
     this.transcript.push({ message, reply });

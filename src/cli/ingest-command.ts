@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
 import type { IngestSummary } from '../kb/index/ingest.js';
 import { formatBytes } from '../kb/index/read-source.js';
@@ -77,7 +77,7 @@ export async function runIngest(dirs: string[], options: IngestCommandOptions): 
   const config = loadConfig();
   const given = dirs.length
     ? dirs.map(parseFolderSpec).map((f) => ({
-        ...config.kbFolders.find((c) => c.dir === f.dir && (!f.name || c.name === f.name)),
+        ...config.kbFolders.find((c) => c.dir === resolve(f.dir) && (!f.name || c.name === f.name)),
         ...f,
       }))
     : config.kbFolders;

@@ -4,7 +4,7 @@
  * (`kb-index-<hash>.bin` in DATA_DIR), so trying the corpus does not evict the bot's index.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Matcher } from '../bot/match.js';
 import { loadConfig } from '../config.js';
 import { INDEX_FILE_NAME, openKb, type OpenedKb } from '../kb/index/open-kb.js';
@@ -26,7 +26,7 @@ export async function openMatcher(options: KbOptions): Promise<{ matcher: Matche
   // `--kb name=path` names a folder as KB_DIR does; a folder also in KB_DIR keeps its link template.
   const folders = options.kb?.length
     ? options.kb.map(parseFolderSpec).map((f) => ({
-        ...config.kbFolders.find((c) => c.dir === f.dir && (!f.name || c.name === f.name)),
+        ...config.kbFolders.find((c) => c.dir === resolve(f.dir) && (!f.name || c.name === f.name)),
         ...f,
       }))
     : config.kbFolders;

@@ -73,7 +73,14 @@ describe('kbbot CLI', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(Object.keys(summary).sort()).toEqual(SUMMARY_KEYS);
     expect(summary.files).toBe(5);
-    expect(Object.keys(summary.forms as object).sort()).toEqual(['collapsed', 'markdown', 'text']);
+    expect(Object.keys(summary.forms as object).sort()).toEqual([
+      'collapsed',
+      'gfm',
+      'html',
+      'markdown',
+      'plain',
+      'text',
+    ]);
     expect(summary.index).toBe(out);
     expect(existsSync(out)).toBe(true);
   });

@@ -197,6 +197,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
     logger,
     clientOptions,
+    // events.ts tells the bot's own messages (bot id, user id, app id) itself and reports them
+    // ignored; Bolt's filter would drop them unreported, and knows no app id.
+    ignoreSelf: false,
   });
   registerEvents(app, ctx, options.kbStatus ?? (() => ({ articles: 0 })));
   registerCommand(app, ctx);

@@ -2,26 +2,38 @@
  * Events API handlers: `app_mention` (via 'mention'), direct messages (via 'dm'), messages in
  * channels the bot listens in (via 'overheard') and `app_home_opened`.
  *
- * Ignored: anything with a `subtype` (joins, edits, deletes, bot messages ...), anything with a
- * `bot_id`, the bot's own messages, and channel messages that mention the bot (the `app_mention`
- * event for the same message answers those). Replies always go in the thread
- * (`thread_ts: event.thread_ts ?? event.ts`), never as a new root message; a null reply posts
- * nothing. Events are acknowledged by Bolt before these run (`processBeforeResponse: false`),
- * after the delivery was claimed (deliveries.ts); a handler reports `replied` only once its reply
- * is posted, and `failed` (logged with the event's id by deliveries.ts, claim released) otherwise.
+ * Messages other apps post (Alertmanager, Grafana, PagerDuty ...: subtype `bot_message`, or a
+ * `bot_id` without a subtype) are read in channels the bot listens in, with their attachments'
+ * and blocks' text (message-text.ts), and answered only with an article (APP_REPLIES); a root
+ * message only, not an app's reply in a thread, nor a repeat of one answered lately
+ * (APP_REPEAT_MS); never in a DM. An app that mentions the bot is answered like a person who
+ * does, but never with "no match" or help.
+ *
+ * Ignored: any other `subtype` (joins, edits, deletes ...), the bot's own messages (its bot id,
+ * user id or app id; when its bot id is unknown, every app's message), and channel messages that
+ * mention the bot (the `app_mention` event for the same message answers those). Replies always
+ * go in the thread (`thread_ts: event.thread_ts ?? event.ts`), never as a new root message; a
+ * null reply posts nothing. Events are acknowledged by Bolt before these run
+ * (`processBeforeResponse: false`), after the delivery was claimed (deliveries.ts); a handler
+ * reports `replied` only once its reply is posted, and `failed` (logged with the event's id by
+ * deliveries.ts, claim released) otherwise.
  */
 import type { App } from '@slack/bolt';
 import type { IncomingMessage, Via } from '../../bot/message.js';
+import type { Reply } from '../../bot/reply.js';
 import { renderSlack } from './blocks.js';
 import { describeError, type Outcome, type SlackContext } from './context.js';
 import { homeBlocks, type KbStatus } from './home.js';
+import { appMessageText, personMessageText, type MessageParts } from './message-text.js';
 import { postInThread, publishHome } from './post.js';
 
 /** The fields of a message or app_mention event the adapter reads. */
-interface MessageEvent {
+interface MessageEvent extends MessageParts {
   type: string;
   subtype?: string;
   bot_id?: string;
+  /** The app that posted it (messages posted with an app's token). */
+  app_id?: string;
   user?: string;
   text?: string;
   channel: string;
@@ -30,28 +42,115 @@ interface MessageEvent {
   thread_ts?: string;
 }
 
+/** Who the bot is (Bolt's context, from the `auth.test` made at start-up) and the app the events are for. */
+interface Self {
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+}
+
 type Client = Parameters<Parameters<App['event']>[1]>[0]['client'];
 
+/** Posted by an app (an incoming webhook, a bot token): Alertmanager, Grafana, PagerDuty ... or the bot itself. */
+const byApp = (event: MessageEvent): boolean => event.bot_id !== undefined || event.subtype === 'bot_message';
+
+/** The bot's own message, told by its bot id, its user id or its app id. */
+function isOwn(event: MessageEvent, self: Self): boolean {
+  return (
+    (self.botId !== undefined && event.bot_id === self.botId) ||
+    (self.botUserId !== undefined && event.user === self.botUserId) ||
+    (self.appId !== undefined && event.app_id === self.appId)
+  );
+}
+
 /** Why a message is not for the bot, or undefined when it is. */
-function skip(event: MessageEvent, botUserId: string | undefined): string | undefined {
-  if (event.subtype !== undefined) return `subtype ${event.subtype}`;
-  if (event.bot_id !== undefined) return 'from a bot';
+function skip(event: MessageEvent, self: Self): string | undefined {
+  if (event.subtype !== undefined && event.subtype !== 'bot_message') return `subtype ${event.subtype}`;
+  if (isOwn(event, self)) return 'own message';
+  if (byApp(event)) {
+    // Without its own bot id the bot cannot tell its messages from other apps': none is read (no loops).
+    if (self.botId === undefined) return 'from an app, own bot id unknown';
+    return undefined;
+  }
   if (!event.user) return 'no user';
-  if (botUserId !== undefined && event.user === botUserId) return 'own message';
   return undefined;
 }
 
-async function answer(ctx: SlackContext, client: Client, event: MessageEvent, via: Via): Promise<Outcome> {
+/**
+ * The text the bot reads: a person's message as typed, with any message they shared into it
+ * (its blocks only repeat what was typed, and link previews are not part of what they said);
+ * another app's message with its attachments and blocks, where notifications keep what they say.
+ */
+const textOf = (event: MessageEvent, self: Self): string =>
+  byApp(event) ? appMessageText(event) : personMessageText(event, self);
+
+/**
+ * What a message another app posted gets: overheard, only an article (the bot itself answers
+ * overheard messages only when sure: an alert or a pasted error it is confident of); mentioning
+ * the bot, an article or "did you mean". Never "no match", help or small talk: bots do not
+ * chatter at each other, and a notification the KB has nothing for (a resolved alert, "Deploy
+ * finished") passes in silence.
+ */
+const APP_REPLIES: Record<Via, ReadonlySet<Reply['kind']>> = {
+  overheard: new Set(['answer']),
+  mention: new Set(['answer', 'suggestions']),
+  dm: new Set(),
+  command: new Set(),
+  shortcut: new Set(),
+};
+
+/**
+ * An app's message repeating, word for word, one the bot answered in the same channel this
+ * recently gets no second answer: the same notification sent twice (two Alertmanager replicas, a
+ * re-sent webhook) is one thread of runbook, not two.
+ */
+export const APP_REPEAT_MS = 10 * 60_000;
+
+/** App messages remembered for APP_REPEAT_MS at most (the oldest are forgotten first). */
+const APP_REPEAT_ENTRIES = 1000;
+
+/** App messages answered lately, per channel and text. */
+class RecentAppMessages {
+  private readonly answered = new Map<string, number>();
+
+  /** Whether `text` was answered in `channel` within APP_REPEAT_MS. */
+  repeats(channel: string, text: string): boolean {
+    const at = this.answered.get(`${channel}\u0000${text}`);
+    return at !== undefined && Date.now() - at < APP_REPEAT_MS;
+  }
+
+  remember(channel: string, text: string): void {
+    const key = `${channel}\u0000${text}`;
+    this.answered.delete(key);
+    this.answered.set(key, Date.now());
+    for (const old of this.answered.keys()) {
+      if (this.answered.size <= APP_REPEAT_ENTRIES) break;
+      this.answered.delete(old);
+    }
+  }
+}
+
+/** Hand the message to the bot and post its reply in the message's thread (see APP_REPLIES for apps' messages). */
+async function answer(
+  ctx: SlackContext,
+  client: Client,
+  event: MessageEvent,
+  via: Via,
+  text: string,
+): Promise<Outcome> {
   const thread = event.thread_ts ?? event.ts;
-  const message: IncomingMessage = {
-    text: event.text ?? '',
-    user: event.user ?? '',
+  const message: IncomingMessage & { fromApp: boolean } = {
+    text,
+    user: event.user ?? event.bot_id ?? '',
     conversation: event.channel,
     thread,
     via,
+    // Posted by another app: the bot may hold such messages to alerts and errors (IncomingMessage.fromApp).
+    fromApp: byApp(event),
   };
   const reply = await ctx.bot.respond(message);
   if (!reply) return 'silent';
+  if (byApp(event) && !APP_REPLIES[via].has(reply.kind)) return 'silent';
   await postInThread(client, event.channel, thread, renderSlack(reply));
   return 'replied';
 }
@@ -65,22 +164,39 @@ export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbSt
     }
   };
 
-  app.event('app_mention', async ({ event, client, context }) => {
+  const recent = new RecentAppMessages();
+  const selfOf = (context: Self, body: unknown): Self => ({
+    botUserId: context.botUserId,
+    botId: context.botId,
+    appId: (body as { api_app_id?: string }).api_app_id,
+  });
+
+  app.event('app_mention', async ({ event, client, context, body }) => {
     await run('app_mention', async () => {
       const e = event as unknown as MessageEvent;
-      if (skip(e, context.botUserId)) return 'ignored';
-      return answer(ctx, client, e, 'mention');
+      const self = selfOf(context, body);
+      if (skip(e, self)) return 'ignored';
+      return answer(ctx, client, e, 'mention', textOf(e, self));
     });
   });
 
-  app.event('message', async ({ event, client, context }) => {
+  app.event('message', async ({ event, client, context, body }) => {
     await run('message', async () => {
       const e = event as unknown as MessageEvent;
-      if (skip(e, context.botUserId)) return 'ignored';
-      if (e.channel_type === 'im') return answer(ctx, client, e, 'dm');
+      const self = selfOf(context, body);
+      if (skip(e, self)) return 'ignored';
+      // Apps talking to the bot in a DM would be bots talking to each other: only people are answered there.
+      if (e.channel_type === 'im') return byApp(e) ? 'ignored' : answer(ctx, client, e, 'dm', textOf(e, self));
       if (context.botUserId && (e.text ?? '').includes(`<@${context.botUserId}>`)) return 'ignored'; // app_mention answers it
       if (!ctx.listening.isListening(e.channel)) return 'ignored';
-      return answer(ctx, client, e, 'overheard');
+      const text = textOf(e, self);
+      if (!byApp(e)) return answer(ctx, client, e, 'overheard', text);
+      // An app's reply in a thread (a status update, an acknowledgement, another bot's answer) is not a new alert.
+      if (e.thread_ts !== undefined && e.thread_ts !== e.ts) return 'ignored';
+      if (recent.repeats(e.channel, text)) return 'ignored';
+      const outcome = await answer(ctx, client, e, 'overheard', text);
+      if (outcome === 'replied') recent.remember(e.channel, text);
+      return outcome;
     });
   });
 

@@ -5,6 +5,9 @@
  * - Personal chat: every message is for the bot (`via: 'dm'`).
  * - Group chats and channels: only messages that @mention the bot (`via: 'mention'`); the mention
  *   is removed first. The reply goes into the same conversation id, i.e. the same reply chain.
+ * - A message with no text but cards (an alert from Alertmanager's or Grafana's Teams receiver,
+ *   a forwarded card) is read by its cards' text (card-text.ts) and gets only an article: a
+ *   resolved alert or a notice the KB has no sure answer for gets no reply.
  * - Card buttons (`Action.Submit` with `data.kbAction`) arrive as messages with a `value`: the
  *   press goes to `bot.act`; the answer replaces the card in place (`updateActivity` on the
  *   card's id, `replyToId`) for "not it", "other matches", "full article" and picks, and is sent
@@ -24,6 +27,7 @@ import {
 import type { Bot, BotAction } from '../../bot/bot.js';
 import type { Reply } from '../../bot/reply.js';
 import { renderAdaptiveCard } from './card.js';
+import { cardText } from './card-text.js';
 import type { Logger } from '../../log.js';
 import { conversationKind, incomingOf, mentionsBot, placeOf, userOf } from './conversation.js';
 import { withRetry, type RetryOptions } from './retry.js';
@@ -32,6 +36,12 @@ import { searchResponse } from './search.js';
 export type TeamsBot = Pick<Bot, 'respond' | 'act'>;
 
 const ACTIONS: readonly BotAction['action'][] = ['helpful', 'not_it', 'other_matches', 'full_article', 'share', 'pick'];
+/**
+ * What a message made of cards only gets: an article, never "did you mean", "no match" or a word
+ * of help. Such a message is a notification; one the KB has no sure answer for (a resolved alert,
+ * a deployment notice sharing a word with some article) is let pass in silence.
+ */
+const CARD_REPLIES: ReadonlySet<Reply['kind']> = new Set(['answer']);
 /** Presses whose answer replaces the card pressed; the others add a message. */
 const IN_PLACE: ReadonlySet<BotAction['action']> = new Set(['not_it', 'other_matches', 'full_article', 'pick']);
 
@@ -75,9 +85,15 @@ export class KbTeamsHandler extends TeamsActivityHandler {
     if (press) return this.press(context, press);
     const kind = conversationKind(activity);
     if (kind !== 'personal' && !mentionsBot(activity)) return; // channel talk not for the bot
-    const text = (kind === 'personal' ? activity.text : TurnContext.removeRecipientMention(activity)) ?? '';
-    const reply = await this.bot.respond(incomingOf(activity, text, kind === 'personal' ? 'dm' : 'mention'));
-    if (reply) await this.send(context, cardMessage(reply));
+    const typed = (kind === 'personal' ? activity.text : TurnContext.removeRecipientMention(activity)) ?? '';
+    // A message with no text of its own may carry its words in cards: an alert posted by Alertmanager or Grafana, a forwarded card.
+    const cards = typed.trim() === '' ? cardText(activity) : '';
+    const fromCards = cards !== '';
+    const text = fromCards ? cards : typed;
+    // Cards only: a notification another app posted (IncomingMessage.fromApp), held to alerts and errors.
+    const message = { ...incomingOf(activity, text, kind === 'personal' ? 'dm' : 'mention'), fromApp: fromCards };
+    const reply = await this.bot.respond(message);
+    if (reply && (!fromCards || CARD_REPLIES.has(reply.kind))) await this.send(context, cardMessage(reply));
   }
 
   private async press(context: TurnContext, press: { action: BotAction['action']; value: string }): Promise<void> {

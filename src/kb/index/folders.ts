@@ -3,7 +3,7 @@
  * the folder) or just "/srv/kbarchive" (named by its base name). Used by KB_DIR and `--kb`.
  */
 import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { HeadingVocabulary, KbFolder, SectionName } from '../parse/context.js';
 
 /** A folder's name: letters, digits, '.', '_' and '-', starting with a letter or digit. */
@@ -16,8 +16,8 @@ export class FolderSpecError extends Error {
 }
 
 /**
- * One folder spec: "name=path" or "path". A spec whose whole text is an existing folder is a path
- * even when it holds '=' ("/data/a=b").
+ * One folder spec: "name=path" or "path" (the path as written: errors show it so). A spec whose
+ * whole text is an existing folder is a path even when it holds '=' ("/data/a=b").
  */
 export function parseFolderSpec(spec: string): KbFolder {
   const text = spec.trim();
@@ -27,10 +27,10 @@ export function parseFolderSpec(spec: string): KbFolder {
     const dir = text.slice(eq + 1).trim();
     if (NAME.test(name)) {
       if (!dir) throw new FolderSpecError(`"${text}" names the folder "${name}" but gives no path after "="`);
-      return { dir: resolve(dir), name };
+      return { dir, name };
     }
   }
-  return { dir: resolve(text) };
+  return { dir: text };
 }
 
 /** The name a folder is shown by: its given name, else its base name. */

@@ -61,3 +61,15 @@ export function cleanQuery(raw: string, maxCodes = RANKER_DEFAULTS.maxCodes): Cl
   const codes = [...new Set(textTokens(text).filter(isCodeToken))].slice(0, maxCodes);
   return { text, codes, fenced: chat.fenced };
 }
+
+/** An IPv4 address, with its port when it has one ("10.128.9.87:6443"). */
+const ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g;
+
+/**
+ * The message without IP addresses and their ports: an alert's instance label ("member
+ * 10.128.9.87:6443 has no leader") names the machine, not the problem, and its port ("6443",
+ * "9100") would otherwise count as an error code that some runbooks happen to mention.
+ */
+export function withoutAddresses(message: string): string {
+  return message.replace(ADDRESS, ' ');
+}

@@ -3,8 +3,22 @@
  * dev-set figures they were chosen on.
  */
 export const RANKER_DEFAULTS = {
-  /** Weight of a term by the field it is in (BM25F). */
-  fields: { title: 4, errors: 3, symptoms: 4, summary: 1.5, cause: 2.5, fix: 1, more: 0.5, meta: 0.5 },
+  /**
+   * Weight of a term by the field it is in (BM25F). `impact` and `diagnosis` are a team document's
+   * sections of those names (archive articles have no such fields, so their weights move nothing there).
+   */
+  fields: {
+    title: 4,
+    errors: 3,
+    symptoms: 4,
+    summary: 1.5,
+    cause: 2.5,
+    fix: 1,
+    more: 0.5,
+    meta: 0.5,
+    impact: 1,
+    diagnosis: 1,
+  },
   /** BM25 length normalisation. */
   b: 0.6,
   /** BM25 term-frequency saturation. */
@@ -33,6 +47,16 @@ export const RANKER_DEFAULTS = {
   codeMissFactor: 0.5,
   /** ... counting only codes in at most this many articles ("4294966746", not "486" or "1024"). */
   codeMaxDocs: 30,
+  /**
+   * Boost of an identifier with interior capitals in the message ("KubeAPIErrorBudgetBurn", an
+   * alert name), as one term; 0: read as any word (the archive: its messages' identifiers are API
+   * and function names, ranked as words).
+   */
+  identifierBoost: 0,
+  /** Boost of each word of such an identifier ("kube", "api", "error", ...); 0: not split. */
+  identifierWordBoost: 0,
+  /** Read the message without IP addresses and ports (`withoutAddresses`); the archive's messages keep theirs. */
+  dropAddresses: false,
   /** Boost of a synonym's or abbreviation's expansion (split over its words). */
   synonymBoost: 0.6,
   /** Boost of a typo's correction. */
@@ -41,6 +65,31 @@ export const RANKER_DEFAULTS = {
   categoryWeight: 0.15,
   /** Score multiplier (1 + this) for an article applying to a version the message names. */
   versionWeight: 0.05,
+  // Several sources (the archive with a team's runbooks; `Ranker`). Chosen with the archive and
+  // ../shared/teamkb loaded together, on the archive's dev error pastes (which must stay within
+  // 0.005 @1 of the archive alone) and the teamkb dev sets (which should lose little against
+  // teamkb alone); figures in BENCHMARKS.md ("Team KB").
+
+  /**
+   * The confidence a source far smaller than the largest must have on top of the largest's to take
+   * a place from it (scaled by how much smaller it is; see `sourceHandicaps`). Without it, short
+   * generic errors that both quote ("Cannot create object") went to the runbooks: archive pastes
+   * 0.977 alone, 0.961 beside teamkb without a margin, 0.973 with 0.2 (teamkb's pasted errors
+   * beside the archive 0.972 → 0.964: some are the same error text as archive pastes).
+   */
+  sourceMargin: 0.2,
+  /**
+   * ... applied only when the largest source's own confidence is at least this (its answer is
+   * likely right), and not against a source that quotes more of the message.
+   */
+  sourceMarginFrom: 0.5,
+  /**
+   * Each source's confidence is multiplied by the share of the message's telling weight it has
+   * words for (`knownShare`), to this power; 0: not. The archive is sure of nonsense answers to
+   * questions about words it has never seen ("why is praefect replication lagging"): teamkb
+   * questions beside the archive 0.779 → 0.789 @1 from 0 to 2.
+   */
+  sourceVocabularyPower: 2,
   /** Candidates re-scored in full per message. */
   candidates: 200,
   /** Hits returned. */
@@ -100,4 +149,23 @@ export const RANKER_DEFAULTS = {
 
 export type RankerOptions = Partial<Omit<typeof RANKER_DEFAULTS, 'fields'>> & {
   fields?: Partial<typeof RANKER_DEFAULTS.fields>;
+};
+
+/**
+ * Settings for a source of team documents (Markdown, HTML, plain text: runbooks and support
+ * articles), on top of RANKER_DEFAULTS; the archive keeps the defaults. Chosen on the teamkb dev
+ * sets (../shared/eval/teamkb-dev-*.jsonl; figures in BENCHMARKS.md).
+ */
+export const TEAM_SOURCE_OPTIONS: RankerOptions = {
+  /**
+   * A pasted alert name ("getting paged for PrometheusMissingRuleEvaluations") is one rare term
+   * among a few common ones ("page", "gke", "main") that a long page may hold many times: counted
+   * as a code it decides, and its words spelled out match a title that writes them apart
+   * ("Prometheus Missing Rule Evaluations"). With `dropAddresses`: dev alerts 0.843 → 0.910 @1
+   * (name only 0.89 → 1.00, description only 0.63 → 0.67); pasted errors and questions unchanged.
+   */
+  identifierBoost: 3,
+  identifierWordBoost: 1,
+  /** An alert's instance label in its description ("member 10.128.9.87:6443 has no leader"): not the problem. */
+  dropAddresses: true,
 };

@@ -1,370 +1,260 @@
 /**
  * The ranker: a message in, the articles that answer it out, best first, each with a score and
- * the reason it matched, plus a calibrated confidence. Combines error text matched as text
- * (PhraseIndex), weighted terms (TermIndex: BM25F with codes, synonyms and typo corrections),
- * and the products and versions the message names.
+ * the reason it matched, plus a calibrated confidence.
+ *
+ * A KB can serve several sources at once (the Microsoft archive and a team's runbooks). Each
+ * source (`article.source`; articles without one form one source) gets its own `SourceRanker`, so
+ * its idf, field lengths, speller and abbreviations come from its own articles: 57,000 archive
+ * articles do not define what is rare among 743 runbooks. Each source ranks the message and
+ * calibrates its first hit into a confidence (0-1, comparable across sources as it reads how the
+ * scores look, not their size); the sources' hits are merged by that confidence, each hit keeping
+ * its share of its source's first score. With one source the ranking is that source's, unchanged.
  */
-import type { Article } from '../article.js';
+import { ARCHIVE_FORMS, type Article } from '../article.js';
 import { IndexFormatError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
-import { cleanQuery, type CleanQuery } from './clean-query.js';
-import { confidenceOf, type ConfidenceInput } from './confidence.js';
-import { PhraseIndex, type PhraseMatch, type PhraseShape } from './phrase-index.js';
-import { buildProductLexicon, productFactor, productMention, type ProductLexicon } from './products.js';
-import { RANKER_DEFAULTS, type RankerOptions } from './options.js';
-import { articleFields, quotableText } from './article-text.js';
-import { Speller, countWords } from './spelling.js';
-import { abbreviationsIn, expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
-import { TermIndex, type FieldTexts } from './term-index.js';
-import { isCodeToken, stem, STOPWORDS, terms, textTokens } from './tokens.js';
-import { TopK } from './top-k.js';
-import { describeReason, type MatchReason } from './reason.js';
-import { articleText, exactCandidates, exactShare } from './exact.js';
+import { RANKER_DEFAULTS, TEAM_SOURCE_OPTIONS, type RankerOptions } from './options.js';
+import { SourceRanker, type Ranking, type RankHit } from './source-ranker.js';
 
-/** Articles whose collapsed text is kept for exact-quote checks (a few MB). */
-const TEXT_CACHE = 2000;
-
-/** Word pairs (stemmed terms) for questions. */
-const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
+export { SourceRanker, type Ranking, type RankHit, type RankerParts } from './source-ranker.js';
 
 /** Bump when what the ranker saves (tokens, fields, layouts) changes: saved indexes become stale. */
-export const RANKER_VERSION = 6;
+export const RANKER_VERSION = 7;
 
-export interface RankHit {
-  article: Article;
-  score: number;
-  reason: MatchReason;
+/** How much more of a message a smaller source must quote to take it without the margin. */
+const QUOTED_LEAD = 0.1;
+
+/** How much of the message a ranking's first hit quotes: word for word, else its word runs. */
+function quoted(r: Ranking | undefined): number {
+  return r ? Math.max(r.signals.exact, 0.8 * r.signals.coverage) : 0;
 }
 
-export interface Ranking {
-  hits: RankHit[];
-  /** 0-1: how likely the first hit is an article that answers the message. */
-  confidence: number;
-  query: CleanQuery;
-  /** What the confidence was computed from. */
-  signals: ConfidenceInput;
-  /** The message's search terms weighted by how telling they are (see `termWeights`). */
-  weights: Map<string, number>;
-  /** The message's codes that tell errors apart: in some articles, but in no more than `codeMaxDocs` ("0xc0020002", not "1024"). */
-  tellingCodes: string[];
+/**
+ * The share of a message's telling weight (its terms weighted by idf, as `termWeights` gives them)
+ * that a source has words for: a source that has never seen "praefect" or "hpa" is the wrong place
+ * to answer a question about them, however sure its best guess looks.
+ */
+function knownShare(weights: Map<string, number>, ranker: SourceRanker | undefined): number {
+  let all = 0;
+  let known = 0;
+  for (const [term, w] of weights) {
+    all += w;
+    if (ranker?.knows(term)) known += w;
+  }
+  return all > 0 ? known / all : 1;
 }
 
-/** The parts a ranker is made of; what `toJSON` saves. */
-export interface RankerParts {
-  terms: TermIndex;
-  phrases: PhraseIndex;
-  /** Stemmed word pairs of the article's own text (title, symptoms, summary, cause). */
-  pairs: PhraseIndex;
-  speller: Speller;
-  abbreviations: Abbreviations;
-  products: ProductLexicon;
+/** One source's articles and its ranker. */
+interface SourceGroup {
+  /** `article.source` of its articles (null: articles parsed without a KB folder name). */
+  source: string | null;
+  /** True when most of its articles are team documents (gfm, html, plain): ranked with TEAM_SOURCE_OPTIONS. */
+  team: boolean;
+  articles: Article[];
+  ranker: SourceRanker;
+}
+
+/** What `toJSON` saves per source. */
+interface SourceJSON {
+  source: string | null;
+  articles: number;
+  team: boolean;
+  index: ReturnType<SourceRanker['toJSON']>;
 }
 
 export class Ranker {
-  private readonly articles: Article[];
-  private readonly options: typeof RANKER_DEFAULTS;
-  private readonly scores: Float32Array;
-  private readonly textCache = new Map<number, string>();
+  /** Per source, what its hits' merged keys lose (see `sourceHandicaps`). */
+  private readonly handicaps: number[];
 
-  constructor(
-    kb: KnowledgeBase,
-    private readonly parts: RankerParts,
-    options: RankerOptions = {},
+  private constructor(
+    private readonly groups: SourceGroup[],
+    private readonly k: number,
+    sourceMargin: number,
+    private readonly protectAt: number,
+    private readonly vocabularyPower: number,
   ) {
-    this.articles = kb.articles();
-    this.options = { ...RANKER_DEFAULTS, ...options, fields: { ...RANKER_DEFAULTS.fields, ...options.fields } };
-    this.scores = new Float32Array(this.articles.length);
-  }
-
-  /** Index a knowledge base (seconds for the full corpus; `kbbot ingest` saves the result). */
-  static build(kb: KnowledgeBase, options: RankerOptions = {}): Ranker {
-    const o = { ...RANKER_DEFAULTS, ...options, fields: { ...RANKER_DEFAULTS.fields, ...options.fields } };
-    const articles = kb.articles();
-    const fields = articles.map(articleFields);
-    const abbreviations = mineAbbreviations(fields.map((f) => Object.values(f).join('\n')));
-    for (const [abbr, exp] of HAND_SYNONYMS) abbreviations.set(abbr, exp);
-    const parts: RankerParts = {
-      terms: TermIndex.build(withAbbreviations(fields, abbreviations), { weights: o.fields, b: o.b, k1: o.k1 }),
-      phrases: PhraseIndex.build(articles.map(quotableText)),
-      pairs: PhraseIndex.build(articles.map(quotableText), PAIR_RUNS),
-      speller: new Speller(countWords(fields.map((f) => Object.values(f).join('\n')))),
-      abbreviations,
-      products: buildProductLexicon(),
-    };
-    return new Ranker(kb, parts, options);
-  }
-
-  get size(): number {
-    return this.articles.length;
-  }
-
-  rank(message: string, k = this.options.k): Ranking {
-    const o = this.options;
-    const query = cleanQuery(message, o.maxCodes);
-    const { weights: queryTerms, corrections, expansions } = this.queryTerms(query);
-    const scores = this.scores;
-    scores.fill(0);
-    this.parts.terms.accumulate(queryTerms, scores, o.maxTermShare, o.maxTermPostings);
-    const ceiling = Math.max(1e-9, this.parts.terms.ceiling(queryTerms, o.maxTermShare, o.maxTermPostings));
-
-    const runLimits = { maxPostings: o.maxRunPostings, maxRuns: o.maxRuns };
-    const phrase = this.parts.phrases.match(query.text, o.candidates, undefined, runLimits);
-    const pairs = new Map(
-      this.parts.pairs
-        .match(query.text, o.candidates * 5, o.pairMaxDocShare, runLimits)
-        .hits.map((h) => [h.doc, h.coverage]),
+    this.handicaps = sourceHandicaps(
+      groups.map((g) => g.articles.length),
+      sourceMargin,
     );
-    const byDoc = new Map<number, PhraseMatch>(phrase.hits.map((h) => [h.doc, h]));
-    const top = new TopK(o.candidates);
-    for (let doc = 0; doc < scores.length; doc++) {
-      const score = scores[doc] ?? 0;
-      if (score > 0 && score > top.floor) top.push(doc, score);
-    }
-    // Phrase hits join the term score's best rather than take their places: a question's common
-    // word runs ("to print on") match hundreds of articles.
-    const candidates = new Set(top.docs());
-    for (const h of phrase.hits) candidates.add(h.doc);
-
-    const mention = productMention(query.text, this.parts.products);
-    const hits: {
-      doc: number;
-      score: number;
-      terms: number;
-      phrase?: PhraseMatch;
-      products: string[];
-      exact?: number;
-    }[] = [];
-    for (const doc of candidates) {
-      const termScore = (scores[doc] ?? 0) / ceiling;
-      const pm = byDoc.get(doc);
-      const phraseScore =
-        (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) +
-        o.pairWeight * (pairs.get(doc) ?? 0);
-      const article = this.articles[doc];
-      if (!article) continue;
-      const prod = productFactor(mention, article, { category: o.categoryWeight, version: o.versionWeight });
-      hits.push({
-        doc,
-        score: (termScore + phraseScore) * prod.factor,
-        terms: termScore,
-        phrase: pm,
-        products: prod.matched,
-      });
-    }
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    this.preferExactQuotes(query.text, hits);
-    const tellingCodes = query.codes.filter((c) => this.isTellingCode(c));
-    this.preferCodes(tellingCodes, hits);
-    const best = hits.slice(0, Math.max(k, 2));
-    const ranked: RankHit[] = best.slice(0, k).map((h) => {
-      const article = this.articles[h.doc] as Article;
-      const matchedTerms = [...queryTerms.keys()].filter((t) => this.parts.terms.contains(t, h.doc));
-      return {
-        article,
-        score: round(h.score),
-        reason: describeReason(
-          {
-            article,
-            phrase: h.phrase,
-            runs: phrase.runs,
-            terms: matchedTerms,
-            codes: query.codes,
-            products: h.products,
-            corrections,
-            expansions,
-          },
-          query.text,
-        ),
-      };
-    });
-    const signals: ConfidenceInput = {
-      top: best[0]?.score ?? 0,
-      second: best[1]?.score ?? 0,
-      coverage: best[0]?.phrase?.coverage ?? 0,
-      exact: best[0]?.exact ?? 0,
-      runs: phrase.runs,
-      // Words no article uses count against the match: on a small KB, "printer spooler crashes on nt"
-      // must not look like a full match of its one known word.
-      termShare: (best[0]?.terms ?? 0) * (ceiling / (ceiling + this.parts.terms.unseen(queryTerms))),
-      queryTerms: queryTerms.size,
-    };
-    return {
-      hits: ranked,
-      confidence: round(confidenceOf(signals)),
-      query,
-      signals,
-      weights: this.telling(queryTerms),
-      tellingCodes,
-    };
   }
 
-  /**
-   * The message's search terms (stemmed, codes, corrected typos, expanded abbreviations), each
-   * weighted by its query weight times its rarity in the KB (idf): what a message is about, for
-   * comparing messages with each other (feedback, the report's groups).
-   */
-  termWeights(message: string): Map<string, number> {
-    return this.telling(this.queryTerms(cleanQuery(message, this.options.maxCodes)).weights);
-  }
-
-  private telling(queryTerms: Map<string, number>): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [t, w] of queryTerms) out.set(t, w * this.parts.terms.idf(t));
-    return out;
-  }
-
-  /** Among the leading hits that contain the paste's words, lift those that quote it character for character. */
-  private preferExactQuotes(
-    text: string,
-    hits: { doc: number; score: number; phrase?: PhraseMatch; exact?: number }[],
-  ): void {
-    // Worked out for the first hit that contains enough of the paste (most messages have none).
-    let quotes: { candidates: string[]; lower: string[]; length: number } | undefined;
-    let changed = false;
-    for (const h of hits.slice(0, this.options.exactCandidates)) {
-      if (!h.phrase || h.phrase.coverage < 0.3) continue;
-      if (!quotes) {
-        const candidates = exactCandidates(text, this.options.exactCuts);
-        const length = text.replace(/\s+/g, ' ').trim().length;
-        quotes = { candidates, lower: candidates.map((c) => c.toLowerCase()), length };
-      }
-      const article = this.articles[h.doc];
-      const share = article
-        ? exactShare(quotes.candidates, quotes.length, this.fullText(h.doc, article), quotes.lower)
-        : 0;
-      if (share > 0) {
-        h.exact = share;
-        h.score += this.options.exactWeight * share;
-        changed = true;
-      }
-    }
-    if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  }
-
-  /** A code rare in the KB tells errors apart ("4294966746", not "486" or "1024"). */
-  private isTellingCode(code: string): boolean {
-    const c = stem(code);
-    const df = this.parts.terms.df(c);
-    return c.length >= 4 && df > 0 && df <= this.options.codeMaxDocs;
-  }
-
-  /** When some leading hits have one of the message's telling codes and others not, demote every hit without one. */
-  private preferCodes(codes: string[], hits: { doc: number; score: number }[]): void {
-    const factor = this.options.codeMissFactor;
-    if (!codes.length || factor >= 1) return;
-    const stems = codes.map(stem);
-    const has = (h: { doc: number }): boolean => stems.some((c) => this.parts.terms.contains(c, h.doc));
-    const leading = hits.slice(0, this.options.exactCandidates);
-    if (!leading.some(has) || leading.every(has)) return;
-    for (const h of hits) if (!has(h)) h.score *= factor;
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  }
-
-  /** An article's whole text, whitespace collapsed; the last few thousand are kept. */
-  private fullText(doc: number, article: Article): string {
-    let text = this.textCache.get(doc);
-    if (text === undefined) {
-      text = articleText(article);
-      if (this.textCache.size >= TEXT_CACHE) this.textCache.delete(this.textCache.keys().next().value as number);
-      this.textCache.set(doc, text);
-    }
-    return text;
-  }
-
-  /** Terms of the message with their boosts: codes count more, synonyms and corrections less. */
-  private queryTerms(query: CleanQuery): {
-    weights: Map<string, number>;
-    corrections: [string, string][];
-    expansions: [string, string][];
-  } {
-    const o = this.options;
-    const weights = new Map<string, number>();
-    const add = (t: string, w: number): void => {
-      if (t.length > 1 && !STOPWORDS.has(t)) weights.set(t, Math.max(weights.get(t) ?? 0, w));
-    };
-    for (const t of terms(query.text)) {
-      if (weights.size >= o.maxQueryTerms) break;
-      add(t, 1);
-    }
-    for (const c of query.codes) add(stem(c), o.codeBoost);
-    const corrections: [string, string][] = [];
-    const speller = this.parts.speller;
-    const seen = new Set<string>();
-    let tries = 0;
-    for (const w of textTokens(query.text)) {
-      if (seen.has(w)) continue;
-      seen.add(w);
-      if (STOPWORDS.has(w) || isCodeToken(w) || !speller.correctable(w, o.maxSpellLength)) continue;
-      if (this.parts.terms.df(stem(w)) > 0) continue;
-      // Only the first few unknown words: a message of nothing but made-up words costs no more.
-      if (tries++ >= o.maxSpellingTries) break;
-      const fixed = speller.correct(w, o.maxSpellLength);
-      if (fixed) {
-        corrections.push([w, fixed]);
-        add(stem(fixed), o.typoBoost);
-      }
-    }
-    const expansions: [string, string][] = [];
-    for (const e of expansionsFor(query.text, this.parts.abbreviations).slice(0, o.maxExpansions)) {
-      expansions.push([e.from, e.to]);
-      const ts = terms(e.to);
-      for (const t of ts) add(t, o.synonymBoost / Math.sqrt(ts.length));
-    }
-    return { weights, corrections, expansions };
-  }
-
-  /** The parts, ready for `v8.serialize` (typed arrays stay typed arrays). */
-  toJSON(): Record<string, unknown> {
-    return {
-      terms: this.parts.terms.toJSON(),
-      phrases: this.parts.phrases.toJSON(),
-      pairs: this.parts.pairs.toJSON(),
-      speller: this.parts.speller.toJSON(),
-      abbreviations: [...this.parts.abbreviations],
-      products: [...this.parts.products],
-    };
+  /** Index a knowledge base, one index per source (seconds for the full corpus; `kbbot ingest` saves the result). */
+  static build(kb: KnowledgeBase, options: RankerOptions = {}): Ranker {
+    const groups = groupBySource(kb.articles()).map(({ source, articles, team }) => ({
+      source,
+      team,
+      articles,
+      ranker: SourceRanker.build(articles, sourceOptions(team, options)),
+    }));
+    return new Ranker(
+      groups,
+      options.k ?? RANKER_DEFAULTS.k,
+      options.sourceMargin ?? RANKER_DEFAULTS.sourceMargin,
+      options.sourceMarginFrom ?? RANKER_DEFAULTS.sourceMarginFrom,
+      options.sourceVocabularyPower ?? RANKER_DEFAULTS.sourceVocabularyPower,
+    );
   }
 
   static loadJSON(kb: KnowledgeBase, json: ReturnType<Ranker['toJSON']>, options: RankerOptions = {}): Ranker {
-    const o = { ...RANKER_DEFAULTS, ...options };
-    if (!json || typeof json !== 'object' || !('terms' in json) || !('phrases' in json))
-      throw new IndexFormatError('the index has no search index');
-    const j = json as {
-      terms: Parameters<typeof TermIndex.loadJSON>[0];
-      phrases: Parameters<typeof PhraseIndex.loadJSON>[0];
-      pairs: Parameters<typeof PhraseIndex.loadJSON>[0];
-      speller: Parameters<typeof Speller.fromJSON>[0];
-      abbreviations: [string, string][];
-      products: [string, string][];
-    };
+    const saved = (json as { sources?: unknown } | null)?.sources;
+    if (!Array.isArray(saved)) throw new IndexFormatError('the index has no search index');
+    const found = groupBySource(kb.articles());
+    if (found.length !== saved.length)
+      throw new IndexFormatError(`the search index has ${saved.length} sources, the KB ${found.length}`);
+    const groups = found.map(({ source, articles, team }, i) => {
+      const s = saved[i] as Partial<SourceJSON> | null;
+      if (!s || s.source !== source || s.articles !== articles.length || s.team !== team || !s.index)
+        throw new IndexFormatError(`the search index does not match the KB's source ${source ?? '(unnamed)'}`);
+      return { source, team, articles, ranker: SourceRanker.loadJSON(articles, s.index, sourceOptions(team, options)) };
+    });
     return new Ranker(
-      kb,
-      {
-        terms: TermIndex.loadJSON(j.terms, o.k1),
-        phrases: PhraseIndex.loadJSON(j.phrases),
-        pairs: PhraseIndex.loadJSON(j.pairs),
-        speller: Speller.fromJSON(j.speller),
-        abbreviations: new Map(j.abbreviations),
-        products: new Map(j.products),
-      },
-      options,
+      groups,
+      options.k ?? RANKER_DEFAULTS.k,
+      options.sourceMargin ?? RANKER_DEFAULTS.sourceMargin,
+      options.sourceMarginFrom ?? RANKER_DEFAULTS.sourceMarginFrom,
+      options.sourceVocabularyPower ?? RANKER_DEFAULTS.sourceVocabularyPower,
     );
+  }
+
+  get size(): number {
+    return this.groups.reduce((n, g) => n + g.articles.length, 0);
+  }
+
+  /** The sources, largest first, with their article counts. */
+  get sources(): { source: string | null; articles: number; team: boolean }[] {
+    return this.groups.map((g) => ({ source: g.source, articles: g.articles.length, team: g.team }));
+  }
+
+  rank(message: string, k = this.k): Ranking {
+    const [only] = this.groups;
+    if (this.groups.length === 1 && only) return only.ranker.rank(message, k);
+    const rankings = this.groups.map((g) => g.ranker.rank(message, k));
+    // The margin protects only a confident answer of the largest source, and not from a source
+    // that quotes more of the message (a whole pasted error against a few of its words).
+    const [largest] = rankings;
+    const handicaps =
+      largest && largest.confidence >= this.protectAt
+        ? this.handicaps.map((h, i) => (quoted(rankings[i]) > quoted(largest) + QUOTED_LEAD ? 0 : h))
+        : [];
+    const known = rankings.map((r, i) => knownShare(r.weights, this.groups[i]?.ranker) ** this.vocabularyPower);
+    const merged = mergeRankings(rankings, handicaps, known).slice(0, k);
+    // The query, signals, weights and codes are those of the source the first hit comes from.
+    const lead = rankings[merged[0]?.source ?? 0] ?? (rankings[0] as Ranking);
+    return { ...lead, hits: merged.map((m) => m.hit) };
+  }
+
+  /**
+   * The message's search terms weighted by how telling they are (see `SourceRanker.termWeights`).
+   * With several sources, each term takes its weight from the largest source that has it (the
+   * largest source when none does), so adding a small source leaves the large one's terms alone.
+   */
+  termWeights(message: string): Map<string, number> {
+    const [only] = this.groups;
+    if (!only) return new Map();
+    if (this.groups.length === 1) return only.ranker.termWeights(message);
+    const perSource = this.groups.map((g) => g.ranker.termWeights(message));
+    const out = new Map<string, number>();
+    for (const [term, weight] of perSource[0] ?? []) {
+      const i = this.groups.findIndex((g) => g.ranker.knows(term));
+      out.set(term, i >= 0 ? (perSource[i]?.get(term) ?? weight) : weight);
+    }
+    // Terms only a smaller source's query side produced (its own abbreviations or corrections).
+    perSource.slice(1).forEach((weights, i) => {
+      for (const [term, weight] of weights)
+        if (!out.has(term) && this.groups[i + 1]?.ranker.knows(term)) out.set(term, weight);
+    });
+    return out;
+  }
+
+  /** The sources' parts, ready for `v8.serialize` (typed arrays stay typed arrays). */
+  toJSON(): Record<string, unknown> {
+    return {
+      sources: this.groups.map((g): SourceJSON => ({
+        source: g.source,
+        articles: g.articles.length,
+        team: g.team,
+        index: g.ranker.toJSON(),
+      })),
+    };
   }
 }
 
-/** Each field's text followed by the abbreviations of the long forms it spells out. */
-function withAbbreviations(fields: FieldTexts[], abbreviations: Abbreviations): FieldTexts[] {
-  const find = abbreviationsIn(abbreviations);
-  return fields.map((f) => {
-    const out: FieldTexts = {};
-    for (const [name, text] of Object.entries(f)) {
-      const found = text ? find(text) : [];
-      out[name] = found.length > 0 ? `${text}\n${found.join(' ')}` : text;
-    }
-    return out;
-  });
+/** A hit of the merged ranking: which source's ranking it came from and its merged key. */
+export interface MergedHit {
+  hit: RankHit;
+  source: number;
+  /** The source's confidence times the hit's share of the source's first score. */
+  key: number;
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+/**
+ * Merge the sources' rankings (in source order, largest first): each hit is keyed by its
+ * source's confidence times its score over its source's first score, so a source's first hit
+ * competes by how sure its source is, and its later hits by how far they trail it, less the source's
+ * handicap (`sourceHandicaps`). Ties go to the
+ * larger source, then to the source's own order. The hits' scores become the keys (rounded), so a
+ * re-sort by score (feedback) keeps the merged order.
+ */
+export function mergeRankings(
+  rankings: readonly Ranking[],
+  handicaps: readonly number[] = [],
+  factors: readonly number[] = [],
+): MergedHit[] {
+  const pool: (MergedHit & { at: number })[] = [];
+  rankings.forEach((r, source) => {
+    const top = r.hits[0]?.score ?? 0;
+    const handicap = handicaps[source] ?? 0;
+    r.hits.forEach((hit, at) => {
+      const key = top > 0 ? Math.max(0, r.confidence * (factors[source] ?? 1) * (hit.score / top) - handicap) : 0;
+      pool.push({ hit: { ...hit, score: Math.round(key * 1e4) / 1e4 }, source, key, at });
+    });
+  });
+  pool.sort((a, b) => b.key - a.key || a.source - b.source || a.at - b.at);
+  return pool.map(({ hit, source, key }) => ({ hit, source, key }));
+}
+
+/**
+ * What each source's merged keys lose: `margin` times how much smaller it is than the largest
+ * source (0 for the largest, nearly `margin` for 743 runbooks beside 57,000 archive articles). A
+ * confidence is calibrated on the archive; a small source's first hit stands further above its
+ * second only because it has fewer articles to compete with, so a short generic error ("Cannot
+ * create object") quoted by both an archive article and a runbook must not go to the runbook on
+ * that alone.
+ */
+export function sourceHandicaps(sizes: readonly number[], margin: number): number[] {
+  const largest = Math.max(0, ...sizes);
+  return sizes.map((n) => (largest > 0 ? margin * (1 - n / largest) : 0));
+}
+
+/**
+ * The KB's articles by `article.source`, in KB order within each; sources largest first, then by
+ * name. An empty KB is one empty source.
+ */
+function groupBySource(articles: readonly Article[]): { source: string | null; articles: Article[]; team: boolean }[] {
+  const bySource = new Map<string | null, Article[]>();
+  for (const a of articles) {
+    const source = a.source ?? null;
+    let list = bySource.get(source);
+    if (!list) bySource.set(source, (list = []));
+    list.push(a);
+  }
+  if (bySource.size === 0) bySource.set(null, []);
+  return [...bySource]
+    .map(([source, list]) => ({
+      source,
+      articles: list,
+      team: list.filter((a) => !ARCHIVE_FORMS.includes(a.form)).length * 2 > list.length,
+    }))
+    .sort((a, b) => b.articles.length - a.articles.length || String(a.source).localeCompare(String(b.source)));
+}
+
+/** A source's options: the defaults, the team-document settings for a team source, then the caller's. */
+function sourceOptions(team: boolean, options: RankerOptions): RankerOptions {
+  if (!team) return options;
+  return {
+    ...TEAM_SOURCE_OPTIONS,
+    ...options,
+    fields: { ...TEAM_SOURCE_OPTIONS.fields, ...options.fields },
+  };
 }

@@ -127,3 +127,14 @@ export function terms(text: string): string[] {
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
+
+/**
+ * The words of an identifier such as an alert name or a file stem: split at separators, at
+ * camelCase humps, around acronyms and digits ("KubeAPIErrorBudgetBurn" → Kube API Error Budget
+ * Burn; "etcdHighNumberOfFailedGRPCRequests" → etcd High Number Of Failed GRPC Requests;
+ * "pg_xid_xmin_age-alert" → pg xid xmin age alert). Case is kept; every ASCII letter and digit of
+ * the name is in exactly one word, in order.
+ */
+export function identifierWords(name: string): string[] {
+  return name.split(/[^A-Za-z0-9]+/).flatMap((part) => part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []);
+}

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingest } from '../../../../src/kb/index/ingest.js';
 import { FolderSpecError, parseFolderSpec, parseHeadings, urlVariableOf } from '../../../../src/kb/index/folders.js';
@@ -11,7 +11,7 @@ describe('KB folder specs', () => {
   it('reads "name=path" and a bare path', () => {
     expect(parseFolderSpec('runbooks=/srv/runbooks')).toEqual({ dir: '/srv/runbooks', name: 'runbooks' });
     expect(parseFolderSpec(' /srv/kbarchive ')).toEqual({ dir: '/srv/kbarchive' });
-    expect(parseFolderSpec('kb')).toEqual({ dir: resolve('kb') });
+    expect(parseFolderSpec('kb')).toEqual({ dir: 'kb' });
     expect(() => parseFolderSpec('rb=')).toThrow(FolderSpecError);
   });
 

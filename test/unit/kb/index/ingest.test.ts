@@ -73,7 +73,7 @@ describe('ingest of a folder with seeds and bad files', () => {
     expect(result.kb.size).toBe(5);
     expect(new Set(result.kb.articles().map((a) => a.id))).toEqual(new Set(SEED_IDS));
     expect(result.summary.articles).toBe(5);
-    expect(result.summary.forms).toEqual({ text: 2, collapsed: 2, markdown: 1 });
+    expect(result.summary.forms).toEqual({ text: 2, collapsed: 2, markdown: 1, gfm: 0, html: 0, plain: 0 });
   });
 
   it('reports each bad file with a reason instead of crashing or dropping it', () => {

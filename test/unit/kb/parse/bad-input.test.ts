@@ -28,12 +28,16 @@ describe('bad files', () => {
     expect(reason(seed.subarray(0, 300)).code).toBe('kb_truncated');
     expect(reason(seed.subarray(0, 1500)).message).toMatch(/truncated/);
   });
-  it('says a README is not a KB article', () => {
-    expect(reason('# My project\n\nSome notes about KB articles.\n')).toMatchObject({
+  it('reads a README as a team document, and says an index page of links is not a KB article', () => {
+    expect(parseArticle('# My project\n\nSome notes about KB articles.\n', 'x')).toMatchObject({
+      title: 'My project',
+      form: 'gfm',
+    });
+    expect(parseArticle('---\nlayout: post\ntitle: "Hello"\n---\n\nA blog post.\n', 'x').title).toBe('Hello');
+    expect(reason('# Index\n\n- [One](one.md)\n- [Two](two.md)\n')).toMatchObject({
       code: 'kb_not_article',
       message: expect.stringMatching(/not a KB article/),
     });
-    expect(reason('---\nlayout: post\ntitle: "Hello"\n---\n\nA blog post.\n').code).toBe('kb_not_article');
   });
   it('refuses 20 MB of junk without reading it as text', () => {
     expect(reason(Buffer.alloc(20 * 1024 * 1024, 0x41))).toMatchObject({
