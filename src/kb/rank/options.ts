@@ -55,6 +55,14 @@ export const RANKER_DEFAULTS = {
   identifierBoost: 0,
   /** Boost of each word of such an identifier ("kube", "api", "error", ...); 0: not split. */
   identifierWordBoost: 0,
+  /**
+   * Score added for an article whose title words (its title, alert names and file stem split into
+   * words) the message holds, scaled by the idf-weighted share it holds, to `titleCoveragePower`;
+   * 0: not (the archive: its titles are sentences, matched as terms).
+   */
+  titleCoverageWeight: 0,
+  /** Power of that share: higher favours articles whose title words the message holds all of. */
+  titleCoveragePower: 2,
   /** Read the message without IP addresses and ports (`withoutAddresses`); the archive's messages keep theirs. */
   dropAddresses: false,
   /** Boost of a synonym's or abbreviation's expansion (split over its words). */
