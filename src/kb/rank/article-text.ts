@@ -1,7 +1,7 @@
 /** Which text of an article each ranking field reads. */
 import { ARCHIVE_FORMS, type Article } from '../article.js';
 import type { FieldTexts } from './term-index.js';
-import { identifierWords } from './tokens.js';
+import { identifierWords, terms } from './tokens.js';
 
 const FIX_SECTIONS = ['resolution', 'workaround', 'status'];
 const OWN_FIELDS = new Set(['symptoms', 'summary', 'cause', ...FIX_SECTIONS]);
@@ -69,6 +69,16 @@ export function titleExtras(a: Article): string[] {
   }
   identifierWords(fileStem(a.path)).forEach(add);
   return out;
+}
+
+/**
+ * The words a team document is named by: its title, alert names and file stem, identifiers split
+ * into words ("CephOSDNearFull" → ceph osd near full), as ranking terms, each once. A message that
+ * holds all of them names the document in words.
+ */
+export function titleTerms(a: Article): string[] {
+  const names = [a.title, ...a.alertNames, fileStem(a.path)];
+  return [...new Set(names.flatMap((n) => identifierWords(n).flatMap((w) => terms(w))))];
 }
 
 /** The file name without its folder and its last extension. */

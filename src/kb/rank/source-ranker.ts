@@ -13,7 +13,7 @@ import { confidenceOf, type ConfidenceInput } from './confidence.js';
 import { PhraseIndex, type PhraseMatch, type PhraseShape } from './phrase-index.js';
 import { buildProductLexicon, productFactor, productMention, type ProductLexicon } from './products.js';
 import { RANKER_DEFAULTS, type RankerOptions } from './options.js';
-import { articleFields, quotableText } from './article-text.js';
+import { articleFields, quotableText, titleTerms } from './article-text.js';
 import { Speller, countWords } from './spelling.js';
 import { abbreviationsIn, expansionsFor, HAND_SYNONYMS, mineAbbreviations, type Abbreviations } from './synonyms.js';
 import { TermIndex, type FieldTexts } from './term-index.js';
@@ -30,6 +30,9 @@ const TEXT_CACHE = 2000;
  * "CephOSDDown"): letters and digits only, a lower-case letter followed by a capital inside.
  */
 const IDENTIFIER = /\b[A-Za-z][a-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+[A-Z][A-Za-z0-9]*\b/g;
+
+/** Letters a message word may add to a title word it spells out in full (see `titleScore`). */
+const ABBREVIATION_TAIL = 3;
 
 /** Word pairs (stemmed terms) for questions. */
 const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
@@ -69,6 +72,8 @@ export class SourceRanker {
   private readonly options: typeof RANKER_DEFAULTS;
   private readonly scores: Float32Array;
   private readonly textCache = new Map<number, string>();
+  /** Per article, its title terms (`titleTerms`), when `titleCoverageWeight` is set. */
+  private readonly titles: string[][] | undefined;
 
   constructor(
     articles: readonly Article[],
@@ -78,6 +83,7 @@ export class SourceRanker {
     this.articles = [...articles];
     this.options = { ...RANKER_DEFAULTS, ...options, fields: { ...RANKER_DEFAULTS.fields, ...options.fields } };
     this.scores = new Float32Array(this.articles.length);
+    this.titles = this.options.titleCoverageWeight > 0 ? this.articles.map(titleTerms) : undefined;
   }
 
   /** Index a source's articles (seconds for the full corpus; `kbbot ingest` saves the result). */
@@ -142,7 +148,8 @@ export class SourceRanker {
       const pm = byDoc.get(doc);
       const phraseScore =
         (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) +
-        o.pairWeight * (pairs.get(doc) ?? 0);
+        o.pairWeight * (pairs.get(doc) ?? 0) +
+        this.titleScore(doc, queryTerms);
       const article = this.articles[doc];
       if (!article) continue;
       const prod = productFactor(mention, article, { category: o.categoryWeight, version: o.versionWeight });
@@ -251,6 +258,24 @@ export class SourceRanker {
       }
     }
     if (changed) hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /**
+   * `titleCoverageWeight` times the idf-weighted share of the article's title terms the message
+   * holds, to `titleCoveragePower`. A title term also counts when a message term extends it by a
+   * few letters: identifiers abbreviate ("Errs" for errors, "Msgs" for messages).
+   */
+  private titleScore(doc: number, queryTerms: Map<string, number>): number {
+    const title = this.titles?.[doc];
+    if (!title?.length) return 0;
+    let all = 0;
+    let held = 0;
+    for (const t of title) {
+      const idf = this.parts.terms.idf(t);
+      all += idf;
+      if (queryTerms.has(t) || (t.length >= 3 && [...queryTerms.keys()].some((q) => extends_(q, t)))) held += idf;
+    }
+    return all > 0 ? this.options.titleCoverageWeight * (held / all) ** this.options.titleCoveragePower : 0;
   }
 
   /** A code rare in the KB tells errors apart ("4294966746", not "486" or "1024"). */
@@ -390,6 +415,11 @@ function withAbbreviations(fields: FieldTexts[], abbreviations: Abbreviations): 
     }
     return out;
   });
+}
+
+/** True when `word` is `prefix` and at most ABBREVIATION_TAIL more letters ("error" of "err"). */
+function extends_(word: string, prefix: string): boolean {
+  return word.length > prefix.length && word.length <= prefix.length + ABBREVIATION_TAIL && word.startsWith(prefix);
 }
 
 function round(x: number): number {
