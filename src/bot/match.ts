@@ -219,9 +219,11 @@ export class Matcher {
   ): Omit<MatchResult, 'intent' | 'ms' | 'signature'> & { signature: Signature } {
     const names = alert.alertname ? [alert.alertname] : [];
     const known = names.filter((n) => this.kb.hasAlertName(n));
+    // A notification is answered by a runbook: the runbooks' source ranks first (see RankPreference).
     const ranking = this.ranker.rank(
       alertSearchText(alert),
       known.length ? Math.max(this.pool(k), ALERT_POOL) : this.pool(k),
+      { runbooks: true },
     );
     const signature = signatureOf(ranking.weights);
     const runbooks = this.runbooksFirst(known, ranking);

@@ -38,11 +38,11 @@ describe.skipIf(absent.length > 0)('the ranker on ../shared/teamkb and its dev s
         })),
       ),
     );
-    // Measured (dev): pastes 0.984, questions 0.811, alerts 0.910, description only 0.667.
+    // Measured (dev): pastes 0.988, questions 0.874, alerts 0.950, description only 0.750.
     expect(pastes?.successAt1).toBeGreaterThanOrEqual(0.97);
-    expect(questions?.successAt1).toBeGreaterThanOrEqual(0.78);
-    expect(alerts?.successAt1).toBeGreaterThanOrEqual(0.89);
+    expect(questions?.successAt1).toBeGreaterThanOrEqual(0.85);
+    expect(alerts?.successAt1).toBeGreaterThanOrEqual(0.93);
     expect(alerts?.byStyle.name_only?.successAt1).toBeGreaterThanOrEqual(0.98);
-    expect(alerts?.byStyle.description_only?.successAt1).toBeGreaterThanOrEqual(0.63);
+    expect(alerts?.byStyle.description_only?.successAt1).toBeGreaterThanOrEqual(0.72);
   }, 120_000);
 });

@@ -15,11 +15,11 @@ import type { ParseContext } from './context.js';
 import { parseDocument } from './doc/index.js';
 
 /**
- * Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. 11: the collapsed
- * form's quote ends are found by the linear model alone (models/quote-ends.json), without version 10's
- * recurrent network, so a few collapsed articles' error messages end elsewhere.
+ * Bumped whenever parsing changes what an Article holds; stale indexes are rebuilt. 12: team
+ * documents (Markdown, HTML, plain text) are read, and every article gains `source`, `url` and
+ * `alertNames`. (11: the collapsed form's quote ends came from the linear model alone.)
  */
-export const PARSER_VERSION = 11;
+export const PARSER_VERSION = 12;
 
 /** Largest file we try to read as an article; real KB articles are under 200 KB. */
 export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;

@@ -66,10 +66,20 @@ export function cleanQuery(raw: string, maxCodes = RANKER_DEFAULTS.maxCodes): Cl
 const ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g;
 
 /**
- * The message without IP addresses and their ports: an alert's instance label ("member
- * 10.128.9.87:6443 has no leader") names the machine, not the problem, and its port ("6443",
- * "9100") would otherwise count as an error code that some runbooks happen to mention.
+ * A Kubernetes pod of a Deployment, with its namespace when written before it
+ * ("payments/checkout-7d9f8b6c5d-x2k4q"): a name, then the pod-template hash (6-10 letters and
+ * digits, at least one digit), then the pod's own 5-character suffix.
+ */
+const POD_NAME =
+  /(?<![\w./-])(?:[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*-(?=[a-z]*\d)[a-z0-9]{6,10}-[a-z0-9]{5}(?![\w-])/g;
+
+/**
+ * The message without IP addresses and their ports, and without pod names: an alert's instance
+ * label ("member 10.128.9.87:6443 has no leader", "Prometheus payments/redis-75b11204bd-z7w62
+ * failed to send ...") names the machine, not the problem. A port ("6443", "9100") would otherwise
+ * count as an error code that some runbooks happen to mention, and a pod's name ("redis") as a
+ * component the runbook is about.
  */
 export function withoutAddresses(message: string): string {
-  return message.replace(ADDRESS, ' ');
+  return message.replace(ADDRESS, ' ').replace(POD_NAME, ' ');
 }

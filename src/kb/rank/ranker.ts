@@ -9,6 +9,7 @@
  * calibrates its first hit into a confidence (0-1, comparable across sources as it reads how the
  * scores look, not their size); the sources' hits are merged by that confidence, each hit keeping
  * its share of its source's first score. With one source the ranking is that source's, unchanged.
+ * An alert notification may ask for the runbooks' sources first (`RankPreference`).
  */
 import { ARCHIVE_FORMS, type Article } from '../article.js';
 import { IndexFormatError } from '../errors.js';
@@ -65,6 +66,8 @@ interface SourceJSON {
 export class Ranker {
   /** Per source, what its hits' merged keys lose (see `sourceHandicaps`). */
   private readonly handicaps: number[];
+  /** Per source, whether it holds runbooks (articles with alert names; see `RankPreference`). */
+  private readonly runbookSources: boolean[];
 
   private constructor(
     private readonly groups: SourceGroup[],
@@ -77,6 +80,7 @@ export class Ranker {
       groups.map((g) => g.articles.length),
       sourceMargin,
     );
+    this.runbookSources = groups.map((g) => g.articles.some((a) => (a.alertNames?.length ?? 0) > 0));
   }
 
   /** Index a knowledge base, one index per source (seconds for the full corpus; `kbbot ingest` saves the result). */
@@ -126,19 +130,18 @@ export class Ranker {
     return this.groups.map((g) => ({ source: g.source, articles: g.articles.length, team: g.team }));
   }
 
-  rank(message: string, k = this.k): Ranking {
+  /**
+   * The message's hits, best first. With `prefer.runbooks`, the hits of the sources that hold
+   * runbooks (articles with alert names) come before the others' (see `RankPreference`).
+   */
+  rank(message: string, k = this.k, prefer: RankPreference = {}): Ranking {
     const [only] = this.groups;
     if (this.groups.length === 1 && only) return only.ranker.rank(message, k);
     const rankings = this.groups.map((g) => g.ranker.rank(message, k));
-    // The margin protects only a confident answer of the largest source, and not from a source
-    // that quotes more of the message (a whole pasted error against a few of its words).
-    const [largest] = rankings;
-    const handicaps =
-      largest && largest.confidence >= this.protectAt
-        ? this.handicaps.map((h, i) => (quoted(rankings[i]) > quoted(largest) + QUOTED_LEAD ? 0 : h))
-        : [];
     const known = rankings.map((r, i) => knownShare(r.weights, this.groups[i]?.ranker) ** this.vocabularyPower);
-    const merged = mergeRankings(rankings, handicaps, known).slice(0, k);
+    const handicaps = protectingHandicaps(rankings, this.handicaps, known, this.protectAt);
+    const all = mergeRankings(rankings, handicaps, known);
+    const merged = (prefer.runbooks ? preferSources(all, this.runbookSources) : all).slice(0, k);
     // The query, signals, weights and codes are those of the source the first hit comes from.
     const lead = rankings[merged[0]?.source ?? 0] ?? (rankings[0] as Ranking);
     return { ...lead, hits: merged.map((m) => m.hit) };
@@ -180,6 +183,34 @@ export class Ranker {
   }
 }
 
+/** How `Ranker.rank` orders the sources' hits beyond their merged keys (several sources only). */
+export interface RankPreference {
+  /**
+   * The hits of the sources that hold runbooks (articles with alert names) first, then the
+   * others': an alert notification is answered by a runbook, so one whose name no runbook has is
+   * answered from the runbooks' source by its words before a large archive's generic match of them
+   * ("Job ... is taking more than 12h to complete" against job-scheduler articles). teamkb dev
+   * alerts beside the archive 0.940 → 0.947 @1 (as alone but one description-only alert, which is
+   * not a notification); the archive's sets do not move (no archive message reads as a notification).
+   */
+  runbooks?: boolean;
+}
+
+/**
+ * The merged hits of the `preferred` sources first, each part in merged order; the others'
+ * scores are capped at the last preferred hit's, so a re-sort by score (feedback) keeps the order.
+ * Unchanged when no hit, or every hit, is from a preferred source.
+ */
+export function preferSources(merged: readonly MergedHit[], preferred: readonly boolean[]): MergedHit[] {
+  const first = merged.filter((m) => preferred[m.source]);
+  if (first.length === 0 || first.length === merged.length) return [...merged];
+  const floor = first[first.length - 1]?.hit.score ?? 0;
+  const rest = merged
+    .filter((m) => !preferred[m.source])
+    .map((m) => (m.hit.score > floor ? { ...m, hit: { ...m.hit, score: floor } } : m));
+  return [...first, ...rest];
+}
+
 /** A hit of the merged ranking: which source's ranking it came from and its merged key. */
 export interface MergedHit {
   hit: RankHit;
@@ -212,6 +243,24 @@ export function mergeRankings(
   });
   pool.sort((a, b) => b.key - a.key || a.source - b.source || a.at - b.at);
   return pool.map(({ hit, source, key }) => ({ hit, source, key }));
+}
+
+/**
+ * The handicaps (`sourceHandicaps`) that apply to one message: the margin protects only an answer
+ * of the largest source that is confident once its vocabulary factor (`knownShare`, as `factors`)
+ * is counted in, so a source that has never seen the message's telling words ("why is praefect
+ * replication lagging") is not shielded by a sure-looking guess; and never against a source that
+ * quotes more of the message (a whole pasted error against a few of its words). [] when none apply.
+ */
+export function protectingHandicaps(
+  rankings: readonly Ranking[],
+  handicaps: readonly number[],
+  factors: readonly number[],
+  protectAt: number,
+): number[] {
+  const [largest] = rankings;
+  if (!largest || largest.confidence * (factors[0] ?? 1) < protectAt) return [];
+  return handicaps.map((h, i) => (quoted(rankings[i]) > quoted(largest) + QUOTED_LEAD ? 0 : h));
 }
 
 /**

@@ -243,3 +243,44 @@ describe('asking for an article by name', () => {
     expect(matcher.match('show XADM: Cannot Apply Service Pack on KM Server').via).not.toBe('lookup');
   });
 });
+
+describe('a firing alert no runbook names, beside a large archive', () => {
+  /** A large archive whose job-scheduler articles quote the alert's every-day words ("job did not complete in time"). */
+  const archive = Array.from({ length: 80 }, (_, i) =>
+    makeArticle({
+      id: `Q${300000 + i}`,
+      source: 'archive',
+      title: i % 4 === 0 ? `Scheduler job ${i} does not complete in time` : `Printer driver problem number ${i}`,
+      sections: {
+        symptoms:
+          i % 4 === 0
+            ? `Kube job did not complete in time: the job is taking more than 12h 0m 0s to complete. Job ${i}.`
+            : `The printer stops after the driver is updated. Case ${i}.`,
+      },
+    }),
+  );
+  const JOB = runbook('prometheus-operator/runbooks/kubernetes/KubeJobCompletion.md', {
+    title: 'Kube Job Completion',
+    alertNames: ['KubeJobCompletion'],
+    sections: { symptoms: 'A Kubernetes job is taking too long to complete.' },
+  });
+  const mixed = new KnowledgeBase([...archive, JOB, CRASH_OS, NOT_READY, PVC_FULL]);
+  const ranker = Ranker.build(mixed);
+  const alert = [
+    '[FIRING:1] KubeJobNotCompleted',
+    '*Alert:* Job did not complete in time - `warning`',
+    '*Description:* Job payments/migrate-28786354 is taking more than 12h 0m 0s to complete.',
+  ].join('\n');
+
+  it("is answered from the runbooks' source first, even when the archive's words fit better", () => {
+    const m = new Matcher(mixed, ranker).match(alert);
+    expect(m.intent.intent).toBe('alert');
+    expect(m.via).toBe('rank');
+    expect(ids(m)[0]).toBe(JOB.id);
+    const scores = m.hits.map((h) => h.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // The same words in chat are ranked as any message is.
+    const chat = new Matcher(mixed, ranker).match('job is taking more than 12h 0m 0s to complete', { always: true });
+    expect(chat.hits[0]?.article.source).toBe('archive');
+  });
+});

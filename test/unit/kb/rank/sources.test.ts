@@ -13,6 +13,8 @@ import { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
 import { articleFields, titleExtras } from '../../../../src/kb/rank/article-text.js';
 import {
   mergeRankings,
+  preferSources,
+  protectingHandicaps,
   Ranker,
   SourceRanker,
   sourceHandicaps,
@@ -212,6 +214,68 @@ describe('mergeRankings', () => {
     const rankings = [ranking(0.7, [['a1', 3]]), ranking(0.8, [['b1', 1]])];
     expect(mergeRankings(rankings, [0, 0.2]).map((m) => m.hit.article.id)).toEqual(['a1', 'b1']);
     expect(mergeRankings(rankings, [], [1, 0.5]).map((m) => m.hit.score)).toEqual([0.7, 0.4]);
+  });
+});
+
+describe('protectingHandicaps', () => {
+  const base = Ranker.build(archiveOnly).rank('printer');
+  const ranking = (confidence: number, exact = 0): Ranking => ({
+    ...base,
+    confidence,
+    signals: { ...base.signals, exact, coverage: exact },
+  });
+  const margins = [0, 0.2];
+
+  it('shields a confident answer of the largest source about words it knows', () => {
+    expect(protectingHandicaps([ranking(0.7), ranking(0.8)], margins, [0.9, 1], 0.5)).toEqual(margins);
+  });
+
+  it('does not shield a sure-looking guess about words the largest source has never seen', () => {
+    // 0.7 confident, but it knows few of the message's telling words (factor 0.3): 0.21 < 0.5.
+    expect(protectingHandicaps([ranking(0.7), ranking(0.3)], margins, [0.3, 1], 0.5)).toEqual([]);
+  });
+
+  it('does not shield it from a source that quotes more of the message', () => {
+    expect(protectingHandicaps([ranking(0.9, 0.4), ranking(0.8, 1)], margins, [1, 1], 0.5)).toEqual([0, 0]);
+  });
+});
+
+describe('preferSources', () => {
+  const base = Ranker.build(archiveOnly).rank('printer');
+  const ranking = (confidence: number, scores: [string, number][]): Ranking => ({
+    ...base,
+    confidence,
+    hits: scores.map(([id, score]) => ({ ...(base.hits[0] as RankHit), article: makeArticle({ id }), score })),
+  });
+  const merged = mergeRankings([
+    ranking(0.8, [
+      ['a1', 10],
+      ['a2', 5],
+    ]),
+    ranking(0.3, [
+      ['b1', 2],
+      ['b2', 1],
+    ]),
+  ]);
+
+  it("puts the preferred sources' hits first and caps the others' scores so a re-sort keeps the order", () => {
+    const preferred = preferSources(merged, [false, true]);
+    expect(preferred.map((m) => m.hit.article.id)).toEqual(['b1', 'b2', 'a1', 'a2']);
+    const scores = preferred.map((m) => m.hit.score);
+    expect(scores).toEqual([0.3, 0.15, 0.15, 0.15]);
+    expect([...preferred].sort((a, b) => b.hit.score - a.hit.score)).toEqual(preferred);
+  });
+
+  it('changes nothing when no source, or every source, is preferred', () => {
+    expect(preferSources(merged, [false, false])).toEqual(merged);
+    expect(preferSources(merged, [true, true])).toEqual(merged);
+  });
+
+  it("ranks a runbook source's hits first when asked, and only then", () => {
+    const q = 'The information store database is inconsistent. Error -1018 was returned by the store.';
+    expect(ids(ranker.rank(q))[0]).toBe('Q200000');
+    const first = ranker.rank(q, 10, { runbooks: true }).hits[0]?.article;
+    expect(first?.source).toBe('runbooks');
   });
 });
 
