@@ -31,7 +31,7 @@ const TEXT_CACHE = 2000;
  */
 const IDENTIFIER = /\b[A-Za-z][a-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+[A-Z][A-Za-z0-9]*\b/g;
 
-/** Letters a message word may add to a title word it spells out in full (see `titleScore`). */
+/** Letters a message word may add to a title word it spells out in full (see `titleCoverage`). */
 const ABBREVIATION_TAIL = 3;
 
 /** Word pairs (stemmed terms) for questions. */
@@ -134,6 +134,7 @@ export class SourceRanker {
     const candidates = new Set(top.docs());
     for (const h of phrase.hits) candidates.add(h.doc);
 
+    const titles = this.titleCoverage(candidates, queryTerms);
     const mention = productMention(query.text, this.parts.products);
     const hits: {
       doc: number;
@@ -149,7 +150,7 @@ export class SourceRanker {
       const phraseScore =
         (pm ? o.phraseWeight * pm.coverage ** 2 * Math.min(1, phrase.runs / o.phraseFullRuns) : 0) +
         o.pairWeight * (pairs.get(doc) ?? 0) +
-        this.titleScore(doc, queryTerms);
+        (titles.get(doc) ?? 0);
       const article = this.articles[doc];
       if (!article) continue;
       const prod = productFactor(mention, article, { category: o.categoryWeight, version: o.versionWeight });
@@ -261,21 +262,41 @@ export class SourceRanker {
   }
 
   /**
-   * `titleCoverageWeight` times the idf-weighted share of the article's title terms the message
-   * holds, to `titleCoveragePower`. A title term also counts when a message term extends it by a
-   * few letters: identifiers abbreviate ("Errs" for errors, "Msgs" for messages).
+   * Per candidate, `titleCoverageWeight` times the idf-weighted share of the article's title terms
+   * the message holds, to `titleCoveragePower`, times (with `titleMassPower`) the idf mass of the
+   * title terms it holds over the most held by any candidate whose title the message covers as
+   * well or better, to that power: of near twins whose names the message holds alike
+   * ("etcdGRPCRequestsSlow", "etcdGRPCWriteRequestsSlow"), the one whose name holds more of the
+   * message; a short name held whole ("TargetDown") loses nothing to long ones held in part. A title term also counts when a message term
+   * extends it by a few letters (identifiers abbreviate: "Errs" for errors, "Msgs" for messages).
    */
-  private titleScore(doc: number, queryTerms: Map<string, number>): number {
-    const title = this.titles?.[doc];
-    if (!title?.length) return 0;
-    let all = 0;
-    let held = 0;
-    for (const t of title) {
-      const idf = this.parts.terms.idf(t);
-      all += idf;
-      if (queryTerms.has(t) || (t.length >= 3 && [...queryTerms.keys()].some((q) => extends_(q, t)))) held += idf;
+  private titleCoverage(candidates: Iterable<number>, queryTerms: Map<string, number>): Map<number, number> {
+    const out = new Map<number, number>();
+    if (!this.titles) return out;
+    const o = this.options;
+    const keys = [...queryTerms.keys()];
+    const covered: { doc: number; share: number; held: number }[] = [];
+    for (const doc of candidates) {
+      const title = this.titles[doc];
+      if (!title?.length) continue;
+      let all = 0;
+      let held = 0;
+      for (const t of title) {
+        const idf = this.parts.terms.idf(t);
+        all += idf;
+        if (queryTerms.has(t) || (t.length >= 3 && keys.some((q) => extends_(q, t)))) held += idf;
+      }
+      if (all > 0) covered.push({ doc, share: held / all, held });
     }
-    return all > 0 ? this.options.titleCoverageWeight * (held / all) ** this.options.titleCoveragePower : 0;
+    // Best share first: each title is measured against the most any title covered as well holds.
+    covered.sort((x, y) => y.share - x.share || y.held - x.held);
+    let most = 0;
+    for (const { doc, share, held } of covered) {
+      most = Math.max(most, held);
+      const mass = o.titleMassPower > 0 && most > 0 ? (held / most) ** o.titleMassPower : 1;
+      out.set(doc, o.titleCoverageWeight * share ** o.titleCoveragePower * mass);
+    }
+    return out;
   }
 
   /** A code rare in the KB tells errors apart ("4294966746", not "486" or "1024"). */

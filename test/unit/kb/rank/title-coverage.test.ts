@@ -72,6 +72,14 @@ describe('title words in a description', () => {
     expect(lift('alerts/KubeStateMetricsListErrors.md')).toBeLessThan(lift('alerts/TargetDown.md') / 2);
   });
 
+  it('of near twins whose names the description holds alike, prefers the one whose name holds more of it', () => {
+    const q = 'etcd cluster "etcd": 99th percentile of gRPC write requests is 4.28s on etcd instance 10.0.4.153:9100.';
+    const twins = ['alerts/etcdGRPCWriteRequestsSlow.md', 'alerts/etcdGRPCRequestsSlow.md'];
+    const lead = (r: SourceRanker): number => score(r, q, twins[0] as string) - score(r, q, twins[1] as string);
+    const alone = SourceRanker.build(RUNBOOKS, { ...TEAM_SOURCE_OPTIONS, titleMassPower: 0 });
+    expect(lead(team)).toBeGreaterThan(lead(alone));
+  });
+
   it('splits titles, alert names and file stems into name words, each once', () => {
     expect(titleTerms(RUNBOOKS[1] as Article)).toEqual(['etcd', 'grpc', 'write', 'request', 'slow']);
     const article = makeArticle({ id: 'x', path: '/kb/gitlab/prometheus-is-down.md', title: 'Prometheus is down' });
@@ -80,6 +88,7 @@ describe('title words in a description', () => {
 
   it('is off for the archive', () => {
     expect(RANKER_DEFAULTS.titleCoverageWeight).toBe(0);
+    expect(RANKER_DEFAULTS.titleMassPower).toBe(0);
     expect(RANKER_DEFAULTS.dropAddresses).toBe(false);
   });
 });
