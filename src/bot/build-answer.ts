@@ -126,6 +126,25 @@ function headingOf(key: string): string {
   return HEADINGS[key] ?? key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 }
 
+/** What every answer ends with, archive article or team document: warnings, keys, files, related articles, buttons. */
+function closingParts(
+  article: Article,
+  options: AnswerOptions,
+  view: AnswerView,
+): Pick<ArticleAnswer, 'warnings' | 'registryKeys' | 'files' | 'related' | 'actions' | 'view'> {
+  return {
+    warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],
+    registryKeys: [...article.registryKeys],
+    files: article.files.map((f) => ({ ...f })),
+    related: article.related.slice(0, ANSWER_DEFAULTS.related).map((id) => {
+      const other = options.kb?.get(id);
+      return other ? { id, title: titleOf(other) } : { id };
+    }),
+    actions: actionsFor(article.id),
+    view,
+  };
+}
+
 export function buildAnswer(article: Article, options: AnswerOptions): ArticleAnswer {
   if (!ARCHIVE_FORMS.includes(article.form)) return buildDocAnswer(article, options);
   const view = options.view ?? 'summary';
@@ -154,16 +173,8 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
     }),
     fixText: article.steps.length === 0 ? cut(fixProse) : undefined,
     noFix: noFixOf(article),
-    warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],
     status: cut(s.status),
-    registryKeys: [...article.registryKeys],
-    files: article.files.map((f) => ({ ...f })),
-    related: article.related.slice(0, ANSWER_DEFAULTS.related).map((id) => {
-      const other = options.kb?.get(id);
-      return other ? { id, title: titleOf(other) } : { id };
-    }),
-    actions: actionsFor(article.id),
-    view,
+    ...closingParts(article, options, view),
   };
   if (options.showSource && article.source) answer.source = article.source;
   if (view === 'full')
@@ -240,16 +251,8 @@ function buildDocAnswer(article: Article, options: AnswerOptions): ArticleAnswer
     steps: article.steps.map(docStep),
     fixText: article.steps.length === 0 || stepsOf ? cut(fixProse) : undefined,
     noFix: known && !article.steps.length && !fixProse?.trim() ? 'The article gives no fix or workaround.' : undefined,
-    warnings: article.registryWarning || article.registryKeys.length ? [REGISTRY_WARNING] : [],
     status: cut(s.status),
-    registryKeys: [...article.registryKeys],
-    files: article.files.map((f) => ({ ...f })),
-    related: article.related.slice(0, ANSWER_DEFAULTS.related).map((id) => {
-      const other = options.kb?.get(id);
-      return other ? { id, title: titleOf(other) } : { id };
-    }),
-    actions: actionsFor(article.id),
-    view,
+    ...closingParts(article, options, view),
   };
   if (runbook) answer.runbook = true;
   if (stepsOf) answer.stepsOf = stepsOf;

@@ -91,6 +91,11 @@ export class Ranker {
       articles,
       ranker: SourceRanker.build(articles, sourceOptions(team, options)),
     }));
+    return Ranker.of(groups, options);
+  }
+
+  /** A ranker over `groups` with the merge settings of `options` (defaults where unset). */
+  private static of(groups: SourceGroup[], options: RankerOptions): Ranker {
     return new Ranker(
       groups,
       options.k ?? RANKER_DEFAULTS.k,
@@ -112,13 +117,7 @@ export class Ranker {
         throw new IndexFormatError(`the search index does not match the KB's source ${source ?? '(unnamed)'}`);
       return { source, team, articles, ranker: SourceRanker.loadJSON(articles, s.index, sourceOptions(team, options)) };
     });
-    return new Ranker(
-      groups,
-      options.k ?? RANKER_DEFAULTS.k,
-      options.sourceMargin ?? RANKER_DEFAULTS.sourceMargin,
-      options.sourceMarginFrom ?? RANKER_DEFAULTS.sourceMarginFrom,
-      options.sourceVocabularyPower ?? RANKER_DEFAULTS.sourceVocabularyPower,
-    );
+    return Ranker.of(groups, options);
   }
 
   get size(): number {

@@ -5,8 +5,6 @@
  * Alertmanager notification in a channel the bot listens in gets its runbook in the alert's
  * thread; a resolved one, the bot's own message and another app's chit-chat get nothing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../../../src/adapters/slack/app.js';
 import type { Handled } from '../../../../src/adapters/slack/context.js';
@@ -14,32 +12,13 @@ import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-
 import { MemoryListeningStore } from '../../../../src/adapters/slack/listening.js';
 import { appMessageText, personMessageText } from '../../../../src/adapters/slack/message-text.js';
 import { Bot } from '../../../../src/bot/bot.js';
-import { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
-import { parseArticle } from '../../../../src/kb/parse/index.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
-import { REPO } from '../../../helpers/paths.js';
-import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+import { SEED_PASTE, seedAndRunbookKb } from '../../../helpers/seed-kb.js';
 import { envelope, mention, nextTs, sendJson, type Body } from '../../../helpers/slack.js';
 import { FakeSlack, LOOPBACK_APP, Outcomes, startApp } from './harness.js';
 
-/** The runbooks of these tests, a KB folder named "runbooks". */
-const RUNBOOKS = join(REPO, 'test/fixtures/alerts');
 const ETCD = 'etcd/etcdNoLeader.md';
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const path = join(dir, f);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
-
-function testKb(): KnowledgeBase {
-  const runbooks = files(RUNBOOKS).map((path) =>
-    parseArticle(readFileSync(path), path, { root: RUNBOOKS, source: 'runbooks' }),
-  );
-  return new KnowledgeBase([...seedKb().articles(), ...runbooks]);
-}
 
 /** Another app's bot (Alertmanager's incoming webhook). */
 const ALERTMANAGER = { bot_id: 'BALERTS', username: 'Alertmanager' };
@@ -85,7 +64,7 @@ let endpoint: string;
 
 beforeAll(async () => {
   fake.install();
-  const kb = testKb();
+  const kb = seedAndRunbookKb();
   slack = createSlackApp({
     ...LOOPBACK_APP,
     bot: new Bot(kb, { ranker: Ranker.build(kb) }),

@@ -5,71 +5,27 @@
  * only of an alert card (Alertmanager's or Grafana's Teams receiver, a forwarded card) gets the
  * runbook too; a resolved alert card and a card the KB has nothing for get no reply.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardText, htmlText } from '../../../../src/adapters/teams/card-text.js';
 import { createTeamsServer, type TeamsServer } from '../../../../src/adapters/teams/server.js';
 import { Bot } from '../../../../src/bot/bot.js';
-import { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
-import { parseArticle } from '../../../../src/kb/parse/index.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { keptLogger } from '../../../helpers/log.js';
-import { REPO } from '../../../helpers/paths.js';
-import { seedKb } from '../../../helpers/seed-kb.js';
+import { seedAndRunbookKb } from '../../../helpers/seed-kb.js';
 import {
-  BOT,
   FakeConnector,
   personalMessage,
   post,
-  SERVICE_URL,
-  USER,
   type ConnectorCall,
   type Json,
+  channelMention as channelMentionIn,
 } from './fixtures.js';
 
-const RUNBOOKS = join(REPO, 'test/fixtures/alerts');
 const CHANNEL = '19:alerts@thread.tacv2';
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const path = join(dir, f);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
-
-function testKb(): KnowledgeBase {
-  const runbooks = files(RUNBOOKS).map((path) =>
-    parseArticle(readFileSync(path), path, { root: RUNBOOKS, source: 'runbooks' }),
-  );
-  return new KnowledgeBase([...seedKb().articles(), ...runbooks]);
-}
-
-let seq = 0;
-/** A channel message that @mentions the bot: `text` after the mention, `extra` over the rest. */
-function channelMention(text: string, extra: Json = {}): Json {
-  const id = `17100000000${String(++seq).padStart(2, '0')}`;
-  return {
-    type: 'message',
-    id,
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: SERVICE_URL,
-    from: USER,
-    recipient: BOT,
-    conversation: {
-      id: `${CHANNEL};messageid=${id}`,
-      conversationType: 'channel',
-      isGroup: true,
-      tenantId: 'tenant-1',
-    },
-    text: `<at>kbbot</at> ${text}`,
-    entities: [{ type: 'mention', text: '<at>kbbot</at>', mentioned: BOT }],
-    channelData: { teamsChannelId: CHANNEL, tenant: { id: 'tenant-1' } },
-    ...extra,
-  };
-}
+/** A message in CHANNEL that @mentions the bot. */
+const channelMention = (text: string, extra: Json = {}): Json => channelMentionIn(CHANNEL, text, extra);
 
 /** What Alertmanager's Teams receiver (a workflow posting an Adaptive Card) sends for etcdNoLeader. */
 function alertCard(status: 'FIRING:1' | 'RESOLVED'): Json {
@@ -132,7 +88,7 @@ function cardOf(call: ConnectorCall | undefined): string {
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
-  const kb = testKb();
+  const kb = seedAndRunbookKb();
   server = createTeamsServer({
     bot: new Bot(kb, { ranker: Ranker.build(kb) }),
     port: 0,

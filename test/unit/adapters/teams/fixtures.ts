@@ -16,6 +16,31 @@ export const USER = { id: '29:user-ann', name: 'Ann', aadObjectId: 'aad-ann' };
 
 let seq = 0;
 
+let channelSeq = 0;
+/** A message in Teams channel `channel` that @mentions the bot: `text` after the mention, `extra` over the rest. */
+export function channelMention(channel: string, text: string, extra: Json = {}): Json {
+  const id = `17000000000${String(++channelSeq).padStart(2, '0')}`;
+  return {
+    type: 'message',
+    id,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: SERVICE_URL,
+    from: USER,
+    recipient: BOT,
+    conversation: {
+      id: `${channel};messageid=${id}`,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: 'tenant-1',
+    },
+    text: `<at>kbbot</at> ${text}`,
+    entities: [{ type: 'mention', text: '<at>kbbot</at>', mentioned: BOT }],
+    channelData: { teamsChannelId: channel, tenant: { id: 'tenant-1' } },
+    ...extra,
+  };
+}
+
 export function personalMessage(text: string, extra: Json = {}): Json {
   return {
     type: 'message',

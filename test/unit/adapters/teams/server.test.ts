@@ -16,7 +16,6 @@ import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { keptLogger } from '../../../helpers/log.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
 import {
-  BOT,
   channelClaims,
   connectorTokenEndpoint,
   FakeConnector,
@@ -24,10 +23,9 @@ import {
   jwt,
   personalMessage,
   post as postTo,
-  SERVICE_URL,
-  USER,
   type ConnectorCall,
   type Json,
+  channelMention as channelMentionIn,
 } from './fixtures.js';
 
 const kb = seedKb();
@@ -42,29 +40,8 @@ const events: BotEvent[] = [];
 const { logger, lines: logLines } = keptLogger('debug');
 let server: TeamsServer;
 
-let seq = 0;
-function channelMessage(text: string, extra: Json = {}): Json {
-  const id = `17000000000${String(++seq).padStart(2, '0')}`;
-  return {
-    type: 'message',
-    id,
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: SERVICE_URL,
-    from: USER,
-    recipient: BOT,
-    conversation: {
-      id: `${CHANNEL};messageid=${id}`,
-      conversationType: 'channel',
-      isGroup: true,
-      tenantId: 'tenant-1',
-    },
-    text: `<at>kbbot</at> ${text}`,
-    entities: [{ type: 'mention', text: '<at>kbbot</at>', mentioned: BOT }],
-    channelData: { teamsChannelId: CHANNEL, tenant: { id: 'tenant-1' } },
-    ...extra,
-  };
-}
+/** A message in CHANNEL that @mentions the bot. */
+const channelMessage = (text: string, extra: Json = {}): Json => channelMentionIn(CHANNEL, text, extra);
 
 /** POST an activity to `url` (the unauthenticated server's by default). */
 const post = (activity: Json, headers: Record<string, string> = {}, url = server.url): ReturnType<typeof postTo> =>
