@@ -11,8 +11,11 @@
  * - the interaction log: rows kept in memory (bounded) and written when writable again; lost if the
  *   bot restarts before that, or beyond the bound.
  * - reads fail soft: no thread, no settings (the defaults), an empty log, the last data version.
- * - feedback, settings changes and `forgetUser` are refused (the StorageError is thrown): the
- *   person clicking or typing the command is told, rather than the click counting for nothing.
+ * - feedback, settings changes, saving or deleting a team fix, and `forgetUser` are refused (the
+ *   StorageError is thrown): the person clicking or typing the command is told, rather than the
+ *   click counting for nothing. A fix is never kept only in memory: its confirmation promises it
+ *   survives a restart.
+ * - fix reads fail soft too: no fix found, an empty list (the fix index keeps what it had).
  *
  * A failure is logged at warn once per kind (delivered ids, threads, ...) per `logEveryMs`, with
  * how many failed so far, never once per message; `health()` says ok or degraded (the last error
@@ -25,6 +28,8 @@ import { StorageError, type StorageErrorCode } from './sqlite/errors.js';
 import type {
   FeedbackLog,
   FeedbackRecord,
+  FixRecord,
+  FixStore,
   Forgotten,
   Interaction,
   InteractionLog,
@@ -73,7 +78,7 @@ export interface ResilientStorageOptions extends Partial<typeof STORAGE_HEALTH_D
   now?: () => number;
 }
 
-type Kind = 'delivered' | 'threads' | 'interactions' | 'feedback' | 'settings' | 'forget' | 'read';
+type Kind = 'delivered' | 'threads' | 'interactions' | 'feedback' | 'fixes' | 'settings' | 'forget' | 'read';
 
 /** What fails, and what the bot does meanwhile: the log line's words. */
 const KINDS: Record<Kind, { what: string; verb: 'write' | 'read'; meanwhile: string }> = {
@@ -81,6 +86,7 @@ const KINDS: Record<Kind, { what: string; verb: 'write' | 'read'; meanwhile: str
   threads: { what: 'threads', verb: 'write', meanwhile: 'kept in memory until it can' },
   interactions: { what: 'the interaction log', verb: 'write', meanwhile: 'rows kept in memory until it can' },
   feedback: { what: 'feedback', verb: 'write', meanwhile: 'refused to the person clicking' },
+  fixes: { what: 'team fixes', verb: 'write', meanwhile: 'the save or delete is refused' },
   settings: { what: 'channel settings', verb: 'write', meanwhile: 'the change is refused' },
   forget: { what: 'a forget-user request', verb: 'write', meanwhile: 'refused' },
   read: { what: 'the storage', verb: 'read', meanwhile: 'read as empty' },
@@ -92,6 +98,7 @@ export class ResilientStorage implements Storage {
   readonly settings: SettingsStore;
   readonly interactions: InteractionLog;
   readonly feedback: FeedbackLog;
+  readonly fixes: FixStore;
 
   private readonly o: Required<Omit<ResilientStorageOptions, 'log'>> & { log: StorageHealthLog };
   private readonly memory: MemoryDeliveredActivities;
@@ -113,6 +120,7 @@ export class ResilientStorage implements Storage {
     this.settings = this.settingsStore();
     this.interactions = this.interactionLog();
     this.feedback = this.feedbackLog();
+    this.fixes = this.fixStore();
   }
 
   /** ok, or degraded since the first failure with the last error and the count; ok again after a write succeeds. */
@@ -239,6 +247,17 @@ export class ResilientStorage implements Storage {
     return {
       add: (record: FeedbackRecord) => this.write('feedback', () => inner.add(record), rethrow),
       list: () => this.read(() => inner.list(), [] as FeedbackRecord[]),
+    };
+  }
+
+  private fixStore(): FixStore {
+    const inner = this.inner.fixes;
+    return {
+      add: (fix) => this.write('fixes', () => inner.add(fix), rethrow),
+      delete: (id) => this.write('fixes', () => inner.delete(id), rethrow),
+      get: (id) => this.read(() => inner.get(id), undefined),
+      list: (options) => this.read(() => inner.list(options), [] as FixRecord[]),
+      byMessage: (conversation, messageId) => this.read(() => inner.byMessage(conversation, messageId), undefined),
     };
   }
 

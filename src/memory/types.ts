@@ -88,6 +88,11 @@ export interface Interaction {
   /** The message as sent; null when STORE_MESSAGES is off. */
   text: string | null;
   signature: Signature;
+  /**
+   * The team fix the answer led with (`fix-<n>`), when it did. Absent or null otherwise; rows
+   * written before storage version 3 read back without it.
+   */
+  fixId?: string | null;
 }
 
 /** "That helped" / "not it" on an article shown for a message. */
@@ -122,6 +127,69 @@ export interface Forgotten {
   interactions: number;
   feedback: number;
   settings: number;
+  /** Team fixes they wrote, deleted (the text is their words). Always set by the SQLite storage. */
+  fixes?: number;
+  /** Team fixes they only saved, kept with `savedBy` cleared. Always set by the SQLite storage. */
+  fixesUnsaved?: number;
+}
+
+/** How a fix was saved: a mention command, text, a Slack shortcut, a :pushpin: reaction, a Teams message action. */
+export type FixVia = 'mention' | 'text' | 'shortcut' | 'reaction' | 'action';
+
+/** What people said of an article the bot offered in the thread a fix came from (no user ids). */
+export interface FixOffered {
+  articleId: string;
+  verdict: 'helped' | 'not_it' | null;
+}
+
+/**
+ * A fix someone shared in a thread, saved as the team's knowledge (issue #24). Kept exactly as
+ * written, even with STORE_MESSAGES off: saving it is an explicit act.
+ */
+export interface FixRecord {
+  /** "fix-<n>", n from the store's sequence: stable, and short enough to type. */
+  id: string;
+  /** As given (`save fix as "…"`), else the first line of the first error, at most 100 characters. */
+  title: string;
+  /** The fix exactly as written (code fences, steps). */
+  text: string;
+  /** Platform user id of whoever wrote the message. */
+  author: string;
+  /** The author's display name at save time (Teams has no <@U> rendering); null when unknown. */
+  authorName: string | null;
+  /** Who saved it; null once that person was forgotten (`kbbot forget`). */
+  savedBy: string | null;
+  /** Milliseconds since the epoch. */
+  savedAt: number;
+  conversation: string;
+  thread: string;
+  /** Slack ts / Teams activity id of the saved message; null when there is none. */
+  messageId: string | null;
+  permalink: string | null;
+  /** Error texts pasted in the thread (the ThreadState query first). */
+  errors: string[];
+  /** Codes and phrases pulled from them (the Matcher's `m.codes`). */
+  codes: string[];
+  offered: FixOffered[];
+  via: FixVia;
+}
+
+/** The fields of a fix to save: the store gives the id. */
+export type NewFix = Omit<FixRecord, 'id'>;
+
+export interface FixStore {
+  /**
+   * Save a fix; durable when it returns. Saving a message already saved (same conversation and
+   * messageId) returns the existing fix unchanged.
+   */
+  add(fix: NewFix): FixRecord;
+  get(id: string): FixRecord | undefined;
+  /** Oldest first; `since` in ms since the epoch (on `savedAt`). */
+  list(options?: { since?: number }): FixRecord[];
+  /** True when it was there; durable when it returns. */
+  delete(id: string): boolean;
+  /** The fix saved from this message, if any. */
+  byMessage(conversation: string, messageId: string): FixRecord | undefined;
 }
 
 export interface Storage {
@@ -130,9 +198,11 @@ export interface Storage {
   readonly settings: SettingsStore;
   readonly interactions: InteractionLog;
   readonly feedback: FeedbackLog;
+  readonly fixes: FixStore;
   /**
-   * Remove everything kept about a user: their messages, feedback and threads. The channel
-   * settings they made stay (they belong to the channel), without their id.
+   * Remove everything kept about a user: their messages, feedback, threads and the team fixes they
+   * wrote. The channel settings they made and the fixes they only saved stay (they belong to the
+   * channel and to the fix's author), without their id.
    */
   forgetUser(user: string): Forgotten;
   /** Changes when another process (such as `kbbot forget`) changed the data, so caches know to reload. */

@@ -15,9 +15,13 @@ interface InteractionRow {
   confidence: number;
   text: string | null;
   signature: string;
+  fix_id: string | null;
 }
 
-type InteractionParams = Omit<InteractionRow, 'article_id'> & { articleId: string | null };
+type InteractionParams = Omit<InteractionRow, 'article_id' | 'fix_id'> & {
+  articleId: string | null;
+  fixId: string | null;
+};
 
 export class SqliteInteractionLog implements InteractionLog {
   private readonly insert: Database.Statement<InteractionParams>;
@@ -26,18 +30,19 @@ export class SqliteInteractionLog implements InteractionLog {
   constructor(private readonly conn: Connection) {
     const { db } = conn;
     this.insert = db.prepare(
-      `INSERT INTO interactions (at, user, conversation, thread, intent, outcome, article_id, confidence, text, signature)
-       VALUES (@at, @user, @conversation, @thread, @intent, @outcome, @articleId, @confidence, @text, @signature)`,
+      `INSERT INTO interactions (at, user, conversation, thread, intent, outcome, article_id, confidence, text, signature, fix_id)
+       VALUES (@at, @user, @conversation, @thread, @intent, @outcome, @articleId, @confidence, @text, @signature, @fixId)`,
     );
     this.select = db.prepare(
-      `SELECT at, user, conversation, thread, intent, outcome, article_id, confidence, text, signature
+      `SELECT at, user, conversation, thread, intent, outcome, article_id, confidence, text, signature, fix_id
        FROM interactions WHERE at >= ? ORDER BY at, id`,
     );
   }
 
   record(interaction: Interaction): void {
     this.conn.use('interactions.record', () => {
-      const { at, user, conversation, thread, intent, outcome, articleId, confidence, text, signature } = interaction;
+      const { at, user, conversation, thread, intent, outcome, articleId, confidence, text, signature, fixId } =
+        interaction;
       this.insert.run({
         at,
         user,
@@ -49,6 +54,7 @@ export class SqliteInteractionLog implements InteractionLog {
         confidence: Number.isFinite(confidence) ? confidence : 0,
         text: text ?? null,
         signature: JSON.stringify(signature),
+        fixId: fixId ?? null,
       });
     });
   }
@@ -66,6 +72,8 @@ export class SqliteInteractionLog implements InteractionLog {
         confidence: r.confidence,
         text: r.text,
         signature: parseSignature(r.signature),
+        // Only when the answer led with a fix: rows without one read back as they were written.
+        ...(r.fix_id !== null && { fixId: r.fix_id }),
       })),
     );
   }

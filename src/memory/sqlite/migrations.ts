@@ -89,6 +89,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'team fixes saved from threads, and the fix an answer led with (issue #24)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE fixes (
+          seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+          id           TEXT NOT NULL UNIQUE,  -- 'fix-' || seq, set in the insert's transaction
+          saved_at     INTEGER NOT NULL,      -- ms since the epoch
+          author       TEXT NOT NULL,         -- who wrote the message, for forgetUser
+          author_name  TEXT,
+          saved_by     TEXT,                  -- NULL once the saver was forgotten
+          conversation TEXT NOT NULL,
+          thread       TEXT NOT NULL,
+          message_id   TEXT,                  -- Slack ts / Teams activity id
+          permalink    TEXT,
+          title        TEXT NOT NULL,
+          text         TEXT NOT NULL,         -- kept even with STORE_MESSAGES off: an explicit save
+          errors       TEXT NOT NULL,         -- JSON array of strings
+          codes        TEXT NOT NULL,         -- JSON array of strings
+          offered      TEXT NOT NULL,         -- JSON array of {articleId, verdict}
+          via          TEXT NOT NULL CHECK (via IN ('mention', 'text', 'shortcut', 'reaction', 'action'))
+        );
+        CREATE UNIQUE INDEX fixes_message ON fixes (conversation, message_id) WHERE message_id IS NOT NULL;
+        CREATE INDEX fixes_author ON fixes (author);
+        CREATE INDEX fixes_saved_by ON fixes (saved_by);
+        CREATE INDEX fixes_saved_at ON fixes (saved_at);
+
+        ALTER TABLE interactions ADD COLUMN fix_id TEXT; -- the fix the answer led with
+      `);
+    },
+  },
 ];
 
 /** The version this code writes. */

@@ -4,6 +4,7 @@ import type { Forgotten, Storage } from '../types.js';
 import type { Connection } from './connection.js';
 import { SqliteDeliveredActivities } from './delivered.js';
 import { SqliteFeedbackLog } from './feedback.js';
+import { SqliteFixStore } from './fixes.js';
 import { SqliteInteractionLog } from './interactions.js';
 import { SqliteSettingsStore } from './settings.js';
 import { SqliteThreadStore } from './threads.js';
@@ -20,6 +21,7 @@ export class SqliteStorage implements Storage {
   readonly settings: SqliteSettingsStore;
   readonly interactions: SqliteInteractionLog;
   readonly feedback: SqliteFeedbackLog;
+  readonly fixes: SqliteFixStore;
   private readonly forget: Database.Transaction<(user: string) => Forgotten>;
 
   constructor(
@@ -31,6 +33,7 @@ export class SqliteStorage implements Storage {
     this.settings = new SqliteSettingsStore(conn);
     this.interactions = new SqliteInteractionLog(conn);
     this.feedback = new SqliteFeedbackLog(conn);
+    this.fixes = new SqliteFixStore(conn);
 
     const { db } = conn;
     const remove = {
@@ -39,12 +42,17 @@ export class SqliteStorage implements Storage {
       feedback: db.prepare<[string]>('DELETE FROM feedback WHERE user = ?'),
       // A channel's setting belongs to the channel: it stays, without the name of who set it.
       settings: db.prepare<[string]>('UPDATE settings SET user = NULL WHERE user = ?'),
+      // A fix's text is its author's words: it goes with them. One they only saved stays, without their id.
+      fixes: db.prepare<[string]>('DELETE FROM fixes WHERE author = ?'),
+      fixesUnsaved: db.prepare<[string]>('UPDATE fixes SET saved_by = NULL WHERE saved_by = ?'),
     };
     this.forget = db.transaction((user: string) => ({
       threads: remove.threads.run(user).changes,
       interactions: remove.interactions.run(user).changes,
       feedback: remove.feedback.run(user).changes,
       settings: remove.settings.run(user).changes,
+      fixes: remove.fixes.run(user).changes, // before fixesUnsaved: a fix they wrote and saved counts once, as removed
+      fixesUnsaved: remove.fixesUnsaved.run(user).changes,
     }));
   }
 

@@ -19,6 +19,9 @@ const READS = new Set([
   'settings.all',
   'interactions.list',
   'feedback.list',
+  'fixes.get',
+  'fixes.list',
+  'fixes.byMessage',
   'dataVersion',
 ]);
 

@@ -398,8 +398,22 @@ describe('forgetUser', () => {
         s.settings.set(`C-${user}`, 'listen', 'off', user);
       }
       s.settings.set('C-none', 'listen', 'on');
-      expect(s.forgetUser('U1')).toEqual({ interactions: 2, feedback: 1, threads: 1, settings: 1 });
-      expect(s.forgetUser('U1')).toEqual({ interactions: 0, feedback: 0, threads: 0, settings: 0 });
+      expect(s.forgetUser('U1')).toEqual({
+        interactions: 2,
+        feedback: 1,
+        threads: 1,
+        settings: 1,
+        fixes: 0,
+        fixesUnsaved: 0,
+      });
+      expect(s.forgetUser('U1')).toEqual({
+        interactions: 0,
+        feedback: 0,
+        threads: 0,
+        settings: 0,
+        fixes: 0,
+        fixesUnsaved: 0,
+      });
     });
     withStorage(dir, (s) => {
       expect(s.interactions.list().map((i) => i.user)).toEqual(['U2', 'U2']);
