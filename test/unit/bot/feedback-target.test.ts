@@ -3,23 +3,11 @@
  * comes straight after it or is a reaction on it, a person's fix when it follows that fix, else
  * nothing. Floor on the dev rows of test/fixtures/thread-messages.jsonl, then hand cases.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { THREAD_MESSAGES, type ThreadMessageRow } from '../../helpers/thread-messages.js';
 import { feedbackTarget, type FeedbackThread } from '../../../src/bot/feedback-target.js';
 
-interface Row {
-  text: string;
-  after: 'answer' | 'person_fix' | 'person_other' | 'nothing';
-  feedback: 'positive' | 'negative' | 'none';
-  target: 'answer' | 'fix' | 'none';
-  reaction?: boolean;
-  split: 'dev' | 'held';
-}
-
-const rows: Row[] = readFileSync(new URL('../../fixtures/thread-messages.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as Row);
+const rows = THREAD_MESSAGES;
 
 /** Target accuracy floor on the dev feedback rows (the design's figure). */
 const ACCURACY_FLOOR = 0.95;
@@ -30,7 +18,7 @@ const PERSON_TS = '1733390000.000200';
 const ROW_TS = '1733390000.000300';
 
 /** The thread before the row's message, from its `after` label (as scripts/bench-thread-rules.mjs builds it). */
-function threadFor(after: Row['after']): FeedbackThread {
+function threadFor(after: ThreadMessageRow['after']): FeedbackThread {
   if (after === 'nothing') return {};
   const answered = { answerId: ANSWER_TS, articleId: 'Q193567' };
   if (after === 'answer') return { ...answered, lastSpeaker: 'bot', lastMessageId: ANSWER_TS };

@@ -3,26 +3,12 @@
  * query and never taken as feedback. Floors on the dev rows of test/fixtures/thread-messages.jsonl;
  * the held-back rows are only measured (scripts/bench-thread-rules.mjs).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { THREAD_MESSAGES } from '../../helpers/thread-messages.js';
 import { isFixReport, readFixReport } from '../../../src/intents/fix-report.js';
 import { cpuMs } from '../../helpers/cpu-time.js';
 
-interface Row {
-  text: string;
-  after: 'answer' | 'person_fix' | 'person_other' | 'nothing';
-  voice: string;
-  fixReport: boolean;
-  feedback: 'positive' | 'negative' | 'none';
-  target: 'answer' | 'fix' | 'none';
-  reaction?: boolean;
-  split: 'dev' | 'held';
-}
-
-const rows: Row[] = readFileSync(new URL('../../fixtures/thread-messages.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as Row);
+const rows = THREAD_MESSAGES;
 
 /** Floors on the dev rows: the design's held-back targets (P ≥ 0.95, R ≥ 0.85), asserted where tuning happened. */
 const PRECISION_FLOOR = 0.95;

@@ -17,9 +17,9 @@ import {
   FakeConnector,
   personalMessage,
   post,
-  type ConnectorCall,
   type Json,
   channelMention as channelMentionIn,
+  cardOf,
 } from './fixtures.js';
 
 const CHANNEL = '19:alerts@thread.tacv2';
@@ -77,13 +77,6 @@ const PASTED_ALERT = [
 const connector = new FakeConnector();
 const { calls } = connector;
 let server: TeamsServer;
-
-/** The Adaptive Card a sent activity carries, as a string. */
-function cardOf(call: ConnectorCall | undefined): string {
-  const attachments = (call?.body.attachments ?? []) as { contentType: string; content: unknown }[];
-  expect(attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-  return JSON.stringify(attachments[0]?.content);
-}
 
 beforeAll(async () => {
   nock.disableNetConnect();

@@ -5,6 +5,7 @@
  */
 import { createHmac, sign, type KeyObject } from 'node:crypto';
 import nock from 'nock';
+import { expect } from 'vitest';
 import { postJson, type HttpAnswer } from '../../../helpers/http.js';
 
 export type Json = Record<string, unknown>;
@@ -39,6 +40,13 @@ export function channelMention(channel: string, text: string, extra: Json = {}):
     channelData: { teamsChannelId: channel, tenant: { id: 'tenant-1' } },
     ...extra,
   };
+}
+
+/** The Adaptive Card a sent activity carries, as a string (for looking for article ids and texts). */
+export function cardOf(call: ConnectorCall | undefined): string {
+  const attachments = (call?.body.attachments ?? []) as { contentType: string; content: unknown }[];
+  expect(attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+  return JSON.stringify(attachments[0]?.content);
 }
 
 export function personalMessage(text: string, extra: Json = {}): Json {

@@ -23,9 +23,9 @@ import {
   jwt,
   personalMessage,
   post as postTo,
-  type ConnectorCall,
   type Json,
   channelMention as channelMentionIn,
+  cardOf,
 } from './fixtures.js';
 
 const kb = seedKb();
@@ -46,13 +46,6 @@ const channelMessage = (text: string, extra: Json = {}): Json => channelMentionI
 /** POST an activity to `url` (the unauthenticated server's by default). */
 const post = (activity: Json, headers: Record<string, string> = {}, url = server.url): ReturnType<typeof postTo> =>
   postTo(url, activity, headers);
-
-/** The Adaptive Card of a sent activity, as a string (for looking for article ids and texts). */
-function cardOf(call: ConnectorCall | undefined): string {
-  const attachments = (call?.body.attachments ?? []) as { contentType: string; content: unknown }[];
-  expect(attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-  return JSON.stringify(attachments[0]?.content);
-}
 
 beforeAll(async () => {
   nock.disableNetConnect();
