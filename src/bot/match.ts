@@ -56,6 +56,9 @@ const ANY_CASE_NAME_CHARS = 8;
 const NAME_LOOKUP =
   /^(?:@?kb ?bot[,:]?\s+)?(?:\/?kb\s+|(?:(?:please|pls|can you|could you)\s+)?(?:show|open|pull up|pull|look ?up|fetch|get|gimme|give me|read|find|bring up|link)\s+(?:me\s+)?)(?:the\s+)?(?:(?:kb\s+)?(?:article|runbook|page|doc)\s+(?:for\s+|on\s+|about\s+|of\s+)?)?(.{1,300}?)[\s?.!]*$/is;
 
+/** Longest message read as a name lookup ("show …"); a longer one is text to search. */
+const NAME_LOOKUP_CHARS = 2000;
+
 /** Most words a name lookup ("show …") can have: more is a sentence to search for. */
 const NAME_LOOKUP_WORDS = 12;
 
@@ -177,9 +180,11 @@ export class Matcher {
       if (!options.always) return done({ confidence: 0, hits: [], missing, via: 'lookup' });
     }
 
+    // The message as people read it (markup undone once, for the name lookup and the alert names below).
+    const plain = undoChatMarkup(message.slice(0, ALERT_NAME_CHARS * 4)).text;
     // "show etcdNoLeader", "kb openshift/alerts/…/etcdNoLeader.md": an article asked for by its path, alert name or title.
-    if (intent.ids.length === 0) {
-      const named = this.namedArticles(message, intent.intent === 'lookup');
+    if (intent.ids.length === 0 && message.length <= NAME_LOOKUP_CHARS) {
+      const named = this.namedArticles(plain, intent.intent === 'lookup');
       if (named.length > 0) {
         intent = { ...intent, intent: 'lookup', reason: `names ${named.map((a) => a.id).join(', ')}` };
         return done({
@@ -196,7 +201,7 @@ export class Matcher {
     const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
     // "getting paged for CephOSDDown", "what does etcdNoLeader mean": the alert's runbooks first.
-    const alertNames = this.alertNamesIn(message);
+    const alertNames = this.alertNamesIn(plain);
     const ranking = this.ranker.rank(message, alertNames.length ? Math.max(this.pool(k), ALERT_POOL) : this.pool(k));
     signature = signatureOf(ranking.weights);
     const runbooks = this.runbooksFirst(alertNames, ranking);
@@ -280,14 +285,15 @@ export class Matcher {
   }
 
   /**
-   * Alert names the message says as words that some article is the runbook of, in order of mention.
+   * Alert names the message (`plain`: its markup undone) says as words that some article is the
+   * runbook of, in order of mention.
    * A word inside a path, URL or host name ("/var/opt/gitlab/nginx") names nothing. A name matches
    * as written, or in any case when it is long and has capitals inside ("cephosddown" for
    * CephOSDDown); a short or plain word ("Watchdog", "GitLab") matches only as written, so
    * "watchdog" or "gitlab" in a sentence does not pull in a runbook.
    */
-  private alertNamesIn(message: string): string[] {
-    const text = undoChatMarkup(message.slice(0, ALERT_NAME_CHARS * 4)).text.slice(0, ALERT_NAME_CHARS);
+  private alertNamesIn(plain: string): string[] {
+    const text = plain.slice(0, ALERT_NAME_CHARS);
     const out: string[] = [];
     let words = 0;
     for (const m of text.matchAll(ALERT_NAME_WORD)) {
@@ -310,11 +316,11 @@ export class Matcher {
   /**
    * The team articles a short request names ("show etcdNoLeader", "kb openshift/alerts/…/X.md",
    * "open the runbook for Kube Client Errors"; a bare name when the classifier already said lookup):
-   * see `KnowledgeBase.lookup`. [] when the message is no such request or names nothing known.
+   * see `KnowledgeBase.lookup`. `plain` is the message with its markup undone. [] when the message
+   * is no such request or names nothing known.
    */
-  private namedArticles(message: string, lookupIntent: boolean): Article[] {
-    if (message.length > 2000) return [];
-    const text = undoChatMarkup(message).text.trim();
+  private namedArticles(plain: string, lookupIntent: boolean): Article[] {
+    const text = plain.trim();
     if (text === '' || text.split(/\s+/).length > NAME_LOOKUP_WORDS) return [];
     const asked = NAME_LOOKUP.exec(text)?.[1] ?? (lookupIntent ? text.replace(/[\s?.!]+$/, '') : undefined);
     // The archive's articles are asked for by number only (the lookup intent above), as always.
