@@ -10,12 +10,13 @@ import type { Ranker } from '../kb/rank/ranker.js';
 import { isPassive, isThumbsUp, type FeedbackKind } from '../intents/index.js';
 import { terms } from '../kb/rank/tokens.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
-import type { InteractionLog } from '../memory/types.js';
+import type { FixIndex } from '../fixes/index.js';
+import type { FixStore, FixVia, InteractionLog } from '../memory/types.js';
 import { buildAnswer } from './build-answer.js';
 import { lookupView, readFollowUp } from './follow-up.js';
 import type { FeedbackLearning } from './learning.js';
 import { CONFIDENCE_THRESHOLDS, Matcher, type MatchHit, type MatchResult } from './match.js';
-import { isAddressed, looksBinary, threadKey, type IncomingMessage } from './message.js';
+import { isAddressed, looksBinary, threadKey, type IncomingMessage, type MessageContext } from './message.js';
 import { Records, type BotEvent } from './records.js';
 import type { ActionId, AnswerView, Reply } from './reply.js';
 import { BOT_TEXTS } from './texts.js';
@@ -48,6 +49,33 @@ export interface BotOptions {
   urlTemplate?: string;
   /** Told of what happened (answers, feedback, unanswered questions); never throws into the bot. */
   onEvent?: (event: BotEvent) => void;
+  /**
+   * The team's saved fixes (issue #24): where saves are kept (committed before the bot confirms)
+   * and the index that answers from them. Default: none; saving a fix says it is not available.
+   */
+  fixes?: { store: FixStore; index: FixIndex };
+}
+
+/** A message to keep as a team fix, from a Slack message shortcut, a Teams message action or a :pushpin:. */
+export interface SaveFixRequest {
+  /** The message's text as sent (chat markup and all). */
+  text: string;
+  /** Who wrote it, and their display name when the platform gives it. */
+  author: string;
+  authorName?: string | null;
+  /** Who asked to save it. */
+  savedBy: string;
+  conversation: string;
+  /** The thread it is in (the message's own id for a root message). */
+  thread: string;
+  /** The saved message's id (Slack ts, Teams activity id); null when unknown. */
+  messageId: string | null;
+  /** A link to it, when the platform gave one (Teams' linkToMessage); else the bot asks the context. */
+  permalink?: string | null;
+  /** Given by the person saving (Teams' action form); else the thread's first error, else the text's first line. */
+  title?: string;
+  via: FixVia;
+  context?: MessageContext;
 }
 
 export type { BotEvent } from './records.js';
@@ -93,6 +121,32 @@ export class Bot {
     this.matcher = new Matcher(kb, ranker, undefined, this.options.learning);
     this.kb = kb;
     this.manySources = hasManySources(kb);
+  }
+
+  /**
+   * The adapter posted `reply` to `message` as message `postedId` (Slack ts, Teams activity id):
+   * feedback that follows it straight after ("that worked") credits that answer.
+   */
+  posted(message: IncomingMessage, reply: Reply, postedId: string): void {
+    void message;
+    void reply;
+    void postedId;
+    // TODO(#24 N): record answerId / lastSpeaker
+  }
+
+  /**
+   * Does the bot follow this thread (it answered or was asked there)? Adapters hand such a
+   * thread's messages to `respond` even without a mention, in any channel: follow-ups, fix
+   * reports and feedback need no mention under the bot's answer.
+   */
+  knowsThread(conversation: string, thread: string): boolean {
+    return this.threads.get(threadKey({ conversation, thread })) !== undefined;
+  }
+
+  /** Save a message as a team fix (shortcut, message action): "Saved as a team fix: …", or why not. */
+  async saveFix(request: SaveFixRequest): Promise<Reply> {
+    void request;
+    throw new Error('TODO(#24 N): saveFix');
   }
 
   /** Make the first messages fast (see Matcher.warmUp). */
@@ -190,6 +244,9 @@ export class Bot {
         return this.show(state, at, 'full', message);
       case 'share':
         return this.show(state, at, 'summary', message);
+      case 'undo_fix':
+      case 'save_fix':
+        throw new Error('TODO(#24 N): ' + action.action);
       case 'pick': {
         const candidates = state.candidates.includes(action.value)
           ? state.candidates

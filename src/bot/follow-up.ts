@@ -11,7 +11,9 @@ export type FollowUp =
   | { kind: 'next' }
   | { kind: 'others' }
   | { kind: 'why' }
-  | { kind: 'refine'; words: string };
+  | { kind: 'refine'; words: string }
+  /** "has anyone seen this before?", "did we hit this before?": past threads with the same error. */
+  | { kind: 'seen' };
 
 const FULL =
   /^(?:please\s+)?(?:show|give|send|post)?\s*(?:me\s+)?(?:the\s+)?(?:full|whole|entire|complete)\s+(?:article|text|thing|kb)\b|^(?:more\s+detail|all\s+of\s+it|full\s+article)\b/i;

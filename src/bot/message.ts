@@ -19,6 +19,34 @@ export interface IncomingMessage {
    * the bot answers it only as an alert or a pasted error, never as a question.
    */
   fromApp?: boolean;
+  /** The message's own id (Slack ts, Teams activity id); absent on the console unless the adapter numbers messages. */
+  id?: string;
+  /**
+   * Not text but a reaction (Slack `reaction_added`) on the message `itemId` of this thread, by
+   * `user`; `text` is ''. `itemUser` wrote the message reacted to, when the platform says.
+   */
+  reaction?: { name: string; itemId: string; itemUser?: string };
+  /** The sender's display name, where the platform gives it (Teams); Slack renders `<@U…>` itself. */
+  userName?: string;
+  /** What the transport can look up about the message's thread, when the bot needs it (saving a fix). */
+  context?: MessageContext;
+}
+
+/** A message of a thread as the transport reads it back (Slack `conversations.replies`). */
+export interface ThreadMessage {
+  id: string;
+  user: string;
+  text: string;
+  /** Written by a bot or an app (this one included): never saved as a person's fix. */
+  bot: boolean;
+}
+
+/** Lookups a transport offers the bot for one message; each may fail (the bot then does without). */
+export interface MessageContext {
+  /** The thread's messages, oldest first (at most the last 50). */
+  history?(): Promise<ThreadMessage[]>;
+  /** A link to message `messageId` of this conversation, or null. */
+  permalink?(messageId: string): Promise<string | null>;
 }
 
 export const isAddressed = (m: Pick<IncomingMessage, 'via'>): boolean => m.via !== 'overheard';

@@ -39,7 +39,11 @@ export interface AnswerStep {
   details?: StepDetail[];
 }
 
-export type ActionId = 'share' | 'helpful' | 'not_it' | 'other_matches' | 'full_article';
+/**
+ * Buttons. `helpful` / `not_it` carry an article id or a fix id (`fix-12`); `undo_fix` a fix id;
+ * `save_fix` the id of the person's message to save (offered after "that worked" on an unsaved fix).
+ */
+export type ActionId = 'share' | 'helpful' | 'not_it' | 'other_matches' | 'full_article' | 'undo_fix' | 'save_fix';
 
 /** A button under an answer; `value` is what the bot needs when it is pressed (the article id). */
 export interface AnswerAction {
@@ -120,8 +124,58 @@ export interface Candidate {
   confidence: number;
 }
 
+/** A fix the team saved from an incident thread, as an answer shows it ("Your team fixed this before"). */
+export interface TeamFix {
+  /** "fix-12". */
+  id: string;
+  title: string;
+  /** The fix as written, at most 600 characters (a code block is kept whole or left out); Markdown-ish, escaped by renderers. */
+  text: string;
+  /** Platform user id of whoever wrote it (Slack renders `<@U…>`). */
+  author: string;
+  /** Display name at save time; null when unknown (Slack). */
+  authorName: string | null;
+  /** Saved on, "2026-12-05" (UTC). */
+  date: string;
+  /** The thread it came from; null when unknown. */
+  permalink: string | null;
+  /** Buttons: `helpful` / `not_it` with the fix id. */
+  actions: AnswerAction[];
+}
+
+/** One past thread with the same error, and how it ended ("has anyone seen this before?"). */
+export interface HistoryItem {
+  /** A saved fix, or a past thread the bot answered (or could not). */
+  kind: 'fix' | 'thread';
+  /** The fix's title, else what was answered ("Q193567: …"), else "unanswered". */
+  title: string;
+  /** How it ended: "fixed: <fix title>", "Q193567 helped", "answered, no feedback", "unanswered". */
+  outcome: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  conversation: string;
+  thread: string;
+  /** A link to the thread, when known (a fix's permalink); renderers may build one from conversation and thread. */
+  permalink: string | null;
+  /** The fix id, for kind 'fix'. */
+  fixId?: string;
+}
+
 export type Reply =
-  | { kind: 'answer'; answer: ArticleAnswer; intro?: string }
+  | { kind: 'answer'; answer: ArticleAnswer; intro?: string; teamFix?: TeamFix }
+  /** A team fix alone: no article matched, but a fix the team saved does. */
+  | { kind: 'fix'; fix: TeamFix; intro?: string }
+  /**
+   * A short acknowledgement: in a Slack thread the `emoji` reaction on the person's message; the
+   * `text` elsewhere (DMs, Teams, the console) and when the reaction fails.
+   */
+  | { kind: 'ack'; emoji: string; text: string }
+  /** "Saved as a team fix: <title> (fix-12)", one line, with an Undo button (`undo_fix`, value `fixId`). */
+  | { kind: 'saved'; fixId: string; title: string; text: string }
+  /** "Save @ana's fix for next time?" with a Save as fix button (`save_fix`, value `messageId`). */
+  | { kind: 'offer_save'; text: string; messageId: string; author: string }
+  /** Past threads with the same error, newest first, and how each ended. */
+  | { kind: 'history'; intro: string; items: HistoryItem[] }
   | { kind: 'suggestions'; intro: string; candidates: Candidate[] }
   | { kind: 'no_match'; text: string; hints: string[] }
   | { kind: 'text'; text: string };

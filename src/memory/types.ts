@@ -24,6 +24,33 @@ export interface ThreadState {
   updatedAt: number;
   /** Who asked (so `kbbot forget --user` finds the thread). */
   user?: string;
+  // Incident-thread fields (issue #24, design 3.3); all optional, so rows written before them still read.
+  /** Message id (Slack ts, Teams activity id) of the bot's last answer in the thread. */
+  answerId?: string;
+  /** The team fix the last answer led with. */
+  led?: string;
+  /** Who spoke last in the thread, and which message that was. */
+  lastSpeaker?: 'bot' | 'person';
+  lastMessageId?: string;
+  /** The latest person message read as a fix report (`id` once saved). */
+  lastFix?: ThreadFixRef;
+  /** Earlier person messages read as fix reports, newest first (at most 8). */
+  fixes?: ThreadFixRef[];
+  /** Error pastes after the first in this thread (the query is the first), at most 5. */
+  errors?: string[];
+  /**
+   * The last person messages of the thread (at most 8), for `save fix` where the transport cannot
+   * read the thread back (Teams, the console). Memory only: the SQLite store never writes them.
+   */
+  recent?: { id: string; user: string; text: string; at: number; fixReport: boolean }[];
+}
+
+/** A person's message read as a fix report, in a thread's state. */
+export interface ThreadFixRef {
+  /** The saved fix, once saved. */
+  id?: string;
+  messageId: string;
+  user: string;
 }
 
 export interface ThreadStore {

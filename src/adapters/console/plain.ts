@@ -263,5 +263,8 @@ export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
       ].join('\n');
     case 'text':
       return stripControl(reply.text);
+    default:
+      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
+      return stripControl('text' in reply ? reply.text : reply.kind);
   }
 }

@@ -310,5 +310,8 @@ export function renderSlack(reply: Reply, options: SlackOptions = {}): SlackMess
       return textMessage(noMatchLines(reply).join('\n'), o, reply.text);
     case 'text':
       return textMessage(reply.text, o);
+    default:
+      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
+      return textMessage('text' in reply ? reply.text : reply.kind, o);
   }
 }

@@ -338,5 +338,8 @@ export function renderAdaptiveCard(reply: Reply, options: CardOptions = {}): Ada
       return textCard(noMatchLines(reply), o);
     case 'text':
       return textCard(reply.text.split('\n'), o);
+    default:
+      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
+      return textCard(('text' in reply ? reply.text : reply.kind).split('\n'), o);
   }
 }
