@@ -23,6 +23,7 @@ import { importListeningFile, StoredListeningStore } from './adapters/slack/list
 import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
 import { Bot, type BotEvent } from './bot/bot.js';
 import { FeedbackLearning } from './bot/learning.js';
+import { FixIndex } from './fixes/index.js';
 import { MemoryThreadStore } from './bot/threads.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { KbReloader } from './kb/index/reload.js';
@@ -88,21 +89,26 @@ async function main(): Promise<void> {
   describeKb(opened, config, log);
 
   const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
+  // Team fixes (issue #24): explicit saves, so kept in the storage even with STORE_MESSAGES off;
+  // searchable as soon as they are saved, and reloaded when another process (`kbbot fixes delete`) changes them.
+  const fixIndex = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
   const bot = new Bot(opened.kb, {
     ranker: opened.ranker,
     // With STORE_MESSAGES off a thread's message stays in memory: follow-ups then do not survive a restart.
     threads: config.storeMessages ? storage.threads : new MemoryThreadStore(),
     learning,
     interactions: storage.interactions,
+    dataVersion: () => storage.dataVersion(),
     storeMessages: config.storeMessages,
     urlTemplate: config.kbUrl,
     onEvent: logEvent(log),
+    fixes: { store: storage.fixes, index: fixIndex },
   });
   live.bot = bot;
   bot.warmUp();
   if (config.kbWatch) await reloader.start();
   log.info(
-    `storage: ${config.dataDir} (${learning.size} feedback record(s); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
+    `storage: ${config.dataDir} (${learning.size} feedback record(s), ${fixIndex.size} team fix(es); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
   );
 
   const teams = config.teams
@@ -228,7 +234,13 @@ function logEvent(log: Logger): (e: BotEvent) => void {
     if (e.type === 'feedback')
       log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`);
     else if (e.type === 'answered')
-      log.info(`answered with ${e.articleId} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`);
+      log.info(
+        `answered with ${e.articleId}${e.fixId && e.fixId !== e.articleId ? ` led by ${e.fixId}` : ''} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`,
+      );
+    else if (e.type === 'fix_saved')
+      log.info(`team fix saved: ${e.fixId} by ${e.savedBy} via ${e.via} (conversation ${e.conversation})`);
+    else if (e.type === 'fix_removed')
+      log.info(`team fix removed: ${e.fixId} by ${e.by} (conversation ${e.conversation})`);
     else if (e.type === 'unanswered') log.info(`no match (conversation ${e.message.conversation})`);
   };
 }

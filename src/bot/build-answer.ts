@@ -6,7 +6,8 @@
 import { ARCHIVE_FORMS, type Article } from '../kb/article.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { inlineCode, shortenDoc } from './render/doc-text.js';
-import type { AnswerAction, AnswerStep, AnswerView, ArticleAnswer, Rich } from './reply.js';
+import type { FixRecord } from '../memory/types.js';
+import type { AnswerAction, AnswerStep, AnswerView, ArticleAnswer, Rich, TeamFix } from './reply.js';
 import { docStepParts, stepParts } from './step-parts.js';
 
 export const ANSWER_DEFAULTS = {
@@ -268,4 +269,85 @@ function buildDocAnswer(article: Article, options: AnswerOptions): ArticleAnswer
       text?.trim() ? [{ heading: (runbook ? RUNBOOK_HEADINGS[key] : undefined) ?? headingOf(key), text }] : [],
     );
   return answer;
+}
+
+/** Characters of a team fix's text an answer shows (design 3.6); a code block is kept whole or left out. */
+export const TEAM_FIX_CHARS = 600;
+
+/** Shown for a fix whose text (a long code block first) cannot be shown within TEAM_FIX_CHARS. */
+export const TEAM_FIX_TOO_LONG = '(Too long to show here: see the thread.)';
+
+/**
+ * A saved fix as an answer shows it ("Your team fixed this before"): its text cut to `max`
+ * characters by whole blocks (a code fence is kept whole or cut before, never in the middle; prose
+ * is cut at a word with "…"), who wrote it, when it was saved, the thread, and Helped / Not it.
+ */
+export function buildTeamFix(fix: FixRecord, max = TEAM_FIX_CHARS): TeamFix {
+  return {
+    id: fix.id,
+    title: fix.title,
+    text: fixExcerpt(fix.text, max),
+    author: fix.author,
+    authorName: fix.authorName,
+    date: new Date(fix.savedAt).toISOString().slice(0, 10),
+    permalink: fix.permalink,
+    actions: [
+      { id: 'helpful', label: 'Helped', value: fix.id },
+      { id: 'not_it', label: 'Not it', value: fix.id },
+    ],
+  };
+}
+
+/** The blocks of a fix's text: code fences (``` or ~~~, to their closing line or the end) and the prose between. */
+function fixBlocks(text: string): { text: string; code: boolean }[] {
+  const blocks: { text: string; code: boolean }[] = [];
+  const lines = text.split('\n');
+  let prose: string[] = [];
+  const flush = (): void => {
+    if (prose.length) blocks.push({ text: prose.join('\n'), code: false });
+    prose = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s{0,3}(`{3,}|~{3,})/.exec(lines[i] ?? '');
+    if (!open) {
+      prose.push(lines[i] ?? '');
+      continue;
+    }
+    flush();
+    const fence = open[1] as string;
+    const body = [lines[i] ?? ''];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      body.push(lines[j] ?? '');
+      if (j > i && (lines[j] ?? '').trim().startsWith(fence)) break;
+    }
+    // A fence opened and closed on one line ("```Restart-Service kms```") is one block too.
+    blocks.push({ text: body.join('\n'), code: true });
+    i = j;
+  }
+  flush();
+  return blocks;
+}
+
+/** `text` within `max` characters, by whole blocks; see buildTeamFix. */
+export function fixExcerpt(text: string, max = TEAM_FIX_CHARS): string {
+  const all = text.trim();
+  if (all.length <= max) return all;
+  let out = '';
+  for (const block of fixBlocks(all)) {
+    const sep = out ? '\n' : '';
+    if (out.length + sep.length + block.text.length <= max) {
+      out += sep + block.text;
+      continue;
+    }
+    const room = max - out.length - sep.length - 1;
+    // Prose is cut at a word; a code block is left out whole.
+    if (!block.code && room >= 20) {
+      const cut = block.text.slice(0, room);
+      const space = cut.search(/\s\S*$/);
+      out += sep + (space > room / 2 ? cut.slice(0, space) : cut).trimEnd() + '…';
+    } else if (out && out.length + sep.length + 1 <= max) out += sep + '…';
+    break;
+  }
+  return out.trim() ? out : TEAM_FIX_TOO_LONG;
 }

@@ -96,6 +96,23 @@ export class FeedbackLearning {
     return out;
   }
 
+  /** Every piece of feedback kept, oldest first (what "has anyone seen this before" reads of how threads ended). */
+  list(): FeedbackRecord[] {
+    this.refresh();
+    return [...this.records];
+  }
+
+  /** The feedback given in one thread, oldest first (what a saved fix records of the articles offered there). */
+  forThread(conversation: string, thread: string): FeedbackRecord[] {
+    this.refresh();
+    return this.records.filter((r) => r.conversation === conversation && r.thread === thread);
+  }
+
+  /** What feedback on messages similar to `signature` says of one article or team fix (`fix-12`). */
+  votesFor(signature: Signature, id: string): Votes | undefined {
+    return this.votes(signature).get(id);
+  }
+
   /** The factor an article's score is multiplied by for `votes`. */
   factor(votes: Votes | undefined): number {
     return 1 + this.options.step * (votes?.net ?? 0);

@@ -3,17 +3,21 @@
  * that moves rankings, and events for whoever listens. A failing log or listener never costs the
  * user their reply.
  */
-import type { Interaction, InteractionLog, Outcome, Signature } from '../memory/types.js';
+import type { FixVia, Interaction, InteractionLog, Outcome, Signature } from '../memory/types.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { FeedbackLearning } from './learning.js';
 import type { MatchResult } from './match.js';
 import type { IncomingMessage } from './message.js';
 
 export type BotEvent =
-  | { type: 'answered'; message: IncomingMessage; articleId: string; confidence: number }
+  /** `fixId`: the team fix the answer led with (or, when no article reached the answer, the fix alone: then `articleId` is the fix id too). */
+  | { type: 'answered'; message: IncomingMessage; articleId: string; confidence: number; fixId?: string }
   | { type: 'suggested'; message: IncomingMessage; articleIds: string[] }
   | { type: 'unanswered'; message: IncomingMessage }
-  | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean };
+  | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean }
+  /** A team fix was saved (never its text: ids and how only) or removed (undo). */
+  | { type: 'fix_saved'; conversation: string; thread: string; fixId: string; via: FixVia; savedBy: string }
+  | { type: 'fix_removed'; conversation: string; thread: string; fixId: string; by: string };
 
 export interface RecordsOptions {
   /** Feedback that moves rankings (and is kept in its log). */
@@ -42,8 +46,15 @@ export interface Feedback {
 export class Records {
   constructor(private readonly options: RecordsOptions) {}
 
-  /** One row of the interaction log. */
-  log(m: MatchResult, query: string, message: IncomingMessage, outcome: Outcome, articleId: string | null): void {
+  /** One row of the interaction log; `fixId` is the team fix the answer led with (or gave alone). */
+  log(
+    m: MatchResult,
+    query: string,
+    message: IncomingMessage,
+    outcome: Outcome,
+    articleId: string | null,
+    fixId?: string,
+  ): void {
     if (!this.options.interactions) return;
     const row: Interaction = {
       at: Date.now(),
@@ -56,6 +67,7 @@ export class Records {
       confidence: m.confidence,
       text: this.text(query),
       signature: m.signature,
+      ...(fixId ? { fixId } : {}),
     };
     try {
       this.options.interactions.record(row);

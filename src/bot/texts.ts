@@ -47,6 +47,28 @@ export const BOT_TEXTS = {
   whyUnknown: (id: string): string =>
     `${id} no longer ranks among the matches for this thread's message (the knowledge base or feedback changed since).`,
   thanks: (id: string): string => `Thanks, noted that ${id} helped.`,
+  notIt: (id: string): string => `Noted: ${id} was not it.`,
+  // Team fixes (issue #24).
+  saved: (title: string, id: string): string => `Saved as a team fix: ${title} (${id})`,
+  alreadySaved: (id: string): string => `Already saved as ${id}`,
+  offerSave: (whose: string): string => `Save ${whose} fix for next time?`,
+  /** Said to "@kbbot fixed it by …" where the bot cannot offer a button (the message has no id). */
+  sayToSave: 'Noted. Say "save fix" here to keep it for the team.',
+  nothingToSave:
+    'I found no message in this thread to save as a fix. Say "save fix: <what fixed it>", or use "Save as fix" on the message.',
+  emptyFix: 'There is nothing to save: the fix has no text.',
+  fixesOff: 'Saving team fixes is not set up for this bot.',
+  storageDown: "Couldn't save the fix: the bot's storage is unavailable (try again shortly)",
+  removeDown: "Couldn't remove the fix: the bot's storage is unavailable (try again shortly)",
+  removed: (id: string): string => `Removed ${id}`,
+  alreadyGone: (id: string): string => `${id} is no longer saved.`,
+  unknownFix: (id: string): string => `${id} is not a saved team fix.`,
+  undoNotYours: (id: string): string => `Only the person who saved ${id}, or who wrote it, can undo it.`,
+  undoTooLate: (id: string): string =>
+    `${id} was saved more than a day ago; remove it with \`npx kbbot fixes delete ${id}\`.`,
+  messageGone: 'I can no longer read that message here; use "Save as fix" on it, or say "save fix: <the fix>".',
+  historyIntro: 'Past threads with the same error, newest first:',
+  historyNone: (searched: string): string => `Nothing similar was seen before (I searched ${searched}).`,
   missing: (ids: string[], size: number): string =>
     `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not in this knowledge base (${size.toLocaleString('en-US')} articles).`,
 };

@@ -5,6 +5,7 @@ import { ConfigError } from '../config.js';
 import { packageVersion } from '../package-info.js';
 import { registerAsk } from './ask-command.js';
 import { registerEval } from './eval-command.js';
+import { registerFixes } from './fixes-command.js';
 import { registerForget } from './forget-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerParse } from './parse-command.js';
@@ -27,6 +28,7 @@ function buildProgram(): Command {
   registerTeamsPackage(program);
   registerReport(program);
   registerForget(program);
+  registerFixes(program);
   return program;
 }
 

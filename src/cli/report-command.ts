@@ -1,6 +1,7 @@
 /**
  * `kbbot report [--data DIR] [--json] [--days N]`: what the bot's log says a KB owner should act
- * on (see src/report/report.ts for the contents and the JSON contract).
+ * on, the team fixes saved and how they fared included (see src/report/report.ts for the contents
+ * and the JSON contract).
  *
  * The data folder is `--data`, else DATA_DIR (default ./data). A folder without the storage file
  * (kbbot.db) has no data yet: a message (with --json, the empty report) and exit 0; the report never
@@ -89,7 +90,8 @@ export function runReport(options: ReportCommandOptions): number {
     }
     const interactions = storage.interactions.list({ since: reportWindow(now, days).from });
     const feedback = storage.feedback.list();
-    report = buildReport({ interactions, feedback, title: titlesFrom(dataDir), now, days });
+    const fixes = storage.fixes.list();
+    report = buildReport({ interactions, feedback, fixes, title: titlesFrom(dataDir), now, days });
   } catch (err) {
     return storageFailure(err);
   } finally {
@@ -105,7 +107,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'questions the KB does not answer (grouped), helpfulness per article, errors pasted most, answers per day',
+      'questions the KB does not answer (grouped), helpfulness per article, new team fixes and the articles they beat, errors pasted most, answers per day',
     )
     .option('--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)')
     .option(

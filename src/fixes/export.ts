@@ -45,7 +45,10 @@ export function fixMarkdown(fix: FixRecord): string {
     ...(fix.codes.length ? { keywords: [...fix.codes] } : {}),
     ...(fix.offered.length ? { offered: fix.offered.map((o) => ({ article: o.articleId, verdict: o.verdict })) } : {}),
   };
-  const parts = [`---\n${stringify(front, { lineWidth: 0 })}---`, `# ${escapeInline(collapse(fix.title))}`];
+  const parts = [
+    `---\n${stringify(front, { lineWidth: 0 })}---`,
+    `# ${escapeInline(collapse(withoutControls(fix.title)))}`,
+  ];
   const errors = fix.errors.filter((e) => e.trim());
   if (errors.length) parts.push('## Symptoms', ...errors.map(errorBlock));
   parts.push('## Resolution', fix.text.trim() || '(no text)');
@@ -116,4 +119,10 @@ const MARKUP = /[\\`*_[\]<>#&!~|]/g;
 /** `text` with every character Markdown could read as markup backslash-escaped (CommonMark allows it for any ASCII punctuation). */
 function escapeInline(text: string): string {
   return text.replace(MARKUP, '\\$&');
+}
+
+/** Text without control characters (a bell or an escape code pasted into a title would go into the file as is). */
+function withoutControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
 }

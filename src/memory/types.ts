@@ -42,7 +42,22 @@ export interface ThreadState {
    * The last person messages of the thread (at most 8), for `save fix` where the transport cannot
    * read the thread back (Teams, the console). Memory only: the SQLite store never writes them.
    */
-  recent?: { id: string; user: string; text: string; at: number; fixReport: boolean }[];
+  recent?: { id: string; user: string; text: string; at: number; fixReport: boolean; name?: string }[];
+  /**
+   * "that worked" (or "not it") said of a person's fix that was not saved yet: applied as votes on
+   * the fix when it is saved. Ids only, no text. At most 8.
+   */
+  pendingCredits?: PendingCredit[];
+}
+
+/** Feedback on an unsaved fix report, kept until the fix is saved (issue #24, design 3.3 rule 3). */
+export interface PendingCredit {
+  /** The fix report's message id. */
+  messageId: string;
+  /** Who gave the feedback. */
+  user: string;
+  helpful: boolean;
+  at: number;
 }
 
 /** A person's message read as a fix report, in a thread's state. */
@@ -154,10 +169,10 @@ export interface Forgotten {
   interactions: number;
   feedback: number;
   settings: number;
-  /** Team fixes they wrote, deleted (the text is their words). Always set by the SQLite storage. */
-  fixes?: number;
-  /** Team fixes they only saved, kept with `savedBy` cleared. Always set by the SQLite storage. */
-  fixesUnsaved?: number;
+  /** Team fixes they wrote, deleted (the text is their words). */
+  fixes: number;
+  /** Team fixes they only saved, kept with `savedBy` cleared. */
+  fixesUnsaved: number;
 }
 
 /** How a fix was saved: a mention command, text, a Slack shortcut, a :pushpin: reaction, a Teams message action. */

@@ -29,13 +29,13 @@ export function oneLine(text: string | null, max: number): string {
   return `${flat.slice(0, Math.max(0, max - 3)).trimEnd()}...`;
 }
 
-interface Column {
+export interface Column {
   head: string;
   right?: boolean;
 }
 
 /** Rows under a header, columns padded to their widest cell; the last column is never padded. */
-function table(columns: Column[], rows: string[][], indent = '  '): string[] {
+export function formatTable(columns: Column[], rows: string[][], indent = '  '): string[] {
   const widths = columns.map((c, k) => Math.max(c.head.length, ...rows.map((r) => (r[k] ?? '').length)));
   const line = (cells: string[]): string =>
     indent +
@@ -74,6 +74,13 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     `No good answer:  ${num(totals.withoutGoodAnswer)}`,
     `Feedback:        ${num(totals.feedback.helped)} helped, ${num(totals.feedback.notIt)} not it`,
   );
+  // Reports of version 1 (read back from a file) have no fixes.
+  const fixTotals = totals.fixes ?? { saved: 0, led: 0 };
+  const fixes = report.fixes ?? { new: [], winning: [] };
+  if (fixTotals.saved > 0 || fixTotals.led > 0 || fixes.winning.length > 0)
+    out.push(
+      `Team fixes:      ${num(fixTotals.saved)} saved, ${num(fixTotals.led)} answer${fixTotals.led === 1 ? '' : 's'} led with one`,
+    );
 
   out.push('', 'What the KB is missing (questions without a good answer, similar ones grouped)');
   if (report.unanswered.length === 0) out.push('  none');
@@ -89,7 +96,7 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
       for (const e of others) rows.push(['', '', '', oneLine(e, room)]);
     });
     out.push(
-      ...table(
+      ...formatTable(
         [{ head: 'Count', right: true }, { head: 'Users', right: true }, { head: 'Last' }, { head: 'Examples' }],
         rows,
       ),
@@ -113,12 +120,53 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     const fixed = heads.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
     const room = rest(width, fixed);
     out.push(
-      ...table(
+      ...formatTable(
         [...heads.map((head, k) => ({ head, right: k > 0 })), { head: 'Title' }],
         articles.map((a, k) => [...cells[k]!, a.title === null ? '' : oneLine(a.title, room)]),
       ),
     );
     more(report.articles.length, report.omitted.articles, 'articles');
+  }
+
+  out.push('', 'New team fixes (saved in the period, newest first)');
+  if (fixes.new.length === 0) out.push('  none');
+  else {
+    const listed = fixes.new.slice(0, shown);
+    const cells = listed.map((f) => [
+      f.id,
+      day(f.savedAt),
+      num(f.reused),
+      num(f.helped),
+      num(f.notIt),
+      oneLine(f.authorName ?? f.author, 24),
+    ]);
+    const heads = ['Fix', 'Saved', 'Reused', 'Helped', 'Not it', 'Author'];
+    const fixed = heads.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
+    const room = rest(width, fixed);
+    out.push(
+      ...formatTable(
+        [...heads.map((head, k) => ({ head, right: k >= 2 && k <= 4 })), { head: 'Title' }],
+        listed.map((f, k) => [...cells[k]!, oneLine(f.title, room)]),
+      ),
+    );
+    more(fixes.new.length, report.omitted.fixes ?? 0, 'fixes');
+  }
+
+  out.push('', "Articles your team's fixes beat (the runbook needs the fix: kbbot fixes export)");
+  if (fixes.winning.length === 0) out.push('  none');
+  else {
+    const listed = fixes.winning.slice(0, shown);
+    const cells = listed.map((b) => [b.articleId, num(b.times), b.fixIds.join(', ')]);
+    const heads = ['Article', 'Times', 'Fixes'];
+    const fixed = heads.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
+    const room = rest(width, fixed);
+    out.push(
+      ...formatTable(
+        [...heads.map((head, k) => ({ head, right: k === 1 })), { head: 'Title' }],
+        listed.map((b, k) => [...cells[k]!, b.title === null ? '' : oneLine(b.title, room)]),
+      ),
+    );
+    more(fixes.winning.length, report.omitted.winning ?? 0, 'articles');
   }
 
   out.push('', 'Errors pasted most');
@@ -133,8 +181,9 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     errors.forEach((e, k) => {
       rows.push([...cells[k]!, oneLine(e.example, room)]);
       if (e.title) rows.push(['', '', '', '', `-> ${oneLine(e.title, room - 3)}`]);
+      if (e.fixId) rows.push(['', '', '', '', `-> led with team fix ${e.fixId}`]);
     });
-    out.push(...table([...heads.map((head, k) => ({ head, right: k < 3 })), { head: 'Example' }], rows));
+    out.push(...formatTable([...heads.map((head, k) => ({ head, right: k < 3 })), { head: 'Example' }], rows));
     more(report.errors.length, report.omitted.errors, 'errors');
   }
 
@@ -156,7 +205,7 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     return '#'.repeat(a) + '+'.repeat(s) + '.'.repeat(u);
   };
   out.push(
-    ...table(
+    ...formatTable(
       [
         { head: 'Date' },
         { head: 'Answered', right: true },

@@ -1,21 +1,14 @@
 // `kbbot ask`, `rank` and `eval` on the bundled KB (the five seeds), run as a user would run them.
-import { spawnSync } from 'node:child_process';
+import { runKbbot } from '../helpers/cli.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, REPO, SEEDS_DIR, tempDir } from '../helpers/paths.js';
+import { SEEDS_DIR, tempDir } from '../helpers/paths.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-function kbbot(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: join(tmp.dir, 'data'), KB_DIR: '' },
-  });
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
+const kbbot = (args: string[]) => runKbbot(args, join(tmp.dir, 'data'));
 
 function queries(name: string, rows: object[]): string {
   const path = join(tmp.dir, name);

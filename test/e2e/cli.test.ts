@@ -1,22 +1,15 @@
 // Spawns the built CLI (bin/kbbot.js -> dist/), as a user would run it. `npm test` builds first.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { runKbbot } from '../helpers/cli.js';
+import type { SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, REPO, RUNNING_AS_ROOT, SEED_IDS, SEEDS_DIR, tempDir } from '../helpers/paths.js';
+import { RUNNING_AS_ROOT, SEED_IDS, SEEDS_DIR, tempDir } from '../helpers/paths.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-function kbbot(args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: join(tmp.dir, 'data'), KB_DIR: '' },
-    ...options,
-  });
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
+const kbbot = (args: string[], options: SpawnSyncOptions = {}) => runKbbot(args, join(tmp.dir, 'data'), options);
 
 const SUMMARY_KEYS = ['articles', 'duplicates', 'failures', 'files', 'forms', 'index', 'seconds'];
 

@@ -1,27 +1,23 @@
 // `kbbot report` and `kbbot forget` through the built CLI (bin/kbbot.js -> dist/) on a real data
 // folder, as a KB owner runs them. `npm test` builds first.
-import { spawnSync } from 'node:child_process';
+import { runKbbot } from '../helpers/cli.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStorage, STORAGE_FILE } from '../../src/memory/sqlite/open.js';
-import type { Interaction } from '../../src/memory/types.js';
+import type { FixRecord, Interaction } from '../../src/memory/types.js';
 import type { Report } from '../../src/report/report.js';
-import { CLI, REPO, tempDir } from '../helpers/paths.js';
-import { ask, DAY, feedbackOn, KMS, MAILBOX, OUTLOOK } from '../helpers/report-fixtures.js';
+import { tempDir } from '../helpers/paths.js';
+import { ask, DAY, feedbackOn, KMS, MAILBOX, newTeamFix, OUTLOOK } from '../helpers/report-fixtures.js';
 
-describe('kbbot report and kbbot forget', () => {
+/** Some tests run the CLI several times; a busy machine takes seconds per run. */
+const CLI_TEST_MS = 120_000;
+
+describe('kbbot report and kbbot forget', { timeout: CLI_TEST_MS }, () => {
   const tmp = tempDir('kbbot-report-');
   afterAll(tmp.cleanup);
 
-  function kbbot(args: string[], dataDir = join(tmp.dir, 'unused')) {
-    const r = spawnSync(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: dataDir, KB_DIR: '' },
-    });
-    return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-  }
+  const kbbot = (args: string[], dataDir = join(tmp.dir, 'unused')) => runKbbot(args, dataDir);
 
   /** A data folder with a few days of the bot's log. */
   function filled(name: string): string {
@@ -96,7 +92,15 @@ describe('kbbot report and kbbot forget', () => {
     const dir = filled('data-3');
     const r = kbbot(['forget', '--user', 'U2', '--json', '--data', dir]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ user: 'U2', threads: 0, interactions: 2, feedback: 0, settings: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      user: 'U2',
+      threads: 0,
+      interactions: 2,
+      feedback: 0,
+      settings: 0,
+      fixes: 0,
+      fixesUnsaved: 0,
+    });
     const report = JSON.parse(kbbot(['report', '--json', '--data', dir]).stdout) as Report;
     expect(report.totals.users).toBe(1);
     expect(report.unanswered.map((g) => g.examples)).toEqual([['how do I move the mailbox store to drive D']]);
@@ -105,7 +109,110 @@ describe('kbbot report and kbbot forget', () => {
     expect(again.stdout).toMatch(/^Nothing kept about user U2/);
     const human = kbbot(['forget', '--user', 'U1', '--data', dir]);
     expect(human.stdout).toMatch(
-      /^Forgot user U1 in .*kbbot\.db: 2 messages, 1 feedback record, 0 threads, 0 settings\.$/m,
+      /^Forgot user U1 in .*kbbot\.db: 2 messages, 1 feedback record, 0 threads, 0 settings, 0 team fixes they wrote\.$/m,
+    );
+  });
+
+  /**
+   * A data folder with the issue's incident: the KMS error answered with Q290226 in thread T1, where
+   * Ana (U7) shared the fix that U1 saved (fix-1), then the error pasted again in three other threads,
+   * each answer leading with fix-1 above the article, and "that worked" on fix-1 in two of them. U1
+   * also saved a fix of their own (fix-2).
+   */
+  function withFixes(name: string): { dir: string; fixes: FixRecord[] } {
+    const dir = join(tmp.dir, name);
+    const storage = openStorage(dir);
+    const now = Date.now();
+    const paste = (over: Partial<Interaction>): Interaction => {
+      const i = ask({
+        intent: 'error_paste',
+        outcome: 'answered',
+        articleId: 'Q290226',
+        confidence: 0.9,
+        words: KMS,
+        text: 'Error 0x8007000D: The data is invalid. Service KMS failed to start.',
+        ...over,
+      });
+      storage.interactions.record(i);
+      return i;
+    };
+    try {
+      const first = paste({ at: now - 5 * 3_600_000, user: 'U1', thread: 'T1' });
+      const fixes = [
+        storage.fixes.add(newTeamFix({ thread: 'T1', savedBy: 'U1', savedAt: first.at + 60_000 })),
+        storage.fixes.add(
+          newTeamFix({
+            title: 'Outlook profile reset',
+            author: 'U1',
+            authorName: 'Uma',
+            savedBy: 'U1',
+            savedAt: now - 4 * 3_600_000,
+          }),
+        ),
+      ];
+      for (const [k, user] of ['U2', 'U3', 'U4'].entries()) {
+        const i = paste({ at: now - 3_600_000 + k, user, fixId: 'fix-1' });
+        if (k < 2) storage.feedback.add(feedbackOn(i, true, 'fix-1'));
+      }
+      return { dir, fixes };
+    } finally {
+      storage.close();
+    }
+  }
+
+  it("report --json lists each new team fix with its reuse count, and the article it beats; a fix's feedback never credits the article", () => {
+    const { dir, fixes } = withFixes('fixes-1');
+    expect(fixes.map((f) => f.id)).toEqual(['fix-1', 'fix-2']);
+    const r = kbbot(['report', '--json', '--data', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.version).toBe(2);
+    expect(report.fixes.new.map((f) => [f.id, f.author, f.reused, f.helped, f.notIt])).toEqual([
+      ['fix-2', 'U1', 0, 0, 0],
+      ['fix-1', 'U7', 3, 2, 0],
+    ]);
+    expect(report.fixes.winning).toEqual([{ articleId: 'Q290226', title: null, fixIds: ['fix-1'], times: 3 }]);
+    expect(report.articles).toEqual([
+      { id: 'Q290226', title: null, answered: 4, suggested: 0, helped: 0, notIt: 0, helpfulness: null },
+    ]);
+    // The first paste: the KB's answer did not do it, the team's fix did.
+    expect(report.unanswered).toMatchObject([{ count: 1, outcomes: { teamFix: 1 } }]);
+    expect(report.totals.fixes).toEqual({ saved: 2, led: 3 });
+
+    const text = kbbot(['report', '--data', dir]).stdout;
+    expect(text).toMatch(/^ {2}fix-1 +\d{4}-\d\d-\d\d +3 +2 +0 +Ana Lopez +KMS service won't start after SP3$/m);
+    expect(text).toMatch(/^Articles your team's fixes beat.*\n.*\n {2}Q290226 +3 +fix-1$/m);
+  });
+
+  it('forget --user deletes the fixes that person wrote and keeps the ones they only saved, without their id', () => {
+    const { dir } = withFixes('fixes-2');
+    const r = kbbot(['forget', '--user', 'U1', '--json', '--data', dir]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      user: 'U1',
+      threads: 0,
+      interactions: 1,
+      feedback: 0,
+      settings: 0,
+      fixes: 1,
+      fixesUnsaved: 1,
+    });
+    const left = kbbot(['fixes', 'list', '--json', '--data', dir])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FixRecord);
+    expect(left.map((f) => [f.id, f.author, f.savedBy])).toEqual([['fix-1', 'U7', null]]);
+    const report = JSON.parse(kbbot(['report', '--json', '--data', dir]).stdout) as Report;
+    expect(report.fixes.new.map((f) => f.id)).toEqual(['fix-1']);
+    expect(JSON.stringify(report)).not.toContain('U1');
+    const human = kbbot(['forget', '--user', 'U7', '--data', dir]);
+    expect(human.stdout).toMatch(
+      /^Forgot user U7 in .*kbbot\.db: 0 messages, 0 feedback records, 0 threads, 0 settings, 1 team fix they wrote\.$/m,
+    );
+    const saver = withFixes('fixes-3').dir;
+    expect(kbbot(['forget', '--user', 'U1', '--data', saver]).stdout).toMatch(
+      /, 1 team fix they wrote; 1 team fix they saved for others stays, without their id\.$/m,
     );
   });
 
@@ -127,7 +234,7 @@ describe('kbbot report and kbbot forget', () => {
     expect(report.totals.messages).toBe(0);
     expect(report.daily).toHaveLength(7);
     expect(kbbot(['forget', '--user', 'U1', '--json', '--data', dir]).stdout).toBe(
-      '{"user":"U1","threads":0,"interactions":0,"feedback":0,"settings":0}\n',
+      '{"user":"U1","threads":0,"interactions":0,"feedback":0,"settings":0,"fixes":0,"fixesUnsaved":0}\n',
     );
     expect(existsSync(join(dir, STORAGE_FILE))).toBe(false);
     expect(kbbot(['report', '--data', join(tmp.dir, 'no-such-folder')]).code).toBe(0);

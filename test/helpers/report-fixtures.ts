@@ -1,6 +1,6 @@
-/** Fabricated log records for the report tests: interactions ("asks") and feedback on them. */
+/** Fabricated log records for the report tests: interactions ("asks"), feedback on them, and team fixes. */
 import { signatureOf } from '../../src/memory/signature.js';
-import type { FeedbackRecord, Interaction, Signature } from '../../src/memory/types.js';
+import type { FeedbackRecord, FixRecord, Interaction, NewFix, Signature } from '../../src/memory/types.js';
 
 export const DAY = 86_400_000;
 /** 2026-03-10 15:00 UTC. */
@@ -48,4 +48,36 @@ export function feedbackOn(i: Interaction, helpful: boolean, articleId = i.artic
     query: i.text,
     signature: i.signature,
   };
+}
+
+/**
+ * A team fix saved in `thread` of C1 (default: a thread of its own) two days before NOW, written
+ * by U7 (Ana Lopez) and saved by U8; `over` replaces any field.
+ */
+export function teamFix(over: Partial<FixRecord> = {}): FixRecord {
+  return {
+    id: 'fix-1',
+    title: "KMS service won't start after SP3",
+    text: 'Fixed it by restarting the KM service and re-running update.exe',
+    author: 'U7',
+    authorName: 'Ana Lopez',
+    savedBy: 'U8',
+    savedAt: NOW - 2 * DAY,
+    conversation: 'C1',
+    thread: `t${++threads}`,
+    messageId: null,
+    permalink: null,
+    errors: ['Error 0x8007000D: The data is invalid. Service KMS failed to start.'],
+    codes: ['0x8007000d'],
+    offered: [],
+    via: 'mention',
+    ...over,
+  };
+}
+
+/** `teamFix(over)` without its id, to add to a FixStore (which gives the id). */
+export function newTeamFix(over: Partial<NewFix> = {}): NewFix {
+  const { id, ...fix } = teamFix(over);
+  void id;
+  return fix;
 }

@@ -162,3 +162,53 @@ export function button(actionId: string, value: string, where: ButtonPlace): Bod
     ],
   };
 }
+
+/** An event delivery: `text` posted by `user` in `channel`, in thread `thread` when given (a reply), else a root message. */
+export const threadMessage = (
+  text: string,
+  where: { channel: string; thread?: string; user?: string; ts?: string },
+): Body =>
+  envelope({
+    type: 'message',
+    channel_type: where.channel.startsWith('D') ? 'im' : 'channel',
+    user: where.user ?? 'U2',
+    text,
+    ts: where.ts ?? nextTs(),
+    channel: where.channel,
+    ...(where.thread ? { thread_ts: where.thread } : {}),
+  });
+
+/** An event delivery: `user` added the `name` reaction to message `ts` (written by `itemUser`) of `channel`. */
+export const reactionAdded = (
+  name: string,
+  where: { channel: string; ts: string; user?: string; itemUser?: string },
+): Body => {
+  const eventTs = nextTs();
+  return envelope({
+    type: 'reaction_added',
+    user: where.user ?? 'U1',
+    reaction: name,
+    item_user: where.itemUser ?? 'U2',
+    item: { type: 'message', channel: where.channel, ts: where.ts },
+    event_ts: eventTs,
+    ts: eventTs,
+  });
+};
+
+/** A message shortcut (`callback_id`) used by U1 on `message` of `channel`. */
+export function messageShortcut(callbackId: string, message: Body & { ts: string }, channel = 'C1'): Body {
+  const n = nextId();
+  return {
+    type: 'message_action',
+    callback_id: callbackId,
+    trigger_id: `trig${n}`,
+    response_url: `${SLACK}/respond/short${n}`,
+    token: 'legacy',
+    action_ts: `1700000000.${n}`,
+    team: { id: 'T1', domain: 'test' },
+    channel: { id: channel, name: 'general' },
+    user: { id: 'U1', name: 'ann' },
+    message: { type: 'message', ...message },
+    message_ts: message.ts,
+  };
+}

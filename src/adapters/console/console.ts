@@ -10,28 +10,63 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Bot } from '../../bot/bot.js';
 import type { IncomingMessage } from '../../bot/message.js';
+import type { Reply } from '../../bot/reply.js';
 import { renderPlain } from './plain.js';
 
-/** What the console needs of the bot. */
-export type ConsoleBot = Pick<Bot, 'respond'>;
+/** What the console needs of the bot: `posted`, when it has it, learns the order of the conversation. */
+export type ConsoleBot = Pick<Bot, 'respond'> & Partial<Pick<Bot, 'posted'>>;
 
-/** The console is one conversation with one thread, so follow-ups ("just the steps") work. */
-function messageOf(text: string): IncomingMessage {
-  return {
-    text: /^\s*\/help\s*$/i.test(text) ? 'help' : text,
-    user: 'console',
-    conversation: 'console',
-    thread: 'console',
-    via: 'dm',
-  };
-}
+/**
+ * The console is one conversation with one thread, so follow-ups ("just the steps") work. Its
+ * messages, and the bot's replies, get ids in increasing order, as a chat's message ids are, so
+ * "that worked" straight after an answer credits that answer, and after a person's fix that fix.
+ * The ids are microseconds since the epoch (at least one more than the last): the thread is kept
+ * across runs, and a new run's messages still come after the old run's answer.
+ */
+class ConsoleThread {
+  private last = 0;
 
-async function answer(bot: ConsoleBot, text: string, color: boolean, width: number): Promise<string> {
-  try {
-    const reply = await bot.respond(messageOf(text));
-    return reply ? renderPlain(reply, { color, width }) : '';
-  } catch (err) {
-    return `kbbot: something went wrong answering that (${(err as Error).message}); try again.`;
+  private nextId(): string {
+    this.last = Math.max(this.last + 1, Date.now() * 1000);
+    return String(this.last);
+  }
+
+  constructor(private readonly bot: ConsoleBot) {}
+
+  private messageOf(text: string): IncomingMessage {
+    return {
+      text: /^\s*\/help\s*$/i.test(text) ? 'help' : text,
+      user: 'console',
+      conversation: 'console',
+      thread: 'console',
+      via: 'dm',
+      id: this.nextId(),
+    };
+  }
+
+  async answer(text: string, color: boolean, width: number): Promise<string> {
+    const message = this.messageOf(text);
+    let reply: Reply | null;
+    try {
+      reply = await this.bot.respond(message);
+    } catch (err) {
+      return `kbbot: something went wrong answering that (${(err as Error).message}); try again.`;
+    }
+    if (!reply) return '';
+    // An acknowledgement is a reaction in a chat thread, not a message: it does not come between
+    // the answer and what follows. Failing to note the order never loses the reply.
+    if (reply.kind !== 'ack') {
+      try {
+        this.bot.posted?.(message, reply, this.nextId());
+      } catch {
+        // the next feedback may then credit nothing; the reply is still shown
+      }
+    }
+    try {
+      return renderPlain(reply, { color, width });
+    } catch (err) {
+      return `kbbot: something went wrong answering that (${(err as Error).message}); try again.`;
+    }
   }
 }
 
@@ -68,13 +103,14 @@ export async function runConsole(bot: ConsoleBot, options: ConsoleOptions = {}):
 
 async function batch(bot: ConsoleBot, input: Readable, output: Writable): Promise<void> {
   const rl = createInterface({ input, crlfDelay: Infinity });
+  const thread = new ConsoleThread(bot);
   let lines: string[] = [];
   let answered = 0;
   const flush = async (): Promise<void> => {
     const text = lines.join('\n');
     lines = [];
     if (text.trim() === '') return;
-    const reply = await answer(bot, text, false, 80);
+    const reply = await thread.answer(text, false, 80);
     if (reply) output.write(`${answered++ > 0 ? '\n' : ''}${reply}\n`);
   };
   for await (const line of rl) {
@@ -94,6 +130,7 @@ async function converse(
 ): Promise<void> {
   const pasteMs = options.pasteMs ?? CONSOLE_DEFAULTS.pasteMs;
   const rl = createInterface({ input, output, prompt: options.prompt ?? CONSOLE_DEFAULTS.prompt, terminal: true });
+  const thread = new ConsoleThread(bot);
   output.write(`${CONSOLE_DEFAULTS.greeting}\n`);
   rl.prompt();
 
@@ -112,7 +149,7 @@ async function converse(
       return;
     }
     queue = queue.then(async () => {
-      output.write(`${await answer(bot, text, color, width)}\n\n`);
+      output.write(`${await thread.answer(text, color, width)}\n\n`);
       if (!closed) rl.prompt();
     });
   };

@@ -22,15 +22,49 @@
  *     See also: Q235418 (XADM: Cannot Apply Service Pack on KM Server)
  *     Article: https://support.microsoft.com/kb/290226
  *
+ * When the team saved a fix for the error, it comes first, then the article as above:
+ *
+ *     Your team fixed this before: KMS service won't start after SP3 (fix-12)
+ *       — Ana Lopez, 2026-12-05
+ *       Fixed it by restarting the KM service and re-running update.exe
+ *       Thread: https://acme.slack.com/archives/C123/p1733390100000200
+ *
+ * "Has anyone seen this before?" lists past threads, one a line with where to find it under it:
+ *
+ *     2 earlier threads with this error:
+ *       2026-12-05  fixed: KMS service won't start after SP3 (fix-12)
+ *                   https://acme.slack.com/archives/C123/p1733390100000200
+ *       2026-11-30  Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 … — Q290226 helped
+ *                   in C456, thread 1733000000.000100
+ *
+ * The console has no buttons: where chat shows Undo or Save as fix, it says what to type instead
+ * (CONSOLE_HINTS). Acknowledgements are their text.
+ *
  * Prose and steps wrap at the width with hanging indents; a token longer than a line (a long
  * registry key) is kept whole on a line of its own, and a code span is never broken. Code is
  * shown as it is (cyan with colour). Without colour the output has no escape codes at all: KB
  * text has its control characters removed.
  */
-import type { ArticleAnswer, Candidate, CodeBlock, Reply, Rich, StepDetail } from '../../bot/reply.js';
+import type {
+  ArticleAnswer,
+  Candidate,
+  CodeBlock,
+  HistoryItem,
+  Reply,
+  Rich,
+  StepDetail,
+  TeamFix,
+} from '../../bot/reply.js';
 import { ITEM_MARKER } from '../../bot/step-parts.js';
 import { collapse, confidenceOf, stripControl } from '../../bot/render/escape.js';
-import { appliesToOf, outline, relatedLabel, type Paragraph, type Part } from '../../bot/render/outline.js';
+import {
+  appliesToOf,
+  docParagraphsOf,
+  outline,
+  relatedLabel,
+  type Paragraph,
+  type Part,
+} from '../../bot/render/outline.js';
 
 export interface PlainOptions {
   /** Columns to wrap at. */
@@ -44,6 +78,19 @@ export const PLAIN_DEFAULTS = {
   color: false,
   /** Narrowest width honoured; anything smaller is read as this. */
   minWidth: 20,
+} as const;
+
+/**
+ * What the console says where Slack and Teams show a button: the console has none, so it names
+ * what to type instead (the same command the bot reads in any chat, or the CLI).
+ */
+export const CONSOLE_HINTS = {
+  /** Under "Saved as a team fix": chat's Undo button is not here; the CLI removes a fix. */
+  removeFix: (fixId: string): string => `(to remove it: npx kbbot fixes delete ${fixId})`,
+  /** Under "Save …'s fix for next time?": chat's Save as fix button is not here. */
+  saveFix: '(to keep it, type: save fix)',
+  /** A history reply with nothing in it and no intro. */
+  noHistory: 'No earlier thread with this error.',
 } as const;
 
 const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', cyan: '\x1b[36m', yellow: '\x1b[33m', reset: '\x1b[0m' } as const;
@@ -229,6 +276,60 @@ function answerLines(ctx: Ctx, a: ArticleAnswer, intro: string | undefined): str
   return lines;
 }
 
+/** "Your team fixed this before: <title> (fix-12)", "— <author>, <date>" under it, the fix as written, then "Thread: <link>". */
+function teamFixLines(ctx: Ctx, fix: TeamFix): string[] {
+  const author = collapse(stripControl(fix.authorName ?? '')) || collapse(stripControl(fix.author)) || 'someone';
+  const head = [
+    [{ text: 'Your team fixed this before:', style: 'bold' as const }],
+    ...prose(collapse(fix.title), 'bold'),
+    ...prose(`(${fix.id})`),
+  ];
+  // Who and when on a line of their own, so a long title never splits a name.
+  const lines = [...wrap(ctx, head, '', '  '), ...wrap(ctx, prose(`— ${author}, ${fix.date}`, 'dim'), '  ', '    ')];
+  docParagraphsOf(stripControl(fix.text)).forEach((p, i) => {
+    if (i > 0) lines.push('');
+    lines.push(...(docParagraphLines(ctx, p) ?? wrap(ctx, prose(p.text), '  ')));
+  });
+  // The thread it came from, last, as an answer ends with its article's link.
+  if (fix.permalink?.trim())
+    lines.push(...wrap(ctx, [[{ text: 'Thread:', style: 'bold' }], ...prose(fix.permalink)], '  ', '    '));
+  return lines;
+}
+
+/**
+ * The bot's own short lines (acks, "Saved as a team fix", "Save <@U123>'s fix?") may name a person
+ * in Slack's markup: the console shows "@U123" (or the name the markup carries), never the markup.
+ */
+const readableMentions = (text: string): string =>
+  text.replace(/<@([\w.-]+)(?:\|([^<>]+))?>/g, (_, id: string, name?: string) => `@${name ?? id}`);
+
+/** A history item's date: the UTC day ("2026-12-05"). */
+const dayOf = (at: number): string => (Number.isFinite(at) ? new Date(at).toISOString().slice(0, 10) : '????-??-??');
+
+/**
+ * One past thread: "2026-12-05  <title> — <outcome>", then where it is (its link, else its channel
+ * and thread), hanging under the title. A title the outcome already says is not said twice.
+ */
+function historyLines(ctx: Ctx, item: HistoryItem): string[] {
+  const title = collapse(stripControl(item.title));
+  const outcome = collapse(stripControl(item.outcome));
+  const id = item.fixId ? ` (${item.fixId})` : '';
+  const said =
+    outcome === `fixed: ${title}`
+      ? `fixed: ${title}${id}`
+      : outcome === title || !title
+        ? `${outcome}${id}`
+        : `${title}${id} — ${outcome}`;
+  const lead = `  ${dayOf(item.at)}  `;
+  const hang = ' '.repeat(lead.length);
+  const where = item.permalink
+    ? item.permalink
+    : item.conversation === item.thread
+      ? `in ${item.conversation}`
+      : `in ${item.conversation}, thread ${item.thread}`;
+  return [...wrap(ctx, prose(said), lead, hang), ...wrap(ctx, prose(where, 'dim'), hang)];
+}
+
 function candidateLines(ctx: Ctx, candidates: Candidate[]): string[] {
   const digits = String(candidates.length).length;
   return candidates.flatMap((c, i) => {
@@ -250,8 +351,34 @@ export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
     color: options.color ?? PLAIN_DEFAULTS.color,
   };
   switch (reply.kind) {
-    case 'answer':
-      return answerLines(ctx, reply.answer, reply.intro).join('\n');
+    case 'answer': {
+      if (!reply.teamFix) return answerLines(ctx, reply.answer, reply.intro).join('\n');
+      // The team's fix first, then the article as it always reads.
+      const intro = reply.intro?.trim() ? [...wrap(ctx, prose(reply.intro), ''), ''] : [];
+      return [...intro, ...teamFixLines(ctx, reply.teamFix), '', ...answerLines(ctx, reply.answer, undefined)].join(
+        '\n',
+      );
+    }
+    case 'fix': {
+      const intro = reply.intro?.trim() ? [...wrap(ctx, prose(reply.intro), ''), ''] : [];
+      return [...intro, ...teamFixLines(ctx, reply.fix)].join('\n');
+    }
+    case 'saved':
+      return [
+        ...wrap(ctx, prose(readableMentions(reply.text)), '', '  '),
+        CONSOLE_HINTS.removeFix(stripControl(reply.fixId)),
+      ].join('\n');
+    case 'ack':
+      return wrap(ctx, prose(readableMentions(reply.text)), '', '  ').join('\n');
+    case 'offer_save':
+      return [...wrap(ctx, prose(readableMentions(reply.text)), '', '  '), CONSOLE_HINTS.saveFix].join('\n');
+    case 'history': {
+      const intro = collapse(stripControl(reply.intro));
+      if (!reply.items.length) return wrap(ctx, prose(intro || CONSOLE_HINTS.noHistory), '').join('\n');
+      return [...(intro ? wrap(ctx, prose(intro), '') : []), ...reply.items.flatMap((i) => historyLines(ctx, i))].join(
+        '\n',
+      );
+    }
     case 'suggestions': {
       const intro = collapse(stripControl(reply.intro));
       return [...wrap(ctx, prose(intro || 'Did you mean:'), ''), ...candidateLines(ctx, reply.candidates)].join('\n');
@@ -263,8 +390,5 @@ export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
       ].join('\n');
     case 'text':
       return stripControl(reply.text);
-    default:
-      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
-      return stripControl('text' in reply ? reply.text : reply.kind);
   }
 }

@@ -33,7 +33,9 @@ import { registerEvents } from './events.js';
 import type { KbStatus } from './home.js';
 import { registerInteractions } from './interactions.js';
 import type { ListeningStore } from './listening.js';
+import { MessageThreads } from './message-threads.js';
 import { POST_DEFAULTS } from './post.js';
+import { registerReactions } from './reactions.js';
 import { guardRequests } from './requests.js';
 import {
   describeApiError,
@@ -166,6 +168,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     bot: options.bot,
     listening: options.listening,
     log: options.logger,
+    threads: new MessageThreads(),
     report: (handled) => {
       const delivery = currentDelivery();
       if (delivery) delivery.handled = handled;
@@ -204,6 +207,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   registerEvents(app, ctx, options.kbStatus ?? (() => ({ articles: 0 })));
   registerCommand(app, ctx);
   registerInteractions(app, ctx);
+  registerReactions(app, ctx);
   app.error(async (err) => {
     options.logger.warn(`slack: ${err.message}`);
   });

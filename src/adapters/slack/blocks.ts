@@ -8,6 +8,15 @@
  * and an actions block: Helped / Not it / Other matches / Full article / Share (action_id
  * `kb_<action>`, value = the article id) and a link button to the article (`kb_open`).
  *
+ * Incident threads (issue #24): an answer that a team fix leads opens with it (":white_check_mark:
+ * *Your team fixed this before:* <title> — <@author>, 5 Dec 2026, <thread link>", the fix as
+ * written with its code blocks, Helped / Not it with the fix's id, numbered past the article's
+ * own buttons: `kb_helpful_2`, a divider) above the article as always; a fix alone is the same without the article. "Saved as a team fix" is one line and an
+ * Undo button (`kb_undo_fix`, value the fix id); the offer to save a person's fix one line and a
+ * Save as fix button (`kb_save_fix`, value the message's ts); "has anyone seen this before?" a
+ * list of past threads (date, title, how it ended, a link to the thread, else its channel). An
+ * acknowledgement (`ack`) renders as its text: send.ts makes it a reaction where it can.
+ *
  * Every piece of KB or user text goes through `slackText`/`slackCode`/`slackEntities` (see
  * escape.ts): no mention, broadcast, link or formatting can come from it; text objects are also
  * `verbatim: true` so Slack does not auto-link or auto-mention. Limits are kept by trimming, never
@@ -15,7 +24,15 @@
  * button, ≤ 2,000 per value, unique action_ids, and a total text budget; a trimmed answer says so
  * and keeps its buttons.
  */
-import type { AnswerAction, AnswerStep, ArticleAnswer, Candidate, Reply } from '../../bot/reply.js';
+import type {
+  AnswerAction,
+  AnswerStep,
+  ArticleAnswer,
+  Candidate,
+  HistoryItem,
+  Reply,
+  TeamFix,
+} from '../../bot/reply.js';
 import {
   clip,
   clipFenced,
@@ -202,9 +219,15 @@ function addPart(budget: Budget, maxText: number, part: Part): void {
   }
 }
 
-/** Buttons with unique action_ids (`kb_<id>`, then `kb_<id>_2`, …) and values within Slack's limit. */
-function buttons(items: { id: string; label: string; value?: string; url?: string; primary?: boolean }[]): SlackBlock {
-  const seen = new Map<string, number>();
+/**
+ * Buttons with unique action_ids (`kb_<id>`, then `kb_<id>_2`, …) and values within Slack's limit;
+ * ids in `taken` (another actions block of the same message) count as used once already.
+ */
+function buttons(
+  items: { id: string; label: string; value?: string; url?: string; primary?: boolean }[],
+  taken: Iterable<string> = [],
+): SlackBlock {
+  const seen = new Map<string, number>([...taken].map((id) => [id, 1]));
   const elements = items.map((b) => {
     const n = (seen.get(b.id) ?? 0) + 1;
     seen.set(b.id, n);
@@ -225,11 +248,21 @@ function buttons(items: { id: string; label: string; value?: string; url?: strin
 const safeUrl = (url: string): string | undefined =>
   /^https?:\/\/[^\s<>|]+$/i.test(url) && url.length <= 3000 ? url : undefined;
 
-function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<SlackOptions>): SlackMessage {
+function answerMessage(
+  a: ArticleAnswer,
+  intro: string | undefined,
+  o: Required<SlackOptions>,
+  teamFix?: TeamFix,
+): SlackMessage {
   const url = a.url ? safeUrl(a.url) : undefined;
   // A team document without a link shows its id (a path) as text at the end: one more block kept free.
   const idLine = a.format === 'doc' && !url;
   const budget = new Budget(o, idLine ? 4 : 3);
+  if (teamFix) {
+    // The article's buttons keep their ids; the fix's Helped / Not it are numbered past them (`kb_helpful_2`).
+    addTeamFix(budget, teamFix, o, [...a.actions.map((x) => `kb_${x.id}`), 'kb_open']);
+    budget.raw({ type: 'divider' });
+  }
   if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
   const title = answerTitle(a);
   budget.raw({ type: 'header', text: plain(title, SLACK_DEFAULTS.headerChars) });
@@ -256,7 +289,132 @@ function answerMessage(a: ArticleAnswer, intro: string | undefined, o: Required<
     primary: x.id === 'helpful',
   }));
   budget.raw(buttons([...actions, ...(url ? [{ id: 'kb_open', label: openLabel(a), url }] : [])]));
-  return { text: clip(slackText(collapse(title)), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+  const fallback = teamFix ? `${FIX_LEAD} ${collapse(teamFix.title)} · ${collapse(title)}` : collapse(title);
+  return { text: clip(slackText(fallback), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+}
+
+/** The words a team fix's first line opens with. */
+export const FIX_LEAD = 'Your team fixed this before:';
+
+/** A Slack user id (`U…`, `W…`): only such an id becomes a `<@…>` mention. */
+const SLACK_USER = /^[UW][A-Z0-9_]+$/;
+/** A Slack channel id: only such an id becomes a `<#…>` link. */
+const SLACK_CHANNEL = /^[CGD][A-Z0-9_]+$/;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-12-05" (or a time in ms) → "5 Dec 2026", in UTC; anything else as it was, escaped. */
+export function slackDate(date: string | number): string {
+  const d = typeof date === 'number' ? new Date(date) : new Date(`${date.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return slackText(String(date));
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** Who wrote a fix: a mention Slack renders for a Slack user id, else the name (or id) as text. */
+const authorOf = (fix: Pick<TeamFix, 'author' | 'authorName'>): string =>
+  SLACK_USER.test(fix.author) ? `<@${fix.author}>` : slackText(collapse(fix.authorName ?? fix.author));
+
+/** A link with a label, only for an http(s) URL; else nothing. */
+const link = (url: string | null, label: string): string => {
+  const safe = url ? safeUrl(url) : undefined;
+  return safe ? `<${safe}|${label}>` : '';
+};
+
+/**
+ * A fix's text as written, for mrkdwn: its fenced code blocks as code blocks (lines kept, never
+ * read as markup), its lines kept, inline code as code, "- " items as bullets, the rest escaped.
+ */
+export function fixText(text: string): string {
+  const out: string[] = [];
+  let code: string[] | undefined;
+  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    if (/^\s*```/.test(line)) {
+      if (code) {
+        out.push(slackCodeBlock(code.join('\n')));
+        code = undefined;
+      } else code = [];
+      continue;
+    }
+    if (code) {
+      code.push(line);
+      continue;
+    }
+    const item = /^(\s*)[-*+•]\s+(.*)$/.exec(line);
+    const body = item ? (item[2] ?? '') : line;
+    const spans = body.split(/(`[^`\n]+`)/).map((part) => {
+      const inline = /^`([^`\n]+)`$/.exec(part);
+      return inline ? slackCode(inline[1] ?? '') : slackText(part);
+    });
+    out.push(`${item ? `${item[1] ?? ''}• ` : ''}${spans.join('')}`);
+  }
+  // A fence left open: what follows it is code all the same.
+  if (code) out.push(slackCodeBlock(code.join('\n')));
+  return out.join('\n').trim();
+}
+
+/** A team fix: its first line (title, author, date, thread), its text, and its Helped / Not it buttons. */
+function addTeamFix(budget: Budget, fix: TeamFix, o: Required<SlackOptions>, taken: string[] = []): void {
+  const thread = link(fix.permalink, 'thread');
+  const about = [authorOf(fix), slackDate(fix.date), thread].filter(Boolean).join(', ');
+  budget.text(section, `:white_check_mark: *${FIX_LEAD}* ${slackText(collapse(fix.title))} — ${about}`);
+  const body = fixText(fix.text);
+  if (body) budget.text(section, clipFenced(body, o.maxText));
+  if (fix.actions.length)
+    budget.raw(
+      buttons(
+        fix.actions.map((x) => ({ id: `kb_${x.id}`, label: x.label, value: x.value, primary: x.id === 'helpful' })),
+        taken,
+      ),
+    );
+}
+
+function fixMessage(fix: TeamFix, intro: string | undefined, o: Required<SlackOptions>): SlackMessage {
+  const budget = new Budget(o, 2);
+  if (intro?.trim()) budget.text(section, slackText(collapse(intro)));
+  addTeamFix(budget, fix, o);
+  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  return {
+    text: clip(slackText(`${FIX_LEAD} ${collapse(fix.title)}`), SLACK_DEFAULTS.fallbackChars),
+    blocks: budget.blocks,
+  };
+}
+
+/** One line of bot text and one button under it. */
+function lineWithButton(
+  line: string,
+  button: { id: string; label: string; value: string },
+  o: Required<SlackOptions>,
+): SlackMessage {
+  const budget = new Budget(o, 1);
+  budget.text(section, line);
+  budget.raw(buttons([button]));
+  return { text: clip(collapse(line), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
+}
+
+/** "Save @ana's fix for next time?": the author's id in the text, as `<@U…>`, becomes a mention; the rest is escaped. */
+const offerText = (text: string, author: string): string =>
+  SLACK_USER.test(author)
+    ? text
+        .split(`<@${author}>`)
+        .map((part) => slackText(part))
+        .join(`<@${author}>`)
+    : slackText(text);
+
+/** A past thread: when (bold), what, how it ended, and a link to it (else its channel). */
+function historyLine(item: HistoryItem): string {
+  const where =
+    link(item.permalink, 'thread') || (SLACK_CHANNEL.test(item.conversation) ? `in <#${item.conversation}>` : '');
+  const what = [`*${slackDate(item.at)}*`, slackText(collapse(item.title)), `_${slackText(collapse(item.outcome))}_`];
+  return `• ${[...what, where].filter(Boolean).join(' — ')}`;
+}
+
+function historyMessage(intro: string, items: HistoryItem[], o: Required<SlackOptions>): SlackMessage {
+  const budget = new Budget(o, 1);
+  const heading = collapse(intro);
+  if (items.length) addLines(budget, o.maxText, slackText(heading), items.map(historyLine));
+  else budget.text(section, slackText(heading));
+  if (budget.trimmed) budget.raw(context(mrkdwn(`_${SLACK_DEFAULTS.trimmedNote}_`)));
+  return { text: clip(slackText(heading), SLACK_DEFAULTS.fallbackChars), blocks: budget.blocks };
 }
 
 function candidatesMessage(intro: string, candidates: Candidate[], o: Required<SlackOptions>): SlackMessage {
@@ -303,15 +461,30 @@ export function renderSlack(reply: Reply, options: SlackOptions = {}): SlackMess
   };
   switch (reply.kind) {
     case 'answer':
-      return answerMessage(reply.answer, reply.intro, o);
+      return answerMessage(reply.answer, reply.intro, o, reply.teamFix);
+    case 'fix':
+      return fixMessage(reply.fix, reply.intro, o);
+    case 'saved':
+      return lineWithButton(
+        slackText(collapse(reply.text)),
+        { id: 'kb_undo_fix', label: 'Undo', value: reply.fixId },
+        o,
+      );
+    case 'offer_save':
+      return lineWithButton(
+        offerText(collapse(reply.text), reply.author),
+        { id: 'kb_save_fix', label: 'Save as fix', value: reply.messageId },
+        o,
+      );
+    case 'history':
+      return historyMessage(reply.intro, reply.items, o);
+    case 'ack':
+      return textMessage(reply.text, o);
     case 'suggestions':
       return candidatesMessage(reply.intro, reply.candidates, o);
     case 'no_match':
       return textMessage(noMatchLines(reply).join('\n'), o, reply.text);
     case 'text':
       return textMessage(reply.text, o);
-    default:
-      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
-      return textMessage('text' in reply ? reply.text : reply.kind, o);
   }
 }

@@ -9,11 +9,20 @@
  * (APP_REPEAT_MS); never in a DM. An app that mentions the bot is answered like a person who
  * does, but never with "no match" or help.
  *
- * Ignored: any other `subtype` (joins, edits, deletes ...), the bot's own messages (its bot id,
- * user id or app id; when its bot id is unknown, every app's message), and channel messages that
- * mention the bot (the `app_mention` event for the same message answers those). Replies always
- * go in the thread (`thread_ts: event.thread_ts ?? event.ts`), never as a new root message; a
- * null reply posts nothing. Events are acknowledged by Bolt before these run
+ * Threads the bot follows (issue #24): a person's message in a thread the bot answered or was
+ * asked in (`bot.knowsThread`) is handed to the bot (via 'overheard') in any channel the bot is a
+ * member of, listened in or not, without a mention: follow-ups under its answer ("the other one"),
+ * fix reports ("fixed it by …") and feedback ("that worked") need none. The bot decides what, if
+ * anything, to say. Each message carries its ts (`id`) and what the bot may look up about its
+ * thread (`context`: thread-context.ts).
+ *
+ * Ignored: any `subtype` but `bot_message` and `thread_broadcast` (joins, edits, deletes ...), the
+ * bot's own messages (its bot id, user id or app id; when its bot id is unknown, every app's
+ * message), and channel messages that mention the bot (the `app_mention` event for the same
+ * message answers those). Replies always go in the thread (`thread_ts: event.thread_ts ??
+ * event.ts`), never as a new root message; a null reply posts nothing; an acknowledgement is a
+ * reaction on the message (send.ts). Once posted, the bot is told the reply's ts (`bot.posted`).
+ * Events are acknowledged by Bolt before these run
  * (`processBeforeResponse: false`), after the delivery was claimed (deliveries.ts); a handler
  * reports `replied` only once its reply is posted, and `failed` (logged with the event's id by
  * deliveries.ts, claim released) otherwise.
@@ -21,11 +30,12 @@
 import type { App } from '@slack/bolt';
 import type { IncomingMessage, Via } from '../../bot/message.js';
 import type { Reply } from '../../bot/reply.js';
-import { renderSlack } from './blocks.js';
-import { describeError, type Outcome, type SlackContext } from './context.js';
+import { reportRun, type Outcome, type SlackContext } from './context.js';
 import { homeBlocks, type KbStatus } from './home.js';
 import { appMessageText, personMessageText, type MessageParts } from './message-text.js';
-import { postInThread, publishHome } from './post.js';
+import { publishHome } from './post.js';
+import { sendReply } from './send.js';
+import { threadContext } from './thread-context.js';
 
 /** The fields of a message or app_mention event the adapter reads. */
 interface MessageEvent extends MessageParts {
@@ -43,13 +53,13 @@ interface MessageEvent extends MessageParts {
 }
 
 /** Who the bot is (Bolt's context, from the `auth.test` made at start-up) and the app the events are for. */
-interface Self {
+export interface Self {
   botUserId?: string;
   botId?: string;
   appId?: string;
 }
 
-type Client = Parameters<Parameters<App['event']>[1]>[0]['client'];
+export type Client = Parameters<Parameters<App['event']>[1]>[0]['client'];
 
 /** Posted by an app (an incoming webhook, a bot token): Alertmanager, Grafana, PagerDuty ... or the bot itself. */
 const byApp = (event: MessageEvent): boolean => event.bot_id !== undefined || event.subtype === 'bot_message';
@@ -63,9 +73,15 @@ function isOwn(event: MessageEvent, self: Self): boolean {
   );
 }
 
+/**
+ * Subtypes that are still something someone said: an app's post, and a thread reply also sent to
+ * the channel ("Also send to #channel": "that worked" said that way is feedback all the same).
+ */
+const READ_SUBTYPES: ReadonlySet<string> = new Set(['bot_message', 'thread_broadcast']);
+
 /** Why a message is not for the bot, or undefined when it is. */
 function skip(event: MessageEvent, self: Self): string | undefined {
-  if (event.subtype !== undefined && event.subtype !== 'bot_message') return `subtype ${event.subtype}`;
+  if (event.subtype !== undefined && !READ_SUBTYPES.has(event.subtype)) return `subtype ${event.subtype}`;
   if (isOwn(event, self)) return 'own message';
   if (byApp(event)) {
     // Without its own bot id the bot cannot tell its messages from other apps': none is read (no loops).
@@ -147,22 +163,26 @@ async function answer(
     via,
     // Posted by another app: the bot may hold such messages to alerts and errors (IncomingMessage.fromApp).
     fromApp: byApp(event),
+    id: event.ts,
+    context: threadContext(client, event.channel, thread),
   };
+  ctx.threads.remember(event.channel, event.ts, thread);
   const reply = await ctx.bot.respond(message);
   if (!reply) return 'silent';
   if (byApp(event) && !APP_REPLIES[via].has(reply.kind)) return 'silent';
-  await postInThread(client, event.channel, thread, renderSlack(reply));
+  await sendReply(ctx, client, { channel: event.channel, thread, reactTo: event.ts, dm: via === 'dm' }, message, reply);
   return 'replied';
 }
 
+/** A person's reply in a thread the bot follows (it answered or was asked there): the bot reads it, listening or not. */
+const inKnownThread = (ctx: SlackContext, event: MessageEvent): boolean =>
+  !byApp(event) &&
+  event.thread_ts !== undefined &&
+  event.thread_ts !== event.ts &&
+  ctx.bot.knowsThread(event.channel, event.thread_ts);
+
 export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbStatus): void {
-  const run = async (what: string, work: () => Promise<Outcome>): Promise<void> => {
-    try {
-      ctx.report({ kind: 'event', what, outcome: await work() });
-    } catch (err) {
-      ctx.report({ kind: 'event', what, outcome: 'failed', error: describeError(err) });
-    }
-  };
+  const run = (what: string, work: () => Promise<Outcome>): Promise<void> => reportRun(ctx, 'event', what, work);
 
   const recent = new RecentAppMessages();
   const selfOf = (context: Self, body: unknown): Self => ({
@@ -188,6 +208,7 @@ export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbSt
       // Apps talking to the bot in a DM would be bots talking to each other: only people are answered there.
       if (e.channel_type === 'im') return byApp(e) ? 'ignored' : answer(ctx, client, e, 'dm', textOf(e, self));
       if (context.botUserId && (e.text ?? '').includes(`<@${context.botUserId}>`)) return 'ignored'; // app_mention answers it
+      if (inKnownThread(ctx, e)) return answer(ctx, client, e, 'overheard', textOf(e, self));
       if (!ctx.listening.isListening(e.channel)) return 'ignored';
       const text = textOf(e, self);
       if (!byApp(e)) return answer(ctx, client, e, 'overheard', text);

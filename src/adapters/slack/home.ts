@@ -39,6 +39,7 @@ export function homeBlocks(status: KbStatus): Record<string, unknown>[] {
         '• `/kb listen on` in a channel: I answer errors pasted there without a mention (`/kb listen off` stops).',
         '• On any message: *More actions → Find a fix*.',
         '• Under an answer: *Helped*, *Not it* (the next candidate), *Other matches*, *Full article*.',
+        '• Found the fix in a thread? `@kbbot save fix`, :pushpin: on the message, or *More actions → Save as fix*: the next time the error is pasted, I show it first.',
       ].join('\n'),
     ),
     { type: 'divider' },

@@ -88,16 +88,16 @@ const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 // Block Kit built by renderSlack is plain objects; the Web API types want its own block types.
 type Blocks = (types.KnownBlock | types.Block)[];
 
-/** A message in a thread (or, with `broadcast`, a thread reply also sent to the channel). */
+/** A message in a thread (or, with `broadcast`, a thread reply also sent to the channel); resolves with the posted message's ts. */
 export async function postInThread(
   client: WebClient,
   channel: string,
   threadTs: string,
   message: SlackMessage,
   broadcast = false,
-): Promise<void> {
+): Promise<string | undefined> {
   const blocks = message.blocks as unknown as Blocks;
-  await withRateLimit(() =>
+  const posted = await withRateLimit(() =>
     broadcast
       ? client.chat.postMessage({
           channel,
@@ -117,6 +117,23 @@ export async function postInThread(
           unfurl_media: false,
         }),
   );
+  return typeof posted.ts === 'string' ? posted.ts : undefined;
+}
+
+/**
+ * The `name` reaction (`white_check_mark`) on message `ts`; true when it is there (added now, or
+ * already). False when Slack refused it (no `reactions:write` scope, the message gone, too many
+ * reactions ...): the caller says it in words instead. Rate limits are waited out like posts.
+ */
+export async function addReaction(client: WebClient, channel: string, ts: string, name: string): Promise<boolean> {
+  try {
+    await withRateLimit(() => client.reactions.add({ channel, timestamp: ts, name }));
+    return true;
+  } catch (err) {
+    if ((err as { data?: { error?: unknown } }).data?.error === 'already_reacted') return true;
+    if (err instanceof SlackDeliveryError) throw err;
+    return false;
+  }
 }
 
 /** A message in the channel itself (a shared answer that did not come from a thread). */

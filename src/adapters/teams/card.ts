@@ -13,11 +13,30 @@
  * mention can come from it); TextRuns are not markdown and only get `cardInert`. The serialised
  * card stays under `maxBytes`: body items after the point where it would not fit are dropped and
  * a note says so; the actions, including the full-article one, are always kept.
+ *
+ * Team fixes (issue #24): an answer that leads with a fix the team saved starts with a Container in
+ * the "good" style: "✅ Your team fixed this before: <title> — <author>, 5 Dec 2026, [thread](link)",
+ * the fix as written (code as CodeBlocks, lists as lists), and its own Helped / Not it buttons (an
+ * ActionSet carrying the fix id) and Open thread link; the article follows as usual. A fix alone
+ * is that Container. "Saved as a team fix" is one line with an Undo button, the offer to save a
+ * person's fix one line with a Save as fix button, a "seen before" list one entry per past thread
+ * (title, how it ended, date, link), and an acknowledgement its text (bots cannot react in Teams).
  */
-import type { AnswerStep, ArticleAnswer, Candidate, CodeBlock, Reply, Rich } from '../../bot/reply.js';
+import type {
+  AnswerAction,
+  AnswerStep,
+  ArticleAnswer,
+  Candidate,
+  CodeBlock,
+  HistoryItem,
+  Reply,
+  Rich,
+  TeamFix,
+} from '../../bot/reply.js';
 import { cardCode, cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
 import {
   answerTitle,
+  docParagraphsOf,
   noMatchLines,
   openLabel,
   outline,
@@ -25,6 +44,7 @@ import {
   type Paragraph,
   type Part,
 } from '../../bot/render/outline.js';
+import { teamsThreadLink } from './links.js';
 
 export interface CardOptions {
   /** Bytes of the serialised card (Teams rejects messages over 28 KB; this leaves room for the activity around it). */
@@ -44,7 +64,23 @@ export const CARD_DEFAULTS = {
   trimmedNote: '… trimmed: open the article for the rest.',
   /** Lines of one code block shown; the rest is cut with "…". */
   codeLines: 40,
+  /** Past threads listed in a "seen before" card. */
+  historyItems: 10,
+  /** Characters of a fix's or past thread's title shown. */
+  fixTitle: 300,
 } as const;
+
+/** Labels of the team-fix parts of a card. */
+export const CARD_TEXTS = {
+  fixLead: 'Your team fixed this before:',
+  openThread: 'Open thread',
+  threadLink: 'thread',
+  undo: 'Undo',
+  saveFix: 'Save as fix',
+} as const;
+
+/** Month names for "5 Dec 2026": the same in every locale and time zone (UTC dates). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /**
  * A fence's language as Teams' CodeBlock names it (Teams highlights only these); anything else
@@ -256,11 +292,75 @@ const shellOf = (fallback: string, actions: CardElement[]): Omit<AdaptiveCard, '
   actions,
 });
 
-function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<CardOptions>): AdaptiveCard {
+/** "2026-12-05" → "5 Dec 2026"; anything else as it is. */
+export function dayOf(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : date;
+}
+
+/** The latest time a JavaScript Date can hold (ms since the epoch); beyond it toISOString throws. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Milliseconds since the epoch as "5 Dec 2026" (UTC); '' when not a time. */
+const dayAt = (ms: number): string =>
+  Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS ? dayOf(new Date(ms).toISOString()) : '';
+
+/**
+ * A link target for markdown and Action.OpenUrl: http(s) only, no spaces, brackets or quotes
+ * that could end the markdown link early; null for anything else.
+ */
+export function safeUrl(url: string | null | undefined): string | null {
+  const u = url?.trim() ?? '';
+  if (!/^https?:\/\/[^\s"<>\\^`{|}]+$/i.test(u) || u.length > 2000) return null;
+  return u.replace(/[()[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Slack-style user references a bot text may carry ("<@U123>") as inert "@U123". */
+const plainMentions = (value: string): string => value.replace(/<@([\w.-]{1,64})>/g, '@$1');
+
+/** Card-level or ActionSet buttons for an answer's actions: Action.Submit with `{ kbAction, id }`. */
+const submitActions = (actions: readonly AnswerAction[]): CardElement[] =>
+  actions.map((x) => ({ type: 'Action.Submit', title: cardInert(x.label), data: { kbAction: x.id, id: x.value } }));
+
+/** The "Your team fixed this before" Container: the lead line, the fix as written, its buttons and thread link. */
+function teamFixContainer(fix: TeamFix, o: Required<CardOptions>): CardElement {
+  const who = collapse(fix.authorName ?? '') || collapse(fix.author);
+  const link = safeUrl(fix.permalink);
+  const facts = [cardText(clip(who, 100)), cardText(dayOf(fix.date))].filter(Boolean);
+  if (link) facts.push(`[${CARD_TEXTS.threadLink}](${link})`);
+  const lead = `✅ **${CARD_TEXTS.fixLead}** ${cardText(clip(collapse(fix.title), CARD_DEFAULTS.fixTitle))}${
+    facts.length ? ` — ${facts.join(', ')}` : ''
+  }`;
+  const body = docParagraphsOf(fix.text).flatMap((p) => paragraphElements(p, o.maxText));
+  const buttons = submitActions(fix.actions);
+  if (link) buttons.push({ type: 'Action.OpenUrl', title: CARD_TEXTS.openThread, url: link });
+  const items: CardElement[] = [text(lead), ...body];
+  if (buttons.length) items.push({ type: 'ActionSet', actions: buttons.slice(0, CARD_DEFAULTS.maxActions) });
+  return { type: 'Container', style: 'good', bleed: true, items };
+}
+
+/** The plain words of a team fix, for the fallback text and notifications. */
+const fixSummary = (fix: TeamFix): string => `${CARD_TEXTS.fixLead} ${collapse(fix.title)}`;
+
+function answerCard(
+  a: ArticleAnswer,
+  intro: string | undefined,
+  o: Required<CardOptions>,
+  teamFix?: TeamFix,
+): AdaptiveCard {
   const fixed: CardElement[] = [];
+  if (teamFix) fixed.push(teamFixContainer(teamFix, o));
   if (intro?.trim()) fixed.push(text(cardText(clip(collapse(intro), o.maxText))));
   const title = a.format === 'doc' ? collapse(answerTitle(a)) : `${a.id}: ${collapse(a.title)}`;
-  fixed.push(text(cardText(clip(title, 300)), { style: 'heading', size: 'Medium', weight: 'Bolder' }));
+  fixed.push(
+    text(cardText(clip(title, 300)), {
+      style: 'heading',
+      size: 'Medium',
+      weight: 'Bolder',
+      ...(teamFix ? { spacing: 'Large' } : {}),
+    }),
+  );
   if (collapse(a.why))
     fixed.push(
       text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
@@ -276,11 +376,7 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
   ].filter(([, v]) => v);
   fixed.push({ type: 'FactSet', facts: facts.map(([t, v]) => ({ title: t, value: cardText(clip(v ?? '', 500)) })) });
   const rest = outline(a).flatMap((p) => partElements(p, o.maxText));
-  const actions: CardElement[] = a.actions.map((x) => ({
-    type: 'Action.Submit',
-    title: cardInert(x.label),
-    data: { kbAction: x.id, id: x.value },
-  }));
+  const actions: CardElement[] = submitActions(a.actions);
   if (a.url && /^https?:\/\//i.test(a.url))
     actions.push({ type: 'Action.OpenUrl', title: cardInert(openLabel(a)), url: a.url });
   // The full-article action is never dropped: if there are more than Teams shows, the others go first.
@@ -288,7 +384,39 @@ function answerCard(a: ArticleAnswer, intro: string | undefined, o: Required<Car
     actions.length > CARD_DEFAULTS.maxActions
       ? actions.filter((x) => (x.data as { kbAction?: string } | undefined)?.kbAction !== 'share')
       : actions;
-  return fit(shellOf(title, shown.slice(0, CARD_DEFAULTS.maxActions)), fixed, rest, o.maxBytes);
+  const fallback = teamFix ? `${fixSummary(teamFix)}. ${title}` : title;
+  return fit(shellOf(fallback, shown.slice(0, CARD_DEFAULTS.maxActions)), fixed, rest, o.maxBytes);
+}
+
+/** A team fix alone (no article answered). */
+function fixCard(fix: TeamFix, intro: string | undefined, o: Required<CardOptions>): AdaptiveCard {
+  const fixed: CardElement[] = [];
+  if (intro?.trim()) fixed.push(text(cardText(clip(collapse(intro), o.maxText))));
+  fixed.push(teamFixContainer(fix, o));
+  return fit(shellOf(fixSummary(fix), []), fixed, [], o.maxBytes);
+}
+
+/** One line and one button: "Saved as a team fix: … [Undo]", "Save @ana's fix for next time? [Save as fix]". */
+function lineCard(line: string, button: CardElement, o: Required<CardOptions>): AdaptiveCard {
+  const value = plainMentions(collapse(line));
+  return fit(shellOf(value, [button]), [text(cardText(clip(value, o.maxText)))], [], o.maxBytes);
+}
+
+/** Past threads with the same error: title and how it ended, then the date and a link to the thread. */
+function historyCard(intro: string, items: readonly HistoryItem[], o: Required<CardOptions>): AdaptiveCard {
+  const heading = collapse(intro) || 'Seen before:';
+  const rest = items.slice(0, CARD_DEFAULTS.historyItems).map((item, i) => {
+    const link = safeUrl(item.permalink ?? teamsThreadLink(item.conversation, item.thread));
+    const when = [dayAt(item.at), link ? `[${CARD_TEXTS.threadLink}](${link})` : ''].filter(Boolean).join(' · ');
+    const entry = [
+      text(
+        `**${i + 1}. ${cardText(clip(collapse(item.title), CARD_DEFAULTS.fixTitle))}** — ${cardText(clip(collapse(item.outcome), 300))}`,
+      ),
+    ];
+    if (when) entry.push(text(when, { isSubtle: true, size: 'Small', spacing: 'None' }));
+    return { type: 'Container', items: entry, spacing: 'Medium', ...(item.kind === 'fix' ? { style: 'good' } : {}) };
+  });
+  return fit(shellOf(heading, []), [text(cardText(clip(heading, o.maxText)), { weight: 'Bolder' })], rest, o.maxBytes);
 }
 
 function candidatesCard(intro: string, candidates: Candidate[], o: Required<CardOptions>): AdaptiveCard {
@@ -331,15 +459,31 @@ export function renderAdaptiveCard(reply: Reply, options: CardOptions = {}): Ada
   };
   switch (reply.kind) {
     case 'answer':
-      return answerCard(reply.answer, reply.intro, o);
+      return answerCard(reply.answer, reply.intro, o, reply.teamFix);
+    case 'fix':
+      return fixCard(reply.fix, reply.intro, o);
     case 'suggestions':
       return candidatesCard(reply.intro, reply.candidates, o);
     case 'no_match':
       return textCard(noMatchLines(reply), o);
     case 'text':
       return textCard(reply.text.split('\n'), o);
-    default:
-      // TODO(#24 contract): fix, ack, saved, offer_save, history rendered natively
-      return textCard(('text' in reply ? reply.text : reply.kind).split('\n'), o);
+    case 'ack':
+      // Bots cannot react to a message in Teams: the acknowledgement is said.
+      return textCard(plainMentions(reply.text).split('\n'), o);
+    case 'saved':
+      return lineCard(
+        reply.text,
+        { type: 'Action.Submit', title: CARD_TEXTS.undo, data: { kbAction: 'undo_fix', id: reply.fixId } },
+        o,
+      );
+    case 'offer_save':
+      return lineCard(
+        reply.text,
+        { type: 'Action.Submit', title: CARD_TEXTS.saveFix, data: { kbAction: 'save_fix', id: reply.messageId } },
+        o,
+      );
+    case 'history':
+      return historyCard(reply.intro, reply.items, o);
   }
 }

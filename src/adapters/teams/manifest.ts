@@ -1,8 +1,10 @@
 /**
  * The Teams app package: appPackage/manifest.template.json (manifest v1.17 declaring the bot in
- * personal, team and group chat scopes and the `searchKb` messaging extension with parameter
- * `query`) filled in from the environment, checked against the official v1.17 schema, and zipped
- * flat with appPackage/color.png and appPackage/outline.png. See appPackage/README.md.
+ * personal, team and group chat scopes, the `searchKb` search command with parameter `query` and
+ * the `saveFix` "Save as fix" message action with parameter `title`) filled in from the
+ * environment, checked against the official v1.17 schema and for the commands the bot answers
+ * (commands.ts), and zipped flat with appPackage/color.png and appPackage/outline.png. See
+ * appPackage/README.md.
  *
  * Read from the environment by `packageSettingsFrom`; each fills the placeholder of the same
  * name (`${{TEAMS_DEVELOPER_NAME}}`, …) except MicrosoftAppId, which fills `${{MICROSOFT_APP_ID}}`:
@@ -23,6 +25,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Zippable } from 'fflate';
 import { packageRoot } from '../../package-info.js';
+import { TEAMS_COMMANDS, type CommandShape } from './commands.js';
 
 export const MANIFEST_VERSION = '1.17';
 export const TEMPLATE_FILE = 'manifest.template.json';
@@ -352,6 +355,47 @@ export async function schemaProblems(
   return [...new Set((validate.errors ?? []).map((e) => describe(e, filled, derived, templateName)))];
 }
 
+/** A JSON object's field, or undefined. */
+const field = (node: unknown, key: string): unknown =>
+  typeof node === 'object' && node !== null && !Array.isArray(node)
+    ? (node as Record<string, unknown>)[key]
+    : undefined;
+
+/** What is wrong with the template's declaration of `want` (a sentence), or undefined when the bot can answer it. */
+function commandProblem(commands: unknown[], want: CommandShape, templateName: string): string | undefined {
+  const at = commands.findIndex((c) => field(c, 'id') === want.id);
+  const where = `composeExtensions[0].commands[${at}]`;
+  if (at < 0)
+    return `composeExtensions[0].commands lacks the ${want.type} command "${want.id}", which the bot answers (in ${templateName})`;
+  const command = commands[at];
+  const type = field(command, 'type') ?? 'query';
+  if (type !== want.type)
+    return `${where} ("${want.id}") must be of type "${want.type}", not ${JSON.stringify(type)} (in ${templateName})`;
+  const context = field(command, 'context') ?? ['compose', 'commandBox'];
+  const missing = want.context.filter((c) => !(Array.isArray(context) && context.includes(c)));
+  if (missing.length)
+    return `${where} ("${want.id}") must be offered in the ${missing.map((c) => `"${c}"`).join(' and ')} context (in ${templateName})`;
+  const parameters = field(command, 'parameters');
+  if (!Array.isArray(parameters) || !parameters.some((p) => field(p, 'name') === want.parameter))
+    return `${where} ("${want.id}") must have the parameter "${want.parameter}", which the bot reads (in ${templateName})`;
+  if (want.fetchTask === false && field(command, 'fetchTask') === true)
+    return `${where} ("${want.id}") must have "fetchTask": false: the bot answers its static form, not a fetchTask (in ${templateName})`;
+  return undefined;
+}
+
+/**
+ * The commands the bot answers (search, Save as fix) as the filled-in manifest declares them: one
+ * sentence per command missing or declared so the bot could not answer it; empty when all are right.
+ */
+export function commandProblems(manifest: Record<string, unknown>, templateName = TEMPLATE_FILE): string[] {
+  const extensions = field(manifest, 'composeExtensions');
+  const commands = field(Array.isArray(extensions) ? extensions[0] : undefined, 'commands');
+  const list = Array.isArray(commands) ? (commands as unknown[]) : [];
+  return TEAMS_COMMANDS.map((want) => commandProblem(list, want, templateName)).filter(
+    (p): p is string => p !== undefined,
+  );
+}
+
 /** manifest.json as written into the package: two-space indented, with a final newline. */
 export function manifestJson(manifest: Record<string, unknown>): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
@@ -373,8 +417,9 @@ export function pngSize(data: Uint8Array): [number, number] | undefined {
 }
 
 /**
- * The app package zip: the template filled in from `s`, validated against the v1.17 schema (throws
- * ManifestSchemaError if Teams would reject it), and zipped flat with the two icons it names, read
+ * The app package zip: the template filled in from `s`, validated against the v1.17 schema and for
+ * the commands the bot answers (throws ManifestSchemaError if Teams would reject it or the bot
+ * could not answer a command), and zipped flat with the two icons it names, read
  * from `dir` and checked for their sizes. The same settings and files give the same bytes (fixed
  * time stamps).
  */
@@ -387,7 +432,7 @@ export async function buildAppPackage(s: PackageSettings, dir: string = appPacka
     }
   };
   const filled = fillTemplate(read(TEMPLATE_FILE).toString('utf8'), templateValues(s));
-  const problems = await schemaProblems(filled, s.derived);
+  const problems = [...(await schemaProblems(filled, s.derived)), ...commandProblems(filled.manifest)];
   if (problems.length > 0) throw new ManifestSchemaError(problems);
   const mtime = ZIP_MTIME();
   const files: Zippable = {

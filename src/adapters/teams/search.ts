@@ -1,6 +1,7 @@
 /**
  * The search messaging extension (command `searchKb`, parameter `query`): the articles that
- * answer the query as result cards the user can insert into a message. Each result is the
+ * answer the query as result cards the user can insert into a message (the first led by the
+ * team's fix when one answers it too; the fix alone when only a fix does). Each result is the
  * answer's Adaptive Card with a thumbnail-card preview (id and title, why it matched).
  *
  * Only the Bot API is used: the query is asked in a throw-away thread (`via: 'command'`, so the
@@ -8,11 +9,12 @@
  */
 import { CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import type { Bot } from '../../bot/bot.js';
-import type { ArticleAnswer, Reply } from '../../bot/reply.js';
+import type { ArticleAnswer, Reply, TeamFix } from '../../bot/reply.js';
 import { renderAdaptiveCard } from './card.js';
+import { SEARCH_PARAMETER } from './commands.js';
 
-export const SEARCH_COMMAND = 'searchKb';
-export const SEARCH_PARAMETER = 'query';
+export { SEARCH_COMMAND, SEARCH_PARAMETER } from './commands.js';
+/** Result cards a search returns at most (Teams shows a short list). */
 export const SEARCH_DEFAULTS = { results: 5 } as const;
 
 export type SearchBot = Pick<Bot, 'respond' | 'act'>;
@@ -34,6 +36,11 @@ function resultOf(answer: ArticleAnswer, reply: Reply): MessagingExtensionAttach
   return { ...CardFactory.adaptiveCard(renderAdaptiveCard(reply)), preview };
 }
 
+function fixResult(fix: TeamFix, reply: Reply): MessagingExtensionAttachment {
+  const preview = CardFactory.thumbnailCard(`${fix.id}: ${fix.title}`, fix.authorName ?? fix.author);
+  return { ...CardFactory.adaptiveCard(renderAdaptiveCard(reply)), preview };
+}
+
 const answerOf = (reply: Reply | null): ArticleAnswer | undefined =>
   reply?.kind === 'answer' ? reply.answer : undefined;
 
@@ -50,6 +57,8 @@ async function search(
     thread: `search-${Date.now()}-${Math.random().toString(36).slice(2)}`,
   };
   const first = await bot.respond({ ...place, text, via: 'command' });
+  // Only a fix the team saved answers it: that fix is the result.
+  if (first?.kind === 'fix') return [fixResult(first.fix, first)];
   const ids: string[] = [];
   const out: MessagingExtensionAttachment[] = [];
   const top = answerOf(first);

@@ -37,7 +37,8 @@ export class SqliteStorage implements Storage {
 
     const { db } = conn;
     const remove = {
-      threads: db.prepare<[string]>('DELETE FROM threads WHERE user = ?'),
+      // Their threads, and any thread whose state names them (a fix report of theirs, a credit they gave).
+      threads: db.prepare<[string, string]>('DELETE FROM threads WHERE user = ? OR instr(state, json_quote(?)) > 0'),
       interactions: db.prepare<[string]>('DELETE FROM interactions WHERE user = ?'),
       feedback: db.prepare<[string]>('DELETE FROM feedback WHERE user = ?'),
       // A channel's setting belongs to the channel: it stays, without the name of who set it.
@@ -47,7 +48,7 @@ export class SqliteStorage implements Storage {
       fixesUnsaved: db.prepare<[string]>('UPDATE fixes SET saved_by = NULL WHERE saved_by = ?'),
     };
     this.forget = db.transaction((user: string) => ({
-      threads: remove.threads.run(user).changes,
+      threads: remove.threads.run(user, user).changes,
       interactions: remove.interactions.run(user).changes,
       feedback: remove.feedback.run(user).changes,
       settings: remove.settings.run(user).changes,

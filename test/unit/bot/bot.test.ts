@@ -31,6 +31,9 @@ function answerOf(reply: Reply | null): ArticleAnswer {
 
 const PASTE = SEED_PASTE;
 
+/** Thanks in a thread are an acknowledgement (a ✅ reaction in Slack, the text elsewhere), issue #24. */
+const ack = (text: string): Reply => ({ kind: 'ack', emoji: 'white_check_mark', text });
+
 describe('answers', () => {
   it('answers a pasted error with the article, its numbered steps, registry keys and why', async () => {
     const a = answerOf(await newChat().say(PASTE));
@@ -328,7 +331,7 @@ describe('transport quirks and feedback in words', () => {
     const events: BotEvent[] = [];
     const chat = newChat((e) => events.push(e), 'T-words');
     const first = answerOf(await chat.say(PASTE));
-    expect(await chat.say('that worked, thanks!')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(first.id) });
+    expect(await chat.say('that worked, thanks!')).toEqual(ack(BOT_TEXTS.thanks(first.id)));
     expect(events).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: first.id, helpful: true }));
     expect(answerOf(await chat.say('the other one')).id).not.toBe(first.id);
   });
@@ -355,14 +358,14 @@ describe('short reactions in a thread', () => {
     ]);
     const chat2 = newChat(() => {}, 'T-ok');
     const answer = answerOf(await chat2.say(PASTE));
-    expect(await chat2.say('ok thanks')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(answer.id) });
+    expect(await chat2.say('ok thanks')).toEqual(ack(BOT_TEXTS.thanks(answer.id)));
   });
 
   it('👎 moves on and is recorded as not it; 👍 (or Slack\'s ":+1:") is thanked and recorded as helped', async () => {
     const { chat, first, feedback } = await answered('T-thumbs');
     const second = answerOf(await chat.say('👎'));
     expect(second.id).not.toBe(first.id);
-    expect(await chat.say(':+1::skin-tone-3:')).toEqual({ kind: 'text', text: BOT_TEXTS.thanks(second.id) });
+    expect(await chat.say(':+1::skin-tone-3:')).toEqual(ack(BOT_TEXTS.thanks(second.id)));
     expect(feedback()).toEqual([
       expect.objectContaining({ articleId: first.id, helpful: false }),
       expect.objectContaining({ articleId: second.id, helpful: true }),

@@ -128,7 +128,7 @@ describe('feedback that improves answers', () => {
     expect(first).toBeDefined();
     const next = answerOf(await alice.say('not it', { thread: 'T1' }));
     expect(next.id).not.toBe(first);
-    expect((await alice.say('that worked, thanks', { thread: 'T1' }))?.kind).toBe('text');
+    expect((await alice.say('that worked, thanks', { thread: 'T1' }))?.kind).toBe('ack');
     expect(log.rows.map((r) => [r.articleId, r.helpful])).toEqual([
       [first, false],
       [next.id, true],

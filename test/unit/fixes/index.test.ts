@@ -1,7 +1,7 @@
 /**
  * FixIndex: a saved fix answers the next paste of the same or a similar error at once, not an
  * unrelated one; removing it takes it out at once; another process's changes are read through the
- * storage's data version; the rebuild stays fast enough to run before the "Saved" reply.
+ * storage's data version; `add` at 1,000 fixes stays far within the time before the "Saved" reply.
  */
 import { describe, expect, it } from 'vitest';
 import { FIX_SOURCE, fixTitle, fixToArticle } from '../../../src/fixes/fix.js';
@@ -125,11 +125,11 @@ describe('FixIndex.add / remove / refresh', () => {
   });
 });
 
-describe('FixIndex rebuild', () => {
+describe('FixIndex at 1,000 fixes', () => {
   /**
-   * The design's budget is 30 ms at 1,000 fixes; a full SourceRanker build measures about 100-150 ms
-   * there (phrase and pair indexes most of it), so the bound asserted is loose (median of three adds,
-   * under 300 ms) and the gap is reported, not hidden.
+   * The design's budget for making a saved fix searchable is 30 ms at 1,000 fixes. `add` files the
+   * fix's error tokens in the index (no rebuild): a fraction of a millisecond; the bound asserted is
+   * loose so CI stays steady (scripts/bench-fixes.mjs prints p50/p99).
    */
   it('adds a fix to 1,000 saved ones, searchable when add returns, in bounded time', () => {
     const fixes = Array.from({ length: 1000 }, (_, i) =>
@@ -149,7 +149,65 @@ describe('FixIndex rebuild', () => {
       index.add(fixes[999]!);
       times.push(performance.now() - started);
     }
-    expect(index.search('service svc999 failed: code 999')[0]?.fix.id).toBe('fix-1000');
-    expect(times.sort((a, b) => a - b)[1]).toBeLessThan(300);
+    expect(index.search('Error 0x800703e7: service svc999 failed: code 999')[0]?.fix.id).toBe('fix-1000');
+    expect(times.sort((a, b) => a - b)[1]).toBeLessThan(200);
+  });
+});
+
+describe('FixIndex bounds', () => {
+  it('reads only the first few thousand characters of a hostile message, quickly', () => {
+    const index = FixIndex.of(TEAM_FIXES);
+    for (const message of ['a.'.repeat(50_000), 'a+'.repeat(50_000), 'a@a'.repeat(30_000), 'x509 '.repeat(20_000)]) {
+      const started = performance.now();
+      index.search(message);
+      expect(performance.now() - started, message.slice(0, 10)).toBeLessThan(200);
+    }
+  });
+});
+
+describe('FixIndex evidence', () => {
+  const index = FixIndex.of(TEAM_FIXES);
+
+  it('another error code of the same product does not lead, however many words it shares', () => {
+    const [hit] = index.search('2026-12-07 08:01:22 Service KMS failed to start. Error 0x80070005: Access is denied.');
+    expect(hit === undefined || !index.leads(hit)).toBe(true);
+    if (hit) expect(hit.evidence.otherCode).toBe(true);
+  });
+
+  it('reads through chat markup, log prefixes, pod names and ids', () => {
+    const [hit] = index.search(
+      '<!here> prod again :fire:\n```2026-12-09T03:00:00Z kubelet Back-off restarting failed container payments-api in pod payments-api-66fd9c7b4-zz9kq_payments(0b0c0d0e-1111-2222-3333-444455556666)```',
+    );
+    expect(hit?.fix.id).toBe('fix-2');
+    expect(index.leads(hit!)).toBe(true);
+  });
+
+  it('says why, as an article hit does: the error matched and its share, the codes shared', () => {
+    const [hit] = index.search('Error 0x8007000D: The data is invalid. Service KMS failed to start.');
+    expect(hit?.reason.errorText?.quote).toBe(TEAM_FIXES[0]!.errors[0]);
+    expect(hit?.reason.codes).toEqual(['0x8007000d']);
+    expect(hit?.reason.summary).toMatch(
+      /^error text "Error 0x8007000D: The data is invalid\. Service KMS failed to start\." \(100% of the text\); code 0x8007000d$/,
+    );
+    expect(hit?.article.id).toBe('fix-1');
+  });
+
+  it('a part of the error that names its code leads; the code alone of a fix without it does not', () => {
+    const [part] = index.search('x509: certificate has expired or is not yet valid');
+    expect(part?.fix.id).toBe('fix-3');
+    expect(index.leads(part!)).toBe(true);
+    expect(index.search('0x8007000E')[0]?.fix.id).not.toBe('fix-1');
+  });
+
+  it('re-reads a fix changed in the store (same id), keeps the store order', () => {
+    let stored = [...TEAM_FIXES];
+    let version = 1;
+    const index = new FixIndex({ store: { list: () => stored }, dataVersion: () => version });
+    stored = stored.map((f) => (f.id === 'fix-2' ? { ...f, errors: ['ENOSPC: no space left on device, write'] } : f));
+    stored = [...stored.slice(1), stored[0]!];
+    version = 2;
+    expect(index.list().map((f) => f.id)).toEqual(['fix-2', 'fix-3', 'fix-4', 'fix-5', 'fix-1']);
+    expect(index.search('ENOSPC: no space left on device, write')[0]?.fix.id).toBe('fix-2');
+    expect(index.search('Back-off restarting failed container payments-api in pod x')[0]?.fix.id).not.toBe('fix-2');
   });
 });

@@ -222,6 +222,25 @@ describe('forgetUser and team fixes', () => {
   });
 });
 
+describe('forgetUser and thread state', () => {
+  it('removes threads whose state names them (their fix report, a credit they gave), not only the threads they started', () => {
+    withStorage(dataDir(), (s) => {
+      const base = { query: 'Error 0x1', candidates: ['Q1'], shown: 0, rejected: [], updatedAt: Date.now() };
+      s.threads.set('C1\u0000T1', { ...base, user: 'U_ANA', lastFix: { messageId: '1.2', user: 'U_BOB' } });
+      s.threads.set('C1\u0000T2', {
+        ...base,
+        user: 'U_ANA',
+        pendingCredits: [{ messageId: '1.3', user: 'U_BOB', helpful: true, at: 1 }],
+      });
+      s.threads.set('C1\u0000T3', { ...base, user: 'U_ANA', lastFix: { messageId: '1.4', user: 'U_BOBBY' } });
+      expect(s.forgetUser('U_BOB')).toMatchObject({ threads: 2 });
+      expect(s.threads.get('C1\u0000T1')).toBeUndefined();
+      expect(s.threads.get('C1\u0000T2')).toBeUndefined();
+      expect(s.threads.get('C1\u0000T3')?.lastFix?.user).toBe('U_BOBBY');
+    });
+  });
+});
+
 describe('team fixes with the disk full (ResilientStorage)', () => {
   function setup() {
     const dir = join(tmp.dir, `full-${++dirs}`);

@@ -42,7 +42,7 @@ describe('buildReport', () => {
       count: 4,
       users: 3,
       lastAt: new Date(NOW - DAY).toISOString(),
-      outcomes: { unanswered: 4, suggested: 0, rejected: 0 },
+      outcomes: { unanswered: 4, suggested: 0, rejected: 0, teamFix: 0 },
       // distinct texts, newest first; the text not kept is null, once
       examples: ['how do I move the mailbox store to drive D', null, 'moving the mailbox store to another drive?'],
     });
@@ -162,6 +162,7 @@ describe('buildReport', () => {
         example: 'ID no: 0xc0020002 on EXSRV2',
         articleId: 'Q290226',
         title: 'Cannot Apply SP3',
+        fixId: null,
         answeredShare: 0.667,
       },
       {
@@ -171,6 +172,7 @@ describe('buildReport', () => {
         example: 'STOP 0x0000001E',
         articleId: null,
         title: null,
+        fixId: null,
         answeredShare: 0,
       },
     ]);
@@ -222,7 +224,7 @@ describe('buildReport', () => {
       { ...REPORT_DEFAULTS, maxUnanswered: 2, exampleChars: 50 },
     );
     expect(report.unanswered).toHaveLength(2);
-    expect(report.omitted).toEqual({ unanswered: 2, articles: 0, errors: 0 });
+    expect(report.omitted).toEqual({ unanswered: 2, articles: 0, errors: 0, fixes: 0, winning: 0 });
     expect(report.totals.withoutGoodAnswer).toBe(4);
     expect(report.unanswered[0]!.examples[0]).toBe(`${'x'.repeat(47)}...`);
   });
@@ -252,6 +254,7 @@ describe('buildReport', () => {
       withoutGoodAnswer: 0,
       users: 0,
       feedback: { helped: 0, notIt: 0 },
+      fixes: { saved: 0, led: 0 },
     });
     expect(report.daily.map((d) => d.date)).toEqual(['2026-03-08', '2026-03-09', '2026-03-10']);
     expect([report.unanswered, report.articles, report.errors]).toEqual([[], [], []]);

@@ -2,7 +2,7 @@
 // when asked for and no escape codes from KB text.
 import { describe, expect, it } from 'vitest';
 import { buildAnswer } from '../../../../src/bot/build-answer.js';
-import type { Reply } from '../../../../src/bot/reply.js';
+import type { Reply, TeamFix } from '../../../../src/bot/reply.js';
 import { outline } from '../../../../src/bot/render/outline.js';
 import { renderPlain } from '../../../../src/adapters/console/plain.js';
 import { answerOf, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
@@ -290,5 +290,187 @@ describe('a team document', () => {
       'Starting The Toolbox:\n  Patch the OCSInitialization resource:\n\n    oc patch OCSInitialization ocsinit -n openshift-storage --type json',
     );
     expect(text).not.toContain('No fix');
+  });
+});
+
+/** The fix Ana shared in the incident thread, as an answer shows it. */
+const TEAM_FIX: TeamFix = {
+  id: 'fix-12',
+  title: "KMS service won't start after SP3",
+  text: 'Fixed it by restarting the KM service and re-running update.exe:\n\n```powershell\nRestart-Service kms\n.\\update.exe /quiet\n```',
+  author: 'U123',
+  authorName: 'Ana Lopez',
+  date: '2026-12-05',
+  permalink: 'https://acme.slack.com/archives/C123/p1733390100000200',
+  actions: [
+    { id: 'helpful', label: 'Helped', value: 'fix-12' },
+    { id: 'not_it', label: 'Not it', value: 'fix-12' },
+  ],
+};
+
+describe('team fixes (issue #24)', () => {
+  it('an answer leads with the fix the team saved, its author, date and thread, then the article as always', () => {
+    const article = answerOf(seed('Q193567'));
+    const text = renderPlain({ ...article, teamFix: TEAM_FIX });
+    expect(text.split('\n').slice(0, 8)).toEqual([
+      "Your team fixed this before: KMS service won't start after SP3 (fix-12)",
+      '  — Ana Lopez, 2026-12-05',
+      '  Fixed it by restarting the KM service and re-running update.exe:',
+      '',
+      '    Restart-Service kms',
+      '    .\\update.exe /quiet',
+      '  Thread: https://acme.slack.com/archives/C123/p1733390100000200',
+      '',
+    ]);
+    expect(text.endsWith(renderPlain(article))).toBe(true);
+    // With an intro, the intro comes first; without a name, the author's id; without a link, none.
+    const bare = renderPlain({
+      ...article,
+      intro: 'The other one:',
+      teamFix: { ...TEAM_FIX, authorName: null, permalink: null },
+    });
+    expect(bare.split('\n').slice(0, 5)).toEqual([
+      'The other one:',
+      '',
+      "Your team fixed this before: KMS service won't start after SP3 (fix-12)",
+      '  — U123, 2026-12-05',
+      '  Fixed it by restarting the KM service and re-running update.exe:',
+    ]);
+  });
+
+  it('a fix alone, when no article matches', () => {
+    expect(renderPlain({ kind: 'fix', fix: TEAM_FIX }).split('\n')).toEqual([
+      "Your team fixed this before: KMS service won't start after SP3 (fix-12)",
+      '  — Ana Lopez, 2026-12-05',
+      '  Fixed it by restarting the KM service and re-running update.exe:',
+      '',
+      '    Restart-Service kms',
+      '    .\\update.exe /quiet',
+      '  Thread: https://acme.slack.com/archives/C123/p1733390100000200',
+    ]);
+  });
+
+  it('saved: one line, and how to remove it (the console has no Undo button)', () => {
+    const reply: Reply = {
+      kind: 'saved',
+      fixId: 'fix-12',
+      title: TEAM_FIX.title,
+      text: "Saved as a team fix: KMS service won't start after SP3 (fix-12)",
+    };
+    expect(renderPlain(reply)).toBe(
+      "Saved as a team fix: KMS service won't start after SP3 (fix-12)\n(to remove it: npx kbbot fixes delete fix-12)",
+    );
+  });
+
+  it('ack: its text; offer to save: the question and what to type', () => {
+    expect(renderPlain({ kind: 'ack', emoji: 'white_check_mark', text: 'Thanks, noted that fix-12 helped.' })).toBe(
+      'Thanks, noted that fix-12 helped.',
+    );
+    expect(
+      renderPlain({ kind: 'offer_save', text: "Save Ana Lopez's fix for next time?", messageId: '17', author: 'U123' }),
+    ).toBe("Save Ana Lopez's fix for next time?\n(to keep it, type: save fix)");
+    // The bot's lines may name someone in Slack's markup: the console reader sees a plain @name.
+    expect(
+      renderPlain({ kind: 'offer_save', text: "Save <@U123>'s fix for next time?", messageId: '17', author: 'U123' }),
+    ).toBe("Save @U123's fix for next time?\n(to keep it, type: save fix)");
+    expect(renderPlain({ kind: 'ack', emoji: 'white_check_mark', text: 'Thanks <@U1|ana>, noted.' })).toBe(
+      'Thanks @ana, noted.',
+    );
+  });
+
+  it('history: one past thread a line, newest first as given, with its date, title, outcome and where it is', () => {
+    const at = (day: number): number => Date.UTC(2026, 11, day, 12);
+    const reply: Reply = {
+      kind: 'history',
+      intro: '3 earlier threads with this error:',
+      items: [
+        {
+          kind: 'fix',
+          title: TEAM_FIX.title,
+          outcome: `fixed: ${TEAM_FIX.title}`,
+          at: at(5),
+          conversation: 'C123',
+          thread: '1733390000.123456',
+          permalink: TEAM_FIX.permalink,
+          fixId: 'fix-12',
+        },
+        {
+          kind: 'thread',
+          title: 'Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002',
+          outcome: 'Q290226 helped',
+          at: at(1),
+          conversation: 'C456',
+          thread: '1733000000.000100',
+          permalink: null,
+        },
+        {
+          kind: 'thread',
+          title: 'unanswered',
+          outcome: 'unanswered',
+          at: Date.UTC(2026, 10, 28),
+          conversation: 'D789',
+          thread: 'D789',
+          permalink: null,
+        },
+      ],
+    };
+    expect(renderPlain(reply)).toBe(
+      [
+        '3 earlier threads with this error:',
+        "  2026-12-05  fixed: KMS service won't start after SP3 (fix-12)",
+        '              https://acme.slack.com/archives/C123/p1733390100000200',
+        '  2026-12-01  Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error',
+        '              0xc0020002 — Q290226 helped',
+        '              in C456, thread 1733000000.000100',
+        '  2026-11-28  unanswered',
+        '              in D789',
+      ].join('\n'),
+    );
+    expect(renderPlain({ kind: 'history', intro: '', items: [] })).toBe('No earlier thread with this error.');
+    expect(renderPlain({ kind: 'history', intro: 'Nobody has seen this before.', items: [] })).toBe(
+      'Nobody has seen this before.',
+    );
+  });
+
+  it('user and KB text cannot colour or move the terminal, nor break the layout', () => {
+    const evil = 'evil \x1b[31mred\x1b[0m\x07 \r\x1b[2K';
+    const replies: Reply[] = [
+      {
+        ...answerOf(seed('Q193567')),
+        teamFix: {
+          ...TEAM_FIX,
+          title: evil,
+          text: `${evil}\n\n\`\`\`\n${evil}\n\`\`\``,
+          authorName: evil,
+          permalink: evil,
+        },
+      },
+      { kind: 'fix', fix: { ...TEAM_FIX, id: evil, author: evil, authorName: null } },
+      { kind: 'saved', fixId: evil, title: evil, text: evil },
+      { kind: 'ack', emoji: 'x', text: evil },
+      { kind: 'offer_save', text: evil, messageId: '1', author: evil },
+      {
+        kind: 'history',
+        intro: evil,
+        items: [
+          { kind: 'thread', title: evil, outcome: evil, at: 0, conversation: evil, thread: evil, permalink: evil },
+          { kind: 'fix', title: evil, outcome: evil, at: NaN, conversation: 'C1', thread: 't', permalink: null },
+        ],
+      },
+    ];
+    for (const reply of replies) {
+      const text = renderPlain(reply);
+      expect(text, reply.kind).not.toMatch(ANSI);
+      expect(text, reply.kind).not.toMatch(/[\x07\r]/); // eslint-disable-line no-control-regex
+      expect(text, reply.kind).toContain('evil [31mred[0m');
+    }
+  });
+
+  it('paints the fix header bold and its code cyan only when asked', () => {
+    const reply: Reply = { kind: 'fix', fix: TEAM_FIX };
+    const colored = renderPlain(reply, { color: true });
+    expect(stripAnsi(colored)).toBe(renderPlain(reply));
+    expect(colored.startsWith('\x1b[1mYour team fixed this before:\x1b[0m')).toBe(true);
+    expect(colored).toContain('\x1b[36m    Restart-Service kms\x1b[0m');
   });
 });

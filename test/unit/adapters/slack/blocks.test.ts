@@ -9,6 +9,7 @@ import {
   type SlackBlock,
   type SlackMessage,
 } from '../../../../src/adapters/slack/blocks.js';
+import type { TeamFix } from '../../../../src/bot/reply.js';
 import { answerOf, hostile, NO_MATCH, seed, seeds, SUGGESTIONS, TEXT, VIEWS } from '../../../helpers/sample-replies.js';
 import { hugeRunbook, RUNBOOK, SUPPORT_ARTICLE, teamReply } from '../../bot/render/team-fixtures.js';
 
@@ -330,5 +331,152 @@ describe('a team document', () => {
     const tight = renderSlack(teamReply(hugeRunbook()), { maxText: 300, maxTotal: 900 });
     expectSlackWithinLimits(tight);
     for (const t of texts(tight)) expect((t.match(/```/g) ?? []).length % 2).toBe(0);
+  });
+});
+
+describe('incident-thread replies (issue #24)', () => {
+  const fix = (over: Partial<TeamFix> = {}): TeamFix => ({
+    id: 'fix-12',
+    title: "KMS service won't start after SP3",
+    text: 'Fixed it by restarting the KM service:\n```\nRestart-Service kms\n.\\update.exe /quiet\n```\nthen `update.exe` again',
+    author: 'U123ABC',
+    authorName: null,
+    date: '2026-12-05',
+    permalink: 'https://acme.slack.com/archives/C123/p1733390000123456',
+    actions: [
+      { id: 'helpful', label: 'Helped', value: 'fix-12' },
+      { id: 'not_it', label: 'Not it', value: 'fix-12' },
+    ],
+    ...over,
+  });
+
+  it('leads an answer with the fix: who, when, a thread link, the fix with its code, its buttons, then the article', () => {
+    const msg = renderSlack({ ...answerOf(seed('Q290226')), teamFix: fix() });
+    expect(mrkdwnOf(msg.blocks[0])).toBe(
+      ":white_check_mark: *Your team fixed this before:* KMS service won't start after SP3 — <@U123ABC>, 5 Dec 2026, <https://acme.slack.com/archives/C123/p1733390000123456|thread>",
+    );
+    expect(mrkdwnOf(msg.blocks[1])).toBe(
+      'Fixed it by restarting the KM service:\n```\nRestart-Service kms\n.\\update.exe /quiet\n```\nthen `update.exe` again',
+    );
+    expect(msg.blocks[2]).toMatchObject({ type: 'actions' });
+    expect((msg.blocks[2]?.elements as Record<string, unknown>[]).map((e) => [e.action_id, e.value])).toEqual([
+      ['kb_helpful_2', 'fix-12'],
+      ['kb_not_it_2', 'fix-12'],
+    ]);
+    expect(msg.blocks[3]).toEqual({ type: 'divider' });
+    expect(msg.blocks[4]).toMatchObject({ type: 'header' });
+    // The article's buttons are as they always were.
+    const article = msg.blocks.filter((b) => b.type === 'actions').at(-1)?.elements as Record<string, unknown>[];
+    expect(article.map((b) => [b.action_id, b.value])).toEqual(
+      expect.arrayContaining([
+        ['kb_helpful', 'Q290226'],
+        ['kb_not_it', 'Q290226'],
+      ]),
+    );
+    expect(msg.text).toMatch(/^Your team fixed this before: KMS service/);
+    expectSlackWithinLimits(msg);
+  });
+
+  it('shows a fix alone the same way, without an article; a name where there is no Slack id, no link where none is known', () => {
+    const msg = renderSlack({ kind: 'fix', fix: fix({ author: '29:1abc', authorName: 'Ana Lopez', permalink: null }) });
+    expect(mrkdwnOf(msg.blocks[0])).toBe(
+      ":white_check_mark: *Your team fixed this before:* KMS service won't start after SP3 — Ana Lopez, 5 Dec 2026",
+    );
+    expect(msg.blocks.some((b) => b.type === 'header' || b.type === 'divider')).toBe(false);
+    expectSlackWithinLimits(msg);
+  });
+
+  it('lets no ping, link or formatting out of a fix, its title or its author name, and never leaves a code block open', () => {
+    const msg = renderSlack({
+      kind: 'fix',
+      fix: fix({
+        title: '<!channel> *urgent* <http://evil|click>',
+        text: '@here run this <@U999> ~now~\n```\nrm -rf /tmp/x ``` <!everyone>\n',
+        author: '<!here>',
+        authorName: '@channel <#C1>',
+        permalink: 'javascript:alert(1)',
+      }),
+    });
+    const json = JSON.stringify(msg);
+    expect(json).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U999>|<#C1>|<http:\/\/evil|javascript:/);
+    expect(json).not.toMatch(/@(?:here|channel|everyone)/);
+    for (const t of slackTexts(msg.blocks).filter((x) => x.type === 'mrkdwn'))
+      expect((t.text.match(/```/g) ?? []).length % 2).toBe(0);
+    expectSlackWithinLimits(msg);
+  });
+
+  it('keeps a long fix within the limits, its code block closed', () => {
+    const long = fix({ text: `${'step '.repeat(400)}\n\`\`\`\n${'x'.repeat(4000)}\n\`\`\`` });
+    const msg = renderSlack({ ...answerOf(seed('Q290226'), 'full'), teamFix: long });
+    for (const t of slackTexts(msg.blocks).filter((x) => x.type === 'mrkdwn'))
+      expect((t.text.match(/```/g) ?? []).length % 2).toBe(0);
+    expectSlackWithinLimits(msg);
+  });
+
+  it('confirms a save in one line with an Undo button, and offers to save with a Save as fix button', () => {
+    const saved = renderSlack({
+      kind: 'saved',
+      fixId: 'fix-12',
+      title: 'KMS <!here>',
+      text: 'Saved as a team fix: KMS <!here> (fix-12)',
+    });
+    expect(saved.blocks).toHaveLength(2);
+    expect(mrkdwnOf(saved.blocks[0])).toBe('Saved as a team fix: KMS &lt;!here&gt; (fix-12)');
+    expect(buttonsOf(saved)).toEqual([expect.objectContaining({ action_id: 'kb_undo_fix', value: 'fix-12' })]);
+
+    const offer = renderSlack({
+      kind: 'offer_save',
+      text: "Save <@U123ABC>'s fix for next time? <!channel>",
+      messageId: '1733390000.123456',
+      author: 'U123ABC',
+    });
+    expect(mrkdwnOf(offer.blocks[0])).toBe("Save <@U123ABC>'s fix for next time? &lt;!channel&gt;");
+    expect(buttonsOf(offer)).toEqual([
+      expect.objectContaining({ action_id: 'kb_save_fix', value: '1733390000.123456' }),
+    ]);
+    expectSlackWithinLimits(saved);
+    expectSlackWithinLimits(offer);
+  });
+
+  it('lists past threads: date, title, how it ended, a link (else the channel)', () => {
+    const at = Date.UTC(2026, 11, 5, 10);
+    const msg = renderSlack({
+      kind: 'history',
+      intro: 'Past threads with the same error, newest first:',
+      items: [
+        {
+          kind: 'fix',
+          title: 'KMS *down*',
+          outcome: 'fixed: KMS down',
+          at,
+          conversation: 'C123',
+          thread: '1733390000.123456',
+          permalink: 'https://acme.slack.com/archives/C123/p1733390000123456',
+          fixId: 'fix-12',
+        },
+        {
+          kind: 'thread',
+          title: 'Q290226: XADM <!here>',
+          outcome: 'answered, no feedback',
+          at,
+          conversation: 'C777',
+          thread: '1733000000.000100',
+          permalink: null,
+        },
+      ],
+    });
+    expect(mrkdwnOf(msg.blocks[0])).toBe(
+      [
+        '*Past threads with the same error, newest first:*',
+        '• *5 Dec 2026* — KMS ∗down∗ — _fixed: KMS down_ — <https://acme.slack.com/archives/C123/p1733390000123456|thread>',
+        '• *5 Dec 2026* — Q290226: XADM &lt;!here&gt; — _answered, no feedback_ — in <#C777>',
+      ].join('\n'),
+    );
+    expectSlackWithinLimits(msg);
+  });
+
+  it('renders an acknowledgement as its text (where it cannot be a reaction)', () => {
+    const msg = renderSlack({ kind: 'ack', emoji: 'white_check_mark', text: 'Thanks, noted that fix-12 helped.' });
+    expect(mrkdwnOf(msg.blocks[0])).toBe('Thanks, noted that fix-12 helped.');
   });
 });

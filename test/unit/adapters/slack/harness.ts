@@ -4,6 +4,12 @@
  * response_urls, with per-method behaviour a test can change; the options of an app on loopback,
  * the bot on a storage and starting the app; the adapter's outcome reports; and a stand-in for
  * Socket Mode.
+ *
+ * For incident threads (issue #24) the fake Web API also keeps the channels' messages, the ones a
+ * test says people wrote (`said`) and the ones the bot posted, and reads them back like Slack:
+ * `conversations.replies` (a thread from its root, or with `inclusive` and `limit` 1 the message
+ * asked for, paged with `cursor`), `chat.getPermalink` (`https://test.slack.com/archives/C/p…`),
+ * and `reactions.add` (kept per message in `reactions`).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -13,6 +19,7 @@ import type { SlackApp, SlackAppOptions } from '../../../../src/adapters/slack/a
 import type { Handled } from '../../../../src/adapters/slack/context.js';
 import { Bot } from '../../../../src/bot/bot.js';
 import { FeedbackLearning } from '../../../../src/bot/learning.js';
+import { FixIndex } from '../../../../src/fixes/index.js';
 import type { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
 import type { Ranker } from '../../../../src/kb/rank/ranker.js';
 import type { Storage } from '../../../../src/memory/types.js';
@@ -33,13 +40,25 @@ export const LOOPBACK_APP = {
   clientOptions: { retryConfig: { retries: 0 } },
 } satisfies Partial<SlackAppOptions>;
 
-/** The bot on `storage`: its threads, feedback (learned from) and interaction log there. */
-export function storedBot(kb: KnowledgeBase, ranker: Ranker, storage: Storage): Bot {
+/**
+ * The bot on `storage`: its threads, feedback (learned from) and interaction log there; with
+ * `fixes`, the team fixes too (saved in `storage.fixes`, searched through a FixIndex that re-reads
+ * the store when another process changed it), as `npm start` wires them.
+ */
+export function storedBot(kb: KnowledgeBase, ranker: Ranker, storage: Storage, options: { fixes?: boolean } = {}): Bot {
   return new Bot(kb, {
     ranker,
     threads: storage.threads,
     learning: new FeedbackLearning(storage.feedback),
     interactions: storage.interactions,
+    ...(options.fixes
+      ? {
+          fixes: {
+            store: storage.fixes,
+            index: new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() }),
+          },
+        }
+      : {}),
   });
 }
 
@@ -48,6 +67,21 @@ export async function startApp(app: SlackApp): Promise<string> {
   const { port } = await app.start();
   return `http://127.0.0.1:${port}/slack/events`;
 }
+
+/** A message of a channel as the fake Web API keeps it (what `conversations.replies` gives back). */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  [field: string]: unknown;
+}
+
+/** The link the fake `chat.getPermalink` gives message `ts` of `channel`. */
+export const permalinkFor = (channel: string, ts: string): string =>
+  `https://test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 
 export const rateLimited = (retryAfter: number): Reply => [
   429,
@@ -65,6 +99,46 @@ export class FakeSlack {
   readonly behave: Record<string, Behaviour> = {};
   /** Called after each call answered ok. */
   onCall: (() => void) | undefined;
+  /** The channels' messages: what people said (`said`) and what the bot posted, in order. */
+  readonly messages: FakeMessage[] = [];
+  /**
+   * The ts of each message the bot posts; default `1800000000.<n>`, after any test message. A test
+   * that needs messages and answers in their real order (what replies to what) gives the clock its
+   * messages use.
+   */
+  postTs: (() => string) | undefined;
+  /** Reactions added with `reactions.add`: `${channel} ${ts}` → names. */
+  readonly reactions = new Map<string, string[]>();
+
+  /** A person's message, as `conversations.replies` will read it back. */
+  said(message: FakeMessage): void {
+    this.messages.push(message);
+  }
+
+  /** Slack's `conversations.replies`: the thread of `ts` from its root (or only `ts`, `inclusive` and `limit` 1). */
+  private replies(body: Body): Body {
+    const channel = String(body.channel);
+    const ts = String(body.ts);
+    const here = this.messages.filter((m) => m.channel === channel);
+    const asked = here.find((m) => m.ts === ts);
+    if (!asked) return { ok: false, error: 'thread_not_found' };
+    const root = asked.thread_ts ?? asked.ts;
+    const thread = here
+      .filter((m) => m.ts === root || m.thread_ts === root)
+      .map((m) => ({ ...m, ...(m.ts === root && here.some((r) => r.thread_ts === root) ? { thread_ts: root } : {}) }))
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+    const limit = Number(body.limit ?? 1000);
+    // Asked about a reply with limit 1: Slack gives the parent first, which tells the thread.
+    const start = Number(body.cursor ?? 0);
+    const page = thread.slice(start, start + limit);
+    const more = start + limit < thread.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      ...(more ? { response_metadata: { next_cursor: String(start + limit) } } : {}),
+    };
+  }
 
   install(): void {
     nock.disableNetConnect();
@@ -77,10 +151,31 @@ export class FakeSlack {
       this.calls.push({ method, body });
       this.onCall?.();
       if (method === 'auth.test') return [200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }] as const;
-      return [
-        200,
-        { ok: true, ts: `1800000000.${String(this.calls.length).padStart(6, '0')}`, channel: 'C1' },
-      ] as const;
+      if (method === 'conversations.replies') return [200, this.replies(body)] as const;
+      if (method === 'chat.getPermalink')
+        return [
+          200,
+          { ok: true, channel: body.channel, permalink: permalinkFor(String(body.channel), String(body.message_ts)) },
+        ] as const;
+      if (method === 'reactions.add') {
+        const key = `${String(body.channel)} ${String(body.timestamp)}`;
+        this.reactions.set(key, [...(this.reactions.get(key) ?? []), String(body.name)]);
+        return [200, { ok: true }] as const;
+      }
+      const ts =
+        method === 'chat.postMessage' && this.postTs
+          ? this.postTs()
+          : `1800000000.${String(this.calls.length).padStart(6, '0')}`;
+      if (method === 'chat.postMessage')
+        this.messages.push({
+          channel: String(body.channel),
+          ts,
+          ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
+          user: 'UBOT',
+          bot_id: 'BBOT',
+          text: String(body.text ?? ''),
+        });
+      return [200, { ok: true, ts, channel: 'C1' }] as const;
     };
     const scope = nock(SLACK).persist();
     for (const method of [
@@ -89,6 +184,9 @@ export class FakeSlack {
       'chat.postMessage',
       'chat.postEphemeral',
       'views.publish',
+      'conversations.replies',
+      'chat.getPermalink',
+      'reactions.add',
     ])
       scope.post(`/api/${method}`).reply(answer(method));
     scope.post(/^\/respond\//).reply(answer('response_url'));
@@ -100,6 +198,8 @@ export class FakeSlack {
   }
 
   reset(): void {
+    this.messages.length = 0;
+    this.reactions.clear();
     this.calls.length = 0;
     for (const k of Object.keys(this.attempts)) delete this.attempts[k];
     for (const k of Object.keys(this.behave)) delete this.behave[k];

@@ -195,6 +195,7 @@ describe('App Home and manifest', () => {
     const text = JSON.stringify(homeBlocks({ articles: 1234, refreshedAt: new Date('2026-05-06T07:08:09.123Z') }));
     expect(text).toContain('/kb listen on');
     expect(text).toContain('Find a fix');
+    expect(text).toContain('Save as fix');
     expect(text).toContain('1,234 articles · last refreshed 2026-05-06 07:08:09 UTC');
   });
 
@@ -219,6 +220,8 @@ describe('App Home and manifest', () => {
       'commands',
       'groups:history',
       'im:history',
+      'reactions:read',
+      'reactions:write',
     ]);
     expect(list('bot_events').sort()).toEqual([
       'app_home_opened',
@@ -226,9 +229,12 @@ describe('App Home and manifest', () => {
       'message.channels',
       'message.groups',
       'message.im',
+      'reaction_added',
+      'reaction_removed',
     ]);
     expect(manifest).toMatch(/- command: \/kb\n/);
     expect(manifest).toMatch(/callback_id: find_fix\n/);
+    expect(manifest).toMatch(/- name: Save as fix\n\s+type: message\n\s+callback_id: save_fix\n/);
     expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
     expect(manifest).toMatch(/home_tab_enabled: true/);
   });

@@ -42,6 +42,102 @@ export function channelMention(channel: string, text: string, extra: Json = {}):
   };
 }
 
+/**
+ * A message in Teams channel `channel` with id `id`: a root post, or a reply in the reply chain of
+ * `root`; it @mentions the bot unless `mention` is false; from USER unless `from` says.
+ */
+export function threadMessage(
+  channel: string,
+  id: string,
+  text: string,
+  options: { root?: string; from?: Json; mention?: boolean; extra?: Json } = {},
+): Json {
+  const mention = options.mention ?? true;
+  return channelMention(channel, text, {
+    id,
+    conversation: {
+      id: `${channel};messageid=${options.root ?? id}`,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: 'tenant-1',
+    },
+    ...(options.root ? { replyToId: options.root } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(mention ? {} : { text, entities: [] }),
+    ...options.extra,
+  });
+}
+
+/** Teams message ids as Teams gives them: milliseconds since the epoch, increasing (one clock for messages and replies). */
+export function teamsIds(start = 1_700_000_000_000): () => string {
+  let at = start;
+  return () => String((at += 1000));
+}
+
+/** A message of a Teams channel as a message action's `messagePayload` carries it (HTML body). */
+export interface PayloadMessage {
+  id: string;
+  /** The root of its reply chain; absent for a root message. */
+  replyToId?: string;
+  html: string;
+  from?: { id: string; displayName: string } | null;
+  linkToMessage?: string;
+  extra?: Json;
+}
+
+/**
+ * The `composeExtension/submitAction` invoke Teams sends when `from` picks a message action
+ * (`commandId`) on `message` in `conversationId` (a channel's reply chain `…;messageid=<root>`, or a
+ * chat), with the form's `data`.
+ */
+export function submitAction(
+  conversationId: string,
+  message: PayloadMessage,
+  options: { commandId?: string; data?: Json; from?: Json; conversationType?: string } = {},
+): Json {
+  const author = message.from === undefined ? { id: USER.aadObjectId, displayName: USER.name } : message.from;
+  return {
+    type: 'invoke',
+    name: 'composeExtension/submitAction',
+    id: `f:${++seq}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: SERVICE_URL,
+    from: options.from ?? USER,
+    recipient: BOT,
+    conversation: {
+      id: conversationId,
+      conversationType: options.conversationType ?? 'channel',
+      isGroup: (options.conversationType ?? 'channel') !== 'personal',
+      tenantId: 'tenant-1',
+    },
+    channelData: { tenant: { id: 'tenant-1' } },
+    value: {
+      commandId: options.commandId ?? 'saveFix',
+      commandContext: 'message',
+      context: { theme: 'default' },
+      data: options.data ?? {},
+      messagePayload: {
+        id: message.id,
+        ...(message.replyToId ? { replyToId: message.replyToId } : {}),
+        messageType: 'message',
+        createdDateTime: new Date().toISOString(),
+        importance: 'normal',
+        locale: 'en-us',
+        ...(message.linkToMessage ? { linkToMessage: message.linkToMessage } : {}),
+        from: author
+          ? { user: { id: author.id, displayName: author.displayName, userIdentityType: 'aadUser' } }
+          : { application: { id: 'app-1', displayName: 'Alerts', applicationIdentityType: 'bot' } },
+        body: { contentType: 'html', content: message.html },
+        attachments: [],
+        mentions: [],
+        reactions: [],
+        ...message.extra,
+      },
+    },
+  };
+}
+
 /** The Adaptive Card a sent activity carries, as a string (for looking for article ids and texts). */
 export function cardOf(call: ConnectorCall | undefined): string {
   const attachments = (call?.body.attachments ?? []) as { contentType: string; content: unknown }[];
@@ -91,6 +187,10 @@ export class FakeConnector {
   /** Calls to hold: each waits for its promise, then is answered with the status it gives (201: posted). */
   private readonly holds: { status: Promise<number>; arrived: () => void }[] = [];
   private nextId = 0;
+  /** Where the ids of posted activities come from (e.g. `teamsIds()`, shared with the test's messages); "sent-1", … when unset. */
+  newId: (() => string) | undefined = undefined;
+  /** The id each recorded call was answered with, in order. */
+  readonly ids: string[] = [];
 
   install(): void {
     const answer = async (req: Request): Promise<[number, Json, Record<string, string>?]> => {
@@ -110,7 +210,9 @@ export class FakeConnector {
         body: (await req.json()) as Json,
         authorization: req.headers.get('authorization'),
       });
-      return [req.method === 'PUT' ? 200 : 201, { id: `sent-${++this.nextId}` }];
+      const id = this.newId ? this.newId() : `sent-${++this.nextId}`;
+      this.ids.push(id);
+      return [req.method === 'PUT' ? 200 : 201, { id }];
     };
     nock(SERVICE)
       .persist()
@@ -123,6 +225,7 @@ export class FakeConnector {
   /** Forget the calls, failures and holds. */
   reset(): void {
     this.calls.length = 0;
+    this.ids.length = 0;
     this.failNext = [];
     this.holds.length = 0;
   }

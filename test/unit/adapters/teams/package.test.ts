@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   appPackageDir,
   buildAppPackage,
+  commandProblems,
   domainOf,
   fillTemplate,
   manifestJson,
@@ -25,6 +26,7 @@ import {
   TEMPLATE_FILE,
 } from '../../../../src/adapters/teams/manifest.js';
 import { SEARCH_COMMAND, SEARCH_PARAMETER } from '../../../../src/adapters/teams/search.js';
+import { SAVE_FIX_COMMAND, SAVE_FIX_TITLE_PARAMETER } from '../../../../src/adapters/teams/save-fix.js';
 import { registerTeamsPackage } from '../../../../src/cli/teams-package-command.js';
 import { UsageError } from '../../../../src/cli/usage-error.js';
 import { REPO, tempDir } from '../../../helpers/paths.js';
@@ -112,6 +114,23 @@ describe('kbbot teams-package', () => {
         id: SEARCH_COMMAND,
         type: 'query',
         parameters: [{ name: SEARCH_PARAMETER, inputType: 'text' }],
+      });
+      // "Save as fix" in a message's menu: a static form with an optional title, answered by the bot.
+      expect(manifest.composeExtensions[0].commands[1]).toEqual({
+        id: SAVE_FIX_COMMAND,
+        type: 'action',
+        title: 'Save as fix',
+        description: expect.stringMatching(/team's fix/) as unknown,
+        context: ['message'],
+        fetchTask: false,
+        parameters: [
+          {
+            name: SAVE_FIX_TITLE_PARAMETER,
+            title: 'Title (optional)',
+            description: expect.any(String) as unknown,
+            inputType: 'text',
+          },
+        ],
       });
       expect(manifest.validDomains).toEqual(['kbbot.example.com']);
       expect(manifest.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
@@ -217,6 +236,45 @@ describe('kbbot teams-package', () => {
     expect(new ManifestSchemaError(problems).message).toMatch(
       /^the Teams manifest would be rejected \(schema v1\.17\), so no package was written:\n {2}- /,
     );
+  });
+
+  it('refuses a template that drops or changes a command the bot answers, saying which and how', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      copyFileSync(join(APP_PACKAGE, 'color.png'), join(dir, 'color.png'));
+      copyFileSync(join(APP_PACKAGE, 'outline.png'), join(dir, 'outline.png'));
+      const settings = packageSettingsFrom(BASE_ENV, '1.0.0');
+      const edited = (change: (commands: Json[]) => void): string => {
+        const manifest = JSON.parse(TEMPLATE) as Json;
+        change(manifest.composeExtensions[0].commands as Json[]);
+        return JSON.stringify(manifest);
+      };
+      writeFileSync(
+        join(dir, TEMPLATE_FILE),
+        edited((c) => c.splice(1, 1)),
+      );
+      await expect(buildAppPackage(settings, dir)).rejects.toThrow(
+        `composeExtensions[0].commands lacks the action command "saveFix", which the bot answers (in ${TEMPLATE_FILE})`,
+      );
+      const problems = (change: (commands: Json[]) => void): string[] =>
+        commandProblems(fillTemplate(edited(change), templateValues(settings)).manifest);
+      expect(problems((c) => ((c[1] as Json).context = ['compose']))).toEqual([
+        `composeExtensions[0].commands[1] ("saveFix") must be offered in the "message" context (in ${TEMPLATE_FILE})`,
+      ]);
+      expect(problems((c) => ((c[1] as Json).fetchTask = true))).toEqual([
+        `composeExtensions[0].commands[1] ("saveFix") must have "fetchTask": false: the bot answers its static form, not a fetchTask (in ${TEMPLATE_FILE})`,
+      ]);
+      expect(problems((c) => ((c[0] as Json).parameters[0].name = 'q'))).toEqual([
+        `composeExtensions[0].commands[0] ("searchKb") must have the parameter "query", which the bot reads (in ${TEMPLATE_FILE})`,
+      ]);
+      expect(problems((c) => ((c[1] as Json).type = 'query'))).toEqual([
+        `composeExtensions[0].commands[1] ("saveFix") must be of type "action", not "query" (in ${TEMPLATE_FILE})`,
+      ]);
+      // The shipped template declares both as the bot answers them.
+      expect(problems(() => undefined)).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 
   it('refuses icons of the wrong size', async () => {

@@ -1,0 +1,78 @@
+/**
+ * A reply to a message, posted where it belongs, and the bot told what was posted:
+ *
+ * - `ack` (issue #24: "noted", "removed"): in a channel thread, the `emoji` reaction on the
+ *   message it answers (`reactions.add`, scope `reactions:write`) instead of one more message; in
+ *   a DM, with no message to react on, or when Slack refuses the reaction, its text in the thread.
+ * - `history` ("has anyone seen this before?"): a past thread without a link gets one from
+ *   `chat.getPermalink` (one call each, at most the five items shown, made in parallel); where
+ *   Slack gives none the renderer names the channel.
+ * - anything else: rendered (blocks.ts) and posted in the thread.
+ *
+ * Once a message is posted, `bot.posted(message, reply, ts)` records its ts (so "that worked"
+ * straight after it credits it) and `threads` remembers it (so a reaction on it is placed without
+ * a Web API call). A failure there is logged, never thrown: the reply is out, and failing the
+ * delivery would make Slack deliver it again and the bot answer twice.
+ */
+import type { webApi } from '@slack/bolt';
+import type { IncomingMessage } from '../../bot/message.js';
+import type { HistoryItem, Reply } from '../../bot/reply.js';
+import { renderSlack } from './blocks.js';
+import { describeError, type SlackContext } from './context.js';
+import { addReaction, postInThread } from './post.js';
+import { permalinkOf } from './thread-context.js';
+
+type WebClient = webApi.WebClient;
+
+/** Where a reply goes. */
+export interface ReplyPlace {
+  channel: string;
+  thread: string;
+  /** The message answered (its ts): an `ack` reacts on it. None (a button press): an ack is words. */
+  reactTo?: string;
+  /** A direct message: acks are words (a ✅ on one's own DM says little). */
+  dm?: boolean;
+}
+
+/** A DM's channel id (Slack's `D…`), for deliveries that do not say the channel's type. */
+export const isDmChannel = (channel: string): boolean => channel.startsWith('D');
+
+/** Past threads given a link where Slack has one. */
+async function withLinks(client: WebClient, items: HistoryItem[]): Promise<HistoryItem[]> {
+  return Promise.all(
+    items.map(async (item) =>
+      item.permalink ? item : { ...item, permalink: await permalinkOf(client, item.conversation, item.thread) },
+    ),
+  );
+}
+
+/** How `reply` went out: reacted on the message, or posted as message `ts`. */
+export type Sent = { reacted: true } | { reacted: false; ts: string | undefined };
+
+/** Post (or react with) `reply` to `message` at `place`, then tell the bot. */
+export async function sendReply(
+  ctx: SlackContext,
+  client: WebClient,
+  place: ReplyPlace,
+  message: IncomingMessage,
+  reply: Reply,
+): Promise<Sent> {
+  if (reply.kind === 'ack' && place.reactTo && !place.dm && !isDmChannel(place.channel)) {
+    if (await addReaction(client, place.channel, place.reactTo, reply.emoji)) return { reacted: true };
+    ctx.log.debug(`slack: could not add the :${reply.emoji}: reaction; said it in words instead`);
+  }
+  const shown: Reply = reply.kind === 'history' ? { ...reply, items: await withLinks(client, reply.items) } : reply;
+  const ts = await postInThread(client, place.channel, place.thread, renderSlack(shown));
+  if (ts) told(ctx, place, message, reply, ts);
+  return { reacted: false, ts };
+}
+
+/** The bot and the thread memory learn that `reply` was posted as `ts`. */
+export function told(ctx: SlackContext, place: ReplyPlace, message: IncomingMessage, reply: Reply, ts: string): void {
+  ctx.threads.remember(place.channel, ts, place.thread);
+  try {
+    ctx.bot.posted(message, reply, ts);
+  } catch (err) {
+    ctx.log.warn(`slack: the bot could not record its reply ${ts}: ${describeError(err)}`);
+  }
+}
