@@ -43,6 +43,29 @@ describe('kbbot CLI', () => {
     expect(r.code).toBe(0);
   });
 
+  it('parse DIR reads every file under the folder, with ids relative to it (an exported fixes folder, a runbook repo)', () => {
+    const dir = join(tmp.dir, 'runbooks');
+    mkdirSync(join(dir, 'etcd'), { recursive: true });
+    writeFileSync(
+      join(dir, 'disk-full.md'),
+      '# Disk full\n\n## Resolution\n\n1. Remove old logs.\n2. Restart the service.\n',
+    );
+    writeFileSync(
+      join(dir, 'etcd', 'quota.md'),
+      '# etcd quota low\n\n## Mitigation\n\nDefragment etcd on each member.\n',
+    );
+    const r = kbbot(['parse', '--json', dir]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.id, l.title])).toEqual([
+      ['disk-full.md', 'Disk full'],
+      ['etcd/quota.md', 'etcd quota low'],
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('parse --json prints {"path","error"} for a file that fails, goes on, and exits 1', () => {
     const bad = join(tmp.dir, 'not-an-article.txt');
     writeFileSync(bad, 'hello\n');
