@@ -1,0 +1,48 @@
+/**
+ * What the bot is given (BotOptions) and what its parts share (BotContext): the KB and the matcher
+ * over it, which `Bot.useKb` swaps, the thread store and the records.
+ */
+import type { FixIndex } from '../fixes/index.js';
+import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import type { Ranker } from '../kb/rank/ranker.js';
+import type { FixStore, InteractionLog } from '../memory/types.js';
+import type { FeedbackLearning } from './learning.js';
+import type { Matcher } from './match.js';
+import type { BotEvent, Records } from './records.js';
+import type { ThreadStore } from './threads.js';
+
+export interface BotOptions {
+  ranker: Ranker;
+  threads?: ThreadStore;
+  /** Feedback that moves rankings (and is kept in its log). Default: none kept, rankings fixed. */
+  learning?: FeedbackLearning;
+  /** The log of what was asked and answered (what `kbbot report` reads). */
+  interactions?: InteractionLog;
+  /**
+   * The storage's data version (Storage.dataVersion): given, "has anyone seen this before?" keeps
+   * the log's signatures in memory between questions and reads only new rows (src/bot/history.ts).
+   */
+  dataVersion?: () => number;
+  /** Keep message text in the log and feedback (STORE_MESSAGES). Default true. */
+  storeMessages?: boolean;
+  urlTemplate?: string;
+  /** Told of what happened (answers, feedback, unanswered questions); never throws into the bot. */
+  onEvent?: (event: BotEvent) => void;
+  /**
+   * The team's saved fixes (issue #24): where saves are kept (committed before the bot confirms)
+   * and the index that answers from them. Default: none; saving a fix says it is not available.
+   */
+  fixes?: { store: FixStore; index: FixIndex };
+}
+
+/** The state the bot's parts (answers, follow-ups, feedback, turns, team fixes) share. */
+export interface BotContext {
+  /** The KB answers come from, and the matcher over it: both replaced by `Bot.useKb`. */
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  /** More than one KB folder: each answer names the one it comes from. */
+  manySources: boolean;
+  readonly threads: ThreadStore;
+  readonly records: Records;
+  readonly options: BotOptions;
+}

@@ -1,0 +1,31 @@
+/** The bot's settings: how much it reads, how many candidates it lists, when it is sure enough. */
+export const BOT_DEFAULTS = {
+  /** Only this much of a message is read. */
+  maxChars: 20_000,
+  /** "Did you mean" lists at most this many candidates. */
+  suggestions: 3,
+  /** Candidates remembered per thread (for "not it" and "other matches"). */
+  candidates: 10,
+  /** A second hit scoring at least this share of the first counts as a close call. */
+  closeShare: 0.97,
+  /** ... unless the confidence is at least this. */
+  sureEnough: 0.9,
+  /** Said to the bot, a message the intent model scores at least this as chatter is small talk ("see you tomorrow"). */
+  smallTalk: 0.9,
+};
+
+/** Team fixes in the bot (issue #24): how long undo is offered, and what a thread remembers for saving. */
+export const TEAM_FIX_DEFAULTS = {
+  /** A saved fix can be undone (by whoever saved it or wrote it) for this long after it was saved: 24 h. */
+  undoMs: 24 * 60 * 60 * 1000,
+  /** Person messages of a thread kept in memory for `save fix` where the transport cannot read the thread back. */
+  recent: 8,
+  /** Fix reports remembered per thread (for reactions on an older one). */
+  fixes: 8,
+  /** Error pastes remembered per thread besides its query (a saved fix records them). */
+  errors: 5,
+  /** Feedback on unsaved fixes kept per thread until the fix is saved. */
+  credits: 8,
+  /** Threads whose recent person messages the bot keeps in memory (least recently used forgotten first). */
+  recentThreads: 10_000,
+};
