@@ -99,6 +99,11 @@ export interface ArticleAnswer {
   stepsOf?: 'diagnosis';
   /** A team document whose headings matched no known section: the start of its other sections. */
   otherSections?: { heading: string; text: string }[];
+  /**
+   * Another article matched almost as well (a near tie): shown as "Close call: <id> <title> also
+   * matches (say "the other one")", so the answer does not read as sure. Absent when the lead is clear.
+   */
+  closeCall?: { id: string; title: string };
   /** The fix as numbered steps, code marked. Empty when the article has none. */
   steps: AnswerStep[];
   /** The resolution or workaround in prose, when there are no numbered steps. */
