@@ -3,6 +3,9 @@
  * channel (lowercase, typos, slang). Written for this project; none are taken from evaluation sets.
  * `trainingExamples()` adds a few deterministic variants (error text wrapped in chat words, fences).
  */
+import { join } from 'node:path';
+import { packageRoot } from '../package-info.js';
+import { readTrainingFiles, type TrainingExample } from './training-files.js';
 import type { Intent } from './types.js';
 
 export interface Example {
@@ -700,4 +703,18 @@ export function trainingExamples(): Example[] {
     ...tag(GREETINGS, 'greeting'),
     ...tag(CHATTER, 'chatter'),
   ];
+}
+
+/** The bundled training files' folder: training/intents under the package root (see its README). */
+export function bundledTrainingDir(): string {
+  return join(packageRoot(), 'training', 'intents');
+}
+
+/**
+ * The examples in the training files (default: the bundled training/intents/*.jsonl), validated and
+ * deduplicated; throws a TrainingDataError naming every bad line. Not what IntentClassifier trains
+ * on by default (that is still `trainingExamples()`); pass them as `examples` to use them.
+ */
+export function fileTrainingExamples(dir: string = bundledTrainingDir()): TrainingExample[] {
+  return readTrainingFiles(dir);
 }
