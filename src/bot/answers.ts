@@ -12,6 +12,7 @@ import { buildAnswer, buildTeamFix } from './build-answer.js';
 import type { BotContext } from './context.js';
 import { BOT_DEFAULTS, TEAM_FIX_DEFAULTS } from './defaults.js';
 import { lookupView } from './follow-up.js';
+import { kbShares } from './help.js';
 import { CONFIDENCE_THRESHOLDS, type MatchHit, type MatchResult } from './match.js';
 import { threadKey, type IncomingMessage } from './message.js';
 import type { AnswerView, Reply } from './reply.js';
@@ -52,9 +53,13 @@ export class Answers {
       // The words did not settle it, but a rare code the message pasted does narrow it down.
       const mentioning = m.hits.filter((h) => 'codes' in h.reason && h.reason.codes.some((c) => m.codes.includes(c)));
       if (mentioning.length) return this.suggest(m, mentioning, query, message, BOT_TEXTS.mentioning(m.codes));
+      // Below the floor the ranking may still have found something: the best one or two, said to be a long shot
+      // (to a person: another app mentioning the bot gets an article or "did you mean" only).
+      if (m.hits.length && !message.fromApp)
+        return this.suggest(m, m.hits, query, message, BOT_TEXTS.closest, BOT_DEFAULTS.closest);
       this.ctx.records.log(m, query, message, 'unanswered', null);
       this.ctx.records.emit({ type: 'unanswered', message });
-      return { kind: 'no_match', text: BOT_TEXTS.noMatch, hints: BOT_TEXTS.noMatchHints };
+      return { kind: 'no_match', text: BOT_TEXTS.noMatchIn(kbShares(this.ctx.kb)), hints: BOT_TEXTS.noMatchHints };
     }
     const close =
       second !== undefined &&
@@ -63,7 +68,11 @@ export class Answers {
     if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
       if (!addressed && !passive) return null;
       this.ctx.records.log(m, query, message, 'answered', top.article.id, lead?.fix.id);
-      return this.answerWith(m.hits, query, 0, message, m.confidence, 'summary', lead?.fix);
+      const reply = this.answerWith(m.hits, query, 0, message, m.confidence, 'summary', lead?.fix);
+      // Answered as sure, though the second came close: say so ("Close call: … also matches").
+      if (reply.kind === 'answer' && second && second.score >= top.score * BOT_DEFAULTS.closeCallShare)
+        reply.answer.closeCall = { id: second.article.id, title: second.article.title };
+      return reply;
     }
     if (lead) return this.fixAlone(m, query, message, lead);
     if (!addressed) return null;
@@ -84,10 +93,17 @@ export class Answers {
     return { kind: 'fix', fix: buildTeamFix(lead.fix) };
   }
 
-  /** "Did you mean" with the first few of `hits`. */
-  private suggest(m: MatchResult, hits: MatchHit[], query: string, message: IncomingMessage, intro: string): Reply {
+  /** "Did you mean" with the first few (at most `most`) of `hits`. */
+  private suggest(
+    m: MatchResult,
+    hits: MatchHit[],
+    query: string,
+    message: IncomingMessage,
+    intro: string,
+    most: number = BOT_DEFAULTS.suggestions,
+  ): Reply {
     this.remember(message, query, hits, 0);
-    const candidates = hits.slice(0, BOT_DEFAULTS.suggestions);
+    const candidates = hits.slice(0, most);
     this.ctx.records.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
     this.ctx.records.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
     return {

@@ -1,8 +1,8 @@
 /**
  * The transport-neutral bot: a message in, a reply (or, for overheard chatter, silence) out.
  * The console, Slack and Teams adapters only move messages and render replies; everything the bot
- * decides is here: who gets an answer, "did you mean", no match, lookups, help, feedback and
- * follow-ups in a thread. This file reads a message and hands it on; its parts: answers.ts (the
+ * decides is here: who gets an answer, "did you mean", no match, lookups, help (fitted to what a
+ * message about the bot asks: help.ts), feedback and follow-ups in a thread. This file reads a message and hands it on; its parts: answers.ts (the
  * answer to a message matched), thread-follow-ups.ts, thread-feedback.ts (feedback and reactions),
  * thread-turns.ts (who spoke last), team-fixes.ts (saving, undo, a saved fix leading an answer).
  *
@@ -26,6 +26,7 @@ import { buildTeamFix } from './build-answer.js';
 import type { BotContext, BotOptions } from './context.js';
 import { BOT_DEFAULTS } from './defaults.js';
 import { readFollowUp, seenQuestionIn } from './follow-up.js';
+import { helpText, readHelpTopic } from './help.js';
 import { primeHistory } from './history.js';
 import { Matcher } from './match.js';
 import { isAddressed, looksBinary, threadKey, type IncomingMessage, type MessageContext } from './message.js';
@@ -240,6 +241,14 @@ export class Bot {
       // 👍 under an answer rates it (elsewhere it is someone acknowledging a colleague: chatter).
       if (isThumbsUp(text)) return this.threadFeedback.feedback('positive', key, prior, state, message);
     }
+
+    // About the bot ("do I have to mention you every time", "please stop answering in #general"): help on
+    // what it asked, never an article that shares one common word with it; overheard, it is not for the bot.
+    const topic = message.fromApp || findKbIds(text).length ? undefined : readHelpTopic(text);
+    if (topic)
+      return addressed
+        ? { kind: 'text', text: helpText(topic, this.ctx.kb, { fixes: this.ctx.options.fixes !== undefined }) }
+        : null;
 
     // The matcher undoes chat markup itself; handing it `text` would decode entities twice ("&amp;lt;" → "<").
     const m = this.ctx.matcher.match(raw, { k: BOT_DEFAULTS.candidates });

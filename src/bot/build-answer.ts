@@ -9,12 +9,18 @@ import { inlineCode, shortenDoc } from './render/doc-text.js';
 import type { FixRecord } from '../memory/types.js';
 import type { AnswerAction, AnswerStep, AnswerView, ArticleAnswer, Rich, TeamFix } from './reply.js';
 import { docStepParts, stepParts } from './step-parts.js';
+import { splitSentences } from '../kb/parse/sentences.js';
 
 export const ANSWER_DEFAULTS = {
   /** Where an article is read in full; {number} is the id without its Q, {id} the id (config KB_URL). */
   urlTemplate: 'https://support.microsoft.com/kb/{number}',
   /** Characters of symptoms, cause and prose fix in the summary view. */
   summaryChars: 400,
+  /**
+   * Characters of the resolution's own words shown before its numbered steps in the summary view
+   * (whole sentences while they fit; the steps and the full view carry the rest).
+   */
+  leadChars: 300,
   /** Related articles listed. */
   related: 6,
   /** Sections of a team document with no known section shown in the summary view. */
@@ -100,6 +106,58 @@ function noFixOf(article: Article): string | undefined {
   return 'The article gives no fix or workaround.';
 }
 
+/**
+ * Sentences that only announce the steps ("To do so, use the following steps.", "The steps are
+ * listed below.", "To resolve this problem, do the following:"): the Fix heading says as much.
+ */
+const STEPS_INTRO = [
+  /^(?:[^.:]*?,\s*)?(?:please\s+|you (?:will )?(?:need|have) to\s+)?(?:do|perform|complete|follow|use|try)\s+(?:these|the following|the steps below)(?:\s+\w+)?(?:\s+(?:steps?|procedure))?[.:]?$/i,
+  /^do the following\b[^.:]*[.:]?$/i,
+  /^(?:the )?(?:following )?steps (?:are|below)\b[^.:]*[.:]?$/i,
+  /^the following steps\b[^.:]*[.:]?$/i,
+  /^to (?:resolve|work ?around|fix|correct) (?:this|the) (?:problem|issue|behaviou?r)[.:,]?$/i,
+];
+
+/** Whitespace collapsed, lower case: for finding one text in another. */
+const flatLower = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The article's fix in its own words before its numbered steps (issue #25): the prose of the
+ * resolution (or workaround) ahead of its step list, or all of it when the steps come from
+ * another section; sentences that only announce the steps, and any a step already says, left out.
+ * `max` cuts it by whole sentences (a first sentence longer than that at a word).
+ */
+export function fixLeadOf(prose: string | undefined, steps: readonly string[], max = Infinity): string | undefined {
+  if (!prose?.trim() || !steps.length) return undefined;
+  const flat = prose.replace(/\s+/g, ' ').trim();
+  const first = (steps[0] ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+  // Where the list starts: "1. <first step>" (its words alone may come earlier, in the prose).
+  const marked = ['1. ', '1) '].map((m) => flat.indexOf(m + first)).filter((i) => i >= 0);
+  const at = !first ? -1 : marked.length ? Math.min(...marked) : flat.indexOf(first);
+  const before = at >= 0 ? flat.slice(0, at).replace(/(?:^|\s)1[.)]\s*$/, '') : flat;
+  const said = steps.map(flatLower);
+  const inSteps = (t: string): boolean => {
+    const words = flatLower(t)
+      .replace(/^\d{1,2}[.)]\s+/, '')
+      .replace(/[.:;,]+$/, '');
+    return words.length >= 20 && said.some((step) => step.includes(words));
+  };
+  // Clauses too: "To resolve this problem, follow these steps: Start Registry Editor ..." is two.
+  const sentences = splitSentences(collapse(before))
+    .flatMap((t) => t.split(/(?<=:)\s+(?=[A-Z])/))
+    .filter((t) => !STEPS_INTRO.some((re) => re.test(t)) && !inSteps(t));
+  let lead = '';
+  for (const sentence of sentences) {
+    const next = lead ? `${lead} ${sentence}` : sentence;
+    if (next.length > max) {
+      lead = lead ? `${lead.replace(/[\s,;:]+$/, '')} ...` : shorten(sentence, max);
+      break;
+    }
+    lead = next;
+  }
+  return lead.trim() || undefined;
+}
+
 function actionsFor(id: string): AnswerAction[] {
   return [
     { id: 'helpful', label: 'Helped', value: id },
@@ -172,7 +230,11 @@ export function buildAnswer(article: Article, options: AnswerOptions): ArticleAn
       const { lead, items } = stepParts(collapse(step));
       return { text: markCode(lead), items: items.map(markCode) };
     }),
-    fixText: article.steps.length === 0 ? cut(fixProse) : undefined,
+    // With steps, the resolution's own words before them ("remove the KMS component and apply it again ...").
+    fixText:
+      article.steps.length === 0
+        ? cut(fixProse)
+        : fixLeadOf(fixProse, article.steps, view === 'summary' ? ANSWER_DEFAULTS.leadChars : Infinity),
     noFix: noFixOf(article),
     status: cut(s.status),
     ...closingParts(article, options, view),

@@ -10,6 +10,14 @@ export const BOT_DEFAULTS = {
   closeShare: 0.97,
   /** ... unless the confidence is at least this. */
   sureEnough: 0.9,
+  /**
+   * An answer given as sure whose second hit scores at least this share of the first is flagged as
+   * a near tie (`ArticleAnswer.closeCall`): "The system cannot find the file specified." scores
+   * Q235418 3.40 against Q290226 3.22 (0.95) on the bundled KB.
+   */
+  closeCallShare: 0.9,
+  /** Below the "did you mean" floor, an addressed message gets at most this many "closest articles" (not "no match"). */
+  closest: 2,
   /** Said to the bot, a message the intent model scores at least this as chatter is small talk ("see you tomorrow"). */
   smallTalk: 0.9,
 };

@@ -106,7 +106,10 @@ export interface ArticleAnswer {
   closeCall?: { id: string; title: string };
   /** The fix as numbered steps, code marked. Empty when the article has none. */
   steps: AnswerStep[];
-  /** The resolution or workaround in prose, when there are no numbered steps. */
+  /**
+   * The resolution or workaround in prose when there are no numbered steps; with steps (an archive
+   * article), the resolution's own words shown before them, cut by whole sentences in the summary view.
+   */
   fixText?: string;
   /** Said plainly when the article has no fix ("This behavior is by design."). Never invented steps. */
   noFix?: string;

@@ -1,4 +1,21 @@
 /** Everything the bot says in words of its own (not from the KB), in one place. */
+import type { KbShare } from './help.js';
+
+/** KB folders named before "and N more" in a list of them. */
+const KBS_NAMED = 5;
+
+/** "runbooks (3 articles) and seeds (5 articles)"; an unnamed KB is "the knowledge base". */
+function kbList(kbs: readonly KbShare[]): string {
+  const one = (k: KbShare): string =>
+    `${k.name ?? 'the knowledge base'} (${k.articles.toLocaleString('en-US')} article${k.articles === 1 ? '' : 's'})`;
+  const named = kbs.slice(0, KBS_NAMED).map(one);
+  const more = kbs.length - named.length;
+  if (more > 0) named.push(`${more} more`);
+  return named.length <= 1 ? (named[0] ?? 'no knowledge base') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+}
+
+/** Articles in all of `kbs`. */
+const total = (kbs: readonly KbShare[]): number => kbs.reduce((n, k) => n + k.articles, 0);
 
 export const BOT_TEXTS = {
   help: [
@@ -13,6 +30,10 @@ export const BOT_TEXTS = {
   binary:
     'That looks like binary data, not an error message. Paste the error text as it appears on screen or in the log.',
   noMatch: 'I could not find an article that matches.',
+  /** No match, and where the bot looked: "I could not find an article that matches in seeds (5 articles)." */
+  noMatchIn: (kbs: readonly KbShare[]): string => `I could not find an article that matches in ${kbList(kbs)}.`,
+  /** Below the "did you mean" floor, where ranking still found something: an honest intro to the best one or two. */
+  closest: 'Nothing matched well. The closest articles, in case one is it:',
   noMatchHints: [
     'Paste the exact error text, including any code such as 0xc0020002 or an Event ID.',
     'Name the product and version (Exchange 5.5, Windows NT 4.0 SP3).',
@@ -48,6 +69,42 @@ export const BOT_TEXTS = {
     `${id} no longer ranks among the matches for this thread's message (the knowledge base or feedback changed since).`,
   thanks: (id: string): string => `Thanks, noted that ${id} helped.`,
   notIt: (id: string): string => `Noted: ${id} was not it.`,
+  /** Help fitted to a question about the bot (src/bot/help.ts, issue #25). */
+  helpTopic: {
+    asking: [
+      'Ask me the way you would ask a colleague who knows the knowledge base:',
+      '- paste the error as you see it (a dialog, an event log entry, a log line), codes and all, e.g. "ID no: 0xc0020002"',
+      '- or ask in words, naming the product and version: "why does SP3 fail on the KM server?"',
+      '- or name an article: "Q290226", "kb 174743"',
+      'I answer in the thread; there "just the steps", "the other one", "why this one?" or "that worked" need no mention.',
+    ].join('\n'),
+    mentions: [
+      'In a channel, mention me (@kbbot) so I know a message is for me.',
+      'Under one of my answers no mention is needed: "just the steps", "the other one", "that worked" reach me in the thread.',
+      'In a direct message every message is for me.',
+      'In Slack, `/kb listen on` in a channel makes me answer pasted errors and alerts there without a mention.',
+    ].join('\n'),
+    dm: [
+      'Yes: send me a direct message and I answer every message there, no mention needed.',
+      'In Slack, `/kb <error or question>` in any channel also answers only you (Share posts it).',
+    ].join('\n'),
+    listening: [
+      'In a channel where I listen, I answer pasted errors and alerts without a mention; other talk gets no reply.',
+      'To turn that off, type `/kb listen off` in the channel (Slack); `/kb listen on` turns it back on.',
+      'Mentions, DMs and `/kb` still reach me either way. In a Teams channel I answer only when mentioned.',
+    ].join('\n'),
+    fixes: [
+      'When something fixed it, keep it for the team: say "save fix" in the thread (or "save fix: <what fixed it>"), use "Save as fix" on the message, or react with :pushpin:.',
+      "The next time the same error is pasted, in any channel, my answer leads with your team's fix. Whoever saved it (or wrote it) can undo it for a day.",
+    ].join('\n'),
+    kbs: (kbs: readonly KbShare[]): string =>
+      [
+        kbs.length > 1
+          ? `I search ${kbs.length} knowledge bases, ${total(kbs).toLocaleString('en-US')} articles in all: ${kbList(kbs)}.`
+          : `I search ${kbList(kbs)}.`,
+        'Paste an error or ask about a problem and I find the article that fixes it; name one ("Q290226") to see it.',
+      ].join('\n'),
+  },
   // Team fixes (issue #24).
   saved: (title: string, id: string): string => `Saved as a team fix: ${title} (${id})`,
   alreadySaved: (id: string): string => `Already saved as ${id}`,

@@ -5,6 +5,7 @@
  *
  *     Q290226: XADM: Cannot Apply Exchange Server 5.5 SP3 with Error 0xc0020002
  *     Matched: error text "…" (confidence 0.98)
+ *     Close call: Q235418 XADM: Cannot Apply Service Pack on KM Server also matches — say "the other one"
  *     Microsoft Exchange Server, version 5.5 | 2001-08-23
  *
  *     Symptoms:
@@ -13,11 +14,12 @@
  *     Warning: Back up the registry before you edit it: …
  *
  *     Fix:
+ *       To resolve this issue, remove the KMS component and apply it again. If …
  *       1. Stop KMS.
  *       2. Start Registry Editor (Regedt32.exe).
  *
- *     Registry keys:
- *       HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSExchangeKMS
+ *     Registry keys:            (only keys the steps shown do not name)
+ *       HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Exchange\KMServer
  *
  *     See also: Q235418 (XADM: Cannot Apply Service Pack on KM Server)
  *     Article: https://support.microsoft.com/kb/290226
@@ -59,6 +61,7 @@ import { ITEM_MARKER } from '../../bot/step-parts.js';
 import { collapse, confidenceOf, stripControl } from '../../bot/render/escape.js';
 import {
   appliesToOf,
+  closeCallText,
   docParagraphsOf,
   outline,
   relatedLabel,
@@ -228,6 +231,8 @@ function partLines(ctx: Ctx, part: Part): string[] {
     case 'steps': {
       const digits = String(part.steps.length).length;
       const lines = [heading(ctx, part.heading)];
+      // The fix in the article's own words, then its steps.
+      for (const p of part.lead ?? []) lines.push(...(docParagraphLines(ctx, p) ?? wrap(ctx, prose(p.text), '  ')));
       part.steps.forEach((step, i) => {
         const number = `${String(i + 1).padStart(digits)}. `;
         const indent = ' '.repeat(2 + number.length);
@@ -268,6 +273,8 @@ function answerLines(ctx: Ctx, a: ArticleAnswer, intro: string | undefined): str
   const sure = a.confidence === undefined ? '' : `(confidence ${confidenceOf(a.confidence)})`;
   const matched = [why ? `Matched: ${why}` : '', sure].filter(Boolean).join(' ');
   if (matched) lines.push(...wrap(ctx, prose(matched, 'dim'), '', '  '));
+  const close = closeCallText(a);
+  if (close) lines.push(...wrap(ctx, prose(close), '', '  '));
   const meta = [a.source ? `Source: ${a.source}` : null, appliesToOf(a), a.date].filter((m): m is string => Boolean(m));
   if (meta.length && a.view !== 'steps') lines.push(...wrap(ctx, prose(meta.join(' | '), 'dim'), '', '  '));
   for (const part of outline(a)) lines.push('', ...partLines(ctx, part));

@@ -3,7 +3,8 @@
  * objects only; the Slack adapter sends them.
  *
  * An answer: header (id and title), context (why it matched, confidence, applies-to, date), a
- * section per part (symptoms, cause, the registry warning, the numbered fix with registry keys and
+ * context "Close call: …" when another article matched almost as well, a section per part
+ * (symptoms, cause, the registry warning, the fix in the article's own words and its numbered steps with registry keys and
  * paths in `code`, "no fix", status, keys, files), a context with related articles, a divider,
  * and an actions block: Helped / Not it / Other matches / Full article / Share (action_id
  * `kb_<action>`, value = the article id) and a link button to the article (`kb_open`).
@@ -47,6 +48,7 @@ import {
 import {
   answerTitle,
   appliesToOf,
+  closeCallText,
   noMatchLines,
   openLabel,
   outline,
@@ -199,8 +201,8 @@ function addPart(budget: Budget, maxText: number, part: Part): void {
         budget,
         maxText,
         slackText(part.heading),
-        // A step's items go on their own lines under it, a bullet for "- ".
-        part.steps.map(stepText),
+        // The fix in the article's own words first; a step's items go on their own lines under it, a bullet for "- ".
+        [...(part.lead ?? []).map(paragraphText), ...part.steps.map(stepText)],
       );
       return;
     case 'no_fix':
@@ -274,6 +276,8 @@ function answerMessage(
     slackText(a.date ?? ''),
   ];
   budget.text(context, meta.filter(Boolean).join(' · '));
+  const close = closeCallText(a);
+  if (close) budget.text(context, slackText(close));
   for (const part of outline(a)) {
     addPart(budget, o.maxText, part);
     if (budget.trimmed) break;

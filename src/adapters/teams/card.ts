@@ -2,9 +2,10 @@
  * The Teams renderer: a reply as an Adaptive Card 1.5 (a plain object; the Teams adapter wraps it
  * in an attachment).
  *
- * An answer: the id and title as a heading, why it matched, a FactSet (applies to, product, date,
+ * An answer: the id and title as a heading, why it matched, a "Close call: …" line when another
+ * article matched almost as well, a FactSet (applies to, product, date,
  * confidence), a heading and text per part, the registry warning in warning colour before the
- * fix, each step as a RichTextBlock ("1." bold, registry keys and paths as monospace TextRuns:
+ * fix, the fix in the article's own words, then each step as a RichTextBlock ("1." bold, registry keys and paths as monospace TextRuns:
  * TextBlock markdown has no inline code), registry keys and files in monospace, related articles,
  * then `Action.Submit` buttons with `data: { kbAction, id }` (helpful, not_it, other_matches,
  * full_article, share) and an `Action.OpenUrl` to the article.
@@ -36,6 +37,7 @@ import type {
 import { cardCode, cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
 import {
   answerTitle,
+  closeCallText,
   docParagraphsOf,
   noMatchLines,
   openLabel,
@@ -237,6 +239,8 @@ function partElements(part: Part, max: number): CardElement[] {
     case 'steps':
       return [
         headingBlock(cardText(part.heading)),
+        // The fix in the article's own words, then its steps.
+        ...(part.lead ?? []).flatMap((p) => paragraphElements(p, max)),
         ...part.steps.flatMap((s, i) => [
           richBlock(s.text, max, [run(`${i + 1}. `, { weight: 'Bolder' })], { spacing: 'Small' }),
           ...s.items.map((item) => richBlock(item, max, [run('\u2003')], { spacing: 'None' })),
@@ -365,6 +369,8 @@ function answerCard(
     fixed.push(
       text(`Matched: ${cardText(clip(collapse(a.why), 500))}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
     );
+  const close = closeCallText(a);
+  if (close) fixed.push(text(cardText(clip(close, 500)), { size: 'Small', spacing: 'None' }));
   const facts = [
     ['Source', a.source ?? ''],
     // A team document without a link: its id (a path) as text, never a made-up link.

@@ -2,9 +2,10 @@
  * What an answer shows, in order, for its view: the part list every renderer walks, so the
  * console, Slack and Teams agree on content and differ only in form.
  *
- * - summary: symptoms, cause, the registry warning, the fix (steps, prose, or "no fix"), status,
- *   registry keys, files, related articles.
- * - steps: the warning, the fix, registry keys and files.
+ * - summary: symptoms, cause, the registry warning, the fix (an archive article's resolution in
+ *   its own words, then its steps; or prose; or "no fix"), status, registry keys the steps do not
+ *   already name, files, related articles.
+ * - steps: the warning, the fix, registry keys the steps do not name, and files.
  * - full: the warning, then every section of the article with its heading, "no fix" when there is
  *   none, registry keys, files, related articles.
  */
@@ -37,7 +38,8 @@ export interface Paragraph {
 export type Part =
   | { kind: 'text'; heading: string; paragraphs: Paragraph[] }
   | { kind: 'warning'; text: string }
-  | { kind: 'steps'; heading: string; steps: AnswerStep[] }
+  /** Numbered steps; `lead` is the fix in the article's own words, shown under the heading before them. */
+  | { kind: 'steps'; heading: string; steps: AnswerStep[]; lead?: Paragraph[] }
   | { kind: 'no_fix'; text: string }
   | { kind: 'list'; heading: string; items: Rich[] }
   | { kind: 'related'; items: RelatedArticle[] };
@@ -88,7 +90,11 @@ const prose = (heading: string, text: string | undefined, doc = false): Part[] =
 function fixParts(a: ArticleAnswer): Part[] {
   const doc = a.format === 'doc';
   const heading = a.runbook ? 'Mitigation' : 'Fix';
-  if (a.steps.length && a.stepsOf !== 'diagnosis') return [{ kind: 'steps', heading, steps: a.steps }];
+  if (a.steps.length && a.stepsOf !== 'diagnosis') {
+    // An archive article's resolution in its own words leads its steps (issue #25).
+    const lead = !doc && a.fixText?.trim() ? paragraphsOf(a.fixText) : [];
+    return [{ kind: 'steps', heading, steps: a.steps, ...(lead.length ? { lead } : {}) }];
+  }
   if (a.fixText?.trim()) return prose(heading, a.fixText, doc);
   return a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
 }
@@ -109,18 +115,17 @@ function diagnosisParts(a: ArticleAnswer): Part[] {
 function docOutline(a: ArticleAnswer, warnings: Part[]): Part[] {
   if (a.view === 'steps') {
     const diagnosis = a.stepsOf === 'diagnosis' ? diagnosisParts(a) : [];
-    return [...warnings, ...diagnosis, ...fixParts(a), ...referenceParts(a, false)];
+    return withReferences(a, false, [...warnings, ...diagnosis, ...fixParts(a)]);
   }
   if (a.view === 'full' && a.sections?.length) {
     const noFix: Part[] = a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
-    return [
+    return withReferences(a, true, [
       ...warnings,
       ...a.sections.flatMap((s) => prose(s.heading, s.text, true)),
       ...noFix,
-      ...referenceParts(a, true),
-    ];
+    ]);
   }
-  return [
+  return withReferences(a, true, [
     ...prose('Summary', a.summary, true),
     ...prose(a.runbook ? 'Meaning' : 'Symptoms', a.symptoms, true),
     ...prose('Cause', a.cause, true),
@@ -130,14 +135,40 @@ function docOutline(a: ArticleAnswer, warnings: Part[]): Part[] {
     ...warnings,
     ...fixParts(a),
     ...prose('Status', a.status, true),
-    ...referenceParts(a, true),
-  ];
+  ]);
 }
 
-function referenceParts(a: ArticleAnswer, withRelated: boolean): Part[] {
-  const parts: Part[] = [];
-  if (a.registryKeys.length)
-    parts.push({ kind: 'list', heading: 'Registry keys', items: a.registryKeys.map((k) => [{ text: k, code: true }]) });
+/** The text of the steps (and their lead) among `parts`, whitespace collapsed and in lower case. */
+function stepsTextOf(parts: readonly Part[]): string {
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (part.kind !== 'steps') continue;
+    for (const p of part.lead ?? []) texts.push(p.text);
+    for (const step of part.steps) {
+      texts.push(richText(step.text), ...step.items.map(richText));
+      for (const d of step.details ?? []) texts.push(d.kind === 'code' ? d.code.text : richText(d.text));
+    }
+  }
+  return collapse(texts.join(' ')).toLowerCase();
+}
+
+/**
+ * `body`, then the registry keys, files and (with `withRelated`) related articles. A registry key
+ * the steps shown already name is not listed again; when they name every key, there is no list.
+ */
+function withReferences(a: ArticleAnswer, withRelated: boolean, body: Part[]): Part[] {
+  const said = stepsTextOf(body);
+  // Named whole: a step naming "...\KMServerOld" or "...\KMServer\Keys" does not name "...\KMServer".
+  const named = (key: string): boolean => {
+    const k = collapse(key).toLowerCase();
+    for (let at = said.indexOf(k); at >= 0; at = said.indexOf(k, at + 1))
+      if (!/[\w\\]/.test(said[at + k.length] ?? '')) return true;
+    return false;
+  };
+  const keys = a.registryKeys.filter((k) => !named(k));
+  const parts: Part[] = [...body];
+  if (keys.length)
+    parts.push({ kind: 'list', heading: 'Registry keys', items: keys.map((k) => [{ text: k, code: true }]) });
   if (a.files.length)
     parts.push({
       kind: 'list',
@@ -151,19 +182,32 @@ function referenceParts(a: ArticleAnswer, withRelated: boolean): Part[] {
 export function outline(a: ArticleAnswer): Part[] {
   const warnings: Part[] = a.warnings.map((text) => ({ kind: 'warning', text }));
   if (a.format === 'doc') return docOutline(a, warnings);
-  if (a.view === 'steps') return [...warnings, ...fixParts(a), ...referenceParts(a, false)];
+  if (a.view === 'steps') return withReferences(a, false, [...warnings, ...fixParts(a)]);
   if (a.view === 'full' && a.sections?.length) {
     const noFix: Part[] = a.noFix ? [{ kind: 'no_fix', text: a.noFix }] : [];
-    return [...warnings, ...a.sections.flatMap((s) => prose(s.heading, s.text)), ...noFix, ...referenceParts(a, true)];
+    return withReferences(a, true, [...warnings, ...a.sections.flatMap((s) => prose(s.heading, s.text)), ...noFix]);
   }
-  return [
+  return withReferences(a, true, [
     ...prose('Symptoms', a.symptoms),
     ...prose('Cause', a.cause),
     ...warnings,
     ...fixParts(a),
     ...prose('Status', a.status),
-    ...referenceParts(a, true),
-  ];
+  ]);
+}
+
+/**
+ * "Close call: Q235418 XADM: Cannot Apply Service Pack on KM Server also matches — say "the other
+ * one"": shown under the Matched line when another article matched almost as well; null when none did.
+ */
+export function closeCallText(a: ArticleAnswer): string | null {
+  const other = a.closeCall;
+  if (!other?.id) return null;
+  const id = collapse(other.id);
+  const full = collapse(other.title);
+  // Said once: a title that repeats the id ("Q235418: XADM: ...") loses its copy.
+  const title = full.startsWith(`${id}:`) ? full.slice(id.length + 1).trim() : full;
+  return `Close call: ${id}${title ? ` ${title}` : ''} also matches — say "the other one"`;
 }
 
 /** How an answer is titled: "Q290226: XADM: …" for an archive article, a team document's own title (its id is a path). */

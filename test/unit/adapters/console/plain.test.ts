@@ -35,17 +35,15 @@ describe('an answer', () => {
         Windows from starting.
 
       Fix:
+        To resolve this issue, remove the KMS component and apply it again. If you
+        cannot remove the KMS component when you run Setup.exe, you must remove it
+        manually:
         1. Stop KMS.
         2. Start Registry Editor (Regedt32.exe).
         3. Remove the following registry keys:
            - HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS
            - HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer
            - HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server
-
-      Registry keys:
-        HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS
-        HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer
-        HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server
 
       Article: https://support.microsoft.com/kb/290226"
     `);
@@ -198,7 +196,7 @@ describe('colour', () => {
       '\x1b[2mMatched:\x1b[0m \x1b[2mtest\x1b[0m \x1b[2mreason\x1b[0m \x1b[2m(confidence\x1b[0m \x1b[2m0.90)\x1b[0m',
     );
     expect(lines).toContain('\x1b[1mFix:\x1b[0m');
-    expect(lines).toContain('\x1b[1mRegistry keys:\x1b[0m');
+    expect(lines).toContain('\x1b[1mCause:\x1b[0m');
     expect(colored).toContain('\x1b[33mWarning:\x1b[0m Back up the registry');
     expect(colored).toContain('  2. Start Registry Editor (\x1b[36mRegedt32.exe\x1b[0m).');
     expect(colored).toContain('\x1b[36mHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer\x1b[0m');

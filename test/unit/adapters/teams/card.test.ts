@@ -92,8 +92,11 @@ describe('an answer', () => {
   it('numbers the fix steps in order, each listed key on its own line, keys and paths in monospace', () => {
     const card = renderAdaptiveCard(answerOf(seed('Q290226')));
     const fix = card.body.findIndex((b) => b.text === 'Fix');
-    const keys = card.body.findIndex((b) => b.text === 'Registry keys');
-    expect(card.body.slice(fix + 1, keys).map(richLine)).toEqual([
+    // The resolution in its own words leads the steps (issue #25).
+    expect(card.body[fix + 1]?.text).toBe(
+      'To resolve this issue, remove the KMS component and apply it again. If you cannot remove the KMS component when you run Setup.exe, you must remove it manually:',
+    );
+    expect(card.body.slice(fix + 2).map(richLine)).toEqual([
       '**1. **Stop KMS.',
       '**2. **Start Registry Editor (`Regedt32.exe`).',
       '**3. **Remove the following registry keys:',
@@ -101,7 +104,10 @@ describe('an answer', () => {
       '\u2003- `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
       '\u2003- `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
     ]);
-    expect(card.body.slice(keys + 1).map(richLine)).toEqual([
+    // The steps name every key: the key list is in the full view, not repeated under the steps.
+    const full = renderAdaptiveCard(answerOf(seed('Q290226'), 'full')).body;
+    const keys = full.findIndex((b) => b.text === 'Registry keys');
+    expect(full.slice(keys + 1).map(richLine)).toEqual([
       '`HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeKMS`',
       '`HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\KMServer`',
       '`HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Exchange\\Setup\\Key Management Server`',
