@@ -6,18 +6,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Example } from './training-data.js';
-import type { FeedbackKind, Intent } from './types.js';
+import { INTENTS, type FeedbackKind, type Intent } from './types.js';
 
 /** The intents a training row may carry: every intent but 'alert' (alerts are read by shape, never learnt). */
-export const TRAINABLE_INTENTS: readonly Intent[] = [
-  'error_paste',
-  'question',
-  'lookup',
-  'help',
-  'feedback',
-  'greeting',
-  'chatter',
-];
+export const TRAINABLE_INTENTS: readonly Intent[] = INTENTS.filter((i) => i !== 'alert');
 
 /** The feedback kinds a feedback row names. */
 export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['positive', 'negative', 'more'];
