@@ -29,6 +29,7 @@ import type {
   InteractionLog,
   Signature,
 } from '../memory/types.js';
+import { similarity as signatureSimilarity } from '../memory/signature.js';
 import { CONFIDENCE_THRESHOLDS } from './match.js';
 import type { HistoryItem } from './reply.js';
 
@@ -131,7 +132,7 @@ class PackedLog {
       if (this.atLast.has(key)) return;
       this.atLast.add(key);
     }
-    const pairs = isSorted(row.signature) ? row.signature : [...row.signature].sort((a, b) => a[0] - b[0]);
+    const pairs = sortedSignature(row.signature);
     this.reserve(pairs.length);
     const start = this.used;
     let sum = 0;
@@ -168,6 +169,9 @@ class PackedLog {
 }
 
 const isSorted = (s: Signature): boolean => s.every((p, i) => i === 0 || (s[i - 1] as [number, number])[0] < p[0]);
+
+/** `s` in hash order (stored signatures already are; this only guards against one that is not). */
+const sortedSignature = (s: Signature): Signature => (isSorted(s) ? s : [...s].sort((a, b) => a[0] - b[0]));
 
 /** Kept packed logs, by log (see HistorySources.dataVersion). */
 const packed = new WeakMap<InteractionLog, PackedLog>();
@@ -210,7 +214,7 @@ interface Query {
 }
 
 function queryOf(signature: Signature): Query {
-  const sorted = isSorted(signature) ? signature : [...signature].sort((a, b) => a[0] - b[0]);
+  const sorted = sortedSignature(signature);
   const weights = Float64Array.from(sorted, (p) => p[1]);
   let sum = 0;
   for (const w of weights) sum += w * w;
@@ -252,22 +256,6 @@ function packedSimilarity(q: Query, log: PackedLog, row: LogRow): number {
   return Math.min(1, dot / (q.norm * row.norm));
 }
 
-/** The same over a row's own signature (the log read for this question only; hash order assumed, as stored). */
-function signatureSimilarity(q: Query, s: Signature): { similarity: number; norm: number } {
-  let dot = 0;
-  let sum = 0;
-  let i = 0;
-  for (const pair of s) {
-    const b = pair[0];
-    const w = pair[1];
-    sum += w * w;
-    while (i < q.hashes.length && (q.hashes[i] as number) < b) i++;
-    if (i < q.hashes.length && q.hashes[i] === b) dot += (q.weights[i++] as number) * w;
-  }
-  const norm = Math.sqrt(sum);
-  return { similarity: norm > 0 && q.norm > 0 ? Math.min(1, dot / (q.norm * norm)) : 0, norm };
-}
-
 /** Past threads with a message like `signature`: from the kept log, or from the log read now. */
 function similarThreads(
   sources: HistorySources,
@@ -276,16 +264,16 @@ function similarThreads(
   since: number,
   hits: ThreadHits,
 ): void {
-  const q = queryOf(signature);
   if (sources.dataVersion) {
+    const q = queryOf(signature);
     const kept = keptLog(log, since, sources.dataVersion);
     for (const row of kept.rows) if (row.at >= since) hits.offer(row, packedSimilarity(q, kept, row));
     return;
   }
+  const query = sortedSignature(signature);
   for (const r of log.list({ since })) {
     if (r.signature.length === 0) continue;
-    const s = isSorted(r.signature) ? r.signature : [...r.signature].sort((a, b) => a[0] - b[0]);
-    const { similarity, norm } = signatureSimilarity(q, s);
+    const similarity = signatureSimilarity(query, sortedSignature(r.signature));
     if (similarity < hits.min) continue;
     hits.offer(
       {
@@ -295,9 +283,10 @@ function similarThreads(
         outcome: r.outcome,
         articleId: r.articleId,
         fixId: r.fixId ?? null,
+        // Not in a packed log: only its similarity, given here, is read.
         start: 0,
         end: 0,
-        norm,
+        norm: 0,
       },
       similarity,
     );

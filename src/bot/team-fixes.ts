@@ -5,6 +5,7 @@
  * the saved fix that leads the answer to the next paste of its error.
  */
 import { normaliseFixId, withoutKbIds } from '../kb/kb-id.js';
+import { unique } from '../kb/parse/text.js';
 import { classifyIntent, isThumbsUp } from '../intents/index.js';
 import { isFixReport } from '../intents/fix-report.js';
 import { decodeEntities, undoChatMarkup } from '../text/chat-markup.js';
@@ -349,8 +350,4 @@ function safeRead<T>(read: () => T): T | undefined {
     if (error instanceof StorageError) return undefined;
     throw error;
   }
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
 }

@@ -58,7 +58,7 @@ import type {
   TeamFix,
 } from '../../bot/reply.js';
 import { ITEM_MARKER } from '../../bot/step-parts.js';
-import { collapse, confidenceOf, stripControl } from '../../bot/render/escape.js';
+import { collapse, confidenceOf, mentionsAsText, stripControl } from '../../bot/render/escape.js';
 import {
   appliesToOf,
   closeCallText,
@@ -303,13 +303,6 @@ function teamFixLines(ctx: Ctx, fix: TeamFix): string[] {
   return lines;
 }
 
-/**
- * The bot's own short lines (acks, "Saved as a team fix", "Save <@U123>'s fix?") may name a person
- * in Slack's markup: the console shows "@U123" (or the name the markup carries), never the markup.
- */
-const readableMentions = (text: string): string =>
-  text.replace(/<@([\w.-]+)(?:\|([^<>]+))?>/g, (_, id: string, name?: string) => `@${name ?? id}`);
-
 /** A history item's date: the UTC day ("2026-12-05"). */
 const dayOf = (at: number): string => (Number.isFinite(at) ? new Date(at).toISOString().slice(0, 10) : '????-??-??');
 
@@ -372,13 +365,13 @@ export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
     }
     case 'saved':
       return [
-        ...wrap(ctx, prose(readableMentions(reply.text)), '', '  '),
+        ...wrap(ctx, prose(mentionsAsText(reply.text)), '', '  '),
         CONSOLE_HINTS.removeFix(stripControl(reply.fixId)),
       ].join('\n');
     case 'ack':
-      return wrap(ctx, prose(readableMentions(reply.text)), '', '  ').join('\n');
+      return wrap(ctx, prose(mentionsAsText(reply.text)), '', '  ').join('\n');
     case 'offer_save':
-      return [...wrap(ctx, prose(readableMentions(reply.text)), '', '  '), CONSOLE_HINTS.saveFix].join('\n');
+      return [...wrap(ctx, prose(mentionsAsText(reply.text)), '', '  '), CONSOLE_HINTS.saveFix].join('\n');
     case 'history': {
       const intro = collapse(stripControl(reply.intro));
       if (!reply.items.length) return wrap(ctx, prose(intro || CONSOLE_HINTS.noHistory), '').join('\n');

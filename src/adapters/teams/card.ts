@@ -34,7 +34,15 @@ import type {
   Rich,
   TeamFix,
 } from '../../bot/reply.js';
-import { cardCode, cardInert, cardText, clip, collapse, confidenceOf } from '../../bot/render/escape.js';
+import {
+  cardCode,
+  cardInert,
+  cardText,
+  clip,
+  collapse,
+  confidenceOf,
+  mentionsAsText,
+} from '../../bot/render/escape.js';
 import {
   answerTitle,
   closeCallText,
@@ -320,9 +328,6 @@ export function safeUrl(url: string | null | undefined): string | null {
   return u.replace(/[()[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Slack-style user references a bot text may carry ("<@U123>") as inert "@U123". */
-const plainMentions = (value: string): string => value.replace(/<@([\w.-]{1,64})>/g, '@$1');
-
 /** Card-level or ActionSet buttons for an answer's actions: Action.Submit with `{ kbAction, id }`. */
 const submitActions = (actions: readonly AnswerAction[]): CardElement[] =>
   actions.map((x) => ({ type: 'Action.Submit', title: cardInert(x.label), data: { kbAction: x.id, id: x.value } }));
@@ -404,7 +409,7 @@ function fixCard(fix: TeamFix, intro: string | undefined, o: Required<CardOption
 
 /** One line and one button: "Saved as a team fix: … [Undo]", "Save @ana's fix for next time? [Save as fix]". */
 function lineCard(line: string, button: CardElement, o: Required<CardOptions>): AdaptiveCard {
-  const value = plainMentions(collapse(line));
+  const value = mentionsAsText(collapse(line));
   return fit(shellOf(value, [button]), [text(cardText(clip(value, o.maxText)))], [], o.maxBytes);
 }
 
@@ -476,7 +481,7 @@ export function renderAdaptiveCard(reply: Reply, options: CardOptions = {}): Ada
       return textCard(reply.text.split('\n'), o);
     case 'ack':
       // Bots cannot react to a message in Teams: the acknowledgement is said.
-      return textCard(plainMentions(reply.text).split('\n'), o);
+      return textCard(mentionsAsText(reply.text).split('\n'), o);
     case 'saved':
       return lineCard(
         reply.text,

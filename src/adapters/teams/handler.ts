@@ -42,7 +42,7 @@ import {
 import type { Bot, BotAction } from '../../bot/bot.js';
 import type { IncomingMessage, MessageContext } from '../../bot/message.js';
 import type { Reply } from '../../bot/reply.js';
-import { clip, stripControl } from '../../bot/render/escape.js';
+import { clip, mentionsAsText, stripControl } from '../../bot/render/escape.js';
 import { renderAdaptiveCard } from './card.js';
 import { cardText } from './card-text.js';
 import type { Logger } from '../../log.js';
@@ -127,7 +127,7 @@ export const DIALOG_MAX_CHARS = 500;
 const dialogMessage = (words: string): MessagingExtensionActionResponse => ({
   task: {
     type: 'message',
-    value: clip(stripControl(words.replace(/<@([\w.-]{1,64})>/g, '@$1')), DIALOG_MAX_CHARS),
+    value: clip(stripControl(mentionsAsText(words)), DIALOG_MAX_CHARS),
   } as MessagingExtensionActionResponse['task'],
 });
 

@@ -38,6 +38,14 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 export const stripControl = (text: string): string => text.replace(CONTROL, '');
 
+/**
+ * Slack-style user references in the bot's own lines ("Save <@U123>'s fix for next time?") as
+ * inert text, for media that do not render Slack's markup (the console, Teams): "@U123", or the
+ * name the markup carries ("<@U123|ana>" → "@ana").
+ */
+export const mentionsAsText = (text: string): string =>
+  text.replace(/<@([\w.-]+)(?:\|([^<>]+))?>/g, (_, id: string, name?: string) => `@${name ?? id}`);
+
 /** `@here` → `@\u200Bhere`: no broadcast ping in any client. */
 export const neutraliseBroadcasts = (text: string): string =>
   text.replace(/@(?=(?:channel|here|everyone)\b)/gi, `@${ZWSP}`);
