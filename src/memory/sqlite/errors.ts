@@ -10,6 +10,8 @@ export type StorageErrorCode =
   | 'storage_unwritable'
   /** Another process held the database locked for longer than the busy timeout. */
   | 'storage_busy'
+  /** A database server (Postgres) cannot be reached, refused the login, or is shutting down. */
+  | 'storage_unavailable'
   /** A method was called after `close()`. */
   | 'storage_closed';
 
@@ -36,7 +38,10 @@ export function toStorageError(error: unknown, path: string): unknown {
   const reason = error instanceof Error ? error.message : String(error);
   const kind = classify(code);
   if (!kind) return error;
-  const what: Record<Exclude<StorageErrorCode, 'storage_too_new' | 'storage_closed'>, string> = {
+  const what: Record<
+    Exclude<StorageErrorCode, 'storage_too_new' | 'storage_closed' | 'storage_unavailable'>,
+    string
+  > = {
     storage_corrupt: 'is not a kbbot database or is damaged',
     storage_unwritable: 'cannot be written',
     storage_busy: 'stayed locked by another process',
