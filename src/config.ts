@@ -7,7 +7,9 @@
  * | KB_URL_<NAME> | (none)                   | link of a folder's documents without their own: {path} (relative path), {stem} |
  * | KB_HEADINGS | (none)                     | headings added to the sections: impact=Blast radius\|Business impact;resolution=Runbook |
  * | DATA_DIR  | ./data (from the cwd)        | the index file and the bot's storage (kbbot.db)      |
- * | LOG_LEVEL | warn                         | error, warn, info or debug (logs go to stderr)       |
+ * | LOG_LEVEL | warn (info with NODE_ENV=production) | error, warn, info or debug (logs go to stderr) |
+ * | LOG_FORMAT | json when NODE_ENV=production or stderr is not a terminal, else pretty | json lines or pino-pretty |
+ * | METRICS_PORT | (none)                     | a port of its own for /healthz, /readyz, /metrics (console, Socket Mode; also HTTP modes) |
  * | KB_URL    | https://support.microsoft.com/kb/{number} | link of an article; {number} 290226, {id} Q290226 |
  * | STORE_MESSAGES | true                    | keep message text (log, feedback, threads) on disk   |
  * | KB_WATCH  | true                         | re-read the KB folders when they change              |
@@ -30,7 +32,7 @@
 import { delimiter, join, resolve } from 'node:path';
 import { FolderSpecError, nameOf, parseFolderSpec, parseHeadings, urlVariableOf } from './kb/index/folders.js';
 import type { HeadingVocabulary, KbFolder } from './kb/parse/context.js';
-import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { packageRoot } from './package-info.js';
 
 export interface Config {
@@ -43,6 +45,13 @@ export interface Config {
   /** Absolute folder of the index file. */
   dataDir: string;
   logLevel: LogLevel;
+  /** JSON lines (a log collector) or pino-pretty (a person at a terminal). */
+  logFormat: LogFormat;
+  /**
+   * A port of its own for /healthz, /readyz and /metrics (main.ts): the only place they are served
+   * in console and Socket Mode; in Slack HTTP and Teams they are on the chat port too.
+   */
+  metricsPort?: number;
   /** Link template of an article: {number} is 290226, {id} Q290226. */
   kbUrl: string;
   /** Keep message text on disk (the log, feedback, threads); off: only signatures and ids. */
@@ -79,7 +88,10 @@ export const CONFIG_DEFAULTS = {
   kbDir: 'seeds',
   /** Relative to the cwd. */
   dataDir: './data',
+  /** A person at a terminal sees warnings and errors only... */
   logLevel: 'warn' as LogLevel,
+  /** ...a service (NODE_ENV=production) also logs start-up (with its version), shutdown and each answer. */
+  productionLogLevel: 'info' as LogLevel,
   kbUrl: 'https://support.microsoft.com/kb/{number}',
   storeMessages: true,
   kbWatch: true,
@@ -96,7 +108,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `stderrIsTerminal` decides LOG_FORMAT's default: pretty for a person at a terminal, JSON lines
+ * otherwise (a service manager, a container, a pipe) and always with NODE_ENV=production.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  stderrIsTerminal: boolean = process.stderr.isTTY === true,
+): Config {
   const kbFolders = readKbFolders(env);
   const kbDirs = kbFolders.map((f) => f.dir);
   let kbHeadings: HeadingVocabulary = {};
@@ -108,9 +127,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const dataDir = resolve(env.DATA_DIR?.trim() || CONFIG_DEFAULTS.dataDir);
 
-  const level = (env.LOG_LEVEL?.trim() || CONFIG_DEFAULTS.logLevel).toLowerCase();
+  const production = env.NODE_ENV?.trim() === 'production';
+  const level = (
+    env.LOG_LEVEL?.trim() || (production ? CONFIG_DEFAULTS.productionLogLevel : CONFIG_DEFAULTS.logLevel)
+  ).toLowerCase();
   if (!isLogLevel(level))
     throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (env.LOG_FORMAT?.trim() || (production || !stderrIsTerminal ? 'json' : 'pretty')).toLowerCase();
+  if (!isLogFormat(logFormat))
+    throw new ConfigError(`LOG_FORMAT=${JSON.stringify(env.LOG_FORMAT)} is not one of ${LOG_FORMATS.join(', ')}`);
+  const metricsPort = readPort(env, 'METRICS_PORT');
 
   const kbUrl = env.KB_URL?.trim() || CONFIG_DEFAULTS.kbUrl;
   if (!/^https?:\/\/\S+$/.test(kbUrl) || !/\{(number|id)\}/.test(kbUrl))
@@ -128,12 +154,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const slack = loadSlackConfig(env);
   const teams = loadTeamsConfig(env, slack);
+  if (metricsPort !== undefined) {
+    const taken =
+      slack && !slack.appToken && slack.port === metricsPort
+        ? 'PORT (Slack)'
+        : teams?.port === metricsPort
+          ? 'the Teams port'
+          : undefined;
+    if (taken)
+      throw new ConfigError(
+        `METRICS_PORT=${metricsPort} is also ${taken}; leave METRICS_PORT unset (health and metrics are served there already) or pick another port`,
+      );
+  }
   return {
     kbDirs,
     kbFolders,
     kbHeadings,
     dataDir,
     logLevel: level,
+    logFormat,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
     kbUrl,
     storeMessages,
     kbWatch,
@@ -141,6 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };
+}
+
+/** The configuration's secret values (tokens, signing secret, app password): never written to a log. */
+export function secretsOf(config: Pick<Config, 'slack' | 'teams'>): string[] {
+  return [
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+    config.teams?.appPassword,
+  ].filter((s): s is string => typeof s === 'string' && s !== '');
 }
 
 /** KB_DIR's folders ("name=path" or "path", joined with ':'), each with its KB_URL_<NAME> template. */
@@ -175,6 +225,16 @@ function readKbFolders(env: NodeJS.ProcessEnv): KbFolder[] {
     f.urlTemplate = template;
   }
   return folders;
+}
+
+/** A port number variable (1-65535), or undefined when unset or empty. */
+function readPort(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name]?.trim() ?? '';
+  if (text === '') return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is not a port number (1-65535)`);
+  return port;
 }
 
 /** The one reading of a boolean variable: true/false, yes/no, on/off, 1/0 (any case); unset or empty: the default. */

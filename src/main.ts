@@ -4,28 +4,39 @@
  * index, re-read when the folders change) -> bot -> the Slack adapter when Slack is configured
  * (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET, or with SLACK_APP_TOKEN for Socket Mode), the Teams
  * adapter when Teams is (MicrosoftAppId, or TEAMS_ENABLED), the console adapter otherwise. Logs go
- * to stderr; stdout carries only the bot's answers.
+ * to stderr (pino: JSON lines or pretty, LOG_FORMAT; the version first, at info); stdout carries
+ * only the bot's answers. `npx kbbot start` runs the same (cli/index.ts imports `startBot`).
+ *
+ * Observability (src/observability): `/healthz`, `/readyz` and `/metrics` on the Slack HTTP port,
+ * on the Teams port, and on METRICS_PORT when set (the only place in console and Socket Mode),
+ * listening from the start so an orchestrator sees "not ready" while the KB loads. Readiness
+ * checks the KB (loaded, with articles), the storage (ResilientStorage.health()) and the chat
+ * connection, and fails from the first signal on.
  *
  * Start-up: delivery claims left by a bot that died are freed first (their re-deliveries are then
  * answered). Any start-up failure is one line on stderr, `kbbot: <message>`, and exit code 2 (the
  * stack only with LOG_LEVEL=debug).
  *
- * Shutdown, on SIGTERM or SIGINT: "shutting down (grace N ms)" at info; each adapter stops taking
- * requests and lets the replies under way finish within SHUTDOWN_GRACE_MS (those it has to drop
+ * Shutdown, on SIGTERM or SIGINT: readiness fails at once; "shutting down (grace N ms)" at info;
+ * each adapter stops taking requests and lets the replies under way finish within SHUTDOWN_GRACE_MS (those it has to drop
  * are logged, and their deliveries freed for the service's re-delivery); then the KB reloader
  * stops, the storage closes, "stopped" at info, exit code 0 (1 if stopping failed, or overran the
- * grace by STOP_OVERRUN_MS). A second signal while stopping exits at once with code 1.
+ * grace by STOP_OVERRUN_MS). A second signal while stopping exits at once with code 1. The
+ * METRICS_PORT server closes last, so it answers /readyz with 503 throughout.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { runConsole } from './adapters/console/console.js';
 import { createSlackApp } from './adapters/slack/app.js';
+import { currentDelivery } from './adapters/slack/deliveries.js';
 import { importListeningFile, StoredListeningStore } from './adapters/slack/listening.js';
 import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
 import { Bot, type BotEvent } from './bot/bot.js';
 import { FeedbackLearning } from './bot/learning.js';
 import { FixIndex } from './fixes/index.js';
 import { MemoryThreadStore } from './bot/threads.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { KbReloader } from './kb/index/reload.js';
 import type { OpenedKb } from './kb/index/open-kb.js';
 import { KbDirError } from './kb/index/walk.js';
@@ -34,6 +45,13 @@ import { StorageError } from './memory/sqlite/errors.js';
 import { ResilientStorage } from './memory/resilient.js';
 import { openStorage } from './memory/sqlite/open.js';
 import type { DeliveredActivities, Storage } from './memory/types.js';
+import { BotMeter } from './observability/bot.js';
+import { meteredFetch, teamsRetryObserver } from './observability/chat-api.js';
+import { kbCheck, storageCheck } from './observability/checks.js';
+import { Health, listenHealth, type HealthServer } from './observability/health.js';
+import { Metrics } from './observability/metrics.js';
+import { countingStorageErrors } from './observability/storage.js';
+import { packageVersion } from './package-info.js';
 
 /**
  * Start-up should end, failing in one line if it must, within 10 s of the process starting: the
@@ -47,21 +65,61 @@ const MIN_SLACK_START_MS = 4_000;
 /** Stopping may overrun SHUTDOWN_GRACE_MS by this much (closing servers, the storage) before the process exits anyway, with 1. */
 const STOP_OVERRUN_MS = 5_000;
 
-/** What stops on a signal, in order: the adapters (in parallel), the KB reloader, the storage. */
-const stoppers: { adapters: ((graceMs: number) => Promise<unknown>)[]; then: (() => Promise<void> | void)[] } = {
+/**
+ * What stops on a signal, in order: the adapters (in parallel), the KB reloader, the storage, and
+ * last the METRICS_PORT server (`last`).
+ */
+const stoppers: {
+  adapters: ((graceMs: number) => Promise<unknown>)[];
+  then: (() => Promise<void> | void)[];
+  last: (() => Promise<void> | void)[];
+} = {
   adapters: [],
   then: [],
+  last: [],
 };
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  onSignals(log, config.shutdownGraceMs);
+  const log = createLogger(config.logLevel, process.stderr, {
+    format: config.logFormat,
+    secrets: secretsOf(config),
+    hideMessageText: !config.storeMessages,
+  });
+  const version = packageVersion();
+  const mode = config.slack
+    ? config.slack.appToken
+      ? 'slack-socket'
+      : 'slack-http'
+    : config.teams
+      ? 'teams'
+      : 'console';
+  log.info(`kbbot ${version} starting (${mode}${config.slack && config.teams ? ' + teams' : ''})`, {
+    version,
+    node: process.version,
+    mode,
+    ...(config.teams ? { teams: true } : {}),
+  });
+  const metrics = new Metrics({ version });
+  const health = new Health(metrics);
+  onSignals(log, config.shutdownGraceMs, health);
+  /** Set as each part comes up: what readiness checks. */
+  const up: { reloader?: KbReloader; chat?: () => boolean } = {};
+  health.check('kb', () => kbCheck(up.reloader));
+  if (config.slack || config.teams)
+    health.check('chat', () =>
+      up.chat?.() ? { ok: true } : { ok: false, detail: 'not connected to the chat service' },
+    );
+  if (config.metricsPort !== undefined) await startHealthServer(health, config.metricsPort, log);
   // What the bot remembers: threads, feedback, settings, delivered ids and the log. Answering does
   // not wait on the disk: while it fails, the wrapper de-duplicates in memory and says so once a minute.
-  const storage = new ResilientStorage(openStorage(config.dataDir), { log });
+  const storage = new ResilientStorage(
+    countingStorageErrors(openStorage(config.dataDir), (e) => metrics.storageErrors.inc({ code: e.code })),
+    { log },
+  );
   stoppers.then.push(() => storage.close());
+  health.check('storage', () => storageCheck(storage.health()));
   // Only one bot serves a DATA_DIR: every claim on record now is a reply a dead process never posted.
   const freed = storage.delivered.releaseStaleClaims();
   if (freed) log.info(`freed ${freed} delivery claim(s) left by a bot that stopped before replying`);
@@ -81,13 +139,21 @@ async function main(): Promise<void> {
       live.bot?.useKb(o.kb, o.ranker);
       live.bot?.warmUp();
       refreshedAt = new Date();
-      log.info(`KB re-read: now ${o.kb.size} articles from ${o.summary.files} files`);
+      metrics.kbLoaded(o.kb.size, refreshedAt);
+      log.info(`KB re-read: now ${o.kb.size} articles from ${o.summary.files} files`, {
+        articles: o.kb.size,
+        files: o.summary.files,
+      });
     },
   });
+  up.reloader = reloader;
   stoppers.then.unshift(() => reloader.stop());
   const opened = await reloader.open();
+  refreshedAt = new Date();
+  metrics.kbLoaded(opened.kb.size, refreshedAt);
   describeKb(opened, config, log);
 
+  const meter = new BotMeter(metrics, log);
   const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
   // Team fixes (issue #24): explicit saves, so kept in the storage even with STORE_MESSAGES off;
   // searchable as soon as they are saved, and reloaded when another process (`kbbot fixes delete`) changes them.
@@ -101,7 +167,10 @@ async function main(): Promise<void> {
     dataVersion: () => storage.dataVersion(),
     storeMessages: config.storeMessages,
     urlTemplate: config.kbUrl,
-    onEvent: logEvent(log),
+    onEvent: (e) => {
+      logEvent(log)(e);
+      meter.noteEvent(e);
+    },
     fixes: { store: storage.fixes, index: fixIndex },
   });
   live.bot = bot;
@@ -112,22 +181,38 @@ async function main(): Promise<void> {
   );
 
   const teams = config.teams
-    ? createTeamsServer({ bot, ...config.teams, logger: log, dedupe: prefixed(storage.delivered, 'teams:') })
+    ? createTeamsServer({
+        bot: meter.wrap(bot, 'teams'),
+        ...config.teams,
+        logger: log,
+        dedupe: prefixed(storage.delivered, 'teams:'),
+        retry: { onCall: teamsRetryObserver(metrics) },
+        routes: (req, res) => health.handle(req, res),
+      })
     : undefined;
   if (teams) stoppers.adapters.push((graceMs) => teams.stop(graceMs));
   // Slack over HTTP and an authenticated Teams bot share Slack's port; an unauthenticated Teams
   // endpoint (the Emulator) keeps its own, loopback-only server.
   const shared = Boolean(teams && config.slack && !config.slack.appToken && config.teams?.appId);
-  if (teams && !shared) log.info(`Teams: listening on ${await startTeams(teams, config)}${TEAMS_PATH}`);
+  if (teams && !shared) {
+    const url = await startTeams(teams, config);
+    log.info(`Teams: listening on ${url}${TEAMS_PATH} (also /healthz, /readyz, /metrics)`, { url });
+  }
   if (!config.slack) {
-    if (teams) return;
-    await runConsole(bot, { input: process.stdin, output: process.stdout });
+    if (teams) {
+      up.chat = () => teams.listening;
+      return;
+    }
+    await runConsole(meter.wrap(bot, 'console'), { input: process.stdin, output: process.stdout });
     await stopAll(0);
     return;
   }
   const { slack } = config;
   const app = createSlackApp({
-    bot,
+    bot: meter.wrap(bot, 'slack', () => {
+      const key = currentDelivery()?.key;
+      return key ? { eventId: key } : {};
+    }),
     botToken: slack.botToken,
     ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
     appToken: slack.appToken,
@@ -136,17 +221,40 @@ async function main(): Promise<void> {
     listening: new StoredListeningStore(storage.settings, slack.listenChannels),
     dedupe: prefixed(storage.delivered, 'slack:'),
     logger: log,
+    clientOptions: { fetch: meteredFetch(metrics) },
     kbStatus: () => ({ articles: reloader.current?.kb.size ?? 0, refreshedAt }),
-    extraRoutes: shared && teams ? [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }] : [],
+    extraRoutes: [
+      ...health.routes(),
+      ...(shared && teams ? [{ path: TEAMS_PATH, method: ['POST'], handler: teams.handle }] : []),
+    ],
     startTimeoutMs: Math.max(MIN_SLACK_START_MS, Math.floor((START_BUDGET_MS - process.uptime() * 1000) / 1000) * 1000),
   });
   stoppers.adapters.push((graceMs) => app.stop(graceMs));
+  up.chat = () => app.connected && (!teams || shared || teams.listening);
   const { port } = await app.start();
   log.info(
     app.mode === 'socket'
       ? 'Slack: connected in Socket Mode'
-      : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''})`,
+      : `Slack: listening on port ${port} (POST /slack/events${shared ? `, Teams POST ${TEAMS_PATH}` : ''}; GET /healthz, /readyz, /metrics)`,
+    { mode: app.mode, ...(port !== undefined ? { port } : {}) },
   );
+}
+
+/** /healthz, /readyz and /metrics on METRICS_PORT, closed last when stopping; a port in use is a one-line start-up error. */
+async function startHealthServer(health: Health, port: number, log: Logger): Promise<void> {
+  let server: HealthServer;
+  try {
+    server = await listenHealth(health, port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartError(
+      code === 'EADDRINUSE'
+        ? `cannot listen on METRICS_PORT ${port}: another program uses it`
+        : `cannot listen on METRICS_PORT ${port}: ${oneLine(err)}`,
+    );
+  }
+  stoppers.last.push(() => server.close());
+  log.info(`health and metrics on port ${server.port} (GET /healthz, /readyz, /metrics)`, { port: server.port });
 }
 
 /** Teams' own server; a port in use is a one-line start-up error, not a stack trace. */
@@ -173,18 +281,21 @@ async function stopAll(graceMs: number): Promise<void> {
   const adapters = stoppers.adapters.splice(0);
   await Promise.all(adapters.map((stop) => stop(graceMs)));
   for (const stop of stoppers.then.splice(0)) await stop();
+  for (const stop of stoppers.last.splice(0)) await stop();
 }
 
 /** SIGTERM / SIGINT: a graceful stop within the grace, then exit 0; a second signal exits at once with 1. */
-function onSignals(log: Logger, graceMs: number): void {
+function onSignals(log: Logger, graceMs: number, health: Health): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      log.warn(`${signal} again while stopping: exiting now`);
+      log.warn(`${signal} again while stopping: exiting now`, { signal });
       process.exit(1);
     }
     stopping = true;
-    log.info(`shutting down (grace ${graceMs} ms)`);
+    // Before anything stops: a load balancer polling /readyz stops sending first.
+    health.beginShutdown();
+    log.info(`shutting down (grace ${graceMs} ms)`, { signal, graceMs });
     // The adapters bound their own waits by the grace; this only guards against one that never returns.
     setTimeout(() => {
       log.error(`still stopping ${STOP_OVERRUN_MS} ms after the grace: exiting now`);
@@ -228,20 +339,29 @@ function importOldListening(storage: Storage, config: Config, log: Logger): void
   }
 }
 
-/** What happened, in the log at info level (never the message text). */
+/**
+ * What happened, in the log at info level (never the message text). Each message's own line
+ * (outcome, intent, latency, event id) is BotMeter's.
+ */
 function logEvent(log: Logger): (e: BotEvent) => void {
   return (e) => {
     if (e.type === 'feedback')
-      log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`);
-    else if (e.type === 'answered')
-      log.info(
-        `answered with ${e.articleId}${e.fixId && e.fixId !== e.articleId ? ` led by ${e.fixId}` : ''} at ${e.confidence.toFixed(2)} (conversation ${e.message.conversation})`,
-      );
+      log.info(`feedback: ${e.articleId} ${e.helpful ? 'helped' : 'not it'} (conversation ${e.message.conversation})`, {
+        articleId: e.articleId,
+        helpful: e.helpful,
+        conversation: e.message.conversation,
+      });
     else if (e.type === 'fix_saved')
-      log.info(`team fix saved: ${e.fixId} by ${e.savedBy} via ${e.via} (conversation ${e.conversation})`);
+      log.info(`team fix saved: ${e.fixId} by ${e.savedBy} via ${e.via} (conversation ${e.conversation})`, {
+        fixId: e.fixId,
+        via: e.via,
+        conversation: e.conversation,
+      });
     else if (e.type === 'fix_removed')
-      log.info(`team fix removed: ${e.fixId} by ${e.by} (conversation ${e.conversation})`);
-    else if (e.type === 'unanswered') log.info(`no match (conversation ${e.message.conversation})`);
+      log.info(`team fix removed: ${e.fixId} by ${e.by} (conversation ${e.conversation})`, {
+        fixId: e.fixId,
+        conversation: e.conversation,
+      });
   };
 }
 
@@ -278,4 +398,20 @@ function failedToStart(err: unknown): void {
   process.exit(2);
 }
 
-main().catch(failedToStart);
+/** Runs the bot (`npm start`, `npx kbbot start`); a start-up failure is one line and exit code 2. */
+export function startBot(): void {
+  main().catch(failedToStart);
+}
+
+/** Run as a program (`node dist/src/main.js`), not imported by the CLI. */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) startBot();

@@ -17,7 +17,22 @@ export type BotEvent =
   | { type: 'feedback'; message: IncomingMessage; articleId: string; helpful: boolean }
   /** A team fix was saved (never its text: ids and how only) or removed (undo). */
   | { type: 'fix_saved'; conversation: string; thread: string; fixId: string; via: FixVia; savedBy: string }
-  | { type: 'fix_removed'; conversation: string; thread: string; fixId: string; by: string };
+  | { type: 'fix_removed'; conversation: string; thread: string; fixId: string; by: string }
+  /**
+   * A message was matched and its outcome logged (every `Records.log` call, kept log or not): its
+   * intent and how long classifying and ranking took (metrics, structured logs; never its text).
+   */
+  | {
+      type: 'matched';
+      message: IncomingMessage;
+      intent: string;
+      outcome: Outcome;
+      articleId: string | null;
+      confidence: number;
+      ms: number;
+    }
+  /** A message was matched and deliberately left unanswered (overheard, not for the bot): `Records.silent`. */
+  | { type: 'overheard_silent'; message: IncomingMessage; intent: string; ms: number };
 
 export interface RecordsOptions {
   /** Feedback that moves rankings (and is kept in its log). */
@@ -55,6 +70,15 @@ export class Records {
     articleId: string | null,
     fixId?: string,
   ): void {
+    this.emit({
+      type: 'matched',
+      message,
+      intent: m.intent.intent,
+      outcome,
+      articleId,
+      confidence: m.confidence,
+      ms: m.ms,
+    });
     if (!this.options.interactions) return;
     const row: Interaction = {
       at: Date.now(),
@@ -74,6 +98,11 @@ export class Records {
     } catch {
       // the log is for the report; a failed write must not cost the user their answer
     }
+  }
+
+  /** A matched message the bot stays silent on (overheard, not for it): told to listeners, not logged. */
+  silent(m: MatchResult, message: IncomingMessage): void {
+    this.emit({ type: 'overheard_silent', message, intent: m.intent.intent, ms: m.ms });
   }
 
   /** Feedback, kept (durably) before the bot thanks anyone. */

@@ -14,12 +14,26 @@ import { registerReport } from './report-command.js';
 import { registerTeamsPackage } from './teams-package-command.js';
 import { UsageError } from './usage-error.js';
 
+/** `kbbot start`: the bot itself, exactly as `npm start` runs it (src/main.ts). */
+function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run the bot: on Slack and/or Teams when configured, else on the console (what `npm start` runs; configured by the environment and .env)',
+    )
+    .action(async () => {
+      const { startBot } = await import('../main.js');
+      startBot();
+    });
+}
+
 function buildProgram(): Command {
   const program = new Command('kbbot')
     .description('Chat-ops bot that answers pasted errors with the knowledge-base article that fixes them')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run kbbot --help for usage)')
     .exitOverride();
+  registerStart(program);
   registerParse(program);
   registerIngest(program);
   registerAsk(program);

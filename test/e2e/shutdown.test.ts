@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnBot, whenReady, type BotProcess } from '../helpers/bot-process.js';
 import { freePort, listen } from '../helpers/http.js';
+import { hasLogged } from '../helpers/log.js';
 import { tempDir } from '../helpers/paths.js';
 import { SEED_PASTE } from '../helpers/seed-kb.js';
 import { mention, parseBody, retryHeaders, sendJson } from '../helpers/slack.js';
@@ -95,8 +96,8 @@ describe('SIGTERM', () => {
       const exit = await bot.exited;
       expect(exit, bot.stderr()).toEqual({ code: 0, signal: null });
       expect(api.posted.map((p) => p.thread_ts).sort()).toEqual(EVENTS.map((e) => e.ts));
-      expect(bot.stderr()).toMatch(/kbbot info: shutting down \(grace 10000 ms\)/);
-      expect(bot.stderr()).toMatch(/kbbot info: stopped\n/);
+      expect(hasLogged(bot.stderr(), 'info', /^shutting down \(grace 10000 ms\)$/), bot.stderr()).toBe(true);
+      expect(hasLogged(bot.stderr(), 'info', /^stopped$/), bot.stderr()).toBe(true);
       expect(bot.stderr()).not.toContain(BOT_TOKEN);
     } finally {
       bot.child.kill('SIGKILL');
@@ -127,7 +128,7 @@ describe('SIGTERM', () => {
     // Each reply still waiting on its Retry-After was dropped: logged at warn by event id, never its text.
     const dropped = EVENTS.filter((e) => !api.posted.some((p) => p.thread_ts === e.ts));
     expect(dropped.length).toBeGreaterThan(0);
-    for (const e of dropped) expect(first.stderr()).toMatch(new RegExp(`kbbot warn: .*${e.id}`));
+    for (const e of dropped) expect(hasLogged(first.stderr(), 'warn', new RegExp(e.id)), first.stderr()).toBe(true);
     expect(first.stderr()).not.toContain('0xc0020002');
 
     // Slack retries what it thinks unanswered; the restarted bot answers the dropped ones, once.

@@ -6,12 +6,13 @@ import { REPO } from '../helpers/paths.js';
 
 describe('config', () => {
   it('defaults KB_DIR to the bundled articles (relative to the package), DATA_DIR to ./data, LOG_LEVEL to warn', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, false)).toEqual({
       kbDirs: [join(REPO, 'seeds')],
       kbFolders: [{ dir: join(REPO, 'seeds') }],
       kbHeadings: {},
       dataDir: resolve('data'),
       logLevel: 'warn',
+      logFormat: 'json',
       kbUrl: 'https://support.microsoft.com/kb/{number}',
       storeMessages: true,
       kbWatch: true,
@@ -21,21 +22,25 @@ describe('config', () => {
 
   it('reads the variables, several KB folders joined with ":"', () => {
     expect(
-      loadConfig({
-        KB_DIR: '/a:/b',
-        DATA_DIR: '/tmp/d',
-        LOG_LEVEL: 'DEBUG',
-        KB_URL: 'https://kb.example/{id}',
-        STORE_MESSAGES: 'off',
-        KB_WATCH: 'False',
-        SHUTDOWN_GRACE_MS: '2500',
-      }),
+      loadConfig(
+        {
+          KB_DIR: '/a:/b',
+          DATA_DIR: '/tmp/d',
+          LOG_LEVEL: 'DEBUG',
+          KB_URL: 'https://kb.example/{id}',
+          STORE_MESSAGES: 'off',
+          KB_WATCH: 'False',
+          SHUTDOWN_GRACE_MS: '2500',
+        },
+        true,
+      ),
     ).toEqual({
       kbDirs: ['/a', '/b'],
       kbFolders: [{ dir: '/a' }, { dir: '/b' }],
       kbHeadings: {},
       dataDir: '/tmp/d',
       logLevel: 'debug',
+      logFormat: 'pretty',
       kbUrl: 'https://kb.example/{id}',
       storeMessages: false,
       kbWatch: false,

@@ -16,6 +16,11 @@
  *   any ack), marked done once its reply is posted and released when that failed. Events are
  *   acknowledged by Bolt before the bot works (`processBeforeResponse: false`); commands and
  *   buttons store what they change (feedback, listening) first, then `ack()`, then answer.
+ * - Health: `connected` says whether Slack can reach the bot (HTTP: start-up confirmed the token
+ *   and shutdown has not begun; Socket Mode: that and the socket connected) for `/readyz`, which
+ *   main mounts with `/healthz` and `/metrics` through `extraRoutes` (Bolt `customRoutes`).
+ *   `clientOptions.fetch` (main's metered fetch) serves every Web API call, Socket Mode's
+ *   `apps.connections.open` included.
  * - Shutdown: `stop(graceMs)` stops taking requests (the HTTP server stops accepting, Socket Mode
  *   disconnects), gives replies in flight up to `graceMs`, then drops the rest, each logged with
  *   its id and its claim released.
@@ -82,7 +87,7 @@ export interface SlackAppOptions {
   kbStatus?: () => KbStatus;
   /** Told how each delivery ended. */
   onHandled?: (handled: Handled) => void;
-  /** HTTP only: more routes on the same port (the Teams endpoint, so both share one port). */
+  /** HTTP only: more routes on the same port (the Teams endpoint, so both share one port; /healthz, /readyz, /metrics). */
   extraRoutes?: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }[];
   /** How long start-up may take to confirm the bot token (and connect, in Socket Mode); default `START_DEFAULTS.timeoutMs`. */
   startTimeoutMs?: number;
@@ -95,6 +100,8 @@ export interface SlackApp {
   readonly mode: 'http' | 'socket';
   /** The Bolt receiver (HTTPReceiver or SocketModeReceiver). */
   readonly receiver: HTTPReceiver | SocketModeReceiver;
+  /** Taking deliveries from Slack: started (token confirmed), not stopping, and in Socket Mode connected. */
+  readonly connected: boolean;
   /**
    * Listen (HTTP) or connect (Socket Mode) once the bot token is confirmed. Resolves with the port
    * listened on (HTTP); rejects with a SlackStartError, having released the port.
@@ -146,8 +153,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ? new SocketModeReceiver({
         appToken: options.appToken as string,
         logger: boltLogger(options.logger, { quiet: () => starting }),
-        // Socket Mode's own client (apps.connections.open) talks to the same Web API.
-        ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}),
+        // Socket Mode's own client (apps.connections.open) talks to the same Web API, through the same fetch.
+        installerOptions: {
+          clientOptions: {
+            ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+            ...(options.clientOptions?.fetch ? { fetch: options.clientOptions.fetch } : {}),
+          },
+        },
       })
     : new HTTPReceiver({
         signingSecret: options.signingSecret as string,
@@ -157,6 +169,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         port: options.port,
         customRoutes: options.extraRoutes ?? [],
       });
+  /** Socket Mode: the socket is connected (it reconnects by itself after a drop). */
+  let socketUp = false;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => (socketUp = true));
+    for (const state of ['disconnected', 'reconnecting', 'disconnecting'])
+      receiver.client.on(state, () => (socketUp = false));
+  }
   if (receiver instanceof HTTPReceiver)
     receiver.requestListener = guardRequests(receiver.requestListener, {
       endpoint: SLACK_ENDPOINT,
@@ -174,6 +193,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (delivery) delivery.handled = handled;
       options.logger.debug(
         `slack: ${handled.kind} ${handled.what}: ${handled.outcome}${handled.error ? ` (${handled.error})` : ''}`,
+        {
+          platform: 'slack',
+          ...(delivery?.key ? { eventId: delivery.key } : {}),
+          kind: handled.kind,
+          what: handled.what,
+          outcome: handled.outcome,
+        },
       );
       try {
         options.onHandled?.(handled);
@@ -252,6 +278,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     mode: socket ? 'socket' : 'http',
     receiver,
+    get connected() {
+      return running && ready && (!socket || socketUp);
+    },
     async start() {
       const deadline = Date.now() + timeoutMs;
       if (receiver instanceof SocketModeReceiver) {

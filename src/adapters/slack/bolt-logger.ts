@@ -1,7 +1,9 @@
 /**
- * Bolt's logger interface over kbbot's levelled logger, so Bolt, the Web API client and Socket
- * Mode log through the same stderr lines (prefixed `slack:`). Bolt's own level setting is
- * ignored: kbbot's LOG_LEVEL decides.
+ * Bolt's logger interface over kbbot's logger (pino, src/log.ts), so Bolt, the Web API client and
+ * Socket Mode log through the same stderr records (messages prefixed `slack:`), JSON or pretty as
+ * LOG_FORMAT says, with the same redaction: the configured tokens and secrets never written, and
+ * with STORE_MESSAGES off no message text (their debug lines show request bodies). Bolt's own
+ * level setting is ignored: kbbot's LOG_LEVEL decides.
  */
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../log.js';

@@ -20,6 +20,11 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told of each repeat. */
   onRetry?: (attempt: number, status: number, waitMs: number) => void;
+  /**
+   * Told of each attempt once it ended (metrics): its number (1 the first, more a repeat), the HTTP
+   * status of its failure if it had one, and whether it failed.
+   */
+  onCall?: (attempt: number, status: number | undefined, failed: boolean) => void;
 }
 
 export const RETRY_DEFAULTS = { retries: 3, baseMs: 500, maxMs: 10_000 } as const;
@@ -53,15 +58,20 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   const base = options.baseMs ?? RETRY_DEFAULTS.baseMs;
   const max = options.maxMs ?? RETRY_DEFAULTS.maxMs;
   for (let attempt = 1; ; attempt++) {
+    let result: T;
     try {
-      return await call();
+      result = await call();
     } catch (err) {
       const status = statusOf(err);
+      options.onCall?.(attempt, status, true);
       if (status === undefined || !RETRYABLE.has(status) || attempt > retries) throw err;
       const backoff = base * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
       const wait = Math.min(max, retryAfterMs(err) ?? backoff);
       options.onRetry?.(attempt, status, wait);
       await (options.sleep ?? realSleep)(wait);
+      continue;
     }
+    options.onCall?.(attempt, undefined, false);
+    return result;
   }
 }

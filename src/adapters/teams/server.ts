@@ -48,6 +48,11 @@ export interface TeamsServerOptions {
   maxBodyBytes?: number;
   /** How the Bot Framework's signing keys are refreshed (keys.ts, KEYS_DEFAULTS). */
   keys?: Omit<SigningKeysOptions, 'logger'>;
+  /**
+   * Other paths on this server (main's /healthz, /readyz, /metrics): tried before the 404, also
+   * while stopping; true when it answered the request.
+   */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface TeamsServer {
@@ -62,6 +67,8 @@ export interface TeamsServer {
   stop(graceMs?: number): Promise<void>;
   /** `http://host:port` (the real port once started). */
   readonly url: string;
+  /** Listening and not stopping: the Bot Framework can deliver activities (readiness). */
+  readonly listening: boolean;
 }
 
 export const SERVER_DEFAULTS = {
@@ -220,7 +227,7 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== TEAMS_PATH) return sendStatus(res, 404, 'not found');
+    if (path !== TEAMS_PATH) return void (options.routes?.(req, res) || sendStatus(res, 404, 'not found'));
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return sendStatus(res, 405, 'POST only');
@@ -271,6 +278,9 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     handle,
     get url() {
       return url;
+    },
+    get listening() {
+      return server.listening && !stopping;
     },
     start: () =>
       new Promise<string>((resolve, reject) => {
