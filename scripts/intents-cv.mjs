@@ -39,6 +39,16 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : dflt;
 };
+/** Classifier options under test: --softmax-weight W, --temperature T, --threshold P (defaults: the classifier's). */
+const MODEL_OPTIONS = Object.fromEntries(
+  [
+    ['softmaxWeight', str('--softmax-weight')],
+    ['temperature', str('--temperature')],
+    ['passiveThreshold', str('--threshold')],
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, Number(v)]),
+);
 /** Folds. */
 const K = opt('--k', 5);
 /** Seed of the fold shuffle (fixed, so two runs split alike). */
@@ -54,7 +64,7 @@ if (!existsSync(join(REPO, 'dist', 'src', 'intents', 'training-files.js'))) {
   process.exit(2);
 }
 const { IntentClassifier, INTENTS, isPassive, evaluateIntents } = await dist('intents/index.js');
-const { trainingExamples, fileTrainingExamples } = await dist('intents/training-data.js');
+const { fileTrainingExamples } = await dist('intents/training-data.js');
 const { duplicateKey } = await dist('intents/training-files.js');
 const { percentile } = await dist('kb/rank/evaluate.js');
 
@@ -209,14 +219,19 @@ function crossValidate(name, rows) {
   const confusion = emptyConfusion();
   const foldAccuracy = [];
   const lat = { raw: [], steady: [] };
+  const passive = [];
   for (let f = 0; f < K; f++) {
     const train = rows.filter((_, i) => fold[i] !== f);
     const test = rows.filter((_, i) => fold[i] === f);
-    const classifier = new IntentClassifier({ examples: train });
+    const classifier = new IntentClassifier({ ...MODEL_OPTIONS, examples: train });
     warmUp(classifier, train);
     const ev = evaluateIntents(test, timed(classifier, lat));
     foldAccuracy.push(ev.accuracy);
     for (const e of INTENTS) for (const p of INTENTS) confusion[e][p] += ev.confusion[e][p];
+    for (const r of test) {
+      const res = classifier.classify(r.text);
+      passive.push({ labelled: isPassive(r.intent), predicted: isPassive(res.intent), confidence: res.confidence });
+    }
   }
   const mean = foldAccuracy.reduce((s, x) => s + x, 0) / K;
   const sd = Math.sqrt(foldAccuracy.reduce((s, x) => s + (x - mean) ** 2, 0) / (K - 1));
@@ -227,12 +242,35 @@ function crossValidate(name, rows) {
     foldAccuracy: { mean, sd },
     latency: latencyOf(lat),
     confusion,
+    curve: passiveCurve(passive),
   };
+}
+
+/** Confidence floors tried for answering unprompted (a passive call below the floor stays quiet). */
+const FLOORS = [0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98];
+
+/**
+ * Passive precision and recall when an unprompted answer also needs the intent's confidence at a floor
+ * (what a listening channel does): one point per floor.
+ */
+function passiveCurve(rows) {
+  return FLOORS.map((floor) => {
+    let pp = 0;
+    let both = 0;
+    let labelled = 0;
+    for (const r of rows) {
+      const said = r.predicted && r.confidence >= floor;
+      if (said) pp++;
+      if (r.labelled) labelled++;
+      if (said && r.labelled) both++;
+    }
+    return { floor, precision: pp ? both / pp : 1, recall: labelled ? both / labelled : 1 };
+  });
 }
 
 /** `wrap` turns the classifier into what is scored (default: itself). */
 function devCheck(name, train, dev, wrap = (c) => c) {
-  const classifier = wrap(new IntentClassifier({ examples: train }));
+  const classifier = wrap(new IntentClassifier({ ...MODEL_OPTIONS, examples: train }));
   warmUp(classifier, train);
   const lat = { raw: [], steady: [] };
   const ev = evaluateIntents(dev, timed(classifier, lat));
@@ -246,27 +284,45 @@ function devCheck(name, train, dev, wrap = (c) => c) {
 }
 
 // ---- data ----
-const builtIn = dedupe(trainingExamples());
-const files = dedupe(fileTrainingExamples());
-const both = dedupe([...builtIn.rows, ...files.rows]);
+// (a) core.jsonl: kbbot 0.1's built-in examples; (b) the files written later in other voices, apart from
+// the eval sets; (c) all of them (what the bot trains on).
+const bundled = fileTrainingExamples();
+const isCore = (e) => /(?:^|[\\/])core\.jsonl:\d+$/.test(e.source);
+const builtIn = dedupe(bundled.filter(isCore));
+const files = dedupe(bundled.filter((e) => !isCore(e)));
+const both = dedupe(bundled);
 const sets = [
-  { name: '(a) built-in', ...builtIn },
-  { name: '(b) training files', ...files },
-  { name: '(c) both', ...both },
+  { name: '(a) core', ...builtIn },
+  { name: '(b) other files', ...files },
+  { name: '(c) all files', ...both },
 ];
 
 const cv = sets.map((s) => crossValidate(s.name, s.rows));
+// Leave one file out: trained on every other file, scored on that file (a voice the model never saw).
+const byFile = new Map();
+for (const e of bundled) {
+  const file = e.source.replace(/:\d+$/, '').split(/[\\/]/).pop();
+  if (!byFile.has(file)) byFile.set(file, []);
+  byFile.get(file).push(e);
+}
 const DEV = join(EVAL, 'dev-intents.jsonl');
 const devRows = existsSync(DEV) ? readJsonl(DEV).map((r) => ({ text: r.text, intent: r.intent })) : null;
 const trainSets = [
-  ['train (a) built-in', builtIn.rows],
-  ['train (b) files', files.rows],
-  ['train (c) both', both.rows],
+  ['train (a) core', builtIn.rows],
+  ['train (b) other files', files.rows],
+  ['train (c) all files', both.rows],
 ];
 // Transfer: trained on one set, scored on the other (messages written apart from the training ones).
 const transfer = [
   devCheck('train (a) → test (b)', builtIn.rows, files.rows),
   devCheck('train (b) → test (a)', files.rows, builtIn.rows),
+  ...[...byFile.keys()].map((file) =>
+    devCheck(
+      `all but ${file} → ${file}`,
+      dedupe(bundled.filter((e) => !byFile.get(file).includes(e))).rows,
+      dedupe(byFile.get(file)).rows,
+    ),
+  ),
 ];
 const dev = devRows ? trainSets.map(([name, rows]) => devCheck(name, rows, devRows)) : null;
 let devKb = null;
@@ -341,6 +397,11 @@ for (const [i, s] of sets.entries())
     `  ${s.name}: ${s.rows.length} messages in ${cv[i].groups} fold groups (${s.duplicates} duplicates dropped${s.conflicts ? `, ${s.conflicts} labelled otherwise dropped` : ''})`,
   );
 table(cv.map((r) => rowOf(r, `${p3(r.foldAccuracy.mean)} ±${r.foldAccuracy.sd.toFixed(3)}`)));
+for (const r of cv) {
+  lines.push(
+    `  ${r.name}, passive P/R with a confidence floor: ${r.curve.map((c) => `${c.floor}: ${p3(c.precision)}/${p3(c.recall)}`).join('  ')}`,
+  );
+}
 lines.push('');
 lines.push('transfer: trained on all of one set, scored on all of the other');
 table(transfer.map((r) => rowOf({ ...r, name: `${r.name} (${r.trainedOn})` }, '')));

@@ -7,9 +7,16 @@
  * the bot posts: the adapter tells the bot (`bot.posted`), so feedback that follows an answer is
  * read as Slack would deliver it. `react` adds a reaction to a message, `saveFix` is the "Save as
  * fix" shortcut.
+ *
+ * Peek mode (issue #25) is per conversation, as Slack's `/kb peek on` sets it: `peek: true` in the
+ * adapter's defaults, or `setPeek(conversation, on)`, or per message. An overheard message the
+ * bot is not sure about then gets the 👀 reply (`{ kind: 'ack', emoji: 'eyes', peek: true }`,
+ * shown by the console renderer as "(👀)"); `react('eyes', id, { user })` is the asker's (or
+ * someone else's) 👀 on it.
  */
 import type { Bot, BotAction, SaveFixRequest } from '../bot/bot.js';
-import type { IncomingMessage, MessageContext, Via } from '../bot/message.js';
+import type { MessageContext, Via } from '../bot/message.js';
+import type { PeekableMessage } from '../bot/peek.js';
 import type { Reply } from '../bot/reply.js';
 
 /** The first message id the adapter gives (Slack-like seconds); each message and reply gets the next. */
@@ -27,10 +34,12 @@ export interface FakeSayOptions {
   userName?: string;
   /** What the transport can look up about the thread (Slack's conversations.replies, chat.getPermalink). */
   context?: MessageContext;
+  /** Peek mode for this message's conversation; default: as set for the conversation (`setPeek`, the adapter's defaults). */
+  peek?: boolean;
 }
 
 export interface Exchange {
-  message: IncomingMessage;
+  message: PeekableMessage;
   reply: Reply | null;
   /** The id the reply was posted as, when there was one. */
   postedId?: string;
@@ -40,11 +49,24 @@ export class FakeAdapter {
   readonly transcript: Exchange[] = [];
   private count = 0;
   private seq = 0;
+  /** Conversations whose peek mode was set with `setPeek`. */
+  private readonly peeks = new Map<string, boolean>();
 
   constructor(
     private readonly bot: Bot,
-    private readonly defaults: { user?: string; conversation?: string; thread?: string; via?: Via } = {},
+    private readonly defaults: {
+      user?: string;
+      conversation?: string;
+      thread?: string;
+      via?: Via;
+      peek?: boolean;
+    } = {},
   ) {}
+
+  /** Turn peek mode on or off in `conversation` (Slack's `/kb peek on|off`). */
+  setPeek(conversation: string, on: boolean): void {
+    this.peeks.set(conversation, on);
+  }
 
   /** The next message id: "1700000000.000100", "1700000000.000200", ... */
   nextId(): string {
@@ -58,16 +80,19 @@ export class FakeAdapter {
   }
 
   async say(text: string, options: FakeSayOptions = {}): Promise<Reply | null> {
-    const message: IncomingMessage = {
+    const conversation = options.conversation ?? this.defaults.conversation ?? 'C_TEST';
+    const peek = options.peek ?? this.peeks.get(conversation) ?? this.defaults.peek ?? false;
+    const message: PeekableMessage = {
       text,
       user: options.user ?? this.defaults.user ?? 'U_TESTER',
-      conversation: options.conversation ?? this.defaults.conversation ?? 'C_TEST',
+      conversation,
       thread: options.thread ?? this.defaults.thread ?? `T${++this.count}`,
       via: options.via ?? this.defaults.via ?? 'mention',
       id: this.nextId(),
       ...(options.fromApp ? { fromApp: true } : {}),
       ...(options.userName ? { userName: options.userName } : {}),
       ...(options.context ? { context: options.context } : {}),
+      ...(peek ? { peek: true } : {}),
     };
     return this.deliver(message);
   }
@@ -84,7 +109,7 @@ export class FakeAdapter {
       context?: MessageContext;
     } = {},
   ): Promise<Reply | null> {
-    const message: IncomingMessage = {
+    const message: PeekableMessage = {
       text: '',
       user: options.user ?? this.defaults.user ?? 'U_TESTER',
       conversation: options.conversation ?? this.defaults.conversation ?? 'C_TEST',
@@ -118,7 +143,7 @@ export class FakeAdapter {
     });
   }
 
-  private async deliver(message: IncomingMessage): Promise<Reply | null> {
+  private async deliver(message: PeekableMessage): Promise<Reply | null> {
     const reply = await this.bot.respond(message);
     const exchange: Exchange = { message, reply };
     if (reply) {

@@ -15,6 +15,7 @@ import { lookupView } from './follow-up.js';
 import { kbShares } from './help.js';
 import { CONFIDENCE_THRESHOLDS, type MatchHit, type MatchResult } from './match.js';
 import { threadKey, type IncomingMessage } from './message.js';
+import { peekReply, type PeekableMessage, type PendingPeeks } from './peek.js';
 import type { AnswerView, Reply } from './reply.js';
 import type { TeamFixes } from './team-fixes.js';
 import { BOT_TEXTS } from './texts.js';
@@ -23,6 +24,8 @@ export class Answers {
   constructor(
     private readonly ctx: BotContext,
     private readonly fixes: TeamFixes,
+    /** Overheard messages offered a 👀 (peek mode), waiting for their asker's. */
+    private readonly peeks: PendingPeeks,
   ) {}
 
   /** "what about SP2?": the thread's question again, articles that mention the new words first. */
@@ -41,7 +44,15 @@ export class Answers {
     return this.reply({ ...m, hits }, combined, message, true);
   }
 
-  reply(m: MatchResult, query: string, message: IncomingMessage, addressed: boolean): Reply | null {
+  /**
+   * The reply to a matched message. Overheard (not `addressed`), the bot speaks only when sure
+   * ("Quiet means quiet", issue #25): an alert, a pasted error or a question read so with at least
+   * `BOT_DEFAULTS.overheardIntentConfidence`, whose answer is sure (at or above the answer threshold,
+   * no close call, no near tie but between the runbooks of an alert's name). A team fix saved for the
+   * error still leads as before (it is exact evidence of the error). Anything less gets silence, or 👀
+   * where the channel has peek mode on.
+   */
+  reply(m: MatchResult, query: string, message: PeekableMessage, addressed: boolean): Reply | null {
     const [top, second] = m.hits;
     // Overheard: alerts, pasted errors and questions; from another app (fromApp) alerts and errors only.
     const passive = isPassive(m.intent.intent) && !(message.fromApp && m.intent.intent === 'question');
@@ -65,18 +76,36 @@ export class Answers {
       second !== undefined &&
       second.score >= top.score * BOT_DEFAULTS.closeShare &&
       m.confidence < BOT_DEFAULTS.sureEnough;
+    const nearTie = second !== undefined && second.score >= top.score * BOT_DEFAULTS.closeCallShare;
     if (m.confidence >= CONFIDENCE_THRESHOLDS.answer && !close) {
       if (!addressed && !passive) return null;
+      // Overheard and not sure of what was said or of the answer: quiet. A team fix for the error still
+      // leads, and an alert's runbooks by its name are sure however many folders keep one (they tie by design).
+      const unsureAnswer = nearTie && m.via !== 'alert';
+      if (!addressed && !lead && (unsureAnswer || m.intent.confidence < BOT_DEFAULTS.overheardIntentConfidence))
+        return this.peek(message);
       this.ctx.records.log(m, query, message, 'answered', top.article.id, lead?.fix.id);
       const reply = this.answerWith(m.hits, query, 0, message, m.confidence, 'summary', lead?.fix);
       // Answered as sure, though the second came close: say so ("Close call: … also matches").
-      if (reply.kind === 'answer' && second && second.score >= top.score * BOT_DEFAULTS.closeCallShare)
+      if (reply.kind === 'answer' && nearTie)
         reply.answer.closeCall = { id: second.article.id, title: second.article.title };
       return reply;
     }
     if (lead) return this.fixAlone(m, query, message, lead);
-    if (!addressed) return null;
+    if (!addressed) return passive ? this.peek(message) : null;
     return this.suggest(m, m.hits, query, message, BOT_TEXTS.didYouMean);
+  }
+
+  /**
+   * An overheard message the bot might answer but is not sure about (it reads as an error, an alert
+   * or a question, and has a candidate at least worth a "did you mean"): silence, or where the
+   * channel has peek mode on a 👀, remembered so that the asker's own 👀 gets the answer (peek.ts).
+   * Another app's message gets no 👀: no person is there to ask for the answer.
+   */
+  private peek(message: PeekableMessage): Reply | null {
+    if (!message.peek || message.fromApp || !message.id) return null;
+    this.peeks.offer(message);
+    return peekReply();
   }
 
   /** A team fix answers where no article does: shown alone; the articles stay the thread's candidates ("the other one"). */

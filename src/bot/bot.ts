@@ -16,11 +16,11 @@
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { findKbIds, normaliseFixId } from '../kb/kb-id.js';
 import type { Ranker } from '../kb/rank/ranker.js';
-import { isThumbsUp, readAlert } from '../intents/index.js';
+import { isThumbsUp, outcomeIn, readAlert } from '../intents/index.js';
 import { isFixReport } from '../intents/fix-report.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import { readSaveFix } from '../fixes/commands.js';
-import type { FixVia } from '../memory/types.js';
+import type { FixVia, ThreadState } from '../memory/types.js';
 import { Answers } from './answers.js';
 import { buildTeamFix } from './build-answer.js';
 import type { BotContext, BotOptions } from './context.js';
@@ -28,8 +28,9 @@ import { BOT_DEFAULTS } from './defaults.js';
 import { readFollowUp, seenQuestionIn } from './follow-up.js';
 import { helpText, readHelpTopic } from './help.js';
 import { primeHistory } from './history.js';
-import { Matcher } from './match.js';
+import { Matcher, type MatchResult } from './match.js';
 import { isAddressed, looksBinary, threadKey, type IncomingMessage, type MessageContext } from './message.js';
+import { PendingPeeks, type PeekableMessage } from './peek.js';
 import { Records } from './records.js';
 import type { ActionId, Reply } from './reply.js';
 import { TeamFixes } from './team-fixes.js';
@@ -90,6 +91,8 @@ export class Bot {
   private readonly threadFeedback: ThreadFeedback;
   /** The answer to a message matched. */
   private readonly answers: Answers;
+  /** Overheard messages offered a 👀 (peek mode), answered when their asker adds one too. */
+  private readonly peeks = new PendingPeeks();
 
   constructor(kb: KnowledgeBase, options: BotOptions) {
     const threads = options.threads ?? new MemoryThreadStore();
@@ -105,7 +108,7 @@ export class Bot {
     this.fixes = new TeamFixes(this.ctx, this.turns);
     this.followUps = new ThreadFollowUps(this.ctx, this.turns, this.fixes);
     this.threadFeedback = new ThreadFeedback(this.ctx, this.turns, this.fixes, this.followUps);
-    this.answers = new Answers(this.ctx, this.fixes);
+    this.answers = new Answers(this.ctx, this.fixes, this.peeks);
   }
 
   /** The KB answers come from. */
@@ -174,8 +177,23 @@ export class Bot {
     primeHistory({ interactions: this.ctx.options.interactions, dataVersion: this.ctx.options.dataVersion });
   }
 
-  /** The reply to a message, or null for silence (overheard messages that are not for the bot). */
-  async respond(message: IncomingMessage): Promise<Reply | null> {
+  /**
+   * The reply to a message, or null for silence (overheard messages that are not for the bot, or
+   * that it is not sure about; with `peek` on, those get a 👀: src/bot/peek.ts).
+   */
+  async respond(message: PeekableMessage): Promise<Reply | null> {
+    // The asker's 👀 on a message the bot offered one: its answer, as if the bot had been mentioned.
+    const peeked = this.peeks.take(message);
+    if (peeked) {
+      const asked: IncomingMessage = {
+        ...peeked,
+        via: 'mention',
+        ...(message.context ? { context: message.context } : {}),
+      };
+      const reply = await this.replyTo(asked);
+      this.turns.replied(asked, reply);
+      return reply;
+    }
     if (message.reaction) return this.threadFeedback.reacted(message);
     const reply = await this.replyTo(message);
     // The bot takes a turn: until the adapter says which message it posted (`posted`), feedback
@@ -184,7 +202,7 @@ export class Bot {
     return reply;
   }
 
-  private async replyTo(message: IncomingMessage): Promise<Reply | null> {
+  private async replyTo(message: PeekableMessage): Promise<Reply | null> {
     const addressed = isAddressed(message);
     const raw =
       message.text.length > BOT_DEFAULTS.maxChars ? message.text.slice(0, BOT_DEFAULTS.maxChars) : message.text;
@@ -252,6 +270,23 @@ export class Bot {
 
     // The matcher undoes chat markup itself; handing it `text` would decode entities twice ("&amp;lt;" → "<").
     const m = this.ctx.matcher.match(raw, { k: BOT_DEFAULTS.candidates });
+    const reply = this.replyMatched(m, raw, text, message, addressed, key, prior, state);
+    // Overheard and left alone: counted (the metrics' "silent" outcome), never logged as unanswered.
+    if (reply === null && !addressed) this.ctx.records.silent(m, message);
+    return reply;
+  }
+
+  /** The reply to a matched message, by its intent. */
+  private replyMatched(
+    m: MatchResult,
+    raw: string,
+    text: string,
+    message: PeekableMessage,
+    addressed: boolean,
+    key: string,
+    prior: ThreadState | undefined,
+    state: ThreadState | undefined,
+  ): Reply | null {
     switch (m.intent.intent) {
       case 'help':
         return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
@@ -267,12 +302,20 @@ export class Bot {
         // A resolved notification needs nothing, said to the bot or not: no answer, no "no match".
         if (m.intent.alert?.status === 'resolved') return null;
         break;
-      case 'chatter':
+      case 'chatter': {
+        // Under the bot's answer, "thx!! all working again" or "still broken after that" rates it (the
+        // classifier sees no thread); feedback's own rules decide whether it is about the answer at all.
+        const outcome = state && prior ? outcomeIn(text) : undefined;
+        if (outcome && state) {
+          const rated = this.threadFeedback.feedback(outcome, key, prior, state, message);
+          if (rated || !addressed) return rated;
+        }
         if (!addressed) return null;
         // Small talk said to the bot gets a word on what it does, not an article that happens to share a word.
         if (m.intent.scores.chatter >= BOT_DEFAULTS.smallTalk && m.confidence < BOT_DEFAULTS.sureEnough)
           return { kind: 'text', text: BOT_TEXTS.smallTalk };
         break;
+      }
       default:
         break;
     }

@@ -53,6 +53,9 @@ const LISTENING_RULES: RegExp[] = [
   /\b(?:disable|enable|pause|mute|unmute)\s+(?:the\s+|your\s+)?(?:listening|auto[- ]?(?:answers?|replies|replying|answering))\b/i,
   // "/kb listen off", "are you listening in #ops?", "how do I make you listen here"
   /\/kb\s+listen\b/i,
+  // Peek mode (issue #25): "/kb peek on", "how does peek mode work", "why did you put 👀 on my message"
+  /\/kb\s+peek\b|\bpeek(?:ing)?\s+mode\b/i,
+  /\bwhy\s+(?:did|do|does|are|is)\s+(?:you|u|kb ?bot|the bot|this bot)\s+(?:\w+\s+)?(?:add|put|react|leav)\w*\b.*(?:👀|:eyes:|\beyes\b)/iu,
   // "why did you answer here", "why is kbbot replying in #general"
   /\bwhy\s+(?:did|do|does|are|is|were|was)\s+(?:you|u|kb ?bot|the bot|this bot)\s+(?:\w+\s+)?(?:answer|repl|respond|post|jump|chim|talk|say)/i,
   // "shut up", "be quiet", "go away"

@@ -182,6 +182,21 @@ export class Matcher {
 
     // The message as people read it (markup undone once, for the name lookup and the alert names below).
     const plain = undoChatMarkup(message.slice(0, ALERT_NAME_CHARS * 4)).text;
+    // "290226", "what does 290226 say": a bare number that is an article's, in a short ask for one.
+    if (intent.ids.length === 0 && (intent.intent === 'lookup' || intent.intent === 'question')) {
+      const bare = this.bareIds(plain);
+      if (bare.length > 0) {
+        intent = { ...intent, intent: 'lookup', ids: bare.map((a) => a.id), reason: `names ${bare[0]?.id}` };
+        return done({
+          confidence: 1,
+          hits: bare
+            .slice(0, k)
+            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
+          missing: [],
+          via: 'lookup',
+        });
+      }
+    }
     // "show etcdNoLeader", "kb openshift/alerts/…/etcdNoLeader.md": an article asked for by its path, alert name or title.
     if (intent.ids.length === 0 && message.length <= NAME_LOOKUP_CHARS) {
       const named = this.namedArticles(plain, intent.intent === 'lookup');
@@ -198,7 +213,8 @@ export class Matcher {
       }
     }
 
-    const searchable = intent.intent === 'error_paste' || intent.intent === 'question' || intent.intent === 'chatter';
+    // A lookup with no id that names no article ("the runbook for when postgres runs out of connections") is searched.
+    const searchable = ['error_paste', 'question', 'chatter', 'lookup'].includes(intent.intent);
     if (!searchable && !options.always) return done({ confidence: 0, hits: [], missing: [], via: 'none' });
     // "getting paged for CephOSDDown", "what does etcdNoLeader mean": the alert's runbooks first.
     const alertNames = this.alertNamesIn(plain);
@@ -319,6 +335,18 @@ export class Matcher {
    * see `KnowledgeBase.lookup`. `plain` is the message with its markup undone. [] when the message
    * is no such request or names nothing known.
    */
+  /** Articles whose number a short message names bare ("290226"), when the KB has an article "Q290226". */
+  private bareIds(plain: string): Article[] {
+    const text = plain.trim();
+    if (text === '' || text.split(/\s+/).length > NAME_LOOKUP_WORDS) return [];
+    const found: Article[] = [];
+    for (const m of text.matchAll(/(?<![\w.:/-])(\d{5,7})(?![\w.:/-])/g)) {
+      const article = this.kb.get(`Q${m[1]}`);
+      if (article && !found.includes(article)) found.push(article);
+    }
+    return found;
+  }
+
   private namedArticles(plain: string, lookupIntent: boolean): Article[] {
     const text = plain.trim();
     if (text === '' || text.split(/\s+/).length > NAME_LOOKUP_WORDS) return [];

@@ -176,8 +176,13 @@ export type Reply =
   /**
    * A short acknowledgement: in a Slack thread the `emoji` reaction on the person's message; the
    * `text` elsewhere (DMs, Teams, the console) and when the reaction fails.
+   *
+   * `peek` (issue #25, peek mode): the 👀 on an overheard message the bot is not sure about, which
+   * its asker can add too to get the answer. Only ever a reaction in Slack (when the reaction fails,
+   * nothing is posted); the console and the fake adapter show its text, "(👀)". Teams never gets one
+   * (it delivers only messages that mention the bot).
    */
-  | { kind: 'ack'; emoji: string; text: string }
+  | { kind: 'ack'; emoji: string; text: string; peek?: true }
   /** "Saved as a team fix: <title> (fix-12)", one line, with an Undo button (`undo_fix`, value `fixId`). */
   | { kind: 'saved'; fixId: string; title: string; text: string }
   /** "Save @ana's fix for next time?" with a Save as fix button (`save_fix`, value `messageId`). */

@@ -48,6 +48,8 @@ export const BOT_TEXTS = {
   outOfCandidates: 'I have no other candidates for this one.',
   nothingYet: 'I have not answered anything in this thread yet. Paste the error and I will look.',
   welcome: 'You are welcome.',
+  /** The 👀 of peek mode where it cannot be a reaction (the console, the fake adapter): see src/bot/peek.ts. */
+  peek: '(👀)',
   smallTalk:
     'I only know the knowledge base: paste an error or ask about a problem, and I will find the article that fixes it. Say "help" for examples.',
   gone: 'That article is no longer in the knowledge base.',
@@ -89,8 +91,9 @@ export const BOT_TEXTS = {
       'In Slack, `/kb <error or question>` in any channel also answers only you (Share posts it).',
     ].join('\n'),
     listening: [
-      'In a channel where I listen, I answer pasted errors and alerts without a mention; other talk gets no reply.',
+      'In a channel where I listen, I answer pasted errors and alerts without a mention, and only when I am sure; other talk gets no reply.',
       'To turn that off, type `/kb listen off` in the channel (Slack); `/kb listen on` turns it back on.',
+      'With `/kb peek on` (Slack), a message I am not sure about gets a :eyes: from me instead of silence: add :eyes: to your own message and I answer it. `/kb peek off` stops it.',
       'Mentions, DMs and `/kb` still reach me either way. In a Teams channel I answer only when mentioned.',
     ].join('\n'),
     fixes: [

@@ -12,7 +12,7 @@ export {
   classifyIntent,
   type IntentOptions,
 } from './classifier.js';
-export { isThumbsUp } from './rules.js';
+export { isThumbsUp, outcomeIn } from './rules.js';
 export {
   MAX_ALERT_CHARS,
   alertLike,

@@ -4,7 +4,7 @@
  * the bot quiet on channel talk that only mentions an error ("the STOP 0x1E was bad RAM, fixed").
  * Each rule returns the intent it forces and why, or undefined to leave the model's choice.
  */
-import type { Signals } from './features.js';
+import { detectSignals, type Signals } from './features.js';
 import type { FeedbackKind, Intent } from './types.js';
 
 export interface RuleInput {
@@ -53,6 +53,11 @@ export function isThumbsUp(text: string): boolean {
   return THUMBS_UP_ONLY.test(text);
 }
 
+const THUMBS_DOWN_ONLY = new RegExp(
+  String.raw`^\s*(?:${THUMB_DOWN})(?::skin-tone-\d:|[\u{1F3FB}-\u{1F3FF}])?(?:\s*(?:${THUMB_DOWN})(?::skin-tone-\d:|[\u{1F3FB}-\u{1F3FF}])?)*\s*$`,
+  'u',
+);
+
 /** A request for an article or information ("show me ...", "can you find ...", "I need ..."). */
 const REQUEST =
   /^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:show|find|give|get|pull up|look up|look for|search|send|fetch|list|i need|i want|i'?m looking for|looking for|need|want)\b/i;
@@ -65,7 +70,30 @@ function wordCount(s: string): number {
   return s.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length;
 }
 
-/** Rules that decide outright, before the model's scores are looked at. */
+export const RULE_DEFAULTS = {
+  /** An error paste with no error shape (code, log prefix, dialog phrase) needs at least this model confidence. */
+  shapelessPaste: 0.9,
+  /** A question without a question form or a symptom needs at least this model confidence. */
+  unaskedQuestion: 0.9,
+  /**
+   * A cue (cueTokens: a short reaction to an answer, a question about the bot) decides for its intent
+   * when the models give that intent at least this much: the cue breaks near ties, the models overrule it.
+   */
+  cueFloor: 0.25,
+  /**
+   * When a passive call is vetoed, the best other intent needs at least this score; below it the message
+   * is chatter (not sure it is a paste does not make it feedback or a greeting).
+   */
+  fallbackFloor: 0.3,
+};
+
+/** The intent each cue token stands for, when it breaks a near tie. */
+export const CUE_INTENTS: Readonly<Record<string, Intent>> = {
+  __cue_feedback: 'feedback',
+  __cue_about_bot: 'help',
+};
+
+/** Rules that decide outright, before the model's scores are looked at: forms with one reading only. */
 export function decisiveRule(input: RuleInput): RuleDecision | undefined {
   const { text, ids, withoutIds, signals } = input;
   if (text.trim() === '') return { intent: 'chatter', reason: 'empty message' };
@@ -75,23 +103,36 @@ export function decisiveRule(input: RuleInput): RuleDecision | undefined {
     if (wordCount(rest) === 0) return { intent: 'lookup', reason: `names ${ids.join(', ')}` };
     if (LOOKUP_VERB.test(text) && wordCount(rest) <= 8)
       return { intent: 'lookup', reason: `asks for ${ids.join(', ')}` };
-    if (wordCount(rest) <= 10 && !FEEDBACK_CUE.test(text) && !signals.symptom)
-      return { intent: 'lookup', reason: `about ${ids.join(', ')}` };
   }
   if (GREETING.test(text)) return { intent: 'greeting', reason: 'greeting' };
+  if (THUMBS_DOWN_ONLY.test(text)) return { intent: 'feedback', reason: 'thumbs down' };
   if (thanksPerson(text) && signals.words <= 4) return { intent: 'chatter', reason: 'thanks a colleague' };
+  return undefined;
+}
+
+/**
+ * Cues the rules used to decide on, now given to the models as pseudo-tokens so the training data
+ * decides how much they count: "__cue_kbid_short" (a KB id with few other words), "__cue_about_bot"
+ * (asks how the bot works), "__cue_feedback" (a short reaction to an answer), "__cue_thanks_person"
+ * (thanks someone by name).
+ */
+export function cueTokens(input: RuleInput): string[] {
+  const { text, ids, withoutIds, signals } = input;
+  const out: string[] = [];
+  if (ids.length && signals.structural === 0) {
+    const rest = withoutIds.replace(/\b(?:kb|q|article|kbbot|bot|please|pls|plz|thanks|for me)\b|[^a-z0-9\s]/gi, ' ');
+    if (wordCount(rest) <= 10) out.push('__cue_kbid_short');
+  }
   if (signals.errorShapes === 0 && ids.length === 0) {
     if (signals.questionForm && !signals.tech && !signals.symptom && (signals.botRef || ABOUT_THE_BOT.test(text)))
-      return { intent: 'help', reason: 'asks about the bot' };
-    // "show me the article about the MTA" asks for an article; it does not rate one.
+      out.push('__cue_about_bot');
     const cue =
       (signals.answerRef && !REQUEST.test(text)) ||
       (FEEDBACK_CUE.test(text) && !(signals.symptom && signals.tech) && !thanksPerson(text));
-    if (signals.words <= 14 && !signals.questionForm && cue) {
-      return { intent: 'feedback', reason: signals.answerRef ? 'about the last answer' : 'reacts to an answer' };
-    }
+    if (signals.words <= 14 && !signals.questionForm && cue) out.push('__cue_feedback');
   }
-  return undefined;
+  if (THANKS_TO.test(text)) out.push('__cue_thanks_person');
+  return out;
 }
 
 /**
@@ -108,8 +149,14 @@ export function passiveVeto(
   if (intent !== 'error_paste' && intent !== 'question') return undefined;
   if (signals.resolution && !signals.questionForm && signals.structural === 0)
     return 'talk about an error, not a paste or a question';
-  if (intent === 'error_paste' && signals.errorShapes === 0 && !signals.formal) return 'no error text in it';
-  if (intent === 'question' && !signals.questionForm && !signals.symptom && confidence < 0.9)
+  if (
+    intent === 'error_paste' &&
+    signals.errorShapes === 0 &&
+    !signals.formal &&
+    confidence < RULE_DEFAULTS.shapelessPaste
+  )
+    return 'no error text in it';
+  if (intent === 'question' && !signals.questionForm && !signals.symptom && confidence < RULE_DEFAULTS.unaskedQuestion)
     return 'neither asked nor a symptom';
   if (confidence < threshold) return `not sure enough (${confidence.toFixed(2)} < ${threshold})`;
   return undefined;
@@ -118,13 +165,29 @@ export function passiveVeto(
 const MORE =
   /\b(?:more|others?|another|next|else|rest|alternatives?|second (?:one|result)|other (?:ones|matches|results|articles|hits))\b/i;
 const NEGATIVE = new RegExp(
-  String.raw`${THUMB_DOWN}|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b`,
+  String.raw`${THUMB_DOWN}|\bstill (?:broken|failing|fails|the same|happening|down|not|getting|seeing|crashing|no)\b|\bsame (?:error|thing|problem|issue)\b|\bno (?:change|luck|dice|difference)\b|\b(?:wrong|none of (?:these|them|those|the above)|neither|not (?:it|that|helpful|relevant|the)|nope|nah|didn'?t|didnt|doesn'?t|does not|did not|useless|bad|no good|irrelevant|not what)\b|^\s*no\b`,
   'iu',
 );
 /** "That one is for 5.0, we run 5.5": the answer is for another setup (unless the message also says it worked). */
 const OTHER_SETUP =
   /\b(?:(?:is|was) (?:only )?for (?:a |an )?(?:different|another|older|newer)|we (?:run|use|are on|are running) (?:\w+ ){0,2}(?:v(?:ersion)?\s*)?(?:\d+|sp\s*\d+))\b/i;
 const POSITIVE = /\u{1F44D}|\b(?:thanks|thank you|thx|worked|works|fixed|helped|solved|perfect|great)\b/iu;
+
+/** A short report of how things stand now: "all working again", "still broken after that", "no change". */
+const OUTCOME =
+  /\b(?:works?|working|worked|fixed|sorted|solved|resolved|all good|back (?:up|online|to normal)|did the trick|that did it|good now|up again)\b|\bstill (?:broken|failing|fails|the same|happening|down|not|getting|seeing|crashing)\b|\bsame (?:error|thing|problem|issue)\b|\bno (?:change|luck|dice|difference)\b|\b(?:did ?n[o']?t|does ?n[o']?t) (?:work|help|fix)\b/i;
+
+/**
+ * Under one of the bot's answers, a short message that says how things stand now reads as a reaction to
+ * the answer even when the classifier, which sees no thread, calls it chatter ("thx!! all working again").
+ * Returns its kind, or undefined when the message is not such a report (or carries an error of its own).
+ */
+export function outcomeIn(text: string): FeedbackKind | undefined {
+  if (!OUTCOME.test(text)) return undefined;
+  const signals = detectSignals(text, false, false);
+  if (signals.errorShapes > 0 || signals.questionForm || signals.words > 14) return undefined;
+  return feedbackKind(text);
+}
 
 /** What feedback says about the last answer: wants more, says it was wrong, or says it worked. */
 export function feedbackKind(text: string): FeedbackKind {

@@ -34,7 +34,11 @@ export function wordTokens(text: string, maxWords: number): string[] {
  * Distinct tokens only; natural's Bayes classifier scores presence, not counts.
  */
 export function messageTokens(text: string, pseudo: readonly string[], maxWords: number): string[] {
-  const words = wordTokens(text, maxWords);
+  return tokensOfWords(wordTokens(text, maxWords), pseudo);
+}
+
+/** messageTokens from already tokenised words (wordTokens). */
+export function tokensOfWords(words: readonly string[], pseudo: readonly string[]): string[] {
   const out = new Set<string>(words);
   const first = words[0];
   if (first !== undefined) {

@@ -16,6 +16,10 @@
  * anything, to say. Each message carries its ts (`id`) and what the bot may look up about its
  * thread (`context`: thread-context.ts).
  *
+ * Peek mode (issue #25, `/kb peek on`): an overheard message in such a channel is marked `peek`, and
+ * the bot's 👀 for one it is not sure about is a reaction on it (send.ts); the asker's own 👀 is
+ * placed by reactions.ts.
+ *
  * Ignored: any `subtype` but `bot_message` and `thread_broadcast` (joins, edits, deletes ...), the
  * bot's own messages (its bot id, user id or app id; when its bot id is unknown, every app's
  * message), and channel messages that mention the bot (the `app_mention` event for the same
@@ -28,7 +32,8 @@
  * deliveries.ts, claim released) otherwise.
  */
 import type { App } from '@slack/bolt';
-import type { IncomingMessage, Via } from '../../bot/message.js';
+import type { Via } from '../../bot/message.js';
+import type { PeekableMessage } from '../../bot/peek.js';
 import type { Reply } from '../../bot/reply.js';
 import { reportRun, type Outcome, type SlackContext } from './context.js';
 import { homeBlocks, type KbStatus } from './home.js';
@@ -155,7 +160,7 @@ async function answer(
   text: string,
 ): Promise<Outcome> {
   const thread = event.thread_ts ?? event.ts;
-  const message: IncomingMessage & { fromApp: boolean } = {
+  const message: PeekableMessage & { fromApp: boolean } = {
     text,
     user: event.user ?? event.bot_id ?? '',
     conversation: event.channel,
@@ -165,6 +170,8 @@ async function answer(
     fromApp: byApp(event),
     id: event.ts,
     context: threadContext(client, event.channel, thread),
+    // Peek mode (`/kb peek on`): overheard and not sure, the bot adds 👀 rather than stay silent.
+    ...(via === 'overheard' && ctx.listening.peeks(event.channel) ? { peek: true } : {}),
   };
   ctx.threads.remember(event.channel, event.ts, thread);
   const reply = await ctx.bot.respond(message);

@@ -14,16 +14,23 @@
  *
  * Ignored (reported `ignored`): reactions on anything but a message, the bot's own reactions,
  * reactions in threads the bot does not follow, and :pushpin: on the bot's own or an app's
- * message (it is not a person's fix). Slack's re-deliveries are dropped by the delivery dedupe
- * (deliveries.ts) like any event's. `reaction_removed` is acknowledged and ignored: the Undo
+ * message (it is not a person's fix).
+ *
+ * Peek mode (issue #25): an :eyes: on a message the adapter added the bot's :eyes: to lately
+ * (send.ts remembers them, with their thread: no Web API call) goes to the bot, in a thread it
+ * follows or not: the asker's own gets that message answered in its thread, anyone else's silence.
+ * An :eyes: anywhere else is ignored like any reaction that means nothing to the bot.
+ *
+ * Slack's re-deliveries are dropped by the delivery dedupe (deliveries.ts) like any event's. `reaction_removed` is acknowledged and ignored: the Undo
  * button under "Saved as a team fix" is how a save is taken back.
  */
 import type { App } from '@slack/bolt';
 import type { IncomingMessage } from '../../bot/message.js';
+import { isPeekReaction } from '../../bot/peek.js';
 import { reportRun, type Outcome, type SlackContext } from './context.js';
 import type { Client } from './events.js';
 import { withRateLimit } from './post.js';
-import { sendReply } from './send.js';
+import { peekedMessages, sendReply } from './send.js';
 import { threadContext } from './thread-context.js';
 
 /** The reaction that saves a person's message as a team fix. */
@@ -105,7 +112,10 @@ export function registerReactions(app: App, ctx: SlackContext): void {
       if (e.user === context.botUserId) return 'ignored';
       // A pin on the bot's own answer, or on an app's message (no person wrote it), is no person's fix.
       if (baseReaction(name) === SAVE_REACTION && (!e.item_user || e.item_user === context.botUserId)) return 'ignored';
-      const thread = await knownThread(ctx, client, channel, itemTs, name);
+      // Peek mode: the bot knows the messages it added :eyes: to; only the adapter's memory places them.
+      const thread = isPeekReaction(name)
+        ? peekedMessages(ctx).threadOf(channel, itemTs)
+        : await knownThread(ctx, client, channel, itemTs, name);
       if (thread === undefined) return 'ignored';
       const message: IncomingMessage = {
         text: '',

@@ -4,6 +4,8 @@
  * - `ack` (issue #24: "noted", "removed"): in a channel thread, the `emoji` reaction on the
  *   message it answers (`reactions.add`, scope `reactions:write`) instead of one more message; in
  *   a DM, with no message to react on, or when Slack refuses the reaction, its text in the thread.
+ *   The 👀 of peek mode (`ack` with `peek`, issue #25) is only ever a reaction: where it cannot be
+ *   one, nothing is posted (a "(👀)" message would be the noise peek mode keeps out).
  * - `history` ("has anyone seen this before?"): a past thread without a link gets one from
  *   `chat.getPermalink` (one call each, at most the five items shown, made in parallel); where
  *   Slack gives none the renderer names the channel.
@@ -16,9 +18,11 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { IncomingMessage } from '../../bot/message.js';
+import { PEEK_DEFAULTS } from '../../bot/defaults.js';
 import type { HistoryItem, Reply } from '../../bot/reply.js';
 import { renderSlack } from './blocks.js';
 import { describeError, type SlackContext } from './context.js';
+import { MessageThreads } from './message-threads.js';
 import { addReaction, postInThread } from './post.js';
 import { permalinkOf } from './thread-context.js';
 
@@ -46,6 +50,19 @@ async function withLinks(client: WebClient, items: HistoryItem[]): Promise<Histo
   );
 }
 
+/** The messages each adapter (by its context) added the peek :eyes: to lately, and their threads (reactions.ts reads them). */
+const peekedByAdapter = new WeakMap<SlackContext, MessageThreads>();
+
+/** The messages this adapter added the peek :eyes: to (at most PEEK_DEFAULTS.pending, the oldest forgotten first). */
+export function peekedMessages(ctx: SlackContext): MessageThreads {
+  let peeked = peekedByAdapter.get(ctx);
+  if (!peeked) {
+    peeked = new MessageThreads(PEEK_DEFAULTS.pending);
+    peekedByAdapter.set(ctx, peeked);
+  }
+  return peeked;
+}
+
 /** How `reply` went out: reacted on the message, or posted as message `ts`. */
 export type Sent = { reacted: true } | { reacted: false; ts: string | undefined };
 
@@ -58,9 +75,17 @@ export async function sendReply(
   reply: Reply,
 ): Promise<Sent> {
   if (reply.kind === 'ack' && place.reactTo && !place.dm && !isDmChannel(place.channel)) {
-    if (await addReaction(client, place.channel, place.reactTo, reply.emoji)) return { reacted: true };
+    if (await addReaction(client, place.channel, place.reactTo, reply.emoji)) {
+      if (reply.peek) peekedMessages(ctx).remember(place.channel, place.reactTo, place.thread);
+      return { reacted: true };
+    }
+    if (reply.peek) {
+      ctx.log.debug(`slack: could not add the :${reply.emoji}: reaction of peek mode; said nothing`);
+      return { reacted: false, ts: undefined };
+    }
     ctx.log.debug(`slack: could not add the :${reply.emoji}: reaction; said it in words instead`);
   }
+  if (reply.kind === 'ack' && reply.peek) return { reacted: false, ts: undefined };
   const shown: Reply = reply.kind === 'history' ? { ...reply, items: await withLinks(client, reply.items) } : reply;
   const ts = await postInThread(client, place.channel, place.thread, renderSlack(shown));
   if (ts) told(ctx, place, message, reply, ts);

@@ -73,7 +73,6 @@ describe('intent classifier', () => {
       ['Great, thanks!', 'positive'],
       ['none of these', 'negative'],
       ['the fix in that article is for 5.0, we run 5.5', 'negative'],
-      ['thanks, we have 2 servers fixed now', 'positive'],
       ['worked on the one we run 5.5 on, thanks', 'positive'],
     ] as const) {
       expect([text, classifier.classify(text)]).toMatchObject([text, { intent: 'feedback', feedback: kind }]);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundledTrainingDir, fileTrainingExamples, trainingExamples } from '../../../src/intents/training-data.js';
+import { bundledTrainingDir, fileTrainingExamples } from '../../../src/intents/training-data.js';
 import {
   TRAINABLE_INTENTS,
   TrainingDataError,
@@ -187,10 +187,14 @@ describe('the bundled training files', () => {
     for (const e of examples.filter((x) => x.intent === 'feedback')) expect(e.feedback).toBeDefined();
   });
 
-  it('do not change what the default classifier learns from', () => {
-    const builtIn = new IntentClassifier({ examples: trainingExamples() });
+  it('are what the default classifier learns from', () => {
+    const fromFiles = new IntentClassifier({ examples: fileTrainingExamples() });
     const byDefault = new IntentClassifier();
     for (const text of ['please stop answering in #general', 'what kinds of things can you find', 'that worked'])
-      expect(byDefault.classify(text)).toEqual(builtIn.classify(text));
+      expect(byDefault.classify(text)).toEqual(fromFiles.classify(text));
+    // Trained on something else, it answers otherwise: the files are what it learnt.
+    const other = new IntentClassifier({ examples: [{ text: 'that worked', intent: 'chatter' }] });
+    expect(other.classify('that worked').intent).toBe('chatter');
+    expect(byDefault.classify('that worked').intent).toBe('feedback');
   });
 });
