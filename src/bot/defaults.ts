@@ -23,9 +23,11 @@ export const BOT_DEFAULTS = {
   /**
    * Overheard (a listening channel, no mention), the bot speaks only when sure: the message reads as
    * an error paste, a question or an alert with at least this intent confidence (`IntentResult.confidence`),
-   * and its answer is sure (at or above the answer threshold, not a close call). Below it: silence, or
-   * 👀 where the channel has peek mode on. Cross-validated on training/intents (scripts/intents-cv.mjs),
-   * a floor of 0.8 takes passive precision from 0.964 to 0.976 for recall 0.953 → 0.941.
+   * and its answer is sure (at or above the answer threshold, not a "did you mean"). Below it: silence,
+   * or 👀 where the channel has peek mode on. Measured (scripts/intents-overheard.mjs, each training
+   * file left out in turn, archive + team KB): at 0.8 the bot spoke on 2 of 1,967 overheard messages
+   * that were not errors or questions (6 at 0), and answered 74% of the dev error pastes overheard
+   * (77% at 0), 99.7% of them right.
    */
   overheardIntentConfidence: 0.8,
 };

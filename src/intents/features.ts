@@ -153,7 +153,7 @@ const DETECTORS: Detector[] = [
   },
   {
     token: '__symptom',
-    re: /\b(?:keeps?|won'?t|wont|doesn'?t|doesnt|can'?t|cant|isn'?t|fails?|failing|stuck|hangs?|hanging|crash(?:es|ing)?|freez(?:es|ing)|randomly|every time|whenever|after (?:the|applying|installing|upgrad\w+)|stopped working|quit working|stops? (?:responding|working|running|accepting|replicating|syncing)|not responding|never|no longer|gets? (?:corrupt\w*|stuck|slow)|eats?|eating|pegg?(?:s|ing)|spik\w+|slow(?:er)?|blank|missing|bounc\w+|drops?|disconnect\w*|times? out|since (?:the|we|yesterday|monday|last)|(?:fails?|dies|bombs|blocks|returns|gives|shows|logs|complains|vanishes|crawls?|crawling|garbled|blank|bluescreens?|bluescreening|not (?:deleting|working|starting|loading|printing|resolving)))\b/i,
+    re: /\b(?:keeps?|won'?t|wont|will not|doesn'?t|doesnt|does not|can'?t|cant|cannot|can not|unable to|failed to|fails to|isn'?t|fails?|failing|stuck|hangs?|hanging|crash(?:es|ing)?|freez(?:es|ing)|randomly|every time|whenever|after (?:the|applying|installing|upgrad\w+)|stopped working|quit working|stops? (?:responding|working|running|accepting|replicating|syncing)|not responding|never|no longer|gets? (?:corrupt\w*|stuck|slow)|eats?|eating|pegg?(?:s|ing)|spik\w+|slow(?:er)?|blank|missing|bounc\w+|drops?|disconnect\w*|times? out|since (?:the|we|yesterday|monday|last)|(?:fails?|dies|bombs|blocks|returns|gives|shows|logs|complains|vanishes|crawls?|crawling|garbled|blank|bluescreens?|bluescreening|not (?:deleting|working|starting|loading|printing|resolving)))\b/i,
     kind: 'symptom',
   },
   // Chatter: past-tense resolution and plans.

@@ -25,8 +25,8 @@ import { FakeSlack, LOOPBACK_APP, Outcomes, startApp, storedBot } from './harnes
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 
-/** Q235418 scores 3.40 and Q290226 3.22 on this line: a near tie, never answered overheard. */
-const NEAR_TIE = 'The system cannot find the file specified.';
+/** A symptom in words with a good answer (Q290226), not read surely enough as an error to answer unprompted. */
+const UNSURE = 'The information store service will not start';
 /** Listened in; peek mode is turned on here by the test. */
 const PEEKING = 'C_PEEK';
 /** Listened in, peek mode off. */
@@ -115,7 +115,7 @@ describe('peek mode on Slack', () => {
   });
 
   it('a paste it is not sure about gets a :eyes: reaction and no message', async () => {
-    const step = await paste(NEAR_TIE, PEEKING);
+    const step = await paste(UNSURE, PEEKING);
     peeked = step.ts;
     expect(step.posts).toEqual([]);
     expect(step.calls).toEqual([
@@ -133,8 +133,7 @@ describe('peek mode on Slack', () => {
     const step = await deliver(eyes(PEEKING, peeked, ASKER));
     expect(step.handled).toMatchObject({ what: 'reaction_added', outcome: 'replied' });
     expect(step.posts).toEqual([expect.objectContaining({ channel: PEEKING, thread_ts: peeked })]);
-    expect(['Q235418', 'Q290226']).toContain(headerOf(step.posts[0]));
-    expect(JSON.stringify(step.posts[0])).toContain('Close call');
+    expect(headerOf(step.posts[0])).toBe('Q290226');
 
     const again = await deliver(eyes(PEEKING, peeked, ASKER));
     expect(again.handled).toMatchObject({ outcome: 'silent' });
@@ -142,14 +141,14 @@ describe('peek mode on Slack', () => {
   });
 
   it('where peek mode is off, the same paste gets nothing at all', async () => {
-    const step = await paste(NEAR_TIE, QUIET);
+    const step = await paste(UNSURE, QUIET);
     expect(step.handled).toMatchObject({ what: 'message', outcome: 'silent' });
     expect(step.calls).toEqual([]);
   });
 
   it('when Slack refuses the reaction, nothing is said in words', async () => {
     fake.behave['reactions.add'] = () => [200, { ok: false, error: 'missing_scope' }];
-    const step = await paste(NEAR_TIE, PEEKING);
+    const step = await paste(UNSURE, PEEKING);
     expect(step.posts).toEqual([]);
   });
 
@@ -157,7 +156,7 @@ describe('peek mode on Slack', () => {
     await deliver(command('peek off', PEEKING), true);
     const said = (): string => String(fake.posted('response_url').at(-1)?.text);
     expect(said()).toBe(PEEK_TEXTS.off);
-    const step = await paste(NEAR_TIE, PEEKING);
+    const step = await paste(UNSURE, PEEKING);
     expect(step.calls).toEqual([]);
 
     await deliver(command('listen peek on', 'C_ELSEWHERE'), true);
