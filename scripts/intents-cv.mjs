@@ -67,20 +67,9 @@ const { IntentClassifier, INTENTS, isPassive, evaluateIntents } = await dist('in
 const { fileTrainingExamples } = await dist('intents/training-data.js');
 const { duplicateKey } = await dist('intents/training-files.js');
 const { percentile } = await dist('kb/rank/evaluate.js');
+const { seededRandom: rng } = await dist('intents/softmax.js');
 
 const LABELS = INTENTS.filter((i) => i !== 'alert');
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle(list, random) {
   const a = [...list];

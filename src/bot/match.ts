@@ -59,6 +59,11 @@ const NAME_LOOKUP =
 /** Longest message read as a name lookup ("show …"); a longer one is text to search. */
 const NAME_LOOKUP_CHARS = 2000;
 
+/** The first `k` of the articles a message asked for, as hits. */
+function askedFor(articles: readonly Article[], k: number): MatchHit[] {
+  return articles.slice(0, k).map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } }));
+}
+
 /** Most words a name lookup ("show …") can have: more is a sentence to search for. */
 const NAME_LOOKUP_WORDS = 12;
 
@@ -168,15 +173,7 @@ export class Matcher {
           return done({ ...this.learned(signature, ranking.hits, ranking.confidence, k), missing: [], via: 'rank' });
         }
       }
-      if (found.length > 0)
-        return done({
-          confidence: 1,
-          hits: found
-            .slice(0, k)
-            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
-          missing,
-          via: 'lookup',
-        });
+      if (found.length > 0) return done({ confidence: 1, hits: askedFor(found, k), missing, via: 'lookup' });
       if (!options.always) return done({ confidence: 0, hits: [], missing, via: 'lookup' });
     }
 
@@ -187,14 +184,7 @@ export class Matcher {
       const bare = this.bareIds(plain);
       if (bare.length > 0) {
         intent = { ...intent, intent: 'lookup', ids: bare.map((a) => a.id), reason: `names ${bare[0]?.id}` };
-        return done({
-          confidence: 1,
-          hits: bare
-            .slice(0, k)
-            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
-          missing: [],
-          via: 'lookup',
-        });
+        return done({ confidence: 1, hits: askedFor(bare, k), missing: [], via: 'lookup' });
       }
     }
     // "show etcdNoLeader", "kb openshift/alerts/…/etcdNoLeader.md": an article asked for by its path, alert name or title.
@@ -202,14 +192,7 @@ export class Matcher {
       const named = this.namedArticles(plain, intent.intent === 'lookup');
       if (named.length > 0) {
         intent = { ...intent, intent: 'lookup', reason: `names ${named.map((a) => a.id).join(', ')}` };
-        return done({
-          confidence: 1,
-          hits: named
-            .slice(0, k)
-            .map((article) => ({ article, score: 1, reason: { summary: `asked for ${article.id}` } })),
-          missing: [],
-          via: 'lookup',
-        });
+        return done({ confidence: 1, hits: askedFor(named, k), missing: [], via: 'lookup' });
       }
     }
 

@@ -14,6 +14,7 @@
  * Each family's values are scaled by 1/sqrt(its feature count), so a long paste does not drown the
  * shape features. Indices are FNV-1a hashes into `2^bits` buckets (collisions are rare and harmless).
  */
+import { fnv1a } from '../text/fnv.js';
 
 /** Default log2 of the number of hash buckets. */
 export const DEFAULT_HASH_BITS = 18;
@@ -25,16 +26,6 @@ const MAX_GRAM_WORD_CHARS = 24;
 export interface SparseVector {
   indices: Int32Array;
   values: Float32Array;
-}
-
-/** 32-bit FNV-1a of a string. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 export interface FeatureInput {

@@ -29,7 +29,8 @@ export const SOFTMAX_DEFAULTS: SoftmaxOptions = {
   seed: 25,
 };
 
-function rng(seed: number): () => number {
+/** mulberry32: a small seeded generator of numbers in [0, 1), the same sequence on every machine. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -58,7 +59,7 @@ export class SoftmaxModel {
     const w = this.weights;
     const g2 = new Float64Array(dims * classes);
     const order = vectors.map((_, i) => i);
-    const random = rng(o.seed);
+    const random = seededRandom(o.seed);
     const p = new Float64Array(classes);
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {

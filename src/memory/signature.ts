@@ -4,20 +4,14 @@
  * similarity; the text itself cannot be read back, so signatures are kept even when
  * STORE_MESSAGES is off. Feedback is matched on them, and the report groups messages with them.
  */
+import { fnv1a } from '../text/fnv.js';
 import type { Signature } from './types.js';
 
 /** Terms kept per signature, heaviest first. */
 export const SIGNATURE_TERMS = 32;
 
-/** FNV-1a, 32 bits. */
-export function hashTerm(term: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** A term's hash in a signature: FNV-1a, 32 bits. */
+export const hashTerm = fnv1a;
 
 /** The signature of a message from its term weights (term -> weight > 0). Sorted by hash. */
 export function signatureOf(weights: ReadonlyMap<string, number>, max = SIGNATURE_TERMS): Signature {

@@ -6,27 +6,10 @@
  * save it at the same moment: the unique index on (conversation, message_id) lets one insert win.
  */
 import type { AsyncFixStore } from '../async-types.js';
-import type { FixOffered, FixRecord, FixVia, NewFix } from '../types.js';
+import type { FixRecord, NewFix } from '../types.js';
 import type { PgConnection } from './connection.js';
 import { storedText } from './values.js';
-
-interface FixRow {
-  id: string;
-  saved_at: number;
-  author: string;
-  author_name: string | null;
-  saved_by: string | null;
-  conversation: string;
-  thread: string;
-  message_id: string | null;
-  permalink: string | null;
-  title: string;
-  text: string;
-  errors: string;
-  codes: string;
-  offered: string;
-  via: FixVia;
-}
+import { fixFromRow, offeredJson, type FixRow } from '../fix-rows.js';
 
 const COLUMNS =
   'id, saved_at, author, author_name, saved_by, conversation, thread, message_id, permalink, title, text, errors, codes, offered, via';
@@ -50,7 +33,7 @@ export class PgFixStore implements AsyncFixStore {
       // Looked up first, so saving a message again does not use up a sequence number.
       for (let attempt = 0; attempt < 3; attempt++) {
         const existing = await byMessage();
-        if (existing) return fromRow(existing);
+        if (existing) return fixFromRow(existing);
         const { rows } = await db.query<FixRow>(
           `INSERT INTO fixes (saved_at, author, author_name, saved_by, conversation, thread, message_id, permalink,
                               title, text, errors, codes, offered, via)
@@ -70,11 +53,11 @@ export class PgFixStore implements AsyncFixStore {
             storedText(fix.text),
             JSON.stringify(fix.errors),
             JSON.stringify(fix.codes),
-            JSON.stringify(fix.offered.map(({ articleId, verdict }) => ({ articleId, verdict }))),
+            offeredJson(fix.offered),
             fix.via,
           ],
         );
-        if (rows[0]) return fromRow(rows[0]);
+        if (rows[0]) return fixFromRow(rows[0]);
         // Another process saved this message meanwhile: its fix is the one (read on the next turn).
       }
       throw new Error(`fixes.add: message ${fix.messageId} in ${fix.conversation} kept being saved and deleted`);
@@ -84,7 +67,7 @@ export class PgFixStore implements AsyncFixStore {
   async get(id: string): Promise<FixRecord | undefined> {
     return this.conn.use('fixes.get', async (db) => {
       const { rows } = await db.query<FixRow>(`SELECT ${COLUMNS} FROM fixes WHERE id = $1`, [storedText(id)]);
-      return rows[0] ? fromRow(rows[0]) : undefined;
+      return rows[0] ? fixFromRow(rows[0]) : undefined;
     });
   }
 
@@ -94,7 +77,7 @@ export class PgFixStore implements AsyncFixStore {
         `SELECT ${COLUMNS} FROM fixes WHERE saved_at >= $1 ORDER BY saved_at, seq`,
         [options.since ?? Number.MIN_SAFE_INTEGER],
       );
-      return rows.map(fromRow);
+      return rows.map(fixFromRow);
     });
   }
 
@@ -111,52 +94,7 @@ export class PgFixStore implements AsyncFixStore {
         `SELECT ${COLUMNS} FROM fixes WHERE conversation = $1 AND message_id = $2`,
         [storedText(conversation), storedText(messageId)],
       );
-      return rows[0] ? fromRow(rows[0]) : undefined;
+      return rows[0] ? fixFromRow(rows[0]) : undefined;
     });
-  }
-}
-
-function fromRow(r: FixRow): FixRecord {
-  return {
-    id: r.id,
-    title: r.title,
-    text: r.text,
-    author: r.author,
-    authorName: r.author_name,
-    savedBy: r.saved_by,
-    savedAt: r.saved_at,
-    conversation: r.conversation,
-    thread: r.thread,
-    messageId: r.message_id,
-    permalink: r.permalink,
-    errors: strings(r.errors),
-    codes: strings(r.codes),
-    offered: offered(r.offered),
-    via: r.via,
-  };
-}
-
-/** A JSON array of strings; anything else (a damaged cell) reads as empty rather than failing the whole list. */
-function strings(json: string): string[] {
-  const value = parseJson(json);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function offered(json: string): FixOffered[] {
-  const value = parseJson(json);
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((v: unknown) => {
-    if (typeof v !== 'object' || v === null) return [];
-    const { articleId, verdict } = v as Record<string, unknown>;
-    if (typeof articleId !== 'string') return [];
-    return [{ articleId, verdict: verdict === 'helped' || verdict === 'not_it' ? verdict : null }];
-  });
-}
-
-function parseJson(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return undefined;
   }
 }

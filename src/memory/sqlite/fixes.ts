@@ -4,29 +4,12 @@
  * confirmation never refers to something a crash can lose. The arrays are kept as JSON.
  */
 import type Database from 'better-sqlite3';
-import type { FixOffered, FixRecord, FixStore, FixVia, NewFix } from '../types.js';
+import type { FixRecord, FixStore, NewFix } from '../types.js';
 import type { Connection } from './connection.js';
+import { fixFromRow, offeredJson, type FixRow } from '../fix-rows.js';
 
 /** The prefix of a fix's id; the number after it is the row's sequence number. */
 export const FIX_ID_PREFIX = 'fix-';
-
-interface FixRow {
-  id: string;
-  saved_at: number;
-  author: string;
-  author_name: string | null;
-  saved_by: string | null;
-  conversation: string;
-  thread: string;
-  message_id: string | null;
-  permalink: string | null;
-  title: string;
-  text: string;
-  errors: string;
-  codes: string;
-  offered: string;
-  via: FixVia;
-}
 
 type FixParams = Omit<FixRow, 'id'> & { pending: string };
 
@@ -69,19 +52,19 @@ export class SqliteFixStore implements FixStore {
 
   add(fix: NewFix): FixRecord {
     // Immediate: the duplicate check and the insert hold the write lock together, so two processes cannot both insert.
-    return this.conn.use('fixes.add', () => fromRow(this.save.immediate(fix)));
+    return this.conn.use('fixes.add', () => fixFromRow(this.save.immediate(fix)));
   }
 
   get(id: string): FixRecord | undefined {
     return this.conn.use('fixes.get', () => {
       const row = this.selectId.get(id);
-      return row ? fromRow(row) : undefined;
+      return row ? fixFromRow(row) : undefined;
     });
   }
 
   list(options: { since?: number } = {}): FixRecord[] {
     return this.conn.use('fixes.list', () =>
-      this.selectSince.all(options.since ?? Number.MIN_SAFE_INTEGER).map(fromRow),
+      this.selectSince.all(options.since ?? Number.MIN_SAFE_INTEGER).map(fixFromRow),
     );
   }
 
@@ -92,7 +75,7 @@ export class SqliteFixStore implements FixStore {
   byMessage(conversation: string, messageId: string): FixRecord | undefined {
     return this.conn.use('fixes.byMessage', () => {
       const row = this.selectMessage.get(conversation, messageId);
-      return row ? fromRow(row) : undefined;
+      return row ? fixFromRow(row) : undefined;
     });
   }
 }
@@ -111,52 +94,7 @@ function toParams(fix: NewFix): Omit<FixParams, 'pending'> {
     text: fix.text,
     errors: JSON.stringify(fix.errors),
     codes: JSON.stringify(fix.codes),
-    offered: JSON.stringify(fix.offered.map(({ articleId, verdict }) => ({ articleId, verdict }))),
+    offered: offeredJson(fix.offered),
     via: fix.via,
   };
-}
-
-function fromRow(r: FixRow): FixRecord {
-  return {
-    id: r.id,
-    title: r.title,
-    text: r.text,
-    author: r.author,
-    authorName: r.author_name,
-    savedBy: r.saved_by,
-    savedAt: r.saved_at,
-    conversation: r.conversation,
-    thread: r.thread,
-    messageId: r.message_id,
-    permalink: r.permalink,
-    errors: strings(r.errors),
-    codes: strings(r.codes),
-    offered: offered(r.offered),
-    via: r.via,
-  };
-}
-
-/** A JSON array of strings; anything else (a damaged cell) reads as empty rather than failing the whole list. */
-function strings(json: string): string[] {
-  const value = parseJson(json);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function offered(json: string): FixOffered[] {
-  const value = parseJson(json);
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((v: unknown) => {
-    if (typeof v !== 'object' || v === null) return [];
-    const { articleId, verdict } = v as Record<string, unknown>;
-    if (typeof articleId !== 'string') return [];
-    return [{ articleId, verdict: verdict === 'helped' || verdict === 'not_it' ? verdict : null }];
-  });
-}
-
-function parseJson(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return undefined;
-  }
 }
