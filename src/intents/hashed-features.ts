@@ -18,7 +18,10 @@ import { fnv1a } from '../text/fnv.js';
 
 /** Default log2 of the number of hash buckets. */
 export const DEFAULT_HASH_BITS = 18;
-/** Words whose character n-grams are taken: the start of a message says most about its intent, and 24 train in half the time of 40 for the same cross-validated accuracy. */
+/**
+ * Words whose character n-grams are taken: the start of a message says most about its intent, and 24
+ * words train in half the time of 40 for the same cross-validated accuracy.
+ */
 const MAX_GRAM_WORDS = 24;
 /** Characters of a word used for n-grams. */
 const MAX_GRAM_WORD_CHARS = 24;
