@@ -67,3 +67,32 @@ export function writeSection(start, end, section, heading, label) {
   writeFileSync(file, updated);
   console.error(`${label}: wrote ${file}`);
 }
+
+/** The `p` quantile (0..1, nearest rank) of `xs`; NaN for none. */
+export function quantile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : NaN;
+}
+
+/** Start an http `server` on a free loopback port; resolves with the port. */
+export const listenLoopback = (server) =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+
+/** A loopback port that was free a moment ago (for a child process to listen on). */
+export async function freeLoopbackPort() {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  const port = await listenLoopback(s);
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** The machine's 1, 5 and 15 minute load averages, as "1.18 / 1.40 / 2.41" (the machines are shared). */
+export const loadAverageLine = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
