@@ -18,15 +18,19 @@ import { createLogger } from '../../../../src/log.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
-import { seedKb } from '../../../helpers/seed-kb.js';
+import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
+import { BOT_DEFAULTS } from '../../../../src/bot/defaults.js';
 import { command, envelope, nextTs, reactionAdded, sendForm, sendJson, type Body } from '../../../helpers/slack.js';
 import { FakeSlack, LOOPBACK_APP, Outcomes, startApp, storedBot } from './harness.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 
-/** A symptom in words with a good answer (Q290226), not read surely enough as an error to answer unprompted. */
-const UNSURE = 'The information store service will not start';
+/**
+ * A paste with a good answer (Q290226). The overheard floor is raised above any confidence in these tests
+ * (beforeEach), so the bot is unsure of every overheard message whatever the classifier makes of this one.
+ */
+const UNSURE = SEED_PASTE;
 /** Listened in; peek mode is turned on here by the test. */
 const PEEKING = 'C_PEEK';
 /** Listened in, peek mode off. */
@@ -55,7 +59,11 @@ beforeAll(async () => {
   endpoint = await startApp(slack);
 });
 
+/** The overheard floor before these tests raised it. */
+const floor = BOT_DEFAULTS.overheardIntentConfidence;
+
 afterAll(async () => {
+  BOT_DEFAULTS.overheardIntentConfidence = floor;
   await slack.stop();
   storage.close();
   fake.uninstall();
@@ -63,6 +71,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  // Every overheard message is unsure (no confidence reaches 1.01): what peek mode is for.
+  BOT_DEFAULTS.overheardIntentConfidence = 1.01;
   fake.calls.length = 0;
   for (const k of Object.keys(fake.behave)) delete fake.behave[k];
   outcomes.clear();
