@@ -14,6 +14,7 @@
  * | STORE_MESSAGES | true                    | keep message text (log, feedback, threads) on disk   |
  * | KB_WATCH  | true                         | re-read the KB folders when they change              |
  * | SHUTDOWN_GRACE_MS | 10000                | on SIGTERM/SIGINT, how long replies under way may finish |
+ * | DATABASE_URL | (none: SQLite in DATA_DIR) | postgres://user:password@host:5432/db: the Postgres storage of `kbbot report`, `forget`, `fixes` (not the bot yet, issue #26); a secret |
  *
  * Booleans (STORE_MESSAGES, KB_WATCH, TEAMS_ENABLED) all take true/false, yes/no, on/off or 1/0,
  * in any case; anything else is refused, naming the variable.
@@ -63,6 +64,12 @@ export interface Config {
    * before they are dropped (logged, and their deliveries freed for the service's re-delivery).
    */
   shutdownGraceMs: number;
+  /**
+   * DATABASE_URL (postgres:// or postgresql://): the Postgres storage `kbbot report`, `forget` and
+   * `fixes` read when no `--data` is given. Unset (the default): SQLite in `dataDir`. The bot
+   * itself does not use it yet (issue #26). A secret: its password is never logged or shown.
+   */
+  databaseUrl?: string;
   /** Present when Slack is configured. */
   slack?: SlackConfig;
   /** Present when Teams is configured (MicrosoftAppId, or TEAMS_ENABLED=true for the Emulator). */
@@ -152,6 +159,7 @@ export function loadConfig(
     );
   const shutdownGraceMs = Number(graceText);
 
+  const databaseUrl = readDatabaseUrl(env);
   const slack = loadSlackConfig(env);
   const teams = loadTeamsConfig(env, slack);
   if (metricsPort !== undefined) {
@@ -178,19 +186,62 @@ export function loadConfig(
     storeMessages,
     kbWatch,
     shutdownGraceMs,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };
 }
 
-/** The configuration's secret values (tokens, signing secret, app password): never written to a log. */
-export function secretsOf(config: Pick<Config, 'slack' | 'teams'>): string[] {
+/**
+ * The configuration's secret values (tokens, signing secret, app password, DATABASE_URL and its
+ * password as written and decoded): never written to a log.
+ */
+export function secretsOf(config: Pick<Config, 'slack' | 'teams' | 'databaseUrl'>): string[] {
   return [
     config.slack?.botToken,
     config.slack?.signingSecret,
     config.slack?.appToken,
     config.teams?.appPassword,
+    config.databaseUrl,
+    ...databasePasswords(config.databaseUrl),
   ].filter((s): s is string => typeof s === 'string' && s !== '');
+}
+
+/** The password of a DATABASE_URL, as written (percent-encoded) and as sent to the server. */
+function databasePasswords(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const { password } = new URL(url);
+    if (password === '') return [];
+    let decoded = password;
+    try {
+      decoded = decodeURIComponent(password);
+    } catch {
+      // not valid percent-encoding: the server gets it as written
+    }
+    return [password, decoded];
+  } catch {
+    return [];
+  }
+}
+
+/** DATABASE_URL: a postgres:// or postgresql:// URL, or undefined when unset or empty. The value is never shown. */
+function readDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.DATABASE_URL?.trim() ?? '';
+  if (text === '') return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    throw new ConfigError(
+      'DATABASE_URL is not a URL: write it postgres://user:password@host:5432/database (the value is not shown)',
+    );
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:')
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// or postgresql:// URL, not ${protocol}// (the rest of the value is not shown)`,
+    );
+  return text;
 }
 
 /** KB_DIR's folders ("name=path" or "path", joined with ':'), each with its KB_URL_<NAME> template. */

@@ -101,6 +101,10 @@ async function main(): Promise<void> {
     mode,
     ...(config.teams ? { teams: true } : {}),
   });
+  if (config.databaseUrl)
+    log.warn(
+      'DATABASE_URL is set, but the bot itself still keeps its memory in SQLite under DATA_DIR (Postgres support for the bot is in progress, issue #26); kbbot report/forget/fixes use it',
+    );
   const metrics = new Metrics({ version });
   const health = new Health(metrics);
   onSignals(log, config.shutdownGraceMs, health);

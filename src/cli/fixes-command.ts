@@ -1,6 +1,7 @@
 /**
  * `kbbot fixes list|show|delete|export`: the team fixes saved in chat (issue #24), as the team's
- * data, from the storage in the data folder (`--data DIR`, else DATA_DIR):
+ * data, from the storage: the SQLite one in `--data DIR`, else the Postgres database at
+ * DATABASE_URL when set, else the SQLite one in DATA_DIR (./open-storage.ts):
  *
  * - `list [--since WHEN] [--json]`: the fixes, oldest first: id, date saved, author, title. With
  *   `--json`, one FixRecord (src/memory/types.ts) per line.
@@ -16,17 +17,18 @@
  * An id is written "fix-12", "fix 12", "fix#12" or "12". WHEN is a number of days, hours or weeks
  * back ("30d", "12h", "2w") or a UTC date ("2026-12-01"). Only an existing storage is read: a data
  * folder without kbbot.db is a usage error (exit 2), as are a bad id or WHEN; an id not in the
- * store is exit 1; a storage that cannot be opened is one line on stderr and exit 1.
+ * store is exit 1; a storage that cannot be opened is one line on stderr and exit 1 (a Postgres
+ * database that cannot be reached or refuses kbbot: exit 2, the line without its password).
  */
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fixFileName, fixMarkdown, readFixMarkdown } from '../fixes/export.js';
 import { normaliseFixId } from '../kb/kb-id.js';
-import { STORAGE_FILE } from '../memory/sqlite/open.js';
-import type { FixRecord, Storage } from '../memory/types.js';
+import type { AsyncStorage } from '../memory/async-types.js';
+import type { FixRecord } from '../memory/types.js';
 import { formatTable, oneLine } from '../report/format.js';
-import { dataDirOf, openExistingStorage, storageFailure } from './report-command.js';
+import { DATA_OPTION_HELP, openCliStorage, storageFailure } from './open-storage.js';
 import { UsageError } from './usage-error.js';
 
 export interface FixesCommandOptions {
@@ -80,27 +82,28 @@ export function parseFixIds(args: readonly string[]): string[] {
   return [...ids];
 }
 
-/** The storage in `dataDir`; a folder without kbbot.db is a usage error (nothing is created). */
-function openFixStorage(dataDir: string): Storage {
-  const storage = openExistingStorage(dataDir);
-  if (!storage)
-    throw new UsageError(
-      `no team fixes here: ${join(dataDir, STORAGE_FILE)} does not exist (the bot keeps it in its DATA_DIR; name that folder with --data DIR)`,
-    );
-  return storage;
-}
-
-/** Run `work` on the storage, closed afterwards; a StorageError is one line and exit 1. */
-function withStorage(options: FixesCommandOptions, work: (storage: Storage, where: string) => number): number {
-  const dataDir = dataDirOf(options.data);
-  let storage: Storage | undefined;
+/**
+ * Run `work` on the storage (./open-storage.ts), closed afterwards; a SQLite data folder without
+ * kbbot.db is a usage error (nothing is created); a storage failure is one line and exit 1 (2 for a
+ * Postgres database that cannot be opened).
+ */
+async function withStorage(
+  options: FixesCommandOptions,
+  work: (storage: AsyncStorage, where: string) => Promise<number>,
+): Promise<number> {
+  let storage: AsyncStorage | undefined;
   try {
-    storage = openFixStorage(dataDir);
-    return work(storage, join(dataDir, STORAGE_FILE));
+    const opened = await openCliStorage(options.data);
+    storage = opened.storage;
+    if (!storage)
+      throw new UsageError(
+        `no team fixes here: ${opened.where} does not exist (the bot keeps it in its DATA_DIR; name that folder with --data DIR)`,
+      );
+    return await work(storage, opened.where);
   } catch (err) {
     return storageFailure(err);
   } finally {
-    storage?.close();
+    await storage?.close();
   }
 }
 
@@ -120,10 +123,10 @@ const dateOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const timeOf = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const who = (id: string, name: string | null): string => (name ? `${name} (${id})` : id);
 
-export function runFixesList(options: FixesCommandOptions): number {
+export async function runFixesList(options: FixesCommandOptions): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since);
-  return withStorage(options, (storage, where) => {
-    const fixes = storage.fixes.list(since === undefined ? {} : { since });
+  return withStorage(options, async (storage, where) => {
+    const fixes = await storage.fixes.list(since === undefined ? {} : { since });
     if (options.json) {
       process.stdout.write(fixes.map((f) => `${JSON.stringify(f)}\n`).join(''));
       return 0;
@@ -175,13 +178,13 @@ export function describeFix(fix: FixRecord): string {
   return out.join('\n');
 }
 
-export function runFixesShow(ids: readonly string[], options: FixesCommandOptions): number {
+export async function runFixesShow(ids: readonly string[], options: FixesCommandOptions): Promise<number> {
   const wanted = parseFixIds(ids);
-  return withStorage(options, (storage, where) => {
+  return withStorage(options, async (storage, where) => {
     const found: FixRecord[] = [];
     let code = 0;
     for (const id of wanted) {
-      const fix = storage.fixes.get(id);
+      const fix = await storage.fixes.get(id);
       if (fix) found.push(fix);
       else {
         process.stderr.write(`kbbot: no ${id} in ${where} (kbbot fixes list shows the fixes there)\n`);
@@ -194,13 +197,13 @@ export function runFixesShow(ids: readonly string[], options: FixesCommandOption
   });
 }
 
-export function runFixesDelete(ids: readonly string[], options: FixesCommandOptions): number {
+export async function runFixesDelete(ids: readonly string[], options: FixesCommandOptions): Promise<number> {
   const wanted = parseFixIds(ids);
-  return withStorage(options, (storage, where) => {
+  return withStorage(options, async (storage, where) => {
     let code = 0;
     for (const id of wanted) {
-      const fix = storage.fixes.get(id);
-      if (fix && storage.fixes.delete(id))
+      const fix = await storage.fixes.get(id);
+      if (fix && (await storage.fixes.delete(id)))
         process.stdout.write(`Deleted ${id} (${oneLine(fix.title, LIST_TITLE_CHARS)}) from ${where}.\n`);
       else {
         process.stderr.write(`kbbot: no ${id} in ${where} (kbbot fixes list shows the fixes there)\n`);
@@ -225,15 +228,15 @@ function writeFailure(path: string, err: unknown): number {
   return 1;
 }
 
-export function runFixesExport(dir: string, options: FixesCommandOptions): number {
+export async function runFixesExport(dir: string, options: FixesCommandOptions): Promise<number> {
   const target = resolve(dir);
   const since = options.since === undefined ? undefined : parseSince(options.since);
   if (holdsAnything(target) && !options.force)
     throw new UsageError(
       `${target} is not empty: export into a new or empty folder, or add --force to write the fix files there (files of the same name are replaced, nothing else is touched)`,
     );
-  return withStorage(options, (storage, where) => {
-    const fixes = storage.fixes.list(since === undefined ? {} : { since });
+  return withStorage(options, async (storage, where) => {
+    const fixes = await storage.fixes.list(since === undefined ? {} : { since });
     const files: string[] = [];
     try {
       if (fixes.length) mkdirSync(target, { recursive: true });
@@ -264,7 +267,7 @@ export function runFixesExport(dir: string, options: FixesCommandOptions): numbe
   });
 }
 
-const DATA_OPTION = ['--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)'] as const;
+const DATA_OPTION = ['--data <dir>', DATA_OPTION_HELP] as const;
 const SINCE_OPTION = ['--since <when>', 'only fixes saved since: 30d, 12h, 2w back, or a date (2026-12-01)'] as const;
 const ID_HELP = 'fix ids: fix-12, "fix 12" or 12';
 
@@ -278,8 +281,8 @@ export function registerFixes(program: Command): void {
     .option(...DATA_OPTION)
     .option(...SINCE_OPTION)
     .option('--json', 'one JSON object per fix per line (the stored record)')
-    .action((options: FixesCommandOptions) => {
-      process.exitCode = runFixesList(options);
+    .action(async (options: FixesCommandOptions) => {
+      process.exitCode = await runFixesList(options);
     });
   fixes
     .command('show')
@@ -287,16 +290,16 @@ export function registerFixes(program: Command): void {
     .argument('<id...>', ID_HELP)
     .option(...DATA_OPTION)
     .option('--json', 'one JSON object per fix per line (the stored record)')
-    .action((ids: string[], options: FixesCommandOptions) => {
-      process.exitCode = runFixesShow(ids, options);
+    .action(async (ids: string[], options: FixesCommandOptions) => {
+      process.exitCode = await runFixesShow(ids, options);
     });
   fixes
     .command('delete')
     .description('remove fixes; a running bot stops answering with them at its next message')
     .argument('<id...>', ID_HELP)
     .option(...DATA_OPTION)
-    .action((ids: string[], options: FixesCommandOptions) => {
-      process.exitCode = runFixesDelete(ids, options);
+    .action(async (ids: string[], options: FixesCommandOptions) => {
+      process.exitCode = await runFixesDelete(ids, options);
     });
   fixes
     .command('export')
@@ -308,7 +311,7 @@ export function registerFixes(program: Command): void {
     .option(...SINCE_OPTION)
     .option('--force', 'write into a folder that holds files (fix-N.md files are replaced, others untouched)')
     .option('--json', 'print {"dir","written","files"} as one JSON object')
-    .action((dir: string, options: FixesCommandOptions) => {
-      process.exitCode = runFixesExport(dir, options);
+    .action(async (dir: string, options: FixesCommandOptions) => {
+      process.exitCode = await runFixesExport(dir, options);
     });
 }

@@ -1,18 +1,17 @@
 /**
  * `kbbot forget --user ID [--data DIR] [--json]`: remove everything kbbot keeps about one user
  * (their messages in the log, their feedback, their threads, the team fixes they wrote; the
- * settings they made and the fixes they only saved stay, without their id) from the storage in the
- * data folder, and say how much was removed. The ID is the user id as the chat platform gives it
- * (the `user` of the log). A folder without kbbot.db has nothing to forget (all counts 0, nothing
+ * settings they made and the fixes they only saved stay, without their id) from the storage (the
+ * SQLite one in `--data DIR`, else the Postgres database at DATABASE_URL, else the SQLite one in
+ * DATA_DIR: ./open-storage.ts), and say how much was removed. The ID is the user id as the chat
+ * platform gives it (the `user` of the log). A folder without kbbot.db has nothing to forget (all counts 0, nothing
  * created). `--json` prints one line:
  * `{"user", "threads", "interactions", "feedback", "settings", "fixes", "fixesUnsaved"}`
  * (fixes: deleted; fixesUnsaved: kept without the saver's id). Exit 0; no --user: exit 2.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { STORAGE_FILE } from '../memory/sqlite/open.js';
 import type { Forgotten } from '../memory/types.js';
-import { dataDirOf, openExistingStorage, storageFailure } from './report-command.js';
+import { DATA_OPTION_HELP, openCliStorage, storageFailure } from './open-storage.js';
 import { UsageError } from './usage-error.js';
 
 export interface ForgetCommandOptions {
@@ -61,19 +60,20 @@ export function formatForgotten(user: string, forgotten: Forgotten, where: strin
   return `Forgot user ${user} in ${where}: ${plural(r.interactions, 'message')}, ${plural(r.feedback, 'feedback record')}, ${plural(r.threads, 'thread')}, ${plural(r.settings, 'setting')}, ${plural(r.fixes, 'team fix', 'team fixes')} they wrote${kept}.`;
 }
 
-export function runForget(options: ForgetCommandOptions): number {
+export async function runForget(options: ForgetCommandOptions): Promise<number> {
   const user = options.user?.trim();
   if (!user) throw new UsageError('forget needs the user whose data to remove: kbbot forget --user ID');
-  const dataDir = dataDirOf(options.data);
-  const where = join(dataDir, STORAGE_FILE);
   let forgotten: Forgotten = { threads: 0, interactions: 0, feedback: 0, settings: 0, fixes: 0, fixesUnsaved: 0 };
+  let where: string;
   try {
-    const storage = openExistingStorage(dataDir);
+    const opened = await openCliStorage(options.data);
+    where = opened.where;
+    const { storage } = opened;
     if (storage) {
       try {
-        forgotten = storage.forgetUser(user);
+        forgotten = await storage.forgetUser(user);
       } finally {
-        storage.close();
+        await storage.close();
       }
     }
   } catch (err) {
@@ -94,12 +94,12 @@ export function registerForget(program: Command): void {
       "remove a user's data: their messages, feedback, threads and the team fixes they wrote (fixes they only saved stay, without their id)",
     )
     .option('--user <id>', 'the user id, as the chat platform gives it (required)')
-    .option('--data <dir>', 'the data folder holding kbbot.db (default: DATA_DIR, ./data)')
+    .option('--data <dir>', DATA_OPTION_HELP)
     .option(
       '--json',
       'print the counts as one JSON object: {"user","threads","interactions","feedback","settings","fixes","fixesUnsaved"}',
     )
-    .action((options: ForgetCommandOptions) => {
-      process.exitCode = runForget(options);
+    .action(async (options: ForgetCommandOptions) => {
+      process.exitCode = await runForget(options);
     });
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, secretsOf } from '../../src/config.js';
 import { renderProgress } from '../../src/cli/progress-bar.js';
 import { REPO } from '../helpers/paths.js';
 
@@ -235,5 +235,42 @@ describe('Teams port', () => {
         ?.port,
     ).toBe(3978);
     expect(loadConfig({ TEAMS_ENABLED: 'true', PORT: '8080', TEAMS_PORT: '9000' }).teams?.port).toBe(9000);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  const password = 'p@ss:w0rd/secret';
+  const url = `postgres://kbbot:${encodeURIComponent(password)}@db.internal:5432/kbbot`;
+
+  it('is read as given for postgres:// and postgresql://, absent when unset or empty', () => {
+    expect(loadConfig({ DATABASE_URL: ` ${url} ` }).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://kbbot@127.0.0.1/kbbot' }).databaseUrl).toBe(
+      'postgresql://kbbot@127.0.0.1/kbbot',
+    );
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' })).not.toHaveProperty('databaseUrl');
+  });
+
+  it('refuses anything but a postgres:// URL, naming the variable and never showing the password', () => {
+    for (const value of [
+      `mysql://kbbot:${password}@db/kbbot`,
+      `kbbot:${password}@db.internal`,
+      `//kbbot:${password}@db`,
+    ]) {
+      const load = () => loadConfig({ DATABASE_URL: value });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(/^DATABASE_URL .*postgres:\/\//);
+      try {
+        load();
+      } catch (err) {
+        expect((err as Error).message).not.toContain('secret');
+      }
+    }
+  });
+
+  it('is a secret for the log, whole and its password as written and decoded', () => {
+    const secrets = secretsOf(loadConfig({ DATABASE_URL: url }));
+    expect(secrets).toEqual(expect.arrayContaining([url, encodeURIComponent(password), password]));
+    expect(secretsOf(loadConfig({ DATABASE_URL: 'postgres://kbbot@db/kbbot' }))).toEqual(['postgres://kbbot@db/kbbot']);
   });
 });

@@ -39,8 +39,9 @@ export function toStorageError(error: unknown, where: string): unknown {
   if (error instanceof StorageError) return error;
   const kind = classify(error);
   if (!kind) return error;
-  const what: Record<string, string> = {
-    storage_unwritable: 'cannot be reached or written',
+  const what: Partial<Record<StorageErrorCode, string>> = {
+    storage_unavailable: 'cannot be reached',
+    storage_unwritable: 'cannot be written',
     storage_busy: 'stayed locked by another process',
     storage_corrupt: 'reports damaged data',
   };
