@@ -131,12 +131,19 @@ export class ResilientStorage implements Storage {
   }
 
   forgetUser(user: string): Forgotten {
-    const forgotten = this.write('forget', () => this.inner.forgetUser(user), rethrow);
-    // Nothing of theirs kept in memory may reach the disk later.
-    for (const [key, state] of this.pendingThreads) if (state.user === user) this.pendingThreads.delete(key);
-    for (let i = this.pendingRows.length - 1; i >= 0; i--)
-      if (this.pendingRows[i]?.user === user) this.pendingRows.splice(i, 1);
-    return forgotten;
+    return this.write(
+      'forget',
+      () => {
+        const forgotten = this.inner.forgetUser(user);
+        // Nothing of theirs kept in memory may reach the disk later, not even in the catch-up this
+        // successful write starts when it ends an outage (it runs after this function returns).
+        for (const [key, state] of this.pendingThreads) if (state.user === user) this.pendingThreads.delete(key);
+        for (let i = this.pendingRows.length - 1; i >= 0; i--)
+          if (this.pendingRows[i]?.user === user) this.pendingRows.splice(i, 1);
+        return forgotten;
+      },
+      rethrow,
+    );
   }
 
   dataVersion(): number {

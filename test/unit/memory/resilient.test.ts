@@ -165,6 +165,23 @@ describe('with the disk full', () => {
     expect(storage.delivered.claim('slack:Ev1')).toBe(false);
   });
 
+  it("never writes a forgotten user's messages kept in memory, even when the forget is what ends the outage", async () => {
+    const { dir, disk, storage, chat } = await setup();
+    disk.setFull(true);
+    await chat.say(SEED_PASTE, { user: 'U1', thread: 'T-U1' });
+    await chat.say(SEED_PASTE, { user: 'U2', thread: 'T-U2' });
+    disk.setFull(false);
+    storage.forgetUser('U1'); // the first write that succeeds: the catch-up of what was kept follows it
+    const reopened = openStorage(dir);
+    try {
+      expect(reopened.interactions.list().map((r) => r.user)).toEqual(['U2']);
+      expect(reopened.threads.get('C1\u0000T-U1')).toBeUndefined();
+      expect(reopened.threads.get('C1\u0000T-U2')?.user).toBe('U2');
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('does not hide a bug: an error that is not the storage failing goes to the caller', async () => {
     const { storage } = await setup();
     expect(() => storage.threads.set('T1', null as never)).toThrow(TypeError);
