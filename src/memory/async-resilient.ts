@@ -31,7 +31,13 @@ import type {
 } from './async-types.js';
 import { MemoryDeliveredActivities } from './delivered.js';
 import {
+  bounded,
+  definedOnly,
+  dropOldest,
+  KINDS,
+  rethrow,
   STORAGE_HEALTH_DEFAULTS,
+  type Kind,
   type ResilientStorageOptions,
   type StorageHealth,
   type StorageHealthLog,
@@ -39,27 +45,8 @@ import {
 import { StorageError } from './sqlite/errors.js';
 import type { FeedbackRecord, FixRecord, Forgotten, Interaction, ThreadState } from './types.js';
 
-/**
- * ResilientStorageOptions with the bounds as numbers: its type takes them from the `as const`
- * defaults, so it accepts only the default values themselves.
- */
-export type AsyncResilientStorageOptions = Omit<ResilientStorageOptions, keyof typeof STORAGE_HEALTH_DEFAULTS> & {
-  [K in keyof typeof STORAGE_HEALTH_DEFAULTS]?: number;
-};
-
-type Kind = 'delivered' | 'threads' | 'interactions' | 'feedback' | 'fixes' | 'settings' | 'forget' | 'read';
-
-/** What fails, and what the bot does meanwhile: the log line's words (as in ./resilient.ts). */
-const KINDS: Record<Kind, { what: string; verb: 'write' | 'read'; meanwhile: string }> = {
-  delivered: { what: 'delivered ids', verb: 'write', meanwhile: 'de-duplicating in memory' },
-  threads: { what: 'threads', verb: 'write', meanwhile: 'kept in memory until it can' },
-  interactions: { what: 'the interaction log', verb: 'write', meanwhile: 'rows kept in memory until it can' },
-  feedback: { what: 'feedback', verb: 'write', meanwhile: 'refused to the person clicking' },
-  fixes: { what: 'team fixes', verb: 'write', meanwhile: 'the save or delete is refused' },
-  settings: { what: 'channel settings', verb: 'write', meanwhile: 'the change is refused' },
-  forget: { what: 'a forget-user request', verb: 'write', meanwhile: 'refused' },
-  read: { what: 'the storage', verb: 'read', meanwhile: 'read as empty' },
-};
+/** The same options as ResilientStorage's. */
+export type AsyncResilientStorageOptions = ResilientStorageOptions;
 
 export class AsyncResilientStorage implements AsyncStorage {
   readonly threads: AsyncThreadStore;
@@ -357,27 +344,4 @@ export class AsyncResilientStorage implements AsyncStorage {
     const parts = [threads ? `${threads} thread(s)` : '', rows ? `${rows} log row(s)` : ''].filter(Boolean);
     return parts.length ? `wrote ${parts.join(' and ')} kept in memory meanwhile` : '';
   }
-}
-
-function rethrow(error: StorageError): never {
-  throw error;
-}
-
-function bounded(set: Set<string>, key: string, max: number): void {
-  set.add(key);
-  for (const oldest of set) {
-    if (set.size <= max) break;
-    set.delete(oldest);
-  }
-}
-
-function dropOldest<K, V>(map: Map<K, V>, max: number): void {
-  for (const oldest of map.keys()) {
-    if (map.size <= max) break;
-    map.delete(oldest);
-  }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -72,16 +72,16 @@ export interface StorageHealthLog {
   info(message: string): void;
 }
 
-export interface ResilientStorageOptions extends Partial<typeof STORAGE_HEALTH_DEFAULTS> {
+export interface ResilientStorageOptions extends Partial<Record<keyof typeof STORAGE_HEALTH_DEFAULTS, number>> {
   log: StorageHealthLog;
   /** The clock, in ms since the epoch (tests move it). */
   now?: () => number;
 }
 
-type Kind = 'delivered' | 'threads' | 'interactions' | 'feedback' | 'fixes' | 'settings' | 'forget' | 'read';
+export type Kind = 'delivered' | 'threads' | 'interactions' | 'feedback' | 'fixes' | 'settings' | 'forget' | 'read';
 
 /** What fails, and what the bot does meanwhile: the log line's words. */
-const KINDS: Record<Kind, { what: string; verb: 'write' | 'read'; meanwhile: string }> = {
+export const KINDS: Record<Kind, { what: string; verb: 'write' | 'read'; meanwhile: string }> = {
   delivered: { what: 'delivered ids', verb: 'write', meanwhile: 'de-duplicating in memory' },
   threads: { what: 'threads', verb: 'write', meanwhile: 'kept in memory until it can' },
   interactions: { what: 'the interaction log', verb: 'write', meanwhile: 'rows kept in memory until it can' },
@@ -357,11 +357,11 @@ export class ResilientStorage implements Storage {
   }
 }
 
-function rethrow(error: StorageError): never {
+export function rethrow(error: StorageError): never {
   throw error;
 }
 
-function bounded(set: Set<string>, key: string, max: number): void {
+export function bounded(set: Set<string>, key: string, max: number): void {
   set.add(key);
   for (const oldest of set) {
     if (set.size <= max) break;
@@ -369,13 +369,13 @@ function bounded(set: Set<string>, key: string, max: number): void {
   }
 }
 
-function dropOldest<K, V>(map: Map<K, V>, max: number): void {
+export function dropOldest<K, V>(map: Map<K, V>, max: number): void {
   for (const oldest of map.keys()) {
     if (map.size <= max) break;
     map.delete(oldest);
   }
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
+export function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,7 +4,6 @@
 // a minute with a count, health() says degraded, what cannot be kept is refused, and what was kept
 // in memory reaches the storage once it can be written again.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AsyncResilientStorage } from '../../../src/memory/async-resilient.js';
@@ -16,29 +15,12 @@ import { openStorage } from '../../../src/memory/sqlite/open.js';
 import type { FeedbackRecord, Interaction, NewFix, ThreadState } from '../../../src/memory/types.js';
 import { tempDir } from '../../helpers/paths.js';
 import { PG_BIN, postgresUnavailable, startCluster, type PostgresCluster } from '../../helpers/postgres.js';
-import { fillableStorage } from './disk-full.js';
+import { clock, dataDirs, fillableStorage, recorder } from './disk-full.js';
 
 const tmp = tempDir('kbbot-async-resilient-');
 afterAll(tmp.cleanup);
 
-let dirs = 0;
-function newDir(): string {
-  const dir = join(tmp.dir, `data-${++dirs}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-/** The log lines, by level. */
-function recorder(): { lines: string[]; warn: (m: string) => void; info: (m: string) => void } {
-  const lines: string[] = [];
-  return { lines, warn: (m) => lines.push(`warn: ${m}`), info: (m) => lines.push(`info: ${m}`) };
-}
-
-/** A clock the test moves. */
-function clock(): { now: () => number; advance: (ms: number) => void } {
-  let t = 1_700_000_000_000;
-  return { now: () => t, advance: (ms) => void (t += ms) };
-}
+const newDir = dataDirs(tmp.dir);
 
 /** The SQLite storage on a disk that fills on demand, as an AsyncStorage, wrapped. */
 function setup(options: { now?: () => number; wrap?: (s: AsyncStorage) => AsyncStorage } = {}) {

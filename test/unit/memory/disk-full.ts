@@ -4,6 +4,7 @@
  * full", turned into a StorageError by the storage's own mapping); reads still work, as they do on
  * a full disk. Shared by the storage-down tests of the memory and the Slack adapter.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Connection } from '../../../src/memory/sqlite/connection.js';
@@ -65,4 +66,26 @@ export function fillableStorage(dir: string): FillableStorage {
     },
     path,
   };
+}
+
+/** A fresh folder under `root` for each call (data-1, data-2, ...). */
+export function dataDirs(root: string): () => string {
+  let n = 0;
+  return () => {
+    const dir = join(root, `data-${++n}`);
+    mkdirSync(dir);
+    return dir;
+  };
+}
+
+/** The outage log's lines, by level. */
+export function recorder(): { lines: string[]; warn: (m: string) => void; info: (m: string) => void } {
+  const lines: string[] = [];
+  return { lines, warn: (m) => lines.push(`warn: ${m}`), info: (m) => lines.push(`info: ${m}`) };
+}
+
+/** A clock the test moves. */
+export function clock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 1_700_000_000_000;
+  return { now: () => t, advance: (ms) => void (t += ms) };
 }

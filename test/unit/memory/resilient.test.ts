@@ -2,8 +2,6 @@
 // while running, the bot keeps answering (de-duplication in memory), says so once a minute in the
 // log rather than once per message, reports "degraded" for readiness, refuses feedback it cannot
 // keep (so the clicker is told), and catches up when space returns.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeAdapter } from '../../../src/adapters/fake.js';
 import { Bot } from '../../../src/bot/bot.js';
@@ -14,31 +12,14 @@ import { StorageError } from '../../../src/memory/sqlite/errors.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
 import { tempDir } from '../../helpers/paths.js';
 import { SEED_PASTE, seedKb } from '../../helpers/seed-kb.js';
-import { fillableStorage } from './disk-full.js';
+import { clock, dataDirs, fillableStorage, recorder } from './disk-full.js';
 
 const kb = seedKb();
 const ranker = Ranker.build(kb);
 const tmp = tempDir('kbbot-resilient-');
 afterAll(tmp.cleanup);
 
-let dirs = 0;
-function newDir(): string {
-  const dir = join(tmp.dir, `data-${++dirs}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-/** The log lines, by level. */
-function recorder(): { lines: string[]; warn: (m: string) => void; info: (m: string) => void } {
-  const lines: string[] = [];
-  return { lines, warn: (m) => lines.push(`warn: ${m}`), info: (m) => lines.push(`info: ${m}`) };
-}
-
-/** A clock the test moves. */
-function clock(): { now: () => number; advance: (ms: number) => void } {
-  let t = 1_700_000_000_000;
-  return { now: () => t, advance: (ms) => void (t += ms) };
-}
+const newDir = dataDirs(tmp.dir);
 
 /** What main.ts builds: the bot on the resilient storage, driven like an adapter does. */
 async function setup(options: { now?: () => number } = {}) {
