@@ -102,7 +102,8 @@ for (let i = 0; i < FEEDBACK_RECORDS; i++) {
     signature: plain.signature(message),
   });
 }
-const learning = new FeedbackLearning({ add: (r) => rows.push(r), list: () => rows });
+const learning = new FeedbackLearning({ add: async (r) => void rows.push(r), list: async () => rows });
+await learning.refresh(0);
 const learned = new Matcher(opened.kb, opened.ranker, classifier, learning);
 const queries = [
   ...readJsonl(join(EVAL, 'dev-error-pastes.jsonl')),

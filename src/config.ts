@@ -14,7 +14,7 @@
  * | STORE_MESSAGES | true                    | keep message text (log, feedback, threads) on disk   |
  * | KB_WATCH  | true                         | re-read the KB folders when they change              |
  * | SHUTDOWN_GRACE_MS | 10000                | on SIGTERM/SIGINT, how long replies under way may finish |
- * | DATABASE_URL | (none: SQLite in DATA_DIR) | postgres://user:password@host:5432/db: the Postgres storage of `kbbot report`, `forget`, `fixes` (not the bot yet, issue #26); a secret |
+ * | DATABASE_URL | (none: SQLite in DATA_DIR) | postgres://user:password@host:5432/db: where the bot (and `kbbot report`, `forget`, `fixes`) keeps its memory, shared by replicas; a secret |
  *
  * Booleans (STORE_MESSAGES, KB_WATCH, TEAMS_ENABLED) all take true/false, yes/no, on/off or 1/0,
  * in any case; anything else is refused, naming the variable.
@@ -65,9 +65,9 @@ export interface Config {
    */
   shutdownGraceMs: number;
   /**
-   * DATABASE_URL (postgres:// or postgresql://): the Postgres storage `kbbot report`, `forget` and
-   * `fixes` read when no `--data` is given. Unset (the default): SQLite in `dataDir`. The bot
-   * itself does not use it yet (issue #26). A secret: its password is never logged or shown.
+   * DATABASE_URL (postgres:// or postgresql://): the Postgres storage the bot keeps its memory in,
+   * shared by replicas, and which `kbbot report`, `forget` and `fixes` read when no `--data` is
+   * given. Unset (the default): SQLite in `dataDir`. A secret: its password is never logged or shown.
    */
   databaseUrl?: string;
   /** Present when Slack is configured. */

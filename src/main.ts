@@ -1,6 +1,7 @@
 /**
- * Composition root of `npm start`: environment (.env) -> config -> storage (DATA_DIR/kbbot.db,
- * wrapped so the bot keeps answering when the disk fails: memory/resilient.ts) -> KB (via the
+ * Composition root of `npm start`: environment (.env) -> config -> storage (Postgres at
+ * DATABASE_URL, shared by replicas, else DATA_DIR/kbbot.db; wrapped so the bot keeps answering when
+ * the storage fails: memory/async-resilient.ts) -> KB (via the
  * index, re-read when the folders change) -> bot -> the Slack adapter when Slack is configured
  * (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET, or with SLACK_APP_TOKEN for Socket Mode), the Teams
  * adapter when Teams is (MicrosoftAppId, or TEAMS_ENABLED), the console adapter otherwise. Logs go
@@ -10,7 +11,7 @@
  * Observability (src/observability): `/healthz`, `/readyz` and `/metrics` on the Slack HTTP port,
  * on the Teams port, and on METRICS_PORT when set (the only place in console and Socket Mode),
  * listening from the start so an orchestrator sees "not ready" while the KB loads. Readiness
- * checks the KB (loaded, with articles), the storage (ResilientStorage.health()) and the chat
+ * checks the KB (loaded, with articles), the storage (AsyncResilientStorage.health()) and the chat
  * connection, and fails from the first signal on.
  *
  * Start-up: delivery claims left by a bot that died are freed first (their re-deliveries are then
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { runConsole } from './adapters/console/console.js';
 import { createSlackApp } from './adapters/slack/app.js';
+import type { Deliveries } from './adapters/delivered.js';
 import { currentDelivery } from './adapters/slack/deliveries.js';
 import { importListeningFile, StoredListeningStore } from './adapters/slack/listening.js';
 import { createTeamsServer, TEAMS_PATH } from './adapters/teams/server.js';
@@ -40,11 +42,13 @@ import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { KbReloader } from './kb/index/reload.js';
 import type { OpenedKb } from './kb/index/open-kb.js';
 import { KbDirError } from './kb/index/walk.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, REDACTED, type Logger } from './log.js';
+import { asyncFromSync, type AsyncDeliveredActivities, type AsyncStorage } from './memory/async-types.js';
+import { AsyncResilientStorage, STORAGE_PROBE_DEFAULTS } from './memory/async-resilient.js';
+import { redactUrl } from './memory/postgres/errors.js';
+import { openPostgresStorage } from './memory/postgres/open.js';
 import { StorageError } from './memory/sqlite/errors.js';
-import { ResilientStorage } from './memory/resilient.js';
 import { openStorage } from './memory/sqlite/open.js';
-import type { DeliveredActivities, Storage } from './memory/types.js';
 import { BotMeter } from './observability/bot.js';
 import { meteredFetch, teamsRetryObserver } from './observability/chat-api.js';
 import { kbCheck, storageCheck } from './observability/checks.js';
@@ -61,6 +65,14 @@ import { packageVersion } from './package-info.js';
 const START_BUDGET_MS = 8_500;
 /** ...but at least this many, so a slow start (a big KB ingested first) still lets Slack answer. */
 const MIN_SLACK_START_MS = 4_000;
+
+/**
+ * How long a Postgres call waits for a connection before failing (the pg default in the CLI is 5 s):
+ * a Slack event is claimed before it is acknowledged, and Slack wants the ack within 3 s, so an
+ * unreachable database must fail the claim well within that; the event is then answered and
+ * de-duplicated from memory (memory/async-resilient.ts) rather than retried by Slack.
+ */
+const BOT_PG_CONNECT_TIMEOUT_MS = 1_500;
 
 /** Stopping may overrun SHUTDOWN_GRACE_MS by this much (closing servers, the storage) before the process exits anyway, with 1. */
 const STOP_OVERRUN_MS = 5_000;
@@ -101,10 +113,6 @@ async function main(): Promise<void> {
     mode,
     ...(config.teams ? { teams: true } : {}),
   });
-  if (config.databaseUrl)
-    log.warn(
-      'DATABASE_URL is set, but the bot itself still keeps its memory in SQLite under DATA_DIR (Postgres support for the bot is in progress, issue #26); kbbot report/forget/fixes use it',
-    );
   const metrics = new Metrics({ version });
   const health = new Health(metrics);
   onSignals(log, config.shutdownGraceMs, health);
@@ -116,18 +124,25 @@ async function main(): Promise<void> {
       up.chat?.() ? { ok: true } : { ok: false, detail: 'not connected to the chat service' },
     );
   if (config.metricsPort !== undefined) await startHealthServer(health, config.metricsPort, log);
-  // What the bot remembers: threads, feedback, settings, delivered ids and the log. Answering does
-  // not wait on the disk: while it fails, the wrapper de-duplicates in memory and says so once a minute.
-  const storage = new ResilientStorage(
-    countingStorageErrors(openStorage(config.dataDir), (e) => metrics.storageErrors.inc({ code: e.code })),
+  // What the bot remembers: threads, feedback, settings, delivered ids, team fixes and the log, in
+  // Postgres (DATABASE_URL: shared by every replica) or SQLite (DATA_DIR/kbbot.db). Answering does
+  // not wait on the storage: while it fails, the wrapper de-duplicates in memory and says so once a minute.
+  const chosen = await openBotStorage(config);
+  const storage = new AsyncResilientStorage(
+    countingStorageErrors(chosen.storage, (e) => metrics.storageErrors.inc({ code: e.code })),
     { log },
   );
-  stoppers.then.push(() => storage.close());
+  const probing = setInterval(() => void storage.probe(), STORAGE_PROBE_DEFAULTS.everyMs).unref();
+  stoppers.then.push(() => {
+    clearInterval(probing);
+    return storage.close();
+  });
   health.check('storage', () => storageCheck(storage.health()));
-  // Only one bot serves a DATA_DIR: every claim on record now is a reply a dead process never posted.
-  const freed = storage.delivered.releaseStaleClaims();
+  // SQLite: one bot serves a DATA_DIR, so every claim on record now is a reply a dead process never
+  // posted. Postgres: only claims whose lease ran out (another replica may be answering the rest).
+  const freed = await storage.delivered.releaseStaleClaims();
   if (freed) log.info(`freed ${freed} delivery claim(s) left by a bot that stopped before replying`);
-  importOldListening(storage, config, log);
+  await importOldListening(storage, config, log);
 
   /** The bot, once made: the reloader hands it each new KB. */
   const live: { bot?: Bot } = {};
@@ -152,18 +167,19 @@ async function main(): Promise<void> {
   });
   up.reloader = reloader;
   stoppers.then.unshift(() => reloader.stop());
-  const opened = await reloader.open();
+  const kb = await reloader.open();
   refreshedAt = new Date();
-  metrics.kbLoaded(opened.kb.size, refreshedAt);
-  describeKb(opened, config, log);
+  metrics.kbLoaded(kb.kb.size, refreshedAt);
+  describeKb(kb, config, log);
 
   const meter = new BotMeter(metrics, log);
-  const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
+  const learning = new FeedbackLearning(storage.feedback);
   // Team fixes (issue #24): explicit saves, so kept in the storage even with STORE_MESSAGES off;
-  // searchable as soon as they are saved, and reloaded when another process (`kbbot fixes delete`) changes them.
-  const fixIndex = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
-  const bot = new Bot(opened.kb, {
-    ranker: opened.ranker,
+  // searchable as soon as they are saved, and reloaded when another process (another replica,
+  // `kbbot fixes delete`) changes them: the bot reads the data version once per message.
+  const fixIndex = new FixIndex({ store: storage.fixes });
+  const bot = new Bot(kb.kb, {
+    ranker: kb.ranker,
     // With STORE_MESSAGES off a thread's message stays in memory: follow-ups then do not survive a restart.
     threads: config.storeMessages ? storage.threads : new MemoryThreadStore(),
     learning,
@@ -178,10 +194,12 @@ async function main(): Promise<void> {
     fixes: { store: storage.fixes, index: fixIndex },
   });
   live.bot = bot;
+  // The feedback and fixes on record, read before the first message is answered.
+  await bot.refresh();
   bot.warmUp();
   if (config.kbWatch) await reloader.start();
   log.info(
-    `storage: ${config.dataDir} (${learning.size} feedback record(s), ${fixIndex.size} team fix(es); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
+    `storage: ${chosen.where} (${learning.size} feedback record(s), ${fixIndex.size} team fix(es); message text ${config.storeMessages ? 'kept' : 'not kept'})`,
   );
 
   const teams = config.teams
@@ -333,10 +351,33 @@ function describeKb(opened: OpenedKb, config: Config, log: Logger): void {
   if (opened.kb.size === 0) log.warn(`the KB in ${config.kbDirs.join(', ')} has no articles`);
 }
 
-/** Listening choices of kbbot 0.1 (DATA_DIR/listening.json) move into the storage once. */
-function importOldListening(storage: Storage, config: Config, log: Logger): void {
+/**
+ * The storage the bot keeps its memory in: the Postgres database at DATABASE_URL (opened and
+ * migrated; every replica shares it, and nothing the bot remembers goes to a local file), else the
+ * SQLite one in DATA_DIR. A database that cannot be reached or refuses kbbot stops the start-up with
+ * one line naming it without its password (an orchestrator restarts the bot; the database is not
+ * optional once chosen, since replicas answering from their own memory would answer retries twice).
+ */
+async function openBotStorage(config: Config): Promise<{ storage: AsyncStorage; where: string }> {
+  const url = config.databaseUrl;
+  if (url === undefined) return { storage: asyncFromSync(openStorage(config.dataDir)), where: config.dataDir };
+  const where = `Postgres at ${redactUrl(url)}`;
   try {
-    const imported = importListeningFile(storage.settings, config.dataDir);
+    return { storage: await openPostgresStorage(url, { connectTimeoutMs: BOT_PG_CONNECT_TIMEOUT_MS }), where };
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    // openPostgresStorage names the database without its password; the server's own words are scrubbed too.
+    let message = err.message;
+    for (const secret of secretsOf(config).sort((a, b) => b.length - a.length))
+      message = message.split(secret).join(REDACTED);
+    throw new StartError(message);
+  }
+}
+
+/** Listening choices of kbbot 0.1 (DATA_DIR/listening.json) move into the storage once. */
+async function importOldListening(storage: AsyncStorage, config: Config, log: Logger): Promise<void> {
+  try {
+    const imported = await importListeningFile(storage.settings, config.dataDir);
     if (imported) log.info(`imported ${imported} listening choice(s) from listening.json`);
   } catch (err) {
     log.warn(`listening.json not imported: ${err instanceof Error ? err.message : String(err)}`);
@@ -370,7 +411,7 @@ function logEvent(log: Logger): (e: BotEvent) => void {
 }
 
 /** Slack's and Teams' delivery ids in one store, apart. */
-function prefixed(delivered: DeliveredActivities, prefix: string): DeliveredActivities {
+function prefixed(delivered: AsyncDeliveredActivities, prefix: string): Deliveries {
   return {
     claim: (key) => delivered.claim(prefix + key),
     done: (key) => delivered.done(prefix + key),

@@ -148,7 +148,8 @@ export class FakeAdapter {
     const exchange: Exchange = { message, reply };
     if (reply) {
       exchange.postedId = this.nextId();
-      this.bot.posted(message, reply, exchange.postedId);
+      // Awaited, as the real adapters do: the next message of the thread sees which message the answer was.
+      await this.bot.posted(message, reply, exchange.postedId);
     }
     this.transcript.push(exchange);
     return reply;

@@ -29,7 +29,7 @@ export class Answers {
   ) {}
 
   /** "what about SP2?": the thread's question again, articles that mention the new words first. */
-  refine(query: string, words: string, message: IncomingMessage): Reply | null {
+  refine(query: string, words: string, message: IncomingMessage): Promise<Reply | null> {
     const combined = `${query} ${words}`;
     const m = this.ctx.matcher.match(combined, { k: BOT_DEFAULTS.candidates, always: true });
     const wanted = terms(words);
@@ -52,7 +52,7 @@ export class Answers {
    * error still leads as before (it is exact evidence of the error). Anything less gets silence, or 👀
    * where the channel has peek mode on.
    */
-  reply(m: MatchResult, query: string, message: PeekableMessage, addressed: boolean): Reply | null {
+  async reply(m: MatchResult, query: string, message: PeekableMessage, addressed: boolean): Promise<Reply | null> {
     const [top, second] = m.hits;
     // Overheard: alerts, pasted errors and questions; from another app (fromApp) alerts and errors only.
     const passive = isPassive(m.intent.intent) && !(message.fromApp && m.intent.intent === 'question');
@@ -68,7 +68,7 @@ export class Answers {
       // (to a person: another app mentioning the bot gets an article or "did you mean" only).
       if (m.hits.length && !message.fromApp)
         return this.suggest(m, m.hits, query, message, BOT_TEXTS.closest, BOT_DEFAULTS.closest);
-      this.ctx.records.log(m, query, message, 'unanswered', null);
+      await this.ctx.records.log(m, query, message, 'unanswered', null);
       this.ctx.records.emit({ type: 'unanswered', message });
       return { kind: 'no_match', text: BOT_TEXTS.noMatchIn(kbShares(this.ctx.kb)), hints: BOT_TEXTS.noMatchHints };
     }
@@ -84,8 +84,8 @@ export class Answers {
       // answers were right 80 times in 81 (scripts/intents-overheard.mjs), and silence would cost them.
       if (!addressed && !lead && m.intent.confidence < BOT_DEFAULTS.overheardIntentConfidence)
         return this.peek(message);
-      this.ctx.records.log(m, query, message, 'answered', top.article.id, lead?.fix.id);
-      const reply = this.answerWith(m.hits, query, 0, message, m.confidence, 'summary', lead?.fix);
+      await this.ctx.records.log(m, query, message, 'answered', top.article.id, lead?.fix.id);
+      const reply = await this.answerWith(m.hits, query, 0, message, m.confidence, 'summary', lead?.fix);
       // Answered as sure, though the second came close: say so ("Close call: … also matches").
       if (reply.kind === 'answer' && nearTie)
         reply.answer.closeCall = { id: second.article.id, title: second.article.title };
@@ -109,9 +109,9 @@ export class Answers {
   }
 
   /** A team fix answers where no article does: shown alone; the articles stay the thread's candidates ("the other one"). */
-  private fixAlone(m: MatchResult, query: string, message: IncomingMessage, lead: FixHit): Reply {
-    this.remember(message, query, m.hits, -1, lead.fix.id);
-    this.ctx.records.log(m, query, message, 'answered', null, lead.fix.id);
+  private async fixAlone(m: MatchResult, query: string, message: IncomingMessage, lead: FixHit): Promise<Reply> {
+    await this.remember(message, query, m.hits, -1, lead.fix.id);
+    await this.ctx.records.log(m, query, message, 'answered', null, lead.fix.id);
     this.ctx.records.emit({
       type: 'answered',
       message,
@@ -123,17 +123,17 @@ export class Answers {
   }
 
   /** "Did you mean" with the first few (at most `most`) of `hits`. */
-  private suggest(
+  private async suggest(
     m: MatchResult,
     hits: MatchHit[],
     query: string,
     message: IncomingMessage,
     intro: string,
     most: number = BOT_DEFAULTS.suggestions,
-  ): Reply {
-    this.remember(message, query, hits, 0);
+  ): Promise<Reply> {
+    await this.remember(message, query, hits, 0);
     const candidates = hits.slice(0, most);
-    this.ctx.records.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
+    await this.ctx.records.log(m, query, message, 'suggested', candidates[0]?.article.id ?? null);
     this.ctx.records.emit({ type: 'suggested', message, articleIds: candidates.map((h) => h.article.id) });
     return {
       kind: 'suggestions',
@@ -147,7 +147,7 @@ export class Answers {
     };
   }
 
-  private answerWith(
+  private async answerWith(
     hits: MatchHit[],
     query: string,
     index: number,
@@ -155,9 +155,9 @@ export class Answers {
     confidence: number,
     view: AnswerView = 'summary',
     fix?: FixRecord,
-  ): Reply {
+  ): Promise<Reply> {
     const hit = hits[index] as MatchHit;
-    this.remember(message, query, hits, index, fix?.id);
+    await this.remember(message, query, hits, index, fix?.id);
     this.ctx.records.emit({
       type: 'answered',
       message,
@@ -180,13 +180,13 @@ export class Answers {
     return reply;
   }
 
-  lookup(m: MatchResult, message: IncomingMessage): Reply {
+  async lookup(m: MatchResult, message: IncomingMessage): Promise<Reply> {
     if (!m.hits.length) {
-      this.ctx.records.log(m, message.text, message, 'unanswered', null);
+      await this.ctx.records.log(m, message.text, message, 'unanswered', null);
       return { kind: 'text', text: BOT_TEXTS.missing(m.missing, this.ctx.kb.size) };
     }
-    this.ctx.records.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
-    const reply = this.answerWith(
+    await this.ctx.records.log(m, message.text, message, 'answered', m.hits[0]?.article.id ?? null);
+    const reply = await this.answerWith(
       m.hits,
       m.hits.map((h) => h.article.id).join(' '),
       0,
@@ -203,9 +203,15 @@ export class Answers {
    * thread knows of its people (who spoke last, fix reports, credits) stays; the question it had
    * before is kept among its errors (a fix saved there records them).
    */
-  private remember(message: IncomingMessage, query: string, hits: MatchHit[], shown: number, led?: string): void {
+  private async remember(
+    message: IncomingMessage,
+    query: string,
+    hits: MatchHit[],
+    shown: number,
+    led?: string,
+  ): Promise<void> {
     const key = threadKey(message);
-    const old = this.ctx.threads.get(key);
+    const old = await this.ctx.threads.get(key);
     const errors =
       old?.query && old.query !== query && !query.startsWith(old.query)
         ? [...(old.errors ?? []).filter((e) => e !== old.query && e !== query), old.query].slice(
@@ -214,7 +220,7 @@ export class Answers {
         : old?.errors;
     const { led: _led, ...kept } = old ?? {};
     void _led;
-    this.ctx.threads.set(key, {
+    await this.ctx.threads.set(key, {
       ...kept,
       query,
       candidates: hits.map((h) => h.article.id),

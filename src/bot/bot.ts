@@ -27,7 +27,7 @@ import type { BotContext, BotOptions } from './context.js';
 import { BOT_DEFAULTS } from './defaults.js';
 import { readFollowUp, seenQuestionIn } from './follow-up.js';
 import { helpText, readHelpTopic } from './help.js';
-import { primeHistory } from './history.js';
+import { refreshHistory } from './history.js';
 import { Matcher, type MatchResult } from './match.js';
 import { isAddressed, looksBinary, threadKey, type IncomingMessage, type MessageContext } from './message.js';
 import { PendingPeeks, type PeekableMessage } from './peek.js';
@@ -133,8 +133,8 @@ export class Bot {
    * (a reaction in Slack), save confirmations and offers to save are not the bot taking a turn: "that
    * worked" after "Saved as a team fix" still credits the fix.
    */
-  posted(message: IncomingMessage, reply: Reply, postedId: string): void {
-    this.turns.posted(message, reply, postedId);
+  async posted(message: IncomingMessage, reply: Reply, postedId: string): Promise<void> {
+    await this.turns.posted(message, reply, postedId);
   }
 
   /**
@@ -142,8 +142,21 @@ export class Bot {
    * thread's messages to `respond` even without a mention, in any channel: follow-ups, fix
    * reports and feedback need no mention under the bot's answer.
    */
-  knowsThread(conversation: string, thread: string): boolean {
-    return this.ctx.threads.get(threadKey({ conversation, thread })) !== undefined;
+  async knowsThread(conversation: string, thread: string): Promise<boolean> {
+    return (await this.ctx.threads.get(threadKey({ conversation, thread }))) !== undefined;
+  }
+
+  /**
+   * Bring what the bot holds in memory (the team fixes' index, the feedback, the log's signatures
+   * for "has anyone seen this before?") up to the storage's data version, read once now. Awaited at
+   * start-up, so the first answer already has the fixes and feedback and their sizes can be logged;
+   * each message does the same for the caches it uses. Never rejects: a storage that cannot be read
+   * leaves the caches as they are, and the next message tries again.
+   */
+  async refresh(): Promise<void> {
+    const version = await this.upToDate();
+    const interactions = this.ctx.options.interactions;
+    if (interactions && version !== undefined) await refreshHistory({ interactions, version });
   }
 
   /**
@@ -151,6 +164,7 @@ export class Bot {
    * "Already saved as fix-N", or why not (no fix store, storage down, nothing to save).
    */
   async saveFix(request: SaveFixRequest): Promise<Reply> {
+    await this.upToDate();
     const key = threadKey(request);
     return this.fixes.save(
       {
@@ -170,11 +184,32 @@ export class Bot {
     );
   }
 
-  /** Make the first messages fast (see Matcher.warmUp). */
+  /** Make the first messages fast (see Matcher.warmUp; `refresh` reads what the storage holds). */
   warmUp(): void {
     this.ctx.matcher.warmUp();
-    // Read the interaction log once now, so the first "has anyone seen this before?" does not wait for it.
-    primeHistory({ interactions: this.ctx.options.interactions, dataVersion: this.ctx.options.dataVersion });
+  }
+
+  /**
+   * Read the data version once (design-postgres.md section 7: once per message) and bring the team
+   * fixes' index and the feedback up to it, so a fix saved or feedback given on another replica
+   * counts from this message on. Without `options.dataVersion` the caches are read on the first
+   * call only (version 0 throughout). Returns the version read (undefined without one, or when it
+   * could not be read); never rejects: what the caches hold answers meanwhile.
+   */
+  private async upToDate(): Promise<number | undefined> {
+    const dataVersion = this.ctx.options.dataVersion;
+    let version: number;
+    try {
+      version = dataVersion ? await dataVersion() : UNVERSIONED;
+    } catch {
+      return undefined;
+    }
+    if (dataVersion) this.ctx.version = version;
+    const { learning, fixes } = this.ctx.options;
+    await Promise.all(
+      [learning?.refresh(version), fixes?.index.refresh(version)].map((p) => p?.catch(() => undefined)),
+    );
+    return dataVersion ? version : undefined;
   }
 
   /**
@@ -182,6 +217,7 @@ export class Bot {
    * that it is not sure about; with `peek` on, those get a 👀: src/bot/peek.ts).
    */
   async respond(message: PeekableMessage): Promise<Reply | null> {
+    await this.upToDate();
     // The asker's 👀 on a message the bot offered one: its answer, as if the bot had been mentioned.
     const peeked = this.peeks.take(message);
     if (peeked) {
@@ -191,14 +227,14 @@ export class Bot {
         ...(message.context ? { context: message.context } : {}),
       };
       const reply = await this.replyTo(asked);
-      this.turns.replied(asked, reply);
+      await this.turns.replied(asked, reply);
       return reply;
     }
     if (message.reaction) return this.threadFeedback.reacted(message);
     const reply = await this.replyTo(message);
     // The bot takes a turn: until the adapter says which message it posted (`posted`), feedback
     // straight after it is read as about it.
-    this.turns.replied(message, reply);
+    await this.turns.replied(message, reply);
     return reply;
   }
 
@@ -211,7 +247,7 @@ export class Bot {
     if (text === '') return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
     const key = threadKey(message);
     /** The thread before this message: what feedback in it replies to. */
-    const prior = this.ctx.threads.get(key);
+    const prior = await this.ctx.threads.get(key);
 
     // "@kbbot save fix", "save fix: …", "save fix as "…"": commands, not part of the thread's talk.
     const command = addressed ? readSaveFix(raw) : undefined;
@@ -220,7 +256,8 @@ export class Bot {
     // A person reporting the fix they applied is never a query nor feedback on the answer.
     // An alert notification pasted by hand ("[RESOLVED] … Resolved") is no person's report.
     const fixReport = !message.fromApp && isFixReport(raw) && !readAlert(raw);
-    const state = prior || (fixReport && addressed) ? this.turns.heard(key, prior, message, raw, fixReport) : undefined;
+    const state =
+      prior || (fixReport && addressed) ? await this.turns.heard(key, prior, message, raw, fixReport) : undefined;
     if (fixReport) {
       if (!addressed) return null;
       const id = state?.lastFix?.messageId ?? message.id;
@@ -232,7 +269,7 @@ export class Bot {
     // "fix-12", "show fix 12": a saved team fix asked for by its id.
     const fixId = addressed ? normaliseFixId(text.replace(/^\s*(?:show|open|get)\s+(?:me\s+)?/i, '')) : null;
     if (fixId) {
-      const fix = this.fixes.fixById(fixId);
+      const fix = await this.fixes.fixById(fixId);
       return fix ? { kind: 'fix', fix: buildTeamFix(fix) } : { kind: 'text', text: BOT_TEXTS.unknownFix(fixId) };
     }
 
@@ -270,14 +307,14 @@ export class Bot {
 
     // The matcher undoes chat markup itself; handing it `text` would decode entities twice ("&amp;lt;" → "<").
     const m = this.ctx.matcher.match(raw, { k: BOT_DEFAULTS.candidates });
-    const reply = this.replyMatched(m, raw, text, message, addressed, key, prior, state);
+    const reply = await this.replyMatched(m, raw, text, message, addressed, key, prior, state);
     // Overheard and left alone: counted (the metrics' "silent" outcome), never logged as unanswered.
     if (reply === null && !addressed) this.ctx.records.silent(m, message);
     return reply;
   }
 
   /** The reply to a matched message, by its intent. */
-  private replyMatched(
+  private async replyMatched(
     m: MatchResult,
     raw: string,
     text: string,
@@ -286,7 +323,7 @@ export class Bot {
     key: string,
     prior: ThreadState | undefined,
     state: ThreadState | undefined,
-  ): Reply | null {
+  ): Promise<Reply | null> {
     switch (m.intent.intent) {
       case 'help':
         return addressed ? { kind: 'text', text: BOT_TEXTS.help } : null;
@@ -307,7 +344,7 @@ export class Bot {
         // classifier sees no thread); feedback's own rules decide whether it is about the answer at all.
         const outcome = state && prior ? outcomeIn(text) : undefined;
         if (outcome && state) {
-          const rated = this.threadFeedback.feedback(outcome, key, prior, state, message);
+          const rated = await this.threadFeedback.feedback(outcome, key, prior, state, message);
           if (rated || !addressed) return rated;
         }
         if (!addressed) return null;
@@ -324,6 +361,7 @@ export class Bot {
 
   /** A button press: helped / not it / other matches / full article / share / pick a candidate / undo or save a fix. */
   async act(action: BotAction): Promise<Reply> {
+    await this.upToDate();
     const message: IncomingMessage = {
       text: '',
       user: action.user,
@@ -332,7 +370,7 @@ export class Bot {
       via: 'command',
     };
     const key = threadKey(message);
-    const stored = this.ctx.threads.get(key);
+    const stored = await this.ctx.threads.get(key);
     const state = stored ?? {
       query: '',
       candidates: [action.value],
@@ -344,15 +382,15 @@ export class Bot {
     const fixId = normaliseFixId(action.value);
     switch (action.action) {
       case 'helpful':
-        giveFeedback(this.ctx, message, state, fixId ?? action.value, true);
+        await giveFeedback(this.ctx, message, state, fixId ?? action.value, true);
         return fixId
           ? { kind: 'ack', emoji: 'white_check_mark', text: BOT_TEXTS.thanks(fixId) }
           : { kind: 'text', text: BOT_TEXTS.thanks(action.value) };
       case 'not_it':
-        giveFeedback(this.ctx, message, state, fixId ?? action.value, false);
+        await giveFeedback(this.ctx, message, state, fixId ?? action.value, false);
         // A team fix that was not it: noted; the article under it is still there to try.
         if (fixId) {
-          if (stored) this.fixes.dropLead(key, stored, fixId);
+          if (stored) await this.fixes.dropLead(key, stored, fixId);
           return { kind: 'ack', emoji: 'white_check_mark', text: BOT_TEXTS.notIt(fixId) };
         }
         return this.followUps.next(key, { ...state, shown: at }, message);
@@ -391,6 +429,9 @@ export class Bot {
     }
   }
 }
+
+/** The version the caches are brought up to without `BotOptions.dataVersion`: read once, then never again. */
+const UNVERSIONED = 0;
 
 /** Do the KB's articles come from more than one folder? */
 function hasManySources(kb: KnowledgeBase): boolean {

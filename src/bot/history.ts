@@ -21,14 +21,8 @@
  * test/unit/bot/history.test.ts measures it at 100,000 rows.
  */
 import type { FixIndex } from '../fixes/index.js';
-import type {
-  FeedbackLog,
-  FeedbackRecord,
-  FixRecord,
-  Interaction,
-  InteractionLog,
-  Signature,
-} from '../memory/types.js';
+import type { AsyncFeedbackLog, AsyncInteractionLog } from '../memory/async-types.js';
+import type { FeedbackRecord, FixRecord, Interaction, Signature } from '../memory/types.js';
 import { similarity as signatureSimilarity } from '../memory/signature.js';
 import { CONFIDENCE_THRESHOLDS } from './match.js';
 import type { HistoryItem } from './reply.js';
@@ -50,22 +44,25 @@ export const HISTORY_DEFAULTS = {
 
 export type HistoryDefaults = typeof HISTORY_DEFAULTS;
 
+/** What the history reads of the log. */
+export type HistoryLog = Pick<AsyncInteractionLog, 'list'>;
+
 export interface HistorySources {
   fixes?: FixIndex;
-  interactions?: InteractionLog;
-  feedback?: FeedbackLog;
+  interactions?: HistoryLog;
+  feedback?: Pick<AsyncFeedbackLog, 'list'>;
   /**
    * The title of an article id, when the KB has it: a thread's item then reads "Q193567: XADM: …"
    * rather than "Q193567". Optional; without it the id alone is shown.
    */
   articleTitle?: (id: string) => string | undefined;
   /**
-   * The storage's data version (Storage.dataVersion). Given, the log's signatures are kept in
-   * memory between questions (packed, about 350 bytes a row) and only rows added since are read;
-   * a change (another process ran `kbbot forget`) reads the log again. Without it the log is read
-   * on every question.
+   * The storage's data version as the bot last read it (AsyncStorage.dataVersion). Given, the log's
+   * signatures are kept in memory between questions (packed, about 350 bytes a row) and only rows
+   * added since are read; another version (another process ran `kbbot forget`) reads the log
+   * again. Without it the log is read on every question.
    */
-  dataVersion?: () => number;
+  version?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -109,6 +106,8 @@ class PackedLog {
   private lastAt = -Infinity;
   /** Keys of the rows held at `lastAt`. */
   private atLast = new Set<string>();
+  /** The read in flight: the next one starts after it, so two questions never add the same rows twice. */
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(
     /** The earliest time read. */
@@ -117,10 +116,15 @@ class PackedLog {
     readonly version: number | undefined,
   ) {}
 
-  /** Read the rows added since the last read. */
-  update(log: InteractionLog): void {
-    const since = Math.max(this.from, this.lastAt);
-    for (const row of log.list({ since })) this.add(row);
+  /** Read the rows added since the last read (after any read in flight). Rejects when the log cannot be read. */
+  update(log: HistoryLog): Promise<void> {
+    const read = async (): Promise<void> => {
+      const since = Math.max(this.from, this.lastAt);
+      for (const row of await log.list({ since })) this.add(row);
+    };
+    const next = this.reading.then(read, read);
+    this.reading = next.catch(() => undefined);
+    return next;
   }
 
   private add(row: Interaction): void {
@@ -173,12 +177,11 @@ const isSorted = (s: Signature): boolean => s.every((p, i) => i === 0 || (s[i - 
 /** `s` in hash order (stored signatures already are; this only guards against one that is not). */
 const sortedSignature = (s: Signature): Signature => (isSorted(s) ? s : [...s].sort((a, b) => a[0] - b[0]));
 
-/** Kept packed logs, by log (see HistorySources.dataVersion). */
-const packed = new WeakMap<InteractionLog, PackedLog>();
+/** Kept packed logs, by log (see HistorySources.version). */
+const packed = new WeakMap<HistoryLog, PackedLog>();
 
 /** The log's rows since `since`, packed and kept between calls (the storage has a data version). */
-function keptLog(log: InteractionLog, since: number, dataVersion: () => number): PackedLog {
-  const version = dataVersion();
+async function keptLog(log: HistoryLog, since: number, version: number): Promise<PackedLog> {
   let held = packed.get(log);
   if (
     !held ||
@@ -189,18 +192,19 @@ function keptLog(log: InteractionLog, since: number, dataVersion: () => number):
     held = new PackedLog(since, version);
     packed.set(log, held);
   }
-  held.update(log);
+  await held.update(log);
   return held;
 }
 
 /**
- * Read the log now (at start-up), so the first "has anyone seen this before?" does not wait for
- * it. Only useful with `sources.dataVersion` (otherwise nothing is kept). Never throws.
+ * Bring the kept log up to `sources.version` now (at start-up, `Bot.refresh`), so the next "has
+ * anyone seen this before?" does not wait for it. Only useful with `sources.version` (otherwise
+ * nothing is kept). Never rejects.
  */
-export function primeHistory(sources: HistorySources, now: number = Date.now()): void {
-  if (!sources.interactions || !sources.dataVersion) return;
+export async function refreshHistory(sources: HistorySources, now: number = Date.now()): Promise<void> {
+  if (!sources.interactions || sources.version === undefined) return;
   try {
-    keptLog(sources.interactions, now - HISTORY_DEFAULTS.maxAgeDays * DAY_MS, sources.dataVersion);
+    await keptLog(sources.interactions, now - HISTORY_DEFAULTS.maxAgeDays * DAY_MS, sources.version);
   } catch {
     // The storage is failing; the first question reads the log instead.
   }
@@ -257,21 +261,21 @@ function packedSimilarity(q: Query, log: PackedLog, row: LogRow): number {
 }
 
 /** Past threads with a message like `signature`: from the kept log, or from the log read now. */
-function similarThreads(
+async function similarThreads(
   sources: HistorySources,
-  log: InteractionLog,
+  log: HistoryLog,
   signature: Signature,
   since: number,
   hits: ThreadHits,
-): void {
-  if (sources.dataVersion) {
+): Promise<void> {
+  if (sources.version !== undefined) {
     const q = queryOf(signature);
-    const kept = keptLog(log, since, sources.dataVersion);
+    const kept = await keptLog(log, since, sources.version);
     for (const row of kept.rows) if (row.at >= since) hits.offer(row, packedSimilarity(q, kept, row));
     return;
   }
   const query = sortedSignature(signature);
-  for (const r of log.list({ since })) {
+  for (const r of await log.list({ since })) {
     if (r.signature.length === 0) continue;
     const similarity = signatureSimilarity(query, sortedSignature(r.signature));
     if (similarity < hits.min) continue;
@@ -298,14 +302,14 @@ function similarThreads(
  * `HISTORY_DEFAULTS.max`; never the thread `here`. Threads with a fix come first when there are more
  * than `max` (they are what a person asking wants), then the newest others.
  */
-export function findHistory(
+export async function findHistory(
   query: string,
   signature: Signature,
   here: { conversation: string; thread: string },
   sources: HistorySources,
   now: number = Date.now(),
   options: Partial<HistoryDefaults> = {},
-): HistoryItem[] {
+): Promise<HistoryItem[]> {
   const o = { ...HISTORY_DEFAULTS, ...options };
   const hereKey = keyOf(here.conversation, here.thread);
   const since = now - o.maxAgeDays * DAY_MS;
@@ -324,7 +328,7 @@ export function findHistory(
   const hits = new ThreadHits(o.similarity, hereKey);
   if (signature.length > 0 && sources.interactions) {
     try {
-      similarThreads(sources, sources.interactions, signature, since, hits);
+      await similarThreads(sources, sources.interactions, signature, since, hits);
     } catch {
       hits.byThread.clear();
     }
@@ -344,7 +348,7 @@ export function findHistory(
   }
 
   const wanted = new Set([...threads.keys(), ...fixHits.keys()]);
-  const feedback = soft(() => feedbackByThread(sources.feedback, wanted), new Map<string, FeedbackRecord[]>());
+  const feedback = await feedbackByThread(sources.feedback, wanted).catch(() => new Map<string, FeedbackRecord[]>());
   const items: HistoryItem[] = [];
   for (const [key, fix] of fixHits) {
     const thread = threads.get(key);
@@ -433,10 +437,13 @@ function listOf(ids: string[]): string {
 }
 
 /** The feedback given in each of `threads`, oldest first. */
-function feedbackByThread(log: FeedbackLog | undefined, threads: Set<string>): Map<string, FeedbackRecord[]> {
+async function feedbackByThread(
+  log: HistorySources['feedback'],
+  threads: Set<string>,
+): Promise<Map<string, FeedbackRecord[]>> {
   const out = new Map<string, FeedbackRecord[]>();
   if (!log || threads.size === 0) return out;
-  for (const f of log.list()) {
+  for (const f of await log.list()) {
     const key = keyOf(f.conversation, f.thread);
     if (!threads.has(key)) continue;
     const list = out.get(key);

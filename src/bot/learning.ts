@@ -5,10 +5,13 @@
  * an article counts once (their latest), and the votes move a score by at most ±`maxVotes` ×
  * `step` (×0.5 to ×1.5 by default), so one click cannot bury an article everywhere. The answer's
  * "why" says when feedback moved it. Feedback is written to the log before it counts, so it
- * survives restarts; `refresh` re-reads it when another process changed the data.
+ * survives restarts. The log is read by `refresh(version)`: on its first call, and again whenever
+ * the storage's data version differs from the one last read (another replica or `kbbot forget`
+ * changed the data); in between, the votes are answered from memory, synchronously.
  */
+import type { AsyncFeedbackLog } from '../memory/async-types.js';
 import { similarity } from '../memory/signature.js';
-import type { FeedbackLog, FeedbackRecord, Signature } from '../memory/types.js';
+import type { FeedbackRecord, Signature } from '../memory/types.js';
 
 export const LEARNING_DEFAULTS = {
   /** Feedback on a message counts for messages at least this similar to it (cosine, 0-1). */
@@ -36,29 +39,49 @@ export class FeedbackLearning {
   private records: FeedbackRecord[] = [];
   /** Signature term hash -> indexes into `records`. */
   private byTerm = new Map<number, number[]>();
+  /** The data version the log was last read at; undefined until the first `refresh`. */
   private version: number | undefined;
+  /** The reload in flight, and the version it reads for: one at a time, so two messages read the log once. */
+  private loading: { version: number; done: Promise<void> } | undefined;
+  /**
+   * Feedback recorded while a reload is in flight: the list the reload reads may have been taken
+   * before it was written, so it is put back after the reload, unless the list had it.
+   */
+  private recordedDuring: FeedbackRecord[] | undefined;
   readonly options: LearningOptions;
 
   constructor(
-    private readonly log?: FeedbackLog,
+    private readonly log?: AsyncFeedbackLog,
     options: Partial<LearningOptions> = {},
-    /** The storage's data version (see Storage.dataVersion): a change means re-read the log. */
-    private readonly dataVersion?: () => number,
   ) {
     this.options = { ...LEARNING_DEFAULTS, ...options };
-    this.reload();
   }
 
-  /** Keep a piece of feedback: written to the log (durable when this returns), then it counts. */
-  record(feedback: FeedbackRecord): void {
-    this.log?.add(feedback);
+  /** Keep a piece of feedback: written to the log (durable when this resolves), then it counts. */
+  async record(feedback: FeedbackRecord): Promise<void> {
+    await this.log?.add(feedback);
     this.index(feedback);
-    this.version = this.dataVersion?.();
+    this.recordedDuring?.push(feedback);
   }
 
-  /** Re-read the log if another process (`kbbot forget`) changed it. */
-  refresh(): void {
-    if (this.dataVersion && this.dataVersion() !== this.version) this.reload();
+  /**
+   * Bring the feedback held up to data version `version`: read the log on the first call, and
+   * again when `version` differs from the one last read. Rejects when the log cannot be read; what
+   * was held stays, and the next call tries again.
+   */
+  refresh(version: number): Promise<void> {
+    const loading = this.loading;
+    if (loading) {
+      if (loading.version === version) return loading.done;
+      const again = (): Promise<void> => this.refresh(version);
+      return loading.done.then(again, again);
+    }
+    if (version === this.version) return Promise.resolve();
+    const done = this.reload(version).finally(() => {
+      this.loading = undefined;
+    });
+    this.loading = { version, done };
+    return done;
   }
 
   get size(): number {
@@ -67,7 +90,6 @@ export class FeedbackLearning {
 
   /** Article id -> what feedback on messages similar to `signature` says of it. */
   votes(signature: Signature): Map<string, Votes> {
-    this.refresh();
     const out = new Map<string, Votes>();
     if (signature.length === 0 || this.records.length === 0) return out;
     const seen = new Set<number>();
@@ -98,13 +120,11 @@ export class FeedbackLearning {
 
   /** Every piece of feedback kept, oldest first (what "has anyone seen this before" reads of how threads ended). */
   list(): FeedbackRecord[] {
-    this.refresh();
     return [...this.records];
   }
 
   /** The feedback given in one thread, oldest first (what a saved fix records of the articles offered there). */
   forThread(conversation: string, thread: string): FeedbackRecord[] {
-    this.refresh();
     return this.records.filter((r) => r.conversation === conversation && r.thread === thread);
   }
 
@@ -118,11 +138,25 @@ export class FeedbackLearning {
     return 1 + this.options.step * (votes?.net ?? 0);
   }
 
-  private reload(): void {
-    this.records = [];
-    this.byTerm = new Map();
-    for (const r of this.log?.list() ?? []) this.index(r);
-    this.version = this.dataVersion?.();
+  private async reload(version: number): Promise<void> {
+    if (!this.log) {
+      // Nothing to read: what was recorded here is all there is.
+      this.version = version;
+      return;
+    }
+    const during: FeedbackRecord[] = [];
+    this.recordedDuring = during;
+    try {
+      const rows = await this.log.list();
+      this.records = [];
+      this.byTerm = new Map();
+      for (const r of rows) this.index(r);
+      const read = new Set(rows.map(feedbackKey));
+      for (const r of during) if (!read.has(feedbackKey(r))) this.index(r);
+      this.version = version;
+    } finally {
+      this.recordedDuring = undefined;
+    }
   }
 
   /**
@@ -139,6 +173,11 @@ export class FeedbackLearning {
       else this.byTerm.set(hash, [i]);
     }
   }
+}
+
+/** What tells one piece of feedback from another (the log has no ids the bot sees). */
+function feedbackKey(r: FeedbackRecord): string {
+  return [r.at, r.user, r.conversation, r.thread, r.articleId, r.helpful].join('\u0000');
 }
 
 /** The heaviest terms of `signature` that any signature at least `minSimilarity` similar must share one of. */

@@ -3,7 +3,8 @@
  * that moves rankings, and events for whoever listens. A failing log or listener never costs the
  * user their reply.
  */
-import type { FixVia, Interaction, InteractionLog, Outcome, Signature } from '../memory/types.js';
+import type { AsyncInteractionLog } from '../memory/async-types.js';
+import type { FixVia, Interaction, Outcome, Signature } from '../memory/types.js';
 import { undoChatMarkup } from '../text/chat-markup.js';
 import type { FeedbackLearning } from './learning.js';
 import type { MatchResult } from './match.js';
@@ -38,7 +39,7 @@ export interface RecordsOptions {
   /** Feedback that moves rankings (and is kept in its log). */
   learning?: FeedbackLearning;
   /** The log of what was asked and answered. */
-  interactions?: InteractionLog;
+  interactions?: AsyncInteractionLog;
   /** Keep message text in the log and feedback (STORE_MESSAGES). Default true. */
   storeMessages?: boolean;
   /** Told of what happened; never throws into the bot. */
@@ -61,15 +62,18 @@ export interface Feedback {
 export class Records {
   constructor(private readonly options: RecordsOptions) {}
 
-  /** One row of the interaction log; `fixId` is the team fix the answer led with (or gave alone). */
-  log(
+  /**
+   * One row of the interaction log; `fixId` is the team fix the answer led with (or gave alone).
+   * Resolves once the row is written, or failed to be: never rejects.
+   */
+  async log(
     m: MatchResult,
     query: string,
     message: IncomingMessage,
     outcome: Outcome,
     articleId: string | null,
     fixId?: string,
-  ): void {
+  ): Promise<void> {
     this.emit({
       type: 'matched',
       message,
@@ -94,7 +98,7 @@ export class Records {
       ...(fixId ? { fixId } : {}),
     };
     try {
-      this.options.interactions.record(row);
+      await this.options.interactions.record(row);
     } catch {
       // the log is for the report; a failed write must not cost the user their answer
     }
@@ -105,10 +109,10 @@ export class Records {
     this.emit({ type: 'overheard_silent', message, intent: m.intent.intent, ms: m.ms });
   }
 
-  /** Feedback, kept (durably) before the bot thanks anyone. */
-  feedback(f: Feedback): void {
+  /** Feedback, kept (durably) before the bot thanks anyone: rejects with the storage's error when it could not be. */
+  async feedback(f: Feedback): Promise<void> {
     const { message } = f;
-    this.options.learning?.record({
+    await this.options.learning?.record({
       at: Date.now(),
       user: message.user,
       conversation: message.conversation,

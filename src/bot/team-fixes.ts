@@ -57,8 +57,8 @@ export class TeamFixes {
   ) {}
 
   /**
-   * Save a fix: disk first (the store commits before it returns), then the index (searchable when
-   * this returns), then the thread (its fix report marked saved, pending credits given as votes),
+   * Save a fix: the store first (committed when its write resolves), then the index (searchable when
+   * this resolves), then the thread (its fix report marked saved, pending credits given as votes),
    * then the one-line confirmation. A message saved before answers "Already saved as fix-N".
    */
   async save(input: SaveInput, key: string): Promise<Reply> {
@@ -68,10 +68,10 @@ export class TeamFixes {
     if (!text) return { kind: 'text', text: BOT_TEXTS.emptyFix };
     const messageId = input.messageRef && !input.messageRef.startsWith(LOCAL_ID) ? input.messageRef : null;
     if (messageId) {
-      const had = safeRead(() => fixes.store.byMessage(input.conversation, messageId));
+      const had = await safeRead(() => fixes.store.byMessage(input.conversation, messageId));
       if (had) return { kind: 'text', text: BOT_TEXTS.alreadySaved(had.id) };
     }
-    const state = this.ctx.threads.get(key);
+    const state = await this.ctx.threads.get(key);
     const errors = state?.query ? this.errorsOf(state) : await this.rootError(input.context);
     const codes = unique(errors.flatMap((e) => this.ctx.matcher.match(e, { k: 1, always: true }).codes));
     const permalink =
@@ -79,7 +79,7 @@ export class TeamFixes {
       (messageId && input.context?.permalink ? await input.context.permalink(messageId).catch(() => null) : null);
     let fix: FixRecord;
     try {
-      fix = fixes.store.add({
+      fix = await fixes.store.add({
         title: fixTitle({ given: input.title, errors, text }),
         text,
         author: input.author,
@@ -100,7 +100,7 @@ export class TeamFixes {
       throw error;
     }
     fixes.index.add(fix);
-    if (state) this.savedIn(key, state, fix, input);
+    if (state) await this.savedIn(key, state, fix, input);
     this.ctx.records.emit({
       type: 'fix_saved',
       conversation: input.conversation,
@@ -211,7 +211,9 @@ export class TeamFixes {
    * A fix was saved in this thread: its report is marked saved, feedback given on it before the
    * save counts now, and the next "that worked" credits it (the save is the thread's last word on it).
    */
-  private savedIn(key: string, state: ThreadState, fix: FixRecord, input: SaveInput): void {
+  private async savedIn(key: string, before: ThreadState, fix: FixRecord, input: SaveInput): Promise<void> {
+    // Read again: the save waited on the transport and the store, and the thread may have moved on meanwhile.
+    const state = (await this.ctx.threads.get(key)) ?? before;
     const ref = input.messageRef ?? undefined;
     const mark = (f: ThreadFixRef): ThreadFixRef => (f.messageId === ref ? { ...f, id: fix.id } : f);
     const saved: ThreadFixRef = { id: fix.id, messageId: ref ?? fix.id, user: fix.author };
@@ -221,7 +223,7 @@ export class TeamFixes {
     );
     const credits = state.pendingCredits ?? [];
     const due = credits.filter((c) => c.messageId === ref);
-    this.ctx.threads.set(key, {
+    await this.ctx.threads.set(key, {
       ...state,
       lastFix: saved,
       fixes,
@@ -232,7 +234,7 @@ export class TeamFixes {
     });
     for (const credit of due) {
       try {
-        giveFeedback(
+        await giveFeedback(
           this.ctx,
           { text: '', user: credit.user, conversation: fix.conversation, thread: fix.thread, via: 'overheard' },
           state,
@@ -247,25 +249,27 @@ export class TeamFixes {
   }
 
   /** Undo a save: only whoever saved the fix or wrote it, within TEAM_FIX_DEFAULTS.undoMs. */
-  undoFix(action: UndoRequest, key: string, state: ThreadState | undefined): Reply {
+  async undoFix(action: UndoRequest, key: string, stored: ThreadState | undefined): Promise<Reply> {
     const fixes = this.ctx.options.fixes;
     if (!fixes) return { kind: 'text', text: BOT_TEXTS.fixesOff };
     const id = normaliseFixId(action.value) ?? action.value;
-    const fix = safeRead(() => fixes.store.get(id));
+    const fix = await safeRead(() => fixes.store.get(id));
     if (!fix) return { kind: 'text', text: BOT_TEXTS.alreadyGone(id) };
     if (action.user !== fix.savedBy && action.user !== fix.author)
       return { kind: 'text', text: BOT_TEXTS.undoNotYours(id) };
     if (Date.now() - fix.savedAt > TEAM_FIX_DEFAULTS.undoMs) return { kind: 'text', text: BOT_TEXTS.undoTooLate(id) };
     try {
-      fixes.store.delete(id);
+      await fixes.store.delete(id);
     } catch (error) {
       if (error instanceof StorageError) return { kind: 'text', text: BOT_TEXTS.removeDown };
       throw error;
     }
     fixes.index.remove(id);
+    // Read again after the delete: the thread may have moved on while it was written.
+    const state = stored ? ((await this.ctx.threads.get(key)) ?? stored) : undefined;
     if (state) {
       const unmark = (f: ThreadFixRef): ThreadFixRef => (f.id === id ? { messageId: f.messageId, user: f.user } : f);
-      this.ctx.threads.set(key, {
+      await this.ctx.threads.set(key, {
         ...state,
         ...(state.lastFix ? { lastFix: unmark(state.lastFix) } : {}),
         ...(state.fixes ? { fixes: state.fixes.map(unmark) } : {}),
@@ -284,17 +288,21 @@ export class TeamFixes {
   }
 
   /** The fix `fixId` was "not it" here: feedback after it is about the article shown under it, no longer the fix. */
-  dropLead(key: string, state: ThreadState, fixId: string): void {
+  async dropLead(key: string, before: ThreadState, fixId: string): Promise<void> {
+    if (before.led !== fixId) return;
+    // Read again: feedback was written first, and the thread may have moved on meanwhile.
+    const state = (await this.ctx.threads.get(key)) ?? before;
     if (state.led !== fixId) return;
     const { led: _led, ...rest } = state;
     void _led;
-    this.ctx.threads.set(key, { ...rest, updatedAt: Date.now() });
+    await this.ctx.threads.set(key, { ...rest, updatedAt: Date.now() });
   }
 
   /** A saved fix by id, or undefined (no fix store, not there, storage unreadable). */
-  fixById(id: string): FixRecord | undefined {
+  async fixById(id: string): Promise<FixRecord | undefined> {
     const fixes = this.ctx.options.fixes;
-    return fixes ? safeRead(() => fixes.index.get(id) ?? fixes.store.get(id)) : undefined;
+    if (!fixes) return undefined;
+    return fixes.index.get(id) ?? (await safeRead(() => fixes.store.get(id)));
   }
 
   /**
@@ -343,9 +351,9 @@ function fixText(raw: string): string {
 }
 
 /** A read that fails soft: a storage that cannot be read finds nothing. */
-function safeRead<T>(read: () => T): T | undefined {
+async function safeRead<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
-    return read();
+    return await read();
   } catch (error) {
     if (error instanceof StorageError) return undefined;
     throw error;

@@ -39,13 +39,13 @@ export class ThreadFeedback {
    * (the credit applied once saved); anything else was a colleague being thanked: silence, unless
    * said to the bot.
    */
-  feedback(
+  async feedback(
     kind: FeedbackKind,
     key: string,
     prior: ThreadState | undefined,
     state: ThreadState | undefined,
     message: IncomingMessage,
-  ): Reply | null {
+  ): Promise<Reply | null> {
     const positive = kind === 'positive';
     if (!prior || !state) return { kind: 'text', text: positive ? BOT_TEXTS.welcome : BOT_TEXTS.nothingYet };
     if (kind === 'more') return this.followUps.others(state);
@@ -59,23 +59,23 @@ export class ThreadFeedback {
     }
     const id = current ?? state.candidates[state.shown];
     if (!id) return positive ? { kind: 'text', text: BOT_TEXTS.welcome } : { kind: 'text', text: BOT_TEXTS.nothingYet };
-    giveFeedback(this.ctx, message, state, id, positive);
+    await giveFeedback(this.ctx, message, state, id, positive);
     return positive
       ? { kind: 'ack', emoji: 'white_check_mark', text: BOT_TEXTS.thanks(id) }
       : this.followUps.next(key, state, message);
   }
 
   /** Feedback on a fix: a vote when it is saved (or led the answer), else a credit kept until it is, and an offer to save it. */
-  private fixFeedback(
+  private async fixFeedback(
     target: Extract<FeedbackTarget, { kind: 'fix' }>,
     key: string,
     state: ThreadState,
     message: IncomingMessage,
     positive: boolean,
-  ): Reply | null {
+  ): Promise<Reply | null> {
     if (target.fixId) {
-      giveFeedback(this.ctx, message, state, target.fixId, positive);
-      if (!positive) this.fixes.dropLead(key, state, target.fixId);
+      await giveFeedback(this.ctx, message, state, target.fixId, positive);
+      if (!positive) await this.fixes.dropLead(key, state, target.fixId);
       return {
         kind: 'ack',
         emoji: 'white_check_mark',
@@ -93,7 +93,7 @@ export class ThreadFeedback {
       ...(state.pendingCredits ?? []).filter((c) => !(c.messageId === credit.messageId && c.user === credit.user)),
       credit,
     ].slice(-TEAM_FIX_DEFAULTS.credits);
-    this.ctx.threads.set(key, { ...state, pendingCredits: credits, updatedAt: Date.now() });
+    await this.ctx.threads.set(key, { ...state, pendingCredits: credits, updatedAt: Date.now() });
     if (!positive || !this.ctx.options.fixes) return null;
     return {
       kind: 'offer_save',
@@ -139,7 +139,7 @@ export class ThreadFeedback {
     const reaction = message.reaction;
     if (!reaction) return null;
     const key = threadKey(message);
-    const state = this.ctx.threads.get(key);
+    const state = await this.ctx.threads.get(key);
     if (!state) return null;
     const name = reaction.name.replace(/^:|:$/g, '').replace(/::skin-tone-\d$/, '');
     if (name === SAVE_REACTION) {
@@ -166,21 +166,21 @@ export class ThreadFeedback {
     if (!positive && !NEGATIVE_REACTIONS.has(name)) return null;
     const target = this.targetOf(state, message);
     if (target.kind === 'answer' && target.articleId)
-      giveFeedback(this.ctx, message, state, target.articleId, positive);
-    else if (target.kind === 'fix') this.fixFeedback(target, key, state, message, positive);
+      await giveFeedback(this.ctx, message, state, target.articleId, positive);
+    else if (target.kind === 'fix') await this.fixFeedback(target, key, state, message, positive);
     return null;
   }
 }
 
 /** Feedback on an article (or a team fix) shown for the thread's message: kept (durably) before the bot thanks anyone. */
-export function giveFeedback(
+export async function giveFeedback(
   ctx: BotContext,
   message: IncomingMessage,
   state: ThreadState,
   articleId: string,
   helpful: boolean,
-): void {
-  ctx.records.feedback({
+): Promise<void> {
+  await ctx.records.feedback({
     message,
     query: state.query,
     signature: state.query ? ctx.matcher.signature(state.query) : [],

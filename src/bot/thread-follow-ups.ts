@@ -22,14 +22,14 @@ export class ThreadFollowUps {
   ) {}
 
   /** "has anyone seen this before?": past threads with the same error, and how they ended. */
-  seen(query: string, message: IncomingMessage): Reply {
+  async seen(query: string, message: IncomingMessage): Promise<Reply> {
     const learning = this.ctx.options.learning;
-    const items = findHistory(query, this.ctx.matcher.signature(query), message, {
+    const items = await findHistory(query, this.ctx.matcher.signature(query), message, {
       fixes: this.ctx.options.fixes?.index,
       interactions: this.ctx.options.interactions,
-      feedback: learning ? { add: () => undefined, list: () => learning.list() } : undefined,
+      feedback: learning ? { list: () => Promise.resolve(learning.list()) } : undefined,
       articleTitle: (id) => this.ctx.kb.get(id)?.title,
-      dataVersion: this.ctx.options.dataVersion,
+      version: this.ctx.version,
     });
     if (items.length) return { kind: 'history', intro: BOT_TEXTS.historyIntro, items };
     const searched = [
@@ -40,13 +40,13 @@ export class ThreadFollowUps {
   }
 
   /** The next candidate nobody turned down yet, or say there is none. */
-  next(key: string, state: ThreadState, message: IncomingMessage): Reply {
+  async next(key: string, state: ThreadState, message: IncomingMessage): Promise<Reply> {
     const rejected = [...new Set([...state.rejected, state.candidates[state.shown] ?? ''])].filter(Boolean);
     const index = state.candidates.findIndex((id, i) => i !== state.shown && !rejected.includes(id) && i > state.shown);
     const fallback = index >= 0 ? index : state.candidates.findIndex((id) => !rejected.includes(id));
-    this.ctx.threads.set(key, { ...state, rejected, updatedAt: Date.now() });
+    await this.ctx.threads.set(key, { ...state, rejected, updatedAt: Date.now() });
     if (fallback < 0) return { kind: 'no_match', text: BOT_TEXTS.outOfCandidates, hints: BOT_TEXTS.noMatchHints };
-    const reply = this.show({ ...state, rejected }, fallback, 'summary', message);
+    const reply = await this.show({ ...state, rejected }, fallback, 'summary', message);
     if (reply.kind === 'answer') reply.intro = BOT_TEXTS.nextOne;
     return reply;
   }
@@ -79,9 +79,9 @@ export class ThreadFollowUps {
     };
   }
 
-  show(state: ThreadState, index: number, view: AnswerView, message: IncomingMessage): Reply {
+  async show(state: ThreadState, index: number, view: AnswerView, message: IncomingMessage): Promise<Reply> {
     // A thread answered by a team fix alone: "just the steps" shows the fix again.
-    const led = index < 0 && state.led ? this.fixes.fixById(state.led) : undefined;
+    const led = index < 0 && state.led ? await this.fixes.fixById(state.led) : undefined;
     if (led) return { kind: 'fix', fix: buildTeamFix(led) };
     const id = state.candidates[index];
     const article = id ? this.ctx.kb.get(id) : undefined;
@@ -89,7 +89,7 @@ export class ThreadFollowUps {
     // The fix an answer led with stays with the first article only.
     const { led: _led, ...rest } = state;
     void _led;
-    this.ctx.threads.set(threadKey(message), { ...rest, shown: index, updatedAt: Date.now() });
+    await this.ctx.threads.set(threadKey(message), { ...rest, shown: index, updatedAt: Date.now() });
     return {
       kind: 'answer',
       answer: buildAnswer(article, {

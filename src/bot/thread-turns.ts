@@ -8,7 +8,7 @@ import type { ThreadFixRef } from '../memory/types.js';
 import { threadKey, type IncomingMessage, type ThreadMessage } from './message.js';
 import type { Reply } from './reply.js';
 import { TEAM_FIX_DEFAULTS } from './defaults.js';
-import type { ThreadState, ThreadStore } from './threads.js';
+import type { AsyncThreadStore, ThreadState } from './threads.js';
 
 /** Ids the bot makes up for messages whose transport gives none (the console): never stored in a fix. */
 export const LOCAL_ID = 'local:';
@@ -23,20 +23,20 @@ export class ThreadTurns {
   /** Replies that are a word about the thread's answer ("why this one?"): see `posted`. */
   readonly aboutAnswer = new WeakSet<Reply>();
 
-  constructor(private readonly threads: ThreadStore) {}
+  constructor(private readonly threads: AsyncThreadStore) {}
 
   /** The adapter posted `reply` to `message` as message `postedId`: see `Bot.posted`. */
-  posted(message: IncomingMessage, reply: Reply, postedId: string): void {
+  async posted(message: IncomingMessage, reply: Reply, postedId: string): Promise<void> {
     if (reply.kind === 'ack' || reply.kind === 'saved' || reply.kind === 'offer_save') return;
     const key = threadKey(message);
-    const state = this.threads.get(key);
+    const state = await this.threads.get(key);
     if (!state) return;
     // An answer (an article, a fix, "did you mean") is what feedback straight after
     // it credits. A word about it ("why this one?") keeps it so: "that worked" after the bot's
     // explanation is still about its answer. "No other candidates" ends it.
     const answers = reply.kind === 'answer' || reply.kind === 'fix' || reply.kind === 'suggestions';
     const about = this.aboutAnswer.has(reply) && state.answerId !== undefined;
-    this.threads.set(key, {
+    await this.threads.set(key, {
       ...state,
       ...(answers ? { answerId: postedId } : {}),
       lastSpeaker: 'bot',
@@ -49,12 +49,12 @@ export class ThreadTurns {
    * The bot replied to `message` (see `Bot.respond`): its turn, unless the reply is an
    * acknowledgement, a save confirmation or an offer to save.
    */
-  replied(message: IncomingMessage, reply: Reply | null): void {
+  async replied(message: IncomingMessage, reply: Reply | null): Promise<void> {
     if (reply && reply.kind !== 'ack' && reply.kind !== 'saved' && reply.kind !== 'offer_save') {
       const key = threadKey(message);
-      const state = this.threads.get(key);
+      const state = await this.threads.get(key);
       if (state && state.lastSpeaker !== 'bot')
-        this.threads.set(key, { ...state, lastSpeaker: 'bot', lastMessageId: undefined });
+        await this.threads.set(key, { ...state, lastSpeaker: 'bot', lastMessageId: undefined });
     }
   }
 
@@ -62,13 +62,13 @@ export class ThreadTurns {
    * A person's message in a thread the bot follows: who spoke last, which message it was, whether
    * it reports a fix, and its text in memory (for `save fix`).
    */
-  heard(
+  async heard(
     key: string,
     state: ThreadState | undefined,
     message: IncomingMessage,
     raw: string,
     fixReport: boolean,
-  ): ThreadState | undefined {
+  ): Promise<ThreadState | undefined> {
     const id = message.id ?? `${LOCAL_ID}${++this.localIds}`;
     const kept = this.recent.get(key) ?? state?.recent ?? [];
     // Another app's message (an alert) takes a turn in the thread but is never a person's fix.
@@ -98,7 +98,7 @@ export class ThreadTurns {
       next.lastFix = ref;
       next.fixes = [ref, ...(state.fixes ?? []).filter((f) => f.messageId !== id)].slice(0, TEAM_FIX_DEFAULTS.fixes);
     }
-    this.threads.set(key, next);
+    await this.threads.set(key, next);
     return next;
   }
 

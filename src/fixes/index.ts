@@ -7,13 +7,16 @@
  * are (a ranker's calibrated confidence over five fixes is sure of anything that shares a word).
  *
  * The index is an inverted list of the fixes' error tokens (`textProfile`), so adding or removing a
- * fix is a few map updates, done before `add` returns: no rebuild. `refresh` re-reads the store when
- * another process (`kbbot fixes delete`, `kbbot forget`) changed the data.
+ * fix is a few map updates, done before `add` returns: no rebuild. The store is read by
+ * `refresh(version)`: on its first call, and again whenever the storage's data version differs
+ * from the one last read (another replica saved a fix, `kbbot fixes delete`, `kbbot forget`); in
+ * between, searches are answered from memory, synchronously.
  */
 import type { Article } from '../kb/article.js';
 import type { MatchReason } from '../kb/rank/reason.js';
 import { spelledAsTyped } from '../kb/rank/reason.js';
-import type { FixRecord, FixStore } from '../memory/types.js';
+import type { AsyncFixStore } from '../memory/async-types.js';
+import type { FixRecord } from '../memory/types.js';
 import { fixToArticle, textProfile, type TextProfile } from './fix.js';
 
 export const FIX_DEFAULTS = {
@@ -92,12 +95,13 @@ export interface FixHit {
   evidence: FixEvidence;
 }
 
-/** Where the index reads fixes from, and how it knows another process changed them. */
+/** Where the index reads fixes from (on `refresh`). */
 export interface FixSource {
-  store: Pick<FixStore, 'list'>;
-  /** The storage's data version (Storage.dataVersion): a change means re-read the store. */
-  dataVersion?: () => number;
+  store: Pick<AsyncFixStore, 'list'>;
 }
+
+/** A change this process made to the index while a reload was in flight: applied again after it. */
+type Change = { put: FixRecord } | { drop: string };
 
 /** One text of a fix that messages are compared with: an error pasted in its thread, or its title. */
 interface Block {
@@ -122,7 +126,15 @@ export class FixIndex {
   private readonly entries = new Map<string, Entry>();
   /** Token → the ids of the fixes whose errors or title hold it. */
   private readonly postings = new Map<string, Set<string>>();
+  /** The data version the store was last read at; undefined until the first `refresh`. */
   private version: number | undefined;
+  /** The reload in flight, and the version it reads for: one at a time, so two messages read the store once. */
+  private loading: { version: number; done: Promise<void> } | undefined;
+  /**
+   * Saves and removals made while a reload is in flight: the list the reload reads may have been
+   * taken before them, so they are applied again after it.
+   */
+  private changedDuring: Change[] | undefined;
   readonly options: FixDefaults;
 
   constructor(
@@ -130,7 +142,6 @@ export class FixIndex {
     options: Partial<FixDefaults> = {},
   ) {
     this.options = { ...FIX_DEFAULTS, ...options };
-    this.reload();
   }
 
   /** An index over `fixes` alone (no store): tests and one-off searches. */
@@ -145,13 +156,11 @@ export class FixIndex {
   }
 
   get(id: string): FixRecord | undefined {
-    this.refresh();
     return this.entries.get(id)?.fix;
   }
 
   /** All fixes, oldest first (store order). */
   list(): FixRecord[] {
-    this.refresh();
     return [...this.entries.values()].map((e) => e.fix);
   }
 
@@ -161,19 +170,34 @@ export class FixIndex {
    */
   add(fix: FixRecord): void {
     this.put(fix);
-    this.version = this.source?.dataVersion?.();
+    this.changedDuring?.push({ put: fix });
   }
 
   /** A fix deleted (undo, `fixes delete`): no longer found when this returns. True when it was there. */
   remove(id: string): boolean {
     const had = this.drop(id);
-    this.version = this.source?.dataVersion?.();
+    this.changedDuring?.push({ drop: id });
     return had;
   }
 
-  /** Re-read the store if another process changed the data since the index last read it. */
-  refresh(): void {
-    if (this.source?.dataVersion && this.source.dataVersion() !== this.version) this.reload();
+  /**
+   * Bring the index up to data version `version`: read the store on the first call, and again when
+   * `version` differs from the one last read. Rejects when the store cannot be read; the fixes held
+   * stay, and the next call tries again. Without a store, nothing to read.
+   */
+  refresh(version: number): Promise<void> {
+    const loading = this.loading;
+    if (loading) {
+      if (loading.version === version) return loading.done;
+      const again = (): Promise<void> => this.refresh(version);
+      return loading.done.then(again, again);
+    }
+    if (version === this.version) return Promise.resolve();
+    const done = this.reload(version).finally(() => {
+      this.loading = undefined;
+    });
+    this.loading = { version, done };
+    return done;
   }
 
   /**
@@ -181,7 +205,6 @@ export class FixIndex {
    * `k`, none below `options.floor`. Empty when there are no fixes.
    */
   search(message: string, k = this.options.k): FixHit[] {
-    this.refresh();
     if (this.entries.size === 0 || k <= 0 || !message.trim()) return [];
     const m = textProfile(message);
     if (m.total <= 0) return [];
@@ -299,9 +322,31 @@ export class FixIndex {
     return true;
   }
 
-  /** Read the store again: unchanged fixes are kept as they are, changed ones re-read, gone ones dropped. */
-  private reload(): void {
-    const stored = this.source?.store.list() ?? [];
+  /**
+   * Read the store again: unchanged fixes are kept as they are, changed ones re-read, gone ones
+   * dropped; then this process's own saves and removals made meanwhile are applied again.
+   */
+  private async reload(version: number): Promise<void> {
+    if (!this.source) {
+      this.version = version;
+      return;
+    }
+    const during: Change[] = [];
+    this.changedDuring = during;
+    try {
+      this.apply(await this.source.store.list());
+      for (const change of during) {
+        if ('put' in change) this.put(change.put);
+        else this.drop(change.drop);
+      }
+      this.version = version;
+    } finally {
+      this.changedDuring = undefined;
+    }
+  }
+
+  /** Hold exactly `stored`, in its order (oldest first). */
+  private apply(stored: FixRecord[]): void {
     const ids = new Set(stored.map((f) => f.id));
     for (const id of [...this.entries.keys()]) if (!ids.has(id)) this.drop(id);
     const order = [...this.entries.keys()];
@@ -317,7 +362,6 @@ export class FixIndex {
       this.entries.clear();
       for (const e of entries) this.entries.set(e.fix.id, e);
     }
-    this.version = this.source?.dataVersion?.();
   }
 }
 

@@ -45,6 +45,17 @@ import {
 import { StorageError } from './sqlite/errors.js';
 import type { FeedbackRecord, FixRecord, Forgotten, Interaction, ThreadState } from './types.js';
 
+/** The delivery key `probe()` writes: no Slack or Teams key looks like it (theirs are prefixed slack:/teams:). */
+const PROBE_KEY = 'kbbot:probe';
+
+export const STORAGE_PROBE_DEFAULTS = {
+  /**
+   * How often main.ts probes the storage (`AsyncResilientStorage.probe`): readiness notices an
+   * unreachable database within this long while no message comes, and a recovered one as fast.
+   */
+  everyMs: 10_000,
+} as const;
+
 /** The same options as ResilientStorage's. */
 export type AsyncResilientStorageOptions = ResilientStorageOptions;
 
@@ -100,6 +111,22 @@ export class AsyncResilientStorage implements AsyncStorage {
       return forgotten;
     };
     return this.write('forget', forget, rethrow);
+  }
+
+  /**
+   * Find out whether the storage works without waiting for a message: one small real write (a
+   * delivery key of its own marked answered; it expires with the others). When it fails the storage is degraded as after any failed write
+   * (so readiness says so while the bot is idle); when it succeeds during an outage, the outage ends
+   * and what was kept in memory is written. Without it, a bot that went unready with no traffic (a
+   * load balancer stops sending to an unready replica) would stay unready after the storage came back.
+   * main.ts calls it every `STORAGE_PROBE_DEFAULTS.everyMs`. Never rejects on a StorageError.
+   */
+  async probe(): Promise<void> {
+    await this.write(
+      'delivered',
+      () => this.inner.delivered.done(PROBE_KEY),
+      () => undefined,
+    );
   }
 
   async dataVersion(): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * De-duplication of deliveries in memory (claim / done / release, see DeliveredActivities), each
- * id forgotten after `ttlMs`: the adapters' default (../adapters/delivered.ts re-exports it), tests,
+ * id forgotten after `ttlMs`: the adapters' default (../adapters/delivered.ts wraps it as async `Deliveries`), tests,
  * and the fallback of the resilient storage while the disk cannot be written.
  */
 import type { StoredDeliveredActivities } from './types.js';

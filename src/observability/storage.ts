@@ -1,16 +1,20 @@
 /**
- * Storage errors counted where they happen: a Storage whose every call (threads, delivered ids,
- * settings, the log, feedback, fixes, forgetUser, dataVersion) tells `onError` of a StorageError
- * before passing it on unchanged. main.ts puts it under the ResilientStorage, which then handles
- * the error as before (memory/resilient.ts), so every failed call is counted once, retries of
- * the catch-up included.
+ * Storage errors counted where they happen: a storage (sync or async) whose every call (threads,
+ * delivered ids, settings, the log, feedback, fixes, forgetUser, dataVersion) tells `onError` of a
+ * StorageError, thrown or rejected, before passing it on unchanged. main.ts puts it under the
+ * AsyncResilientStorage, which then handles the error (memory/async-resilient.ts), so every failed
+ * call is counted once, retries of the catch-up included.
  */
 import { StorageError } from '../memory/sqlite/errors.js';
+import type { AsyncStorage } from '../memory/async-types.js';
 import type { Storage } from '../memory/types.js';
 
 const STORES = ['threads', 'delivered', 'settings', 'interactions', 'feedback', 'fixes'] as const;
 
-export function countingStorageErrors(inner: Storage, onError: (error: StorageError) => void): Storage {
+export function countingStorageErrors<S extends Storage | AsyncStorage>(
+  inner: S,
+  onError: (error: StorageError) => void,
+): S {
   const seen = (error: unknown): void => {
     if (error instanceof StorageError) {
       try {

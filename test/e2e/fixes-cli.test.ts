@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/kb/article.js';
 import { FixIndex } from '../../src/fixes/index.js';
+import { asyncFromSync } from '../../src/memory/async-types.js';
 import { openStorage, STORAGE_FILE } from '../../src/memory/sqlite/open.js';
 import type { FixRecord, NewFix } from '../../src/memory/types.js';
 import { tempDir } from '../helpers/paths.js';
@@ -190,11 +191,14 @@ describe('kbbot fixes', { timeout: CLI_TEST_MS }, () => {
     expect(readdirSync(recent)).toEqual(['fix-2.md']);
   });
 
-  it('deletes fixes, and an index over the storage (as the running bot has) stops finding them at once', () => {
+  it('deletes fixes, and an index over the storage (as the running bot has) stops finding them from the next message', async () => {
     const { dir, kms } = seeded('delete');
-    const storage = openStorage(dir);
+    const storage = asyncFromSync(openStorage(dir));
     try {
-      const index = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
+      const index = new FixIndex({ store: storage.fixes });
+      // The bot reads the data version once per message and refreshes its index with it.
+      const nextMessage = async (): Promise<void> => index.refresh(await storage.dataVersion());
+      await nextMessage();
       expect(index.search(KMS_ERROR).map((h) => h.fix.id)).toContain(kms.id);
 
       const r = kbbot(['fixes', 'delete', 'fix', '2', '--data', dir]);
@@ -202,9 +206,10 @@ describe('kbbot fixes', { timeout: CLI_TEST_MS }, () => {
       expect(r.code).toBe(0);
       expect(r.stdout.trimEnd()).toMatch(/^Deleted fix-2 \(KMS service won't start after SP3\) from .*kbbot\.db\.$/);
 
+      await nextMessage();
       expect(index.search(KMS_ERROR).map((h) => h.fix.id)).not.toContain(kms.id);
     } finally {
-      storage.close();
+      await storage.close();
     }
     expect(jsonLines<FixRecord>(kbbot(['fixes', 'list', '--json', '--data', dir]).stdout).map((f) => f.id)).toEqual([
       'fix-1',

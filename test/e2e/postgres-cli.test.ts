@@ -4,7 +4,7 @@
 // is one line without the password and exit 2; a DATABASE_URL that is not a postgres:// URL is a
 // configuration error. The Postgres part is skipped with "Postgres tests skipped: <why>" where no
 // server can start.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,15 +176,33 @@ describe('DATABASE_URL for kbbot report, forget and fixes', { timeout: CLI_TEST_
     }
   });
 
-  it('the bot itself says once at start-up that it does not use DATABASE_URL yet, without showing it', () => {
-    const url = `postgres://kbbot:${PASSWORD}@127.0.0.1:5432/kbbot`;
-    const r = kbbot(['start'], url, { input: '' });
-    expect(r.code).toBe(0);
-    const warnings = r.stderr.split('\n').filter((l) => l.includes('DATABASE_URL'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      /DATABASE_URL is set, but the bot itself still keeps its memory in SQLite under DATA_DIR/,
-    );
+  it('the bot itself with a database it cannot reach: one line naming it without the password, exit 2', async () => {
+    const port = await closedPort();
+    const r = kbbot(['start'], `postgres://kbbot:${PASSWORD}@127.0.0.1:${port}/kbbot`, {
+      input: 'ID no: 0xc0020002\n',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^kbbot: .*postgres://kbbot:\\*\\*\\*@127\\.0\\.0\\.1:${port}/kbbot.*\\n$`));
     expect(r.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe.skipIf(postgres.skip !== undefined)('the bot on Postgres', { timeout: CLI_TEST_MS }, () => {
+  it('answers a paste, keeps what it remembers in the database and nothing in DATA_DIR/kbbot.db', async () => {
+    if (postgres.skip !== undefined) return;
+    const { url } = await postgres.database();
+    const dataDir = join(tmp.dir, 'bot-data');
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, KB_DIR: '', STORE_MESSAGES: 'true' };
+    env.DATABASE_URL = url;
+    const r = runKbbot(['start'], tmp.dir, { env, input: 'ID no: 0xc0020002\n' });
+    expect(r.stderr).not.toMatch(/^kbbot: /m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Q290226/);
+    // Nothing the bot remembers went to a local SQLite file (DATA_DIR keeps only the KB index cache)...
+    expect(existsSync(join(dataDir, STORAGE_FILE))).toBe(false);
+    // ...it is in Postgres, where the report finds it.
+    const report = JSON.parse(kbbot(['report', '--json'], url).stdout) as Report;
+    expect(report.totals).toMatchObject({ messages: 1, answered: 1 });
   });
 });

@@ -454,13 +454,15 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('gives each replica its own /data volume, and starts one replica by default while the bot keeps SQLite', () => {
+  it('gives each replica its own /data volume (the KB index cache) and the one shared DATABASE_URL, and starts them all by default', () => {
     const dataVolumes = replicas.map(([, s]) => s.volumes?.find((v) => v.split(':')[1] === '/data')?.split(':')[0]);
     expect(dataVolumes.every((v) => v !== undefined)).toBe(true);
     expect(new Set(dataVolumes).size).toBe(replicas.length);
-    // Until DATABASE_URL is read (issue #26) a second replica splits state: the top comment says so.
-    expect(replicas.filter(([, s]) => !s.profiles?.length).length).toBe(1);
-    expect(read('compose.yaml')).toMatch(/^# ONE REPLICA UNTIL kbbot READS DATABASE_URL/m);
+    // Replicas share what the bot remembers only through Postgres: each gets the same DATABASE_URL.
+    const urls = replicas.map(([, s]) => s.environment?.DATABASE_URL);
+    expect(urls.every((u) => typeof u === 'string' && u.startsWith('postgres://'))).toBe(true);
+    expect(new Set(urls).size).toBe(1);
+    expect(replicas.filter(([, s]) => s.profiles?.length)).toEqual([]);
   });
 
   it("puts a proxy in front whose nginx config sends Slack's and Teams' endpoints round robin to every replica", () => {

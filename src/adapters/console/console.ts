@@ -54,10 +54,11 @@ class ConsoleThread {
     }
     if (!reply) return '';
     // An acknowledgement is a reaction in a chat thread, not a message: it does not come between
-    // the answer and what follows. Failing to note the order never loses the reply.
+    // the answer and what follows. Failing to note the order never loses the reply. Awaited, so the
+    // next message sees the reply as the last turn.
     if (reply.kind !== 'ack') {
       try {
-        this.bot.posted?.(message, reply, this.nextId());
+        await this.bot.posted?.(message, reply, this.nextId());
       } catch {
         // the next feedback may then credit nothing; the reply is still shown
       }

@@ -78,7 +78,9 @@ export interface SlackAppOptions {
   port: number;
   /** HTTP only: the interface to listen on (default: all). */
   host?: string;
+  /** Where the bot listens and peeks (read on every message, so a choice made on another replica holds). */
   listening: ListeningStore;
+  /** The delivered set each delivery is claimed in before it is acked (deliveries.ts); shared by replicas on Postgres. */
   dedupe: DeliveredEvents;
   logger: Logger;
   /** Passed to Bolt's WebClient (e.g. `retryConfig`); `apiUrl` wins over `slackApiUrl` here. */

@@ -49,7 +49,7 @@ async function setPeek(ctx: SlackContext, channel: string, user: string, choice?
     await ctx.listening.setPeek(channel, on === 'on', user);
     ctx.log.info(`slack: peek mode ${on} in ${channel} (set by ${user})`);
     if (on === 'off') return PEEK_TEXTS.off;
-    return ctx.listening.isListening(channel) ? PEEK_TEXTS.on : `${PEEK_TEXTS.on}\n${PEEK_TEXTS.notListening}`;
+    return (await ctx.listening.isListening(channel)) ? PEEK_TEXTS.on : `${PEEK_TEXTS.on}\n${PEEK_TEXTS.notListening}`;
   } catch (err) {
     ctx.log.warn(`slack: could not save peek mode for ${channel}: ${describeError(err)}`);
     return SLACK_TEXTS.listenFailed;

@@ -6,6 +6,7 @@
  */
 export {
   DELIVERED_DEFAULTS,
-  MemoryDeliveredActivities as MemoryDeliveredEvents,
-  type DeliveredActivities as DeliveredEvents,
+  memoryDeliveries,
+  MemoryDeliveries as MemoryDeliveredEvents,
+  type Deliveries as DeliveredEvents,
 } from '../delivered.js';

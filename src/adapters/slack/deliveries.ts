@@ -2,11 +2,14 @@
  * Each delivery from Slack (an event, a `/kb` command, a shortcut, a button click) is answered
  * once, and none that was acknowledged is lost without a word in the log:
  *
- * - Claim on receipt, before anything is acknowledged: `process` runs ahead of Bolt's
+ * - Claim on receipt, before anything is acknowledged: `process` awaits the claim ahead of Bolt's
  *   `processEvent` (which acks events, and hands commands and clicks the `ack` they call), so the
  *   claim is on record (durably, with the bot's storage) before Slack hears back. A delivery whose
  *   key is claimed or answered is acked and dropped (`duplicate`): Slack's retries of an event
- *   (same `event_id`) and replays of a signed command or click (same `trigger_id`).
+ *   (same `event_id`) and replays of a signed command or click (same `trigger_id`). With a store
+ *   shared by replicas (Postgres) the claim is atomic there, so of the replicas a retry reaches,
+ *   only one answers. A claim that fails (the storage is down) is logged and the delivery answered
+ *   anyway, unrecorded: answering twice is better than not at all.
  * - Done only when the handler reported its reply posted (or that none was needed); released when
  *   it failed, so a re-delivery is answered. A failed delivery is logged at warn with its id
  *   (`event Ev123 (app_mention)`), never its text.
@@ -53,6 +56,8 @@ export interface Delivery {
   handled?: Handled;
   /** Given up at shutdown: its claim is released; nothing more is recorded for it. */
   dropped: boolean;
+  /** `key` is claimed in the delivered set (false when there is no key or the claim could not be made). */
+  claimed: boolean;
 }
 
 const scope = new AsyncLocalStorage<Delivery>();
@@ -106,7 +111,8 @@ export class Deliveries {
   async process(event: ReceiverEvent, processEvent: (event: ReceiverEvent) => Promise<void>): Promise<void> {
     const about = describeDelivery(event.body);
     if (this.stopping) throw new SlackDeliveryError('slack_shutdown', `refused ${about.label}: shutting down`);
-    if (about.key !== undefined && !this.claim(about.key, about.label)) {
+    const claim = about.key === undefined ? 'none' : await this.claim(about.key, about.label);
+    if (claim === 'duplicate') {
       await event.ack();
       this.options.report({ kind: about.kind, what: about.what, outcome: 'duplicate' });
       return;
@@ -116,6 +122,7 @@ export class Deliveries {
       signal: this.shutdown.signal,
       maxWaitMs: this.options.maxWaitMs,
       dropped: false,
+      claimed: claim === 'claimed',
     };
     let failure: unknown;
     const finished = scope
@@ -124,7 +131,7 @@ export class Deliveries {
         () => this.finish(delivery, undefined),
         (err: unknown) => {
           failure = err;
-          this.finish(delivery, err);
+          return this.finish(delivery, err);
         },
       );
     const entry = { delivery, finished };
@@ -154,20 +161,24 @@ export class Deliveries {
       this.options.log.warn(
         `slack: shutdown: dropped the reply to ${delivery.label} (not finished within ${graceMs} ms)`,
       );
-      if (delivery.key !== undefined) this.release(delivery.key, delivery.label);
     }
+    // The claims are freed before the waits are aborted (which may answer a request unacked, so
+    // Slack retries it) and before the storage is closed after us: the retry, reaching this
+    // replica's successor or another replica, finds the delivery free.
+    await Promise.all(left.map(({ delivery }) => this.release(delivery)));
     this.shutdown.abort();
     return left.length;
   }
 
-  private finish(delivery: Delivery, error: unknown): void {
+  /** Mark the delivery done or release it; resolves once the storage has it (never rejects). */
+  private async finish(delivery: Delivery, error: unknown): Promise<void> {
     if (delivery.dropped) return;
     const handled = delivery.handled;
     const failed = error !== undefined || handled?.outcome === 'failed';
     if (!failed) {
-      if (delivery.key === undefined) return;
+      if (!delivery.claimed || delivery.key === undefined) return;
       try {
-        this.options.dedupe.done(delivery.key);
+        await this.options.dedupe.done(delivery.key);
       } catch (err) {
         this.options.log.warn(`slack: could not record ${delivery.label} as answered: ${describeError(err)}`);
       }
@@ -175,24 +186,30 @@ export class Deliveries {
     }
     const why = error !== undefined ? describeError(error) : (handled?.error ?? 'failed');
     this.options.log.warn(`slack: ${delivery.label}: no reply posted: ${why}`);
-    if (delivery.key !== undefined) this.release(delivery.key, delivery.label);
+    await this.release(delivery);
   }
 
-  private claim(key: string, label: string): boolean {
+  /**
+   * 'claimed', or 'duplicate' (answered or being answered already); 'unrecorded' when the claim
+   * failed: the delivery is answered anyway, since the storage being down must not cost the reply.
+   */
+  private async claim(key: string, label: string): Promise<'claimed' | 'duplicate' | 'unrecorded'> {
     try {
-      return this.options.dedupe.claim(key);
+      return (await this.options.dedupe.claim(key)) ? 'claimed' : 'duplicate';
     } catch (err) {
-      // Not acked: Slack retries it (HTTP 500; Socket Mode redelivers).
-      this.options.log.warn(`slack: could not claim ${label}: ${describeError(err)}`);
-      throw err;
+      this.options.log.warn(`slack: could not claim ${label} (${describeError(err)}); answering it anyway`);
+      return 'unrecorded';
     }
   }
 
-  private release(key: string, label: string): void {
+  /** Free the delivery's claim (once), so a re-delivery is answered; a failure costs a log line. */
+  private async release(delivery: Delivery): Promise<void> {
+    if (!delivery.claimed || delivery.key === undefined) return;
+    delivery.claimed = false;
     try {
-      this.options.dedupe.release(key);
+      await this.options.dedupe.release(delivery.key);
     } catch (err) {
-      this.options.log.warn(`slack: could not release the claim on ${label}: ${describeError(err)}`);
+      this.options.log.warn(`slack: could not release the claim on ${delivery.label}: ${describeError(err)}`);
     }
   }
 }

@@ -171,7 +171,7 @@ async function answer(
     id: event.ts,
     context: threadContext(client, event.channel, thread),
     // Peek mode (`/kb peek on`): overheard and not sure, the bot adds 👀 rather than stay silent.
-    ...(via === 'overheard' && ctx.listening.peeks(event.channel) ? { peek: true } : {}),
+    ...(via === 'overheard' && (await ctx.listening.peeks(event.channel)) ? { peek: true } : {}),
   };
   ctx.threads.remember(event.channel, event.ts, thread);
   const reply = await ctx.bot.respond(message);
@@ -182,11 +182,11 @@ async function answer(
 }
 
 /** A person's reply in a thread the bot follows (it answered or was asked there): the bot reads it, listening or not. */
-const inKnownThread = (ctx: SlackContext, event: MessageEvent): boolean =>
+const inKnownThread = async (ctx: SlackContext, event: MessageEvent): Promise<boolean> =>
   !byApp(event) &&
   event.thread_ts !== undefined &&
   event.thread_ts !== event.ts &&
-  ctx.bot.knowsThread(event.channel, event.thread_ts);
+  (await ctx.bot.knowsThread(event.channel, event.thread_ts));
 
 export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbStatus): void {
   const run = (what: string, work: () => Promise<Outcome>): Promise<void> => reportRun(ctx, 'event', what, work);
@@ -215,8 +215,8 @@ export function registerEvents(app: App, ctx: SlackContext, kbStatus: () => KbSt
       // Apps talking to the bot in a DM would be bots talking to each other: only people are answered there.
       if (e.channel_type === 'im') return byApp(e) ? 'ignored' : answer(ctx, client, e, 'dm', textOf(e, self));
       if (context.botUserId && (e.text ?? '').includes(`<@${context.botUserId}>`)) return 'ignored'; // app_mention answers it
-      if (inKnownThread(ctx, e)) return answer(ctx, client, e, 'overheard', textOf(e, self));
-      if (!ctx.listening.isListening(e.channel)) return 'ignored';
+      if (await inKnownThread(ctx, e)) return answer(ctx, client, e, 'overheard', textOf(e, self));
+      if (!(await ctx.listening.isListening(e.channel))) return 'ignored';
       const text = textOf(e, self);
       if (!byApp(e)) return answer(ctx, client, e, 'overheard', text);
       // An app's reply in a thread (a status update, an acknowledgement, another bot's answer) is not a new alert.

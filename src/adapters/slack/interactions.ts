@@ -209,7 +209,7 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         const thread = threadTs ?? '';
         const ts = await postInThread(client, channel, thread, rendered);
         const message: IncomingMessage = { text: '', user, conversation: channel, thread: botThread, via: 'command' };
-        if (ts) told(ctx, { channel, thread }, message, reply, ts);
+        if (ts) await told(ctx, { channel, thread }, message, reply, ts);
       }
       ctx.report({ kind: 'action', what, outcome: 'replied' });
     } catch (err) {

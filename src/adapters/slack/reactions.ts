@@ -91,14 +91,14 @@ async function knownThread(
   ts: string,
   name: string,
 ): Promise<string | undefined> {
-  if (ctx.bot.knowsThread(channel, ts)) return ts;
+  if (await ctx.bot.knowsThread(channel, ts)) return ts;
   const remembered = ctx.threads.threadOf(channel, ts);
-  if (remembered !== undefined) return ctx.bot.knowsThread(channel, remembered) ? remembered : undefined;
+  if (remembered !== undefined) return (await ctx.bot.knowsThread(channel, remembered)) ? remembered : undefined;
   if (!LOOKUP_REACTIONS.has(baseReaction(name))) return undefined;
   const thread = await lookUpThread(client, channel, ts);
   if (thread === undefined) return undefined;
   ctx.threads.remember(channel, ts, thread);
-  return ctx.bot.knowsThread(channel, thread) ? thread : undefined;
+  return (await ctx.bot.knowsThread(channel, thread)) ? thread : undefined;
 }
 
 export function registerReactions(app: App, ctx: SlackContext): void {

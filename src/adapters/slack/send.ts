@@ -88,15 +88,25 @@ export async function sendReply(
   if (reply.kind === 'ack' && reply.peek) return { reacted: false, ts: undefined };
   const shown: Reply = reply.kind === 'history' ? { ...reply, items: await withLinks(client, reply.items) } : reply;
   const ts = await postInThread(client, place.channel, place.thread, renderSlack(shown));
-  if (ts) told(ctx, place, message, reply, ts);
+  if (ts) await told(ctx, place, message, reply, ts);
   return { reacted: false, ts };
 }
 
-/** The bot and the thread memory learn that `reply` was posted as `ts`. */
-export function told(ctx: SlackContext, place: ReplyPlace, message: IncomingMessage, reply: Reply, ts: string): void {
+/**
+ * The bot and the thread memory learn that `reply` was posted as `ts`; resolves once the bot has it
+ * (saved with the thread), so the thread's next message sees the answer. Never rejects: the reply
+ * is out, and losing track of it costs only the "that worked" target.
+ */
+export async function told(
+  ctx: SlackContext,
+  place: ReplyPlace,
+  message: IncomingMessage,
+  reply: Reply,
+  ts: string,
+): Promise<void> {
   ctx.threads.remember(place.channel, ts, place.thread);
   try {
-    ctx.bot.posted(message, reply, ts);
+    await ctx.bot.posted(message, reply, ts);
   } catch (err) {
     ctx.log.warn(`slack: the bot could not record its reply ${ts}: ${describeError(err)}`);
   }

@@ -216,7 +216,7 @@ export class KbTeamsHandler extends TeamsActivityHandler {
     const reply = await this.bot.respond(message);
     if (reply && (!fromCards || CARD_REPLIES.has(reply.kind))) {
       const id = await this.send(context, cardMessage(reply));
-      this.posted(message, reply, id);
+      await this.posted(message, reply, id);
     }
   }
 
@@ -231,11 +231,14 @@ export class KbTeamsHandler extends TeamsActivityHandler {
     return { ...(activity.id ? { id: activity.id } : {}), ...(name ? { userName: name } : {}), context };
   }
 
-  /** Tell the bot its reply was posted as activity `id` (nothing when the connector gave no id). */
-  private posted(message: IncomingMessage, reply: Reply, id: string | undefined): void {
+  /**
+   * Tell the bot its reply was posted as activity `id` (nothing when the connector gave no id);
+   * resolves once the bot has it, so the thread's next message sees the answer. Never rejects.
+   */
+  private async posted(message: IncomingMessage, reply: Reply, id: string | undefined): Promise<void> {
     if (!id || !this.bot.posted) return;
     try {
-      this.bot.posted(message, reply, id);
+      await this.bot.posted(message, reply, id);
     } catch (err) {
       // The reply is out; losing track of it costs only the "that worked" target.
       this.log.warn(`teams: could not note the posted reply ${oneLine(id)}: ${oneLine((err as Error).message)}`);
@@ -253,13 +256,13 @@ export class KbTeamsHandler extends TeamsActivityHandler {
       try {
         const card = activity.replyToId;
         await withRetry(() => context.updateActivity({ ...message, id: card }), this.onRetry());
-        this.posted(pressed, reply, card);
+        await this.posted(pressed, reply, card);
         return;
       } catch (err) {
         this.log.warn(`teams: could not update the card (${(err as Error).message}); sending a new one`);
       }
     }
-    this.posted(pressed, reply, await this.send(context, message));
+    await this.posted(pressed, reply, await this.send(context, message));
   }
 
   /** Send into the turn's conversation (the reply chain of the message); the posted activity's id. */

@@ -11,8 +11,10 @@
  *
  * Each message activity is answered once and none is lost: it is claimed in the delivered set
  * when its turn starts, marked done once the reply is posted (or the bot stays silent), and
- * released when the turn fails or shutdown cuts it, so the service's re-delivery is answered. A
- * turn that fails tells the user so ("Sorry, something went wrong ...").
+ * released when the turn fails or shutdown cuts it, so the service's re-delivery is answered. With
+ * a store shared by replicas (Postgres) the claim is atomic there, so only one replica answers an
+ * activity the service delivers twice. A claim that fails (the storage is down) is logged and the
+ * activity answered anyway. A turn that fails tells the user so ("Sorry, something went wrong ...").
  *
  * `stop(graceMs)` stops taking requests (503 with Retry-After), lets the turns in flight finish
  * for up to `graceMs`, then drops the rest: each is logged at warn with its activity id, its
@@ -23,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../log.js';
 import { checkToken, oneLine, refusalOf, type AuthResult, type TokenKeys } from './auth.js';
-import { MemoryDeliveredActivities, type DeliveredActivities } from './delivered.js';
+import { memoryDeliveries, type Deliveries } from './delivered.js';
 import { KbTeamsHandler, type TeamsBot } from './handler.js';
 import { activityOf, HttpError, readJson, sendJson, sendStatus } from './http.js';
 import { OPENID_METADATA, SigningKeys, type SigningKeysOptions } from './keys.js';
@@ -43,7 +45,8 @@ export interface TeamsServerOptions {
   /** Ignored (127.0.0.1) without an app id. */
   host?: string;
   logger: Logger;
-  dedupe?: DeliveredActivities;
+  /** The delivered set (claim, done, release); default: one in this process's memory. */
+  dedupe?: Deliveries;
   retry?: RetryOptions;
   maxBodyBytes?: number;
   /** How the Bot Framework's signing keys are refreshed (keys.ts, KEYS_DEFAULTS). */
@@ -129,19 +132,22 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     entra: new SigningKeys(OPENID_METADATA.emulator, { ...options.keys, logger: log }),
   };
   const handler = new KbTeamsHandler(options.bot, log, options.retry);
-  const delivered = options.dedupe ?? new MemoryDeliveredActivities();
+  const delivered = options.dedupe ?? memoryDeliveries();
   const inflight = new Map<Turn, Promise<void>>();
   /** Errors already logged (by onTurnError), so the request's own catch does not log them again. */
   const logged = new WeakSet<object>();
   let stopping: Promise<void> | undefined;
 
-  /** Mark a turn's delivery done or released (once); a failing store costs a log line, not the reply. */
-  const settle = (turn: Turn, how: 'done' | 'release'): void => {
+  /**
+   * Mark a turn's delivery done or released (once); resolves when the store has it. A failing store
+   * costs a log line, not the reply.
+   */
+  const settle = async (turn: Turn, how: 'done' | 'release'): Promise<void> => {
     const key = turn.key;
     if (key === undefined || turn.dropped) return;
     turn.key = undefined;
     try {
-      delivered[how](key);
+      await delivered[how](key);
     } catch (err) {
       log.warn(`teams: could not mark activity ${turn.id} ${how}: ${oneLine((err as Error).message)}`);
     }
@@ -173,7 +179,7 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     if (key) {
       let claimed = true;
       try {
-        claimed = delivered.claim(key);
+        claimed = await delivered.claim(key);
         if (claimed) turn.key = key;
       } catch (err) {
         log.warn(
@@ -188,10 +194,10 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     try {
       await handler.run(context);
     } catch (err) {
-      settle(turn, 'release'); // the service's re-delivery is answered
+      await settle(turn, 'release'); // the service's re-delivery is answered
       throw err;
     }
-    settle(turn, 'done');
+    await settle(turn, 'done');
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, turn: Turn): Promise<void> => {
@@ -244,15 +250,19 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     );
   };
 
-  /** Give up on a turn still running at the end of the grace period. */
-  const drop = (turn: Turn): void => {
+  /**
+   * Give up on a turn still running at the end of the grace period: its claim is released first,
+   * then its request answered 503, so the re-delivery that answer brings (to this replica or
+   * another) finds the activity free.
+   */
+  const drop = async (turn: Turn): Promise<void> => {
     log.warn(`teams: shutting down: dropped the reply to activity ${turn.id || '(not read yet)'}`);
     const key = turn.key;
     turn.dropped = true;
     turn.key = undefined;
     if (key !== undefined) {
       try {
-        delivered.release(key);
+        await delivered.release(key);
       } catch (err) {
         log.warn(`teams: could not release activity ${turn.id}: ${oneLine((err as Error).message)}`);
       }
@@ -268,7 +278,8 @@ export function createTeamsServer(options: TeamsServerOptions): TeamsServer {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await settledWithin(inflight.values(), graceMs);
-    for (const turn of inflight.keys()) drop(turn);
+    // Awaited: the claims are released before the storage is closed after us.
+    await Promise.all([...inflight.keys()].map(drop));
     server.closeAllConnections();
     await closed;
   };

@@ -6,21 +6,14 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cpuMs } from '../../helpers/cpu-time.js';
 import { FixIndex } from '../../../src/fixes/index.js';
-import { findHistory, HISTORY_DEFAULTS, primeHistory, type HistorySources } from '../../../src/bot/history.js';
+import { findHistory, HISTORY_DEFAULTS, refreshHistory, type HistorySources } from '../../../src/bot/history.js';
 import { Matcher } from '../../../src/bot/match.js';
 import { KnowledgeBase } from '../../../src/kb/knowledge-base.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
+import { asyncFromSync, type AsyncFeedbackLog, type AsyncInteractionLog } from '../../../src/memory/async-types.js';
 import { STORAGE_FILE, openStorage } from '../../../src/memory/sqlite/open.js';
-import type {
-  FeedbackLog,
-  FeedbackRecord,
-  FixRecord,
-  Interaction,
-  InteractionLog,
-  Signature,
-} from '../../../src/memory/types.js';
+import type { FeedbackRecord, FixRecord, Interaction, Signature } from '../../../src/memory/types.js';
 import { SAMPLE_ARTICLES } from '../../helpers/articles.js';
 import { tempDir } from '../../helpers/paths.js';
 import { makeFix } from '../fixes/make-fix.js';
@@ -38,24 +31,38 @@ const PASTE = 'Error 0x8007000D: The data is invalid. Service KMS failed to star
 const PASTE_AGAIN = 'KMS failed to start: Error 0x8007000D The data is invalid';
 const OTHER = 'Outlook keeps prompting for credentials and never connects to the Exchange server';
 
-class Interactions implements InteractionLog {
+class Interactions implements AsyncInteractionLog {
   readonly rows: Interaction[] = [];
-  record(i: Interaction): void {
+  record(i: Interaction): Promise<void> {
     this.rows.push(i);
+    return Promise.resolve();
   }
-  list(options: { since?: number } = {}): Interaction[] {
-    return this.rows.filter((r) => r.at >= (options.since ?? -Infinity));
+  list(options: { since?: number } = {}): Promise<Interaction[]> {
+    return Promise.resolve(this.rows.filter((r) => r.at >= (options.since ?? -Infinity)));
   }
 }
 
-class Feedback implements FeedbackLog {
+class Feedback implements AsyncFeedbackLog {
   readonly rows: FeedbackRecord[] = [];
-  add(f: FeedbackRecord): void {
+  add(f: FeedbackRecord): Promise<void> {
     this.rows.push(f);
+    return Promise.resolve();
   }
-  list(): FeedbackRecord[] {
-    return [...this.rows];
+  list(): Promise<FeedbackRecord[]> {
+    return Promise.resolve([...this.rows]);
   }
+}
+
+/** CPU milliseconds of `run()`, the best of `tries` runs: CPU time, unlike wall time, does not grow when other processes share the box. */
+async function cpuMs(run: () => Promise<unknown>, tries = 2): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < tries; i++) {
+    const before = process.cpuUsage();
+    await run();
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
 }
 
 function row(over: Partial<Interaction> & { text: string; conversation: string; thread: string }): Interaction {
@@ -117,10 +124,10 @@ function story(): { sources: HistorySources; fix: FixRecord } {
   };
 }
 
-describe('findHistory', () => {
-  it('lists the other threads with the same error, newest first, each with how it ended', () => {
+describe('findHistory', async () => {
+  it('lists the other threads with the same error, newest first, each with how it ended', async () => {
     const { sources, fix } = story();
-    const items = findHistory(PASTE, sig(PASTE), HERE, sources, NOW);
+    const items = await findHistory(PASTE, sig(PASTE), HERE, sources, NOW);
     expect(items.map((i) => [i.conversation, i.kind, i.outcome])).toEqual([
       ['C4', 'thread', 'unanswered'],
       ['C3', 'thread', 'answered with Q290226, no feedback'],
@@ -141,14 +148,14 @@ describe('findHistory', () => {
     expect(items.every((i) => i.conversation !== HERE.conversation)).toBe(true);
   });
 
-  it('says what was not it, and an answer with only a suggestion as such', () => {
+  it('says what was not it, and an answer with only a suggestion as such', async () => {
     const interactions = new Interactions();
     const feedback = new Feedback();
     interactions.record(row({ conversation: 'C1', thread: 't1', text: PASTE }));
     feedback.add(vote('C1', 't1', 'Q290226', false));
     feedback.add(vote('C1', 't1', 'Q193567', false));
     interactions.record(row({ conversation: 'C2', thread: 't2', text: PASTE, outcome: 'suggested' }));
-    const items = findHistory(PASTE, sig(PASTE), HERE, { interactions, feedback }, NOW);
+    const items = await findHistory(PASTE, sig(PASTE), HERE, { interactions, feedback }, NOW);
     expect(items.map((i) => i.outcome).sort()).toEqual([
       'Q290226 and Q193567 were not it',
       'suggested Q290226, no feedback',
@@ -157,10 +164,10 @@ describe('findHistory', () => {
     expect(items.map((i) => i.title)).toEqual(['Q290226', 'Q290226']);
   });
 
-  it('finds a saved fix by its error even when the log has nothing of its thread, but not one from this thread', () => {
+  it('finds a saved fix by its error even when the log has nothing of its thread, but not one from this thread', async () => {
     const elsewhere = makeFix({ id: 'fix-1', conversation: 'C7', thread: 't7', savedAt: NOW - 20 * DAY });
     const here = makeFix({ id: 'fix-2', ...HERE, messageId: 'm2', savedAt: NOW - 1000 });
-    const items = findHistory(PASTE, sig(PASTE), HERE, { fixes: FixIndex.of([elsewhere, here]) }, NOW);
+    const items = await findHistory(PASTE, sig(PASTE), HERE, { fixes: FixIndex.of([elsewhere, here]) }, NOW);
     expect(items).toEqual([
       {
         kind: 'fix',
@@ -175,25 +182,25 @@ describe('findHistory', () => {
     ]);
   });
 
-  it('lists nothing for an unrelated error, an empty message, or no sources', () => {
+  it('lists nothing for an unrelated error, an empty message, or no sources', async () => {
     const { sources } = story();
     const unrelated = 'The print spooler service terminated unexpectedly on the file server';
-    expect(findHistory(unrelated, sig(unrelated), HERE, sources, NOW)).toEqual([]);
-    expect(findHistory('', [], HERE, sources, NOW)).toEqual([]);
-    expect(findHistory(PASTE, sig(PASTE), HERE, {}, NOW)).toEqual([]);
+    expect(await findHistory(unrelated, sig(unrelated), HERE, sources, NOW)).toEqual([]);
+    expect(await findHistory('', [], HERE, sources, NOW)).toEqual([]);
+    expect(await findHistory(PASTE, sig(PASTE), HERE, {}, NOW)).toEqual([]);
   });
 
-  it('is the same with STORE_MESSAGES off (no text in the log or the feedback)', () => {
+  it('is the same with STORE_MESSAGES off (no text in the log or the feedback)', async () => {
     const on = story();
     const off = story();
     const interactions = off.sources.interactions as Interactions;
     for (const r of interactions.rows) r.text = null;
-    expect(findHistory(PASTE, sig(PASTE), HERE, off.sources, NOW)).toEqual(
-      findHistory(PASTE, sig(PASTE), HERE, on.sources, NOW),
+    expect(await findHistory(PASTE, sig(PASTE), HERE, off.sources, NOW)).toEqual(
+      await findHistory(PASTE, sig(PASTE), HERE, on.sources, NOW),
     );
   });
 
-  it('keeps at most five: the threads with a fix first, then the newest others, shown newest first', () => {
+  it('keeps at most five: the threads with a fix first, then the newest others, shown newest first', async () => {
     const interactions = new Interactions();
     const fixes: FixRecord[] = [];
     for (let n = 1; n <= 8; n++) {
@@ -205,22 +212,25 @@ describe('findHistory', () => {
         makeFix({ id: `fix-${n}`, conversation: `C${n}`, thread: `t${n}`, messageId: `m${n}`, savedAt: NOW - n * DAY }),
       );
     }
-    const items = findHistory(PASTE, sig(PASTE), HERE, { interactions, fixes: FixIndex.of(fixes) }, NOW);
+    const items = await findHistory(PASTE, sig(PASTE), HERE, { interactions, fixes: FixIndex.of(fixes) }, NOW);
     expect(HISTORY_DEFAULTS.max).toBe(5);
     expect(items.map((i) => i.conversation)).toEqual(['C1', 'C2', 'C3', 'C7', 'C8']);
     expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort((a, b) => b - a));
   });
 
-  it('reads the log only as far back as maxAgeDays', () => {
+  it('reads the log only as far back as maxAgeDays', async () => {
     const interactions = new Interactions();
     interactions.record(row({ at: NOW - 400 * DAY, conversation: 'C1', thread: 't1', text: PASTE }));
     interactions.record(row({ at: NOW - 300 * DAY, conversation: 'C2', thread: 't2', text: PASTE }));
-    expect(findHistory(PASTE, sig(PASTE), HERE, { interactions }, NOW).map((i) => i.conversation)).toEqual(['C2']);
+    expect((await findHistory(PASTE, sig(PASTE), HERE, { interactions }, NOW)).map((i) => i.conversation)).toEqual([
+      'C2',
+    ]);
   });
 
-  it('works on the real storage, fixes saved through it included', () => {
+  it('works on the real storage, fixes saved through it included', async () => {
     const tmp = tempDir('kbbot-history-');
     const storage = openStorage(join(tmp.dir, 'data'));
+    const shared = asyncFromSync(storage);
     try {
       storage.interactions.record(row({ at: NOW - 3 * DAY, conversation: 'C1', thread: 't1', text: PASTE }));
       storage.interactions.record({
@@ -229,9 +239,12 @@ describe('findHistory', () => {
       });
       storage.feedback.add(vote('C2', 't2', 'Q290226', true));
       const saved = storage.fixes.add({ ...makeFix({ conversation: 'C1', thread: 't1' }), savedAt: NOW - 3 * DAY });
-      const fixes = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
-      const sources = { interactions: storage.interactions, feedback: storage.feedback, fixes };
-      expect(findHistory(PASTE, sig(PASTE), HERE, sources, NOW).map((i) => [i.conversation, i.outcome])).toEqual([
+      const fixes = new FixIndex({ store: shared.fixes });
+      await fixes.refresh(await shared.dataVersion());
+      const sources = { interactions: shared.interactions, feedback: shared.feedback, fixes };
+      expect(
+        (await findHistory(PASTE, sig(PASTE), HERE, sources, NOW)).map((i) => [i.conversation, i.outcome]),
+      ).toEqual([
         ['C2', 'Q290226 helped'],
         ['C1', `fixed: ${saved.title}`],
       ]);
@@ -242,33 +255,37 @@ describe('findHistory', () => {
   });
 });
 
-describe('the log kept between questions (with the storage data version)', () => {
-  it('reads only the new rows, and reads again when another process changed the data (kbbot forget)', () => {
+describe('the log kept between questions (with the storage data version)', async () => {
+  it('reads only the new rows, and reads again when another process changed the data (kbbot forget)', async () => {
     const tmp = tempDir('kbbot-history-cache-');
     const dir = join(tmp.dir, 'data');
     const storage = openStorage(dir);
     try {
       const list = vi.spyOn(storage.interactions, 'list');
-      const sources: HistorySources = { interactions: storage.interactions, dataVersion: () => storage.dataVersion() };
-      const ask = (): string[] => findHistory(PASTE, sig(PASTE), HERE, sources, NOW).map((i) => i.conversation);
+      const shared = asyncFromSync(storage);
+      /** The bot's way: the data version read once per question, then the history asked with it. */
+      const ask = async (now = NOW): Promise<string[]> => {
+        const sources: HistorySources = { interactions: shared.interactions, version: await shared.dataVersion() };
+        return (await findHistory(PASTE, sig(PASTE), HERE, sources, now)).map((i) => i.conversation);
+      };
       storage.interactions.record(row({ at: NOW - 3 * DAY, conversation: 'C1', thread: 't1', text: PASTE }));
-      expect(ask()).toEqual(['C1']);
+      expect(await ask()).toEqual(['C1']);
       storage.interactions.record(row({ at: NOW - 2 * DAY, conversation: 'C2', thread: 't2', text: PASTE }));
       // Two rows at the same millisecond: the second is not lost, the first not read twice.
       storage.interactions.record(row({ at: NOW - 2 * DAY, conversation: 'C3', thread: 't3', text: PASTE }));
-      expect(ask()).toEqual(['C2', 'C3', 'C1']);
+      expect(await ask()).toEqual(['C2', 'C3', 'C1']);
       expect(list.mock.calls.map(([o]) => o?.since)).toEqual([NOW - 365 * DAY, NOW - 3 * DAY]);
 
       // `kbbot forget --user U1` in another process: C2's row goes, and the history forgets it at once.
       const other = new Database(join(dir, STORAGE_FILE));
       other.prepare('DELETE FROM interactions WHERE conversation = ?').run('C2');
       other.close();
-      expect(ask()).toEqual(['C3', 'C1']);
+      expect(await ask()).toEqual(['C3', 'C1']);
       expect(list.mock.calls.at(-1)?.[0]?.since).toBe(NOW - 365 * DAY);
 
       // Weeks later the rows that fell out of the window are dropped from memory: the log is read again.
       const later = NOW + (HISTORY_DEFAULTS.compactDays + 1) * DAY;
-      findHistory(PASTE, sig(PASTE), HERE, sources, later);
+      await ask(later);
       expect(list.mock.calls.at(-1)?.[0]?.since).toBe(later - 365 * DAY);
     } finally {
       storage.close();
@@ -276,20 +293,18 @@ describe('the log kept between questions (with the storage data version)', () =>
     }
   });
 
-  it('a failing log leaves the saved fixes', () => {
-    const failing: InteractionLog = {
-      record: () => undefined,
-      list: () => {
-        throw new Error('disk I/O error');
-      },
+  it('a failing log leaves the saved fixes', async () => {
+    const failing: AsyncInteractionLog = {
+      record: () => Promise.resolve(),
+      list: () => Promise.reject(new Error('disk I/O error')),
     };
     const fix = makeFix({ conversation: 'C7', thread: 't7' });
-    const items = findHistory(PASTE, sig(PASTE), HERE, { interactions: failing, fixes: FixIndex.of([fix]) }, NOW);
+    const items = await findHistory(PASTE, sig(PASTE), HERE, { interactions: failing, fixes: FixIndex.of([fix]) }, NOW);
     expect(items.map((i) => i.fixId)).toEqual([fix.id]);
   });
 });
 
-describe('findHistory at 100,000 logged messages', () => {
+describe('findHistory at 100,000 logged messages', async () => {
   const tmp = tempDir('kbbot-history-bench-');
   afterAll(tmp.cleanup);
 
@@ -323,15 +338,15 @@ describe('findHistory at 100,000 logged messages', () => {
   }
 
   /** Best CPU time of `tries` runs, in ms (load on the machine does not count). */
-  const best = (run: () => unknown, tries = 5): number => cpuMs(run, tries);
+  const best = (run: () => Promise<unknown>, tries = 5): Promise<number> => cpuMs(run, tries);
 
-  it('answers from the kept log in well under 50 ms, and says what reading the log costs', () => {
+  it('answers from the kept log in well under 50 ms, and says what reading the log costs', async () => {
     const rows = bigLog();
     const query = sig(PASTE);
-    const memory: InteractionLog = { record: () => undefined, list: () => rows };
-    const items = findHistory(PASTE, query, HERE, { interactions: memory }, NOW);
+    const memory: AsyncInteractionLog = { record: () => Promise.resolve(), list: () => Promise.resolve(rows) };
+    const items = await findHistory(PASTE, query, HERE, { interactions: memory }, NOW);
     expect(items).toHaveLength(HISTORY_DEFAULTS.max);
-    const unkept = best(() => findHistory(PASTE, query, HERE, { interactions: memory }, NOW));
+    const unkept = await best(() => findHistory(PASTE, query, HERE, { interactions: memory }, NOW));
 
     // The same rows in SQLite, written in one transaction (the log's own record() commits each row).
     const dir = join(tmp.dir, 'data');
@@ -358,14 +373,15 @@ describe('findHistory at 100,000 logged messages', () => {
     db.close();
 
     const storage = openStorage(dir);
+    const shared = asyncFromSync(storage);
     try {
-      const read = best(() => storage.interactions.list({ since: NOW - 365 * DAY }), 2);
-      const sources: HistorySources = { interactions: storage.interactions, dataVersion: () => storage.dataVersion() };
+      const read = await best(() => shared.interactions.list({ since: NOW - 365 * DAY }), 2);
+      const sources: HistorySources = { interactions: shared.interactions, version: await shared.dataVersion() };
       const t0 = performance.now();
-      primeHistory(sources, NOW);
+      await refreshHistory(sources, NOW);
       const first = performance.now() - t0;
-      expect(findHistory(PASTE, query, HERE, sources, NOW)).toEqual(items);
-      const kept = best(() => findHistory(PASTE, query, HERE, sources, NOW));
+      expect(await findHistory(PASTE, query, HERE, sources, NOW)).toEqual(items);
+      const kept = await best(() => findHistory(PASTE, query, HERE, sources, NOW));
       console.log(
         `findHistory at 100,000 rows: ${kept.toFixed(1)} ms from the kept log (SQLite); ` +
           `${unkept.toFixed(1)} ms scanning an in-memory log (nothing kept); ` +

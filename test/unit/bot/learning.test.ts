@@ -12,8 +12,9 @@ import type { ArticleAnswer, Reply } from '../../../src/bot/reply.js';
 import { KnowledgeBase } from '../../../src/kb/knowledge-base.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
 import { signatureOf, similarity } from '../../../src/memory/signature.js';
+import { asyncFromSync, type AsyncFeedbackLog } from '../../../src/memory/async-types.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
-import type { FeedbackLog, FeedbackRecord } from '../../../src/memory/types.js';
+import type { FeedbackRecord } from '../../../src/memory/types.js';
 import { makeArticle } from '../../helpers/articles.js';
 import { tempDir } from '../../helpers/paths.js';
 
@@ -90,13 +91,17 @@ const kb = new KnowledgeBase([
 ]);
 const ranker = Ranker.build(kb);
 
-class MemoryFeedbackLog implements FeedbackLog {
+class MemoryFeedbackLog implements AsyncFeedbackLog {
   readonly rows: FeedbackRecord[] = [];
-  add(f: FeedbackRecord): void {
+  /** Times the log was read. */
+  lists = 0;
+  add(f: FeedbackRecord): Promise<void> {
     this.rows.push(f);
+    return Promise.resolve();
   }
-  list(): FeedbackRecord[] {
-    return [...this.rows];
+  list(): Promise<FeedbackRecord[]> {
+    this.lists++;
+    return Promise.resolve([...this.rows]);
   }
 }
 
@@ -115,7 +120,7 @@ function offered(reply: Reply | null): string[] {
 const QUESTION = 'why does the information store service not start?';
 const SIMILAR = 'information store service will not start, any idea why';
 
-function chatWith(log: FeedbackLog, user = 'U_ONE'): FakeAdapter {
+function chatWith(log: AsyncFeedbackLog, user = 'U_ONE'): FakeAdapter {
   return new FakeAdapter(new Bot(kb, { ranker, learning: new FeedbackLearning(log) }), { user });
 }
 
@@ -166,6 +171,7 @@ describe('feedback that improves answers', () => {
       await chat.press('not_it', 'Q100002', `T${i}`, { user: `U${i}` });
     }
     const learning = new FeedbackLearning(log);
+    await learning.refresh(0);
     const votes = learning.votes(signatureOf(ranker.termWeights(exact))).get('Q100002');
     expect(votes?.notIt).toBe(20);
     expect(learning.factor(votes)).toBe(1 - LEARNING_DEFAULTS.step * LEARNING_DEFAULTS.maxVotes);
@@ -177,7 +183,9 @@ describe('feedback that improves answers', () => {
     const chat = chatWith(log);
     const id = offered(await chat.say(QUESTION, { thread: 'T1' }))[0] as string;
     for (let i = 0; i < 5; i++) await chat.press('helpful', id, 'T1');
-    const votes = new FeedbackLearning(log).votes(signatureOf(ranker.termWeights(SIMILAR))).get(id);
+    const learning = new FeedbackLearning(log);
+    await learning.refresh(0);
+    const votes = learning.votes(signatureOf(ranker.termWeights(SIMILAR))).get(id);
     expect(votes?.helped).toBe(1);
     expect(log.rows).toHaveLength(5);
   });
@@ -199,20 +207,21 @@ describe('after a restart (SQLite storage in DATA_DIR)', () => {
     const { dir, cleanup } = tempDir('kbbot-learn-');
     try {
       const startBot = () => {
-        const storage = openStorage(dir);
+        const shared = asyncFromSync(openStorage(dir));
         const bot = new Bot(kb, {
           ranker,
-          threads: storage.threads,
-          learning: new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion()),
-          interactions: storage.interactions,
+          threads: shared.threads,
+          learning: new FeedbackLearning(shared.feedback),
+          interactions: shared.interactions,
+          dataVersion: () => shared.dataVersion(),
         });
-        return { storage, chat: new FakeAdapter(bot, { user: 'U_ALICE' }) };
+        return { storage: shared, chat: new FakeAdapter(bot, { user: 'U_ALICE' }) };
       };
       const first = startBot();
       const shown = offered(await first.chat.say(QUESTION, { thread: 'T1' }))[0];
       const next = answerOf(await first.chat.say('not it', { thread: 'T1' }));
       await first.chat.say('that worked', { thread: 'T1' });
-      first.storage.close();
+      await first.storage.close();
 
       const second = startBot();
       const reply = await second.chat.say(SIMILAR, { thread: 'T2', user: 'U_BOB' });
@@ -220,31 +229,148 @@ describe('after a restart (SQLite storage in DATA_DIR)', () => {
       expect(offered(reply)[0]).not.toBe(shown);
       // The old thread still knows what it showed: "just the steps" gives the article that helped.
       expect(answerOf(await second.chat.say('just the steps', { thread: 'T1' })).id).toBe(next.id);
-      expect(second.storage.interactions.list().map((i) => i.outcome).length).toBeGreaterThanOrEqual(2);
-      second.storage.close();
+      expect((await second.storage.interactions.list()).map((i) => i.outcome).length).toBeGreaterThanOrEqual(2);
+      await second.storage.close();
     } finally {
       cleanup();
     }
   });
 
-  it('forgets the feedback of a user removed by another process', async () => {
+  it('forgets the feedback of a user removed by another process, from the next message on', async () => {
     const { dir, cleanup } = tempDir('kbbot-learn-');
     try {
-      const storage = openStorage(dir);
-      const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
-      const chat = new FakeAdapter(new Bot(kb, { ranker, threads: storage.threads, learning }), { user: 'U_GONE' });
-      const id = offered(await chat.say(QUESTION, { thread: 'T1' }))[0] as string;
-      await chat.press('helpful', id, 'T1');
-      const signature = signatureOf(ranker.termWeights(SIMILAR));
-      expect(learning.votes(signature).get(id)?.helped).toBe(1);
+      const storage = asyncFromSync(openStorage(dir));
+      const learning = new FeedbackLearning(storage.feedback);
+      const bot = new Bot(kb, {
+        ranker,
+        threads: storage.threads,
+        learning,
+        dataVersion: () => storage.dataVersion(),
+      });
+      const gone = new FakeAdapter(bot, { user: 'U_GONE' });
+      const id = offered(await gone.say(QUESTION, { thread: 'T1' }))[0] as string;
+      await gone.press('helpful', id, 'T1');
+      const bob = new FakeAdapter(bot, { user: 'U_BOB' });
+      const why = (reply: Reply | null): string =>
+        reply?.kind === 'answer'
+          ? reply.answer.why
+          : reply?.kind === 'suggestions'
+            ? (reply.candidates[0]?.why ?? '')
+            : '';
+      expect(why(await bob.say(SIMILAR, { thread: 'T2' }))).toMatch(/helped someone/);
       const other = openStorage(dir); // `kbbot forget --user U_GONE`
       other.forgetUser('U_GONE');
       other.close();
-      expect(learning.votes(signature).get(id)).toBeUndefined();
-      storage.close();
+      expect(why(await bob.say(SIMILAR, { thread: 'T3' }))).not.toMatch(/helped someone/);
+      expect(learning.size).toBe(0);
+      await storage.close();
     } finally {
       cleanup();
     }
+  });
+
+  it('counts feedback given through another process (another replica) from the next message on', async () => {
+    const { dir, cleanup } = tempDir('kbbot-learn-');
+    try {
+      /** A replica: its own connection to the storage, its own feedback cache and bot. */
+      const replica = (user: string) => {
+        const storage = asyncFromSync(openStorage(dir));
+        const learning = new FeedbackLearning(storage.feedback);
+        const bot = new Bot(kb, {
+          ranker,
+          threads: storage.threads,
+          learning,
+          dataVersion: () => storage.dataVersion(),
+        });
+        return { storage, learning, bot, chat: new FakeAdapter(bot, { user }) };
+      };
+      const a = replica('U_ALICE');
+      const b = replica('U_BOB');
+      await b.bot.refresh();
+      expect(b.learning.size).toBe(0);
+      const first = offered(await a.chat.say(QUESTION, { thread: 'T1' }))[0];
+      const next = answerOf(await a.chat.say('not it', { thread: 'T1' }));
+      await a.chat.say('that worked', { thread: 'T1' });
+      expect(next.id).not.toBe(first);
+      // Nothing told replica B; its next message reads the data version and sees the feedback.
+      const reply = await b.chat.say(SIMILAR, { thread: 'T2' });
+      expect(offered(reply)[0]).toBe(next.id);
+      expect(b.learning.size).toBe(2);
+      await a.storage.close();
+      await b.storage.close();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('FeedbackLearning.refresh', () => {
+  const record = (at: number): FeedbackRecord => ({
+    at,
+    user: 'U1',
+    conversation: 'C1',
+    thread: 'T1',
+    articleId: 'Q100001',
+    helpful: true,
+    query: null,
+    signature: signatureOf(ranker.termWeights(QUESTION)),
+  });
+
+  it('reads the log once per version, however many messages ask at once', async () => {
+    const log = new MemoryFeedbackLog();
+    await log.add(record(1));
+    const learning = new FeedbackLearning(log);
+    expect(learning.size).toBe(0);
+    await Promise.all([learning.refresh(7), learning.refresh(7), learning.refresh(7)]);
+    expect([learning.size, log.lists]).toEqual([1, 1]);
+    await learning.refresh(7);
+    expect(log.lists).toBe(1);
+    await log.add(record(2));
+    await learning.refresh(8);
+    expect([learning.size, log.lists]).toEqual([2, 2]);
+  });
+
+  it('keeps feedback recorded while a reload was reading, and does not count it twice', async () => {
+    const rows: FeedbackRecord[] = [];
+    let release: (() => void) | undefined;
+    /** A log whose reads finish only when told (a slow database), holding what was written before the read began. */
+    const slow: AsyncFeedbackLog = {
+      add: (f) => {
+        rows.push(f);
+        return Promise.resolve();
+      },
+      list: () => {
+        const snapshot = [...rows];
+        return new Promise((resolve) => (release = () => resolve(snapshot)));
+      },
+    };
+    const learning = new FeedbackLearning(slow);
+    const reading = learning.refresh(1);
+    await learning.record(record(5));
+    release?.();
+    await reading;
+    expect(learning.size).toBe(1);
+    // Read again, the log has it once: still one.
+    const again = learning.refresh(2);
+    release?.();
+    await again;
+    expect(learning.size).toBe(1);
+    expect(learning.votes(record(0).signature).get('Q100001')?.helped).toBe(1);
+  });
+
+  it('keeps what it held when the log cannot be read, and tries again next time', async () => {
+    const log = new MemoryFeedbackLog();
+    await log.add(record(1));
+    const learning = new FeedbackLearning(log);
+    await learning.refresh(1);
+    const list = log.list.bind(log);
+    log.list = () => Promise.reject(new Error('connection reset'));
+    await expect(learning.refresh(2)).rejects.toThrow('connection reset');
+    expect(learning.size).toBe(1);
+    log.list = list;
+    await log.add(record(2));
+    await learning.refresh(2);
+    expect(learning.size).toBe(2);
   });
 });
 

@@ -15,6 +15,7 @@ import { readHelpTopic } from '../../../src/bot/help.js';
 import { PendingPeeks } from '../../../src/bot/peek.js';
 import { BOT_TEXTS } from '../../../src/bot/texts.js';
 import { FixIndex } from '../../../src/fixes/index.js';
+import { asyncFromSync } from '../../../src/memory/async-types.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
 import { tempDir } from '../../helpers/paths.js';
 import type { Reply } from '../../../src/bot/reply.js';
@@ -109,8 +110,14 @@ describe('a team fix overheard', () => {
     const storage = openStorage(tmp.dir);
     const saved = BOT_DEFAULTS.overheardIntentConfidence;
     try {
-      const index = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
-      const bot = new Bot(kb, { ranker, threads: storage.threads, fixes: { store: storage.fixes, index } });
+      const shared = asyncFromSync(storage);
+      const index = new FixIndex({ store: shared.fixes });
+      const bot = new Bot(kb, {
+        ranker,
+        threads: shared.threads,
+        fixes: { store: shared.fixes, index },
+        dataVersion: () => shared.dataVersion(),
+      });
       const chat = new FakeAdapter(bot, { user: ASKER, conversation: 'C_INCIDENT' });
       expect((await chat.say(SEED_PASTE, { thread: 'T-incident' }))?.kind).toBe('answer');
       const save = await chat.say('save fix: removed the KMS component and applied SP3 again', {

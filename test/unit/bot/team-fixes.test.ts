@@ -20,6 +20,7 @@ import { BOT_TEXTS } from '../../../src/bot/texts.js';
 import { MemoryThreadStore } from '../../../src/bot/threads.js';
 import { FixIndex } from '../../../src/fixes/index.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
+import { asyncFromSync } from '../../../src/memory/async-types.js';
 import { ResilientStorage } from '../../../src/memory/resilient.js';
 import { STORAGE_FILE, openStorage } from '../../../src/memory/sqlite/open.js';
 import type { FixRecord, Storage } from '../../../src/memory/types.js';
@@ -40,16 +41,21 @@ const BOB = 'U_BOB';
 const FIX = 'fixed it by restarting the KM service and re-running update.exe';
 const BOT_MENTION = '<@U0KBBOT>';
 
-/** A bot on `storage` as main.ts wires it (fixes kept even with STORE_MESSAGES off). */
-function startBot(storage: Storage, options: { storeMessages?: boolean; events?: BotEvent[] } = {}) {
+/**
+ * A bot on `storage` as main.ts wires it (fixes kept even with STORE_MESSAGES off), through the
+ * async interfaces; the tests read what was kept through `storage` itself.
+ */
+function startBot(sync: Storage, options: { storeMessages?: boolean; events?: BotEvent[] } = {}) {
+  const storage = asyncFromSync(sync);
   const storeMessages = options.storeMessages ?? true;
-  const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
-  const index = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
+  const learning = new FeedbackLearning(storage.feedback);
+  const index = new FixIndex({ store: storage.fixes });
   const bot = new Bot(kb, {
     ranker,
     threads: storeMessages ? storage.threads : new MemoryThreadStore(),
     learning,
     interactions: storage.interactions,
+    dataVersion: () => storage.dataVersion(),
     storeMessages,
     onEvent: (e) => options.events?.push(e),
     fixes: { store: storage.fixes, index },

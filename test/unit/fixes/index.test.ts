@@ -111,18 +111,68 @@ describe('FixIndex.add / remove / refresh', () => {
     expect(index.search(paste)[0]?.fix.id).not.toBe('fix-1');
   });
 
-  it('reloads from the store when another process changed the data (a CLI delete, a forget)', () => {
+  it('reloads from the store when another process changed the data (a CLI delete, a forget)', async () => {
     let stored = [...TEAM_FIXES];
-    let version = 1;
-    const index = new FixIndex({ store: { list: () => stored }, dataVersion: () => version });
-    expect(index.size).toBe(5);
+    let lists = 0;
+    const index = new FixIndex({
+      store: {
+        list: () => {
+          lists++;
+          return Promise.resolve(stored);
+        },
+      },
+    });
+    expect(index.size).toBe(0); // nothing read before the first refresh
+    await Promise.all([index.refresh(1), index.refresh(1)]);
+    expect([index.size, lists]).toEqual([5, 1]);
     const paste = 'x509: certificate has expired or is not yet valid';
     expect(index.search(paste)[0]?.fix.id).toBe('fix-3');
     stored = stored.filter((f) => f.id !== 'fix-3');
+    await index.refresh(1);
     expect(index.search(paste)[0]?.fix.id).toBe('fix-3'); // same version: no re-read
-    version = 2;
+    await index.refresh(2);
     expect(index.search(paste).map((h) => h.fix.id)).not.toContain('fix-3');
-    expect(index.size).toBe(4);
+    expect([index.size, lists]).toEqual([4, 2]);
+  });
+
+  it('keeps its own saves and removals made while a reload was reading', async () => {
+    const stored = TEAM_FIXES.slice(1, 3);
+    let release: (() => void) | undefined;
+    /** A store whose reads finish only when told (a slow database), holding what was there when the read began. */
+    const index = new FixIndex({
+      store: {
+        list: () => {
+          const snapshot = [...stored];
+          return new Promise((resolve) => (release = () => resolve(snapshot)));
+        },
+      },
+    });
+    const reading = index.refresh(1);
+    const saved = makeFix(); // fix-1, committed after the read began
+    index.add(saved);
+    index.remove('fix-2'); // deleted after the read began
+    release?.();
+    await reading;
+    expect(index.list().map((f) => f.id)).toEqual(['fix-3', 'fix-1']);
+    expect(index.search('Error 0x8007000D: The data is invalid. Service KMS failed to start.')[0]?.fix.id).toBe(
+      'fix-1',
+    );
+  });
+
+  it('keeps the fixes it holds when the store cannot be read, and reads at the next version', async () => {
+    let fail = true;
+    const index = FixIndex.of([makeFix()]);
+    const failing = new FixIndex({
+      store: { list: () => (fail ? Promise.reject(new Error('connection reset')) : Promise.resolve(TEAM_FIXES)) },
+    });
+    await expect(failing.refresh(1)).rejects.toThrow('connection reset');
+    expect(failing.size).toBe(0);
+    fail = false;
+    await failing.refresh(1);
+    expect(failing.size).toBe(TEAM_FIXES.length);
+    // An index with no store has nothing to read: what it was given stays.
+    await index.refresh(1);
+    expect(index.size).toBe(1);
   });
 });
 
@@ -198,13 +248,13 @@ describe('FixIndex evidence', () => {
     expect(index.search('0x8007000E')[0]?.fix.id).not.toBe('fix-1');
   });
 
-  it('re-reads a fix changed in the store (same id), keeps the store order', () => {
+  it('re-reads a fix changed in the store (same id), keeps the store order', async () => {
     let stored = [...TEAM_FIXES];
-    let version = 1;
-    const index = new FixIndex({ store: { list: () => stored }, dataVersion: () => version });
+    const index = new FixIndex({ store: { list: () => Promise.resolve(stored) } });
+    await index.refresh(1);
     stored = stored.map((f) => (f.id === 'fix-2' ? { ...f, errors: ['ENOSPC: no space left on device, write'] } : f));
     stored = [...stored.slice(1), stored[0]!];
-    version = 2;
+    await index.refresh(2);
     expect(index.list().map((f) => f.id)).toEqual(['fix-2', 'fix-3', 'fix-4', 'fix-5', 'fix-1']);
     expect(index.search('ENOSPC: no space left on device, write')[0]?.fix.id).toBe('fix-2');
     expect(index.search('Back-off restarting failed container payments-api in pod x')[0]?.fix.id).not.toBe('fix-2');

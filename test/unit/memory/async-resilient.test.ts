@@ -261,6 +261,29 @@ describe('over SQLite with the disk full', () => {
     }
   });
 
+  it('probe: says degraded while idle when the disk fills, and ends the outage (writing what was kept) once it can write', async () => {
+    const { dir, disk, log, storage, deliver } = setup();
+    await storage.probe();
+    expect(storage.health()).toEqual({ status: 'ok' });
+    disk.setFull(true);
+    expect(await deliver('Ev1', 'U1', 'T-kept')).toBe('answered');
+    await storage.probe(); // never rejects
+    expect(storage.health()).toMatchObject({ status: 'degraded', code: 'storage_unwritable' });
+
+    disk.setFull(false);
+    await storage.probe(); // no message needed: readiness comes back by itself
+    expect(storage.health()).toEqual({ status: 'ok' });
+    expect(storageInfos(log.lines)).toEqual([
+      expect.stringMatching(/writable again .*wrote 1 thread\(s\) and 1 log row\(s\)/),
+    ]);
+    const reopened = openStorage(dir);
+    try {
+      expect(reopened.threads.get('C1\u0000T-kept')?.user).toBe('U1');
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('does not hide a bug: an error that is not the storage failing goes to the caller', async () => {
     const { disk, storage } = setup();
     await expect(storage.threads.set('T1', null as never)).rejects.toThrow(TypeError);

@@ -7,6 +7,7 @@ import { FakeAdapter } from '../../../src/adapters/fake.js';
 import { Bot } from '../../../src/bot/bot.js';
 import { FeedbackLearning } from '../../../src/bot/learning.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
+import { asyncFromSync } from '../../../src/memory/async-types.js';
 import { ResilientStorage, STORAGE_HEALTH_DEFAULTS } from '../../../src/memory/resilient.js';
 import { StorageError } from '../../../src/memory/sqlite/errors.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
@@ -27,11 +28,13 @@ async function setup(options: { now?: () => number } = {}) {
   const disk = fillableStorage(dir);
   const log = recorder();
   const storage = new ResilientStorage(disk.storage, { log, ...options });
+  const shared = asyncFromSync(storage);
   const bot = new Bot(kb, {
     ranker,
-    threads: storage.threads,
-    learning: new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion()),
-    interactions: storage.interactions,
+    threads: shared.threads,
+    learning: new FeedbackLearning(shared.feedback),
+    interactions: shared.interactions,
+    dataVersion: () => shared.dataVersion(),
   });
   const chat = new FakeAdapter(bot, { conversation: 'C1' });
   /** One delivery as an adapter handles it: claim, reply, done; null when it was a repeat. */

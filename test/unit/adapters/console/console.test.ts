@@ -8,6 +8,7 @@ import { Bot } from '../../../../src/bot/bot.js';
 import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Matcher } from '../../../../src/bot/match.js';
 import { FixIndex } from '../../../../src/fixes/index.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { IN_MEMORY, openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Interaction } from '../../../../src/memory/types.js';
 import type { Reply } from '../../../../src/bot/reply.js';
@@ -105,7 +106,9 @@ describe('console thread order (issue #24: what "that worked" credits)', () => {
         seen.push({ text: m.text, id: m.id });
         return replyOf(m.text);
       },
-      posted: (m, reply, id) => posted.push({ to: m.id, kind: reply.kind, id }),
+      posted: async (m, reply, id) => {
+        posted.push({ to: m.id, kind: reply.kind, id });
+      },
     };
     return { bot, seen, posted };
   }
@@ -196,11 +199,12 @@ describe('console with the real bot: "has anyone seen this before?" (issue #24)'
         offered: [],
         via: 'mention',
       });
+      const stored = asyncFromSync(storage);
       const bot = new Bot(kb, {
         ranker,
-        interactions: storage.interactions,
-        learning: new FeedbackLearning(storage.feedback),
-        fixes: { store: storage.fixes, index: new FixIndex({ store: storage.fixes }) },
+        interactions: stored.interactions,
+        learning: new FeedbackLearning(stored.feedback),
+        fixes: { store: stored.fixes, index: new FixIndex({ store: stored.fixes }) },
       });
       const out = await converse(bot, `${paste}\n\nhas anyone seen this before?\n`);
       const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);

@@ -13,6 +13,7 @@ import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { CLI, DIST_CLI, REPO, tempDir } from '../../../helpers/paths.js';
@@ -62,10 +63,11 @@ const headerOf = (b: Body | undefined): string | undefined => {
 beforeAll(async () => {
   fake.install();
   storage = openStorage(data.dir);
-  const listening = new StoredListeningStore(storage.settings, ['C_LISTEN']);
+  const stored = asyncFromSync(storage); // the storage's shape the bot and adapter are given in main.ts
+  const listening = new StoredListeningStore(stored.settings, ['C_LISTEN']);
   slack = createSlackApp({
     ...LOOPBACK_APP,
-    bot: storedBot(kb, ranker, storage),
+    bot: storedBot(kb, ranker, stored),
     listening,
     dedupe: new MemoryDeliveredEvents(),
     logger: createLogger((process.env.SLACK_TEST_LOG as 'debug') ?? 'error'),
@@ -277,7 +279,7 @@ describe('Slack over HTTP', () => {
     const off = nextHandled();
     await sendForm(endpoint, command('listen off', 'C_NEW'));
     await off;
-    expect(new StoredListeningStore(reader.settings).isListening('C_NEW')).toBe(false);
+    expect(await new StoredListeningStore(asyncFromSync(reader).settings).isListening('C_NEW')).toBe(false);
     reader.close();
     const again = nextHandled();
     await sendJson(endpoint, channelMessage(PASTE, 'C_NEW'));

@@ -22,7 +22,7 @@ import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { FixIndex } from '../../../../src/fixes/index.js';
 import type { KnowledgeBase } from '../../../../src/kb/knowledge-base.js';
 import type { Ranker } from '../../../../src/kb/rank/ranker.js';
-import type { Storage } from '../../../../src/memory/types.js';
+import type { AsyncStorage } from '../../../../src/memory/async-types.js';
 import { listen } from '../../../helpers/http.js';
 import { API_URL, parseBody, SECRET, SLACK, type Body } from '../../../helpers/slack.js';
 
@@ -42,23 +42,22 @@ export const LOOPBACK_APP = {
 
 /**
  * The bot on `storage`: its threads, feedback (learned from) and interaction log there; with
- * `fixes`, the team fixes too (saved in `storage.fixes`, searched through a FixIndex that re-reads
- * the store when another process changed it), as `npm start` wires them.
+ * `fixes`, the team fixes too (saved in `storage.fixes`, searched through a FixIndex the bot
+ * refreshes when the data version says another process changed the store), as `npm start` wires them.
  */
-export function storedBot(kb: KnowledgeBase, ranker: Ranker, storage: Storage, options: { fixes?: boolean } = {}): Bot {
+export function storedBot(
+  kb: KnowledgeBase,
+  ranker: Ranker,
+  storage: AsyncStorage,
+  options: { fixes?: boolean } = {},
+): Bot {
   return new Bot(kb, {
     ranker,
     threads: storage.threads,
     learning: new FeedbackLearning(storage.feedback),
     interactions: storage.interactions,
-    ...(options.fixes
-      ? {
-          fixes: {
-            store: storage.fixes,
-            index: new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() }),
-          },
-        }
-      : {}),
+    dataVersion: () => storage.dataVersion(),
+    ...(options.fixes ? { fixes: { store: storage.fixes, index: new FixIndex({ store: storage.fixes }) } } : {}),
   });
 }
 

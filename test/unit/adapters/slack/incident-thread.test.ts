@@ -19,6 +19,7 @@ import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
@@ -53,10 +54,11 @@ let endpoint: string;
 
 async function open(): Promise<void> {
   storage = openStorage(data.dir);
+  const stored = asyncFromSync(storage); // as main.ts gives it to the bot and adapter
   slack = createSlackApp({
     ...LOOPBACK_APP,
-    bot: storedBot(kb, ranker, storage, { fixes: true }),
-    listening: new StoredListeningStore(storage.settings, [LISTENED, 'C2']),
+    bot: storedBot(kb, ranker, stored, { fixes: true }),
+    listening: new StoredListeningStore(stored.settings, [LISTENED, 'C2']),
     dedupe: new MemoryDeliveredEvents(),
     logger: createLogger((process.env.SLACK_TEST_LOG as 'debug') ?? 'error'),
     onHandled: outcomes.onHandled,

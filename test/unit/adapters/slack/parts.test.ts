@@ -18,6 +18,7 @@ import {
   MemoryListeningStore,
   StoredListeningStore,
 } from '../../../../src/adapters/slack/listening.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import { withRateLimit } from '../../../../src/adapters/slack/post.js';
 import { Bot } from '../../../../src/bot/bot.js';
@@ -108,22 +109,22 @@ describe('Slack over Socket Mode', () => {
 });
 
 describe('MemoryDeliveredEvents', () => {
-  it('holds a claimed id until released, remembers a done one for its TTL, and keeps at most max ids', () => {
+  it('holds a claimed id until released, remembers a done one for its TTL, and keeps at most max ids', async () => {
     let now = 0;
     const seen = new MemoryDeliveredEvents({ ttlMs: 1000, max: 2, now: () => now });
-    expect(seen.claim('a')).toBe(true);
-    expect(seen.claim('a')).toBe(false);
-    seen.release('a');
-    expect(seen.claim('a')).toBe(true);
-    seen.done('a');
-    seen.release('a'); // a done id stays
-    expect(seen.claim('a')).toBe(false);
+    expect(await seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(false);
+    await seen.release('a');
+    expect(await seen.claim('a')).toBe(true);
+    await seen.done('a');
+    await seen.release('a'); // a done id stays
+    expect(await seen.claim('a')).toBe(false);
     now = 1001;
-    expect(seen.claim('a')).toBe(true);
-    seen.claim('b');
-    seen.claim('c');
+    expect(await seen.claim('a')).toBe(true);
+    await seen.claim('b');
+    await seen.claim('c');
     expect(seen.size).toBe(2);
-    expect(seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(true);
   });
 });
 
@@ -132,33 +133,57 @@ describe('StoredListeningStore', () => {
     const { dir, cleanup } = tempDir('kbbot-listen-');
     try {
       const storage = openStorage(dir);
-      const store = new StoredListeningStore(storage.settings, ['C1', 'C2']);
-      expect(store.isListening('C1')).toBe(true);
-      expect(store.isListening('C3')).toBe(false);
+      const store = new StoredListeningStore(asyncFromSync(storage).settings, ['C1', 'C2']);
+      expect(await store.isListening('C1')).toBe(true);
+      expect(await store.isListening('C3')).toBe(false);
       await Promise.all([store.set('C2', false, 'U1'), store.set('C3', true, 'U1')]);
       storage.close();
       const reopened = openStorage(dir);
-      expect(new StoredListeningStore(reopened.settings, ['C1', 'C2']).channels()).toEqual(['C1', 'C3']);
+      expect(await new StoredListeningStore(asyncFromSync(reopened).settings, ['C1', 'C2']).channels()).toEqual([
+        'C1',
+        'C3',
+      ]);
       reopened.close();
     } finally {
       cleanup();
     }
   });
 
-  it("imports an older kbbot's listening.json once, and says which file is broken", () => {
+  it('shares the choices between processes on one storage: one turned on by either holds for both at once', async () => {
+    const { dir, cleanup } = tempDir('kbbot-listen-');
+    const [a, b] = [openStorage(dir), openStorage(dir)];
+    try {
+      const one = new StoredListeningStore(asyncFromSync(a).settings, ['C1']);
+      const two = new StoredListeningStore(asyncFromSync(b).settings, ['C1']);
+      expect(await two.isListening('C9')).toBe(false);
+      await one.set('C9', true, 'U1');
+      await one.setPeek('C9', true, 'U1');
+      await one.set('C1', false, 'U1');
+      expect(await two.isListening('C9')).toBe(true); // read on every message, no cache to go stale
+      expect(await two.peeks('C9')).toBe(true);
+      expect(await two.channels()).toEqual(['C9']);
+    } finally {
+      a.close();
+      b.close();
+      cleanup();
+    }
+  });
+
+  it("imports an older kbbot's listening.json once, and says which file is broken", async () => {
     const { dir, cleanup } = tempDir('kbbot-listen-');
     try {
       const storage = openStorage(dir);
+      const settings = asyncFromSync(storage).settings;
       storage.settings.set('C2', 'listening', 'on');
       writeFileSync(join(dir, LISTENING_FILE), JSON.stringify({ version: 1, channels: { C1: true, C2: false } }));
-      expect(importListeningFile(storage.settings, dir)).toBe(1);
-      const store = new StoredListeningStore(storage.settings);
-      expect(store.isListening('C1')).toBe(true);
-      expect(store.isListening('C2')).toBe(true); // the choice made since wins
+      expect(await importListeningFile(settings, dir)).toBe(1);
+      const store = new StoredListeningStore(settings);
+      expect(await store.isListening('C1')).toBe(true);
+      expect(await store.isListening('C2')).toBe(true); // the choice made since wins
       expect(existsSync(join(dir, LISTENING_FILE))).toBe(false);
-      expect(importListeningFile(storage.settings, dir)).toBe(0);
+      expect(await importListeningFile(settings, dir)).toBe(0);
       writeFileSync(join(dir, LISTENING_FILE), '[1, 2');
-      expect(() => importListeningFile(storage.settings, dir)).toThrow(LISTENING_FILE);
+      await expect(importListeningFile(settings, dir)).rejects.toThrow(LISTENING_FILE);
       storage.close();
     } finally {
       cleanup();

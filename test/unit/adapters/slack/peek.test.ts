@@ -15,6 +15,7 @@ import { MemoryDeliveredEvents } from '../../../../src/adapters/slack/delivered-
 import { PEEK_SETTING, StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { createLogger } from '../../../../src/log.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
@@ -48,10 +49,11 @@ beforeAll(async () => {
   fake.install();
   fake.postTs = nextTs;
   storage = openStorage(data.dir);
+  const stored = asyncFromSync(storage); // as main.ts gives it to the bot and adapter
   slack = createSlackApp({
     ...LOOPBACK_APP,
-    bot: storedBot(kb, ranker, storage),
-    listening: new StoredListeningStore(storage.settings, [PEEKING, QUIET]),
+    bot: storedBot(kb, ranker, stored),
+    listening: new StoredListeningStore(stored.settings, [PEEKING, QUIET]),
     dedupe: new MemoryDeliveredEvents(),
     logger: createLogger((process.env.SLACK_TEST_LOG as 'debug') ?? 'error'),
     onHandled: outcomes.onHandled,

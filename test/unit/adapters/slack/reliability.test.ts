@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp, type SlackAppOptions } from '../../../../src/adapters/slack/app.js';
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
+import { asyncFromSync, type AsyncStorage } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { tempDir } from '../../../helpers/paths.js';
@@ -35,6 +36,8 @@ const slack = new FakeSlack();
 const outcomes = new Outcomes();
 const data = tempDir('kbbot-slack-rel-');
 let storage: Storage;
+/** `storage` as main.ts hands it to the bot and the adapter (every call a Promise). */
+let stored: AsyncStorage;
 /** Another connection to the same data: what a restarted bot would read. */
 let reader: Storage;
 let shared: SlackApp;
@@ -47,9 +50,9 @@ function makeApp(overrides: Partial<SlackAppOptions> = {}): { app: SlackApp; lin
   const { logger, lines } = keptLogger('info');
   const app = createSlackApp({
     ...LOOPBACK_APP,
-    bot: storedBot(kb, ranker, storage),
-    listening: new StoredListeningStore(storage.settings),
-    dedupe: storage.delivered,
+    bot: storedBot(kb, ranker, stored),
+    listening: new StoredListeningStore(stored.settings),
+    dedupe: stored.delivered,
     logger,
     onHandled: outcomes.onHandled,
     ...overrides,
@@ -68,6 +71,7 @@ async function started(
 beforeAll(async () => {
   slack.install();
   storage = openStorage(data.dir);
+  stored = asyncFromSync(storage);
   reader = openStorage(data.dir);
   const made = makeApp();
   shared = made.app;
@@ -181,6 +185,41 @@ describe('writes before the ack', () => {
     await sendJson(endpoint, event);
     await done;
     expect(claimableAtAck).toBe(false);
+  });
+});
+
+describe('the delivered set', () => {
+  it('shared by two replicas: an event sent to one and its retry to the other at once get one reply', async () => {
+    const other = openStorage(data.dir); // the second replica's own connection to the storage
+    const { app, url } = await started({ dedupe: asyncFromSync(other).delivered });
+    try {
+      const event = mention(SEED_PASTE);
+      const both = [outcomes.next(), outcomes.next()];
+      const sent = await Promise.all([sendJson(endpoint, event), sendJson(url, event, { headers: retryHeaders(1) })]);
+      expect(sent.map((r) => r.status)).toEqual([200, 200]);
+      expect((await Promise.all(both)).map((h) => h.outcome).sort()).toEqual(['duplicate', 'replied']);
+      expect(slack.posted()).toHaveLength(1);
+    } finally {
+      await app.stop(0);
+      other.close();
+    }
+  });
+
+  it('that cannot be reached: the event is still answered, and the log says its claim failed', async () => {
+    const down = (): Promise<never> => Promise.reject(new Error('storage_unavailable: the database cannot be reached'));
+    const { app, url, lines } = await started({ dedupe: { claim: down, done: down, release: down } });
+    try {
+      const event = mention(SEED_PASTE);
+      const done = outcomes.next();
+      expect((await sendJson(url, event)).status).toBe(200);
+      expect(await done).toMatchObject({ outcome: 'replied' });
+      expect(slack.posted()).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(
+        new RegExp(`could not claim event ${String(event.event_id)} .*cannot be reached.*answering it anyway`),
+      );
+    } finally {
+      await app.stop(0);
+    }
   });
 });
 

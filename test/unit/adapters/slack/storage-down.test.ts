@@ -1,7 +1,7 @@
 /**
  * Slack with the disk full (issue #22): the real Bolt App over real HTTP, nock standing in for
  * Slack's Web API, and the bot's storage as main.ts builds it (the resilient wrapper around the
- * SQLite storage) on a disk that fills up (../../memory/disk-full.ts). Twenty mentions must get
+ * SQLite storage, every call a Promise) on a disk that fills up (../../memory/disk-full.ts). Twenty mentions must get
  * twenty answers, a retry none, the log one line per kind of failure rather than one per event, and
  * a "helped" click that cannot be kept must tell the person clicking.
  */
@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../../../src/adapters/slack/app.js';
 import type { Handled } from '../../../../src/adapters/slack/context.js';
 import { StoredListeningStore } from '../../../../src/adapters/slack/listening.js';
-import type { DeliveredActivities } from '../../../../src/memory/types.js';
+import type { Deliveries } from '../../../../src/adapters/delivered.js';
 import { Bot } from '../../../../src/bot/bot.js';
 import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
-import { ResilientStorage } from '../../../../src/memory/resilient.js';
+import { AsyncResilientStorage } from '../../../../src/memory/async-resilient.js';
+import { asyncFromSync, type AsyncDeliveredActivities } from '../../../../src/memory/async-types.js';
 import { tempDir } from '../../../helpers/paths.js';
 import { SEED_PASTE, seedKb } from '../../../helpers/seed-kb.js';
 import { keptLogger } from '../../../helpers/log.js';
@@ -32,7 +33,7 @@ const { logger: log, lines: logLines } = keptLogger('warn');
 
 const data = tempDir('kbbot-slack-disk-full-');
 let disk: FillableStorage;
-let storage: ResilientStorage;
+let storage: AsyncResilientStorage;
 let slack: SlackApp;
 let endpoint: string;
 
@@ -63,7 +64,7 @@ const send = async (payload: Body, headers: Record<string, string> = {}): Promis
   (await sendJson(endpoint, payload, { headers })).status;
 
 /** Slack's and Teams' ids in one store, as main.ts keys them. */
-const slackIds = (delivered: DeliveredActivities): DeliveredActivities => ({
+const slackIds = (delivered: AsyncDeliveredActivities): Deliveries => ({
   claim: (key) => delivered.claim(`slack:${key}`),
   done: (key) => delivered.done(`slack:${key}`),
   release: (key) => delivered.release(`slack:${key}`),
@@ -73,14 +74,15 @@ beforeAll(async () => {
   fake.install();
   fake.onCall = () => setImmediate(changed);
   disk = fillableStorage(data.dir);
-  storage = new ResilientStorage(disk.storage, { log });
+  storage = new AsyncResilientStorage(asyncFromSync(disk.storage), { log });
   slack = createSlackApp({
     ...LOOPBACK_APP,
     bot: new Bot(kb, {
       ranker: Ranker.build(kb),
       threads: storage.threads,
-      learning: new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion()),
+      learning: new FeedbackLearning(storage.feedback),
       interactions: storage.interactions,
+      dataVersion: () => storage.dataVersion(),
     }),
     listening: new StoredListeningStore(storage.settings, []),
     dedupe: slackIds(storage.delivered),
@@ -92,7 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await slack.stop();
-  storage.close();
+  await storage.close();
   fake.uninstall();
   data.cleanup();
 });
@@ -132,6 +134,6 @@ describe('Slack with the disk full', () => {
     await waitFor(() => responses().length > 0, 'the clicker told');
     expect(responses().at(-1)).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(responses().at(-1))).not.toMatch(/thank/i);
-    expect(storage.feedback.list()).toEqual([]);
+    expect(await storage.feedback.list()).toEqual([]);
   });
 });

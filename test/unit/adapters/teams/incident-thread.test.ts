@@ -20,6 +20,7 @@ import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { isoDate } from '../../../../src/fixes/export.js';
 import { FixIndex } from '../../../../src/fixes/index.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
+import { asyncFromSync } from '../../../../src/memory/async-types.js';
 import { openStorage } from '../../../../src/memory/sqlite/open.js';
 import type { Storage } from '../../../../src/memory/types.js';
 import { keptLogger } from '../../../helpers/log.js';
@@ -62,14 +63,16 @@ interface Running {
 /** The bot as main.ts wires it: SQLite storage in `dir`, feedback learning, the fix store and its index. */
 async function start(dir: string): Promise<Running> {
   const storage = openStorage(dir);
-  const learning = new FeedbackLearning(storage.feedback, {}, () => storage.dataVersion());
-  const index = new FixIndex({ store: storage.fixes, dataVersion: () => storage.dataVersion() });
+  const stored = asyncFromSync(storage); // as main.ts gives it to the bot
+  const learning = new FeedbackLearning(stored.feedback);
+  const index = new FixIndex({ store: stored.fixes });
   const bot = new Bot(kb, {
     ranker,
-    threads: storage.threads,
+    threads: stored.threads,
     learning,
-    interactions: storage.interactions,
-    fixes: { store: storage.fixes, index },
+    interactions: stored.interactions,
+    dataVersion: () => stored.dataVersion(),
+    fixes: { store: stored.fixes, index },
   });
   const server = createTeamsServer({
     bot,

@@ -3,7 +3,7 @@
  * (the end-to-end behaviour is in server.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';
+import { memoryDeliveries } from '../../../../src/adapters/teams/delivered.js';
 import { withRetry } from '../../../../src/adapters/teams/retry.js';
 
 describe('withRetry', () => {
@@ -24,33 +24,31 @@ describe('withRetry', () => {
     await expect(withRetry(() => Promise.reject(err(400)), { sleep: vi.fn() })).rejects.toThrow('status 400');
   });
 
-  it('remembers deliveries for the ttl only', () => {
+  it('remembers deliveries for the ttl only', async () => {
     let now = 0;
-    const seen = new MemoryDeliveredActivities({ ttlMs: 1000, now: () => now });
-    expect(seen.claim('a')).toBe(true);
-    expect(seen.claim('a')).toBe(false);
-    seen.done('a');
-    expect(seen.claim('a')).toBe(false);
+    const seen = memoryDeliveries({ ttlMs: 1000, now: () => now });
+    expect(await seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(false);
+    await seen.done('a');
+    expect(await seen.claim('a')).toBe(false);
     now = 1001;
-    expect(seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(true);
   });
 
-  it('holds a delivery while it is answered, frees it when the attempt fails, keeps it once answered', () => {
+  it('holds a delivery while it is answered, frees it when the attempt fails, keeps it once answered', async () => {
     let now = 0;
-    const seen = new MemoryDeliveredActivities({ ttlMs: 1000, now: () => now });
-    expect(seen.claim('a')).toBe(true);
-    expect(seen.claim('a')).toBe(false); // a re-delivery while the first is being answered
-    seen.release('a'); // the reply failed
-    expect(seen.claim('a')).toBe(true); // the re-delivery is answered
+    const seen = memoryDeliveries({ ttlMs: 1000, now: () => now });
+    expect(await seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(false); // a re-delivery while the first is being answered
+    await seen.release('a'); // the reply failed
+    expect(await seen.claim('a')).toBe(true); // the re-delivery is answered
     now = 900;
-    seen.done('a'); // posted: remembered for the ttl from now
-    seen.release('a'); // a late release does not undo an answer
+    await seen.done('a'); // posted: remembered for the ttl from now
+    await seen.release('a'); // a late release does not undo an answer
     now = 1500;
-    expect(seen.claim('a')).toBe(false);
-    expect(seen.claim('b')).toBe(true);
-    expect(seen.releaseStaleClaims()).toBe(1);
-    expect(seen.claim('b')).toBe(true);
+    expect(await seen.claim('a')).toBe(false);
+    expect(await seen.claim('b')).toBe(true);
     now = 1901;
-    expect(seen.claim('a')).toBe(true);
+    expect(await seen.claim('a')).toBe(true);
   });
 });

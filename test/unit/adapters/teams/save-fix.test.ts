@@ -57,8 +57,9 @@ class RecordingBot implements TeamsBot {
     this.saved.push(request);
     return Promise.resolve(this.saveReply);
   }
-  posted(message: IncomingMessage, reply: Reply, id: string): void {
+  posted(message: IncomingMessage, reply: Reply, id: string): Promise<void> {
     this.posts.push({ message, reply, id });
+    return Promise.resolve();
   }
 }
 

@@ -8,12 +8,15 @@
 import { createServer, type Server } from 'node:http';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryDeliveredActivities } from '../../../../src/adapters/teams/delivered.js';
+import { memoryDeliveries } from '../../../../src/adapters/teams/delivered.js';
 import { createTeamsServer, TEAMS_TEXTS, type TeamsServer } from '../../../../src/adapters/teams/server.js';
 import { Bot } from '../../../../src/bot/bot.js';
 import { FeedbackLearning } from '../../../../src/bot/learning.js';
 import { Ranker } from '../../../../src/kb/rank/ranker.js';
-import type { FeedbackLog, FeedbackRecord } from '../../../../src/memory/types.js';
+import { asyncFromSync, type AsyncFeedbackLog } from '../../../../src/memory/async-types.js';
+import { openStorage } from '../../../../src/memory/sqlite/open.js';
+import type { FeedbackRecord } from '../../../../src/memory/types.js';
+import { tempDir } from '../../../helpers/paths.js';
 import { seedKb, SEED_PASTE } from '../../../helpers/seed-kb.js';
 import { listen } from '../../../helpers/http.js';
 import { keptLogger } from '../../../helpers/log.js';
@@ -102,16 +105,50 @@ describe('a Teams turn that fails', () => {
   });
 });
 
+describe('the delivered set of a Teams server', () => {
+  it('shared by two replicas: an activity delivered to both at once is answered once', async () => {
+    const data = tempDir('kbbot-teams-replicas-');
+    // Two processes' own connections to one storage, as two replicas have to one database.
+    const stores = [openStorage(data.dir), openStorage(data.dir)];
+    try {
+      const { logger } = keptLogger('warn');
+      const replicas = stores.map((st) => server({ logger, dedupe: asyncFromSync(st).delivered }));
+      await Promise.all(replicas.map((r) => r.start()));
+      const activity = personalMessage(SEED_PASTE);
+      const answers = await Promise.all(replicas.map((r) => post(r.url, activity)));
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      expect(calls).toHaveLength(1);
+      expect(cardText(calls[0])).toContain('Q290226');
+    } finally {
+      await Promise.all(servers.splice(0).map((s) => s.stop(0)));
+      for (const st of stores) st.close();
+      data.cleanup();
+    }
+  });
+
+  it('that cannot be reached: the activity is answered anyway, and the log says the claim failed', async () => {
+    const { logger, lines } = keptLogger('warn');
+    const down = () => Promise.reject(new Error('storage_unavailable: the database cannot be reached'));
+    const s = server({ logger, dedupe: { claim: down, done: down, release: down } });
+    await s.start();
+    const activity = personalMessage(SEED_PASTE);
+    expect((await post(s.url, activity)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(cardText(calls[0])).toContain('Q290226');
+    expect(lines.join('\n')).toMatch(/could not claim activity .*cannot be reached.*answering it anyway/);
+  });
+});
+
 describe('feedback pressed on a Teams card', () => {
-  function feedbackLog(): FeedbackLog & { rows: FeedbackRecord[]; failing: boolean } {
+  function feedbackLog(): AsyncFeedbackLog & { rows: FeedbackRecord[]; failing: boolean } {
     return {
       rows: [],
       failing: false,
-      add(f) {
+      async add(f) {
         if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
         this.rows.push(f);
       },
-      list() {
+      async list() {
         return this.rows;
       },
     };
@@ -151,7 +188,7 @@ describe('feedback pressed on a Teams card', () => {
 
 describe('stopping the Teams server', () => {
   it('finishes a reply in flight (a slow connector) before it resolves, and refuses new requests with 503', async () => {
-    const delivered = new MemoryDeliveredActivities();
+    const delivered = memoryDeliveries();
     const { logger, lines } = keptLogger('warn');
     const s = server({ logger, dedupe: delivered });
     // Mounted on another server too (Slack's port), where new requests still arrive while stopping.
@@ -189,7 +226,7 @@ describe('stopping the Teams server', () => {
   });
 
   it('drops a reply slower than the grace period: logged with its id, released, answered once after a restart', async () => {
-    const delivered = new MemoryDeliveredActivities();
+    const delivered = memoryDeliveries();
     const { logger, lines } = keptLogger('warn');
     const s = server({ logger, dedupe: delivered });
     await s.start();
