@@ -1,7 +1,7 @@
 /**
- * ResilientStorage (./resilient.ts) for the asynchronous storage (./async-types.ts, issue #26): the
- * same behaviour while the storage fails (a full disk under SQLite, a Postgres server that is down
- * or restarting), with every call returning a Promise:
+ * The storage as the bot and the adapters get it (main.ts wraps the SQLite or Postgres one):
+ * answering must not depend on the storage. While a call fails with a StorageError (a full or
+ * damaged disk under SQLite, a Postgres server that is down or restarting) the bot keeps answering:
  *
  * - delivered ids: de-duplicated in memory meanwhile (every id is also kept in memory); a release
  *   that could not reach the storage is retried, so the re-delivery is answered.
@@ -41,7 +41,7 @@ import {
   type ResilientStorageOptions,
   type StorageHealth,
   type StorageHealthLog,
-} from './resilient.js';
+} from './outage.js';
 import { StorageError } from './sqlite/errors.js';
 import type { FeedbackRecord, FixRecord, Forgotten, Interaction, ThreadState } from './types.js';
 
@@ -56,7 +56,7 @@ export const STORAGE_PROBE_DEFAULTS = {
   everyMs: 10_000,
 } as const;
 
-/** The same options as ResilientStorage's. */
+/** Its bounds, log cadence and clock (./outage.ts). */
 export type AsyncResilientStorageOptions = ResilientStorageOptions;
 
 export class AsyncResilientStorage implements AsyncStorage {

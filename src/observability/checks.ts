@@ -1,5 +1,5 @@
 /** The readiness checks main.ts registers (health.ts runs them): the KB and the storage. */
-import type { StorageHealth } from '../memory/resilient.js';
+import type { StorageHealth } from '../memory/outage.js';
 import type { CheckResult } from './health.js';
 
 /** What the KB check reads of the KB reloader. */
@@ -21,7 +21,7 @@ export function kbCheck(state: KbState | undefined): CheckResult {
   return { ok: true, detail: `${kb.size} articles${state?.reloading ? ' (re-reading, still answering)' : ''}` };
 }
 
-/** Ready while the storage works (`ResilientStorage.health()`); degraded names the error code and how long. */
+/** Ready while the storage works (`AsyncResilientStorage.health()`); degraded names the error code and how long. */
 export function storageCheck(health: StorageHealth): CheckResult {
   if (health.status === 'ok') return { ok: true };
   return {

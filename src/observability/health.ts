@@ -3,7 +3,7 @@
  *
  * - `GET /healthz`: 200 `{"status":"ok"}` while the process serves HTTP at all (liveness).
  * - `GET /readyz`: 200 `{"status":"ready","checks":{...}}` when every check passes (the KB loaded and
- *   being answered from, the storage working per `ResilientStorage.health()`, the chat connection
+ *   being answered from, the storage working per `AsyncResilientStorage.health()`, the chat connection
  *   up), else 503 `{"status":"not ready","failing":["storage"],"checks":{...}}` saying which failed
  *   and why. From the moment shutdown begins (the first SIGTERM/SIGINT) it is 503 with the
  *   `shutdown` check failing, so a load balancer stops sending before the bot stops taking requests.

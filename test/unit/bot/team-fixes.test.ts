@@ -20,8 +20,8 @@ import { BOT_TEXTS } from '../../../src/bot/texts.js';
 import { MemoryThreadStore } from '../../../src/bot/threads.js';
 import { FixIndex } from '../../../src/fixes/index.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
-import { asyncFromSync } from '../../../src/memory/async-types.js';
-import { ResilientStorage } from '../../../src/memory/resilient.js';
+import { asyncFromSync, type AsyncStorage } from '../../../src/memory/async-types.js';
+import { AsyncResilientStorage } from '../../../src/memory/async-resilient.js';
 import { STORAGE_FILE, openStorage } from '../../../src/memory/sqlite/open.js';
 import type { FixRecord, Storage } from '../../../src/memory/types.js';
 import { tempDir } from '../../helpers/paths.js';
@@ -45,8 +45,8 @@ const BOT_MENTION = '<@U0KBBOT>';
  * A bot on `storage` as main.ts wires it (fixes kept even with STORE_MESSAGES off), through the
  * async interfaces; the tests read what was kept through `storage` itself.
  */
-function startBot(sync: Storage, options: { storeMessages?: boolean; events?: BotEvent[] } = {}) {
-  const storage = asyncFromSync(sync);
+function startBot(given: Storage | AsyncStorage, options: { storeMessages?: boolean; events?: BotEvent[] } = {}) {
+  const storage = given instanceof AsyncResilientStorage ? given : asyncFromSync(given as Storage);
   const storeMessages = options.storeMessages ?? true;
   const learning = new FeedbackLearning(storage.feedback);
   const index = new FixIndex({ store: storage.fixes });
@@ -538,7 +538,7 @@ describe('storage', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });
     const disk = fillableStorage(dir);
-    const storage = new ResilientStorage(disk.storage, { log: { warn: () => {}, info: () => {} } });
+    const storage = new AsyncResilientStorage(asyncFromSync(disk.storage), { log: { warn: () => {}, info: () => {} } });
     const { chat, index } = startBot(storage);
     answerOf(await chat.say(SEED_PASTE, { thread: 'T1', user: ANA }));
     disk.setFull(true);
@@ -553,7 +553,7 @@ describe('storage', () => {
       fixId: 'fix-1',
     });
     expect(index.size).toBe(1);
-    storage.close();
+    await storage.close();
   });
 
   it('without a fix store, saving says so', async () => {

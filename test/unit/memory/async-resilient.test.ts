@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AsyncResilientStorage } from '../../../src/memory/async-resilient.js';
 import { asyncFromSync, type AsyncStorage } from '../../../src/memory/async-types.js';
 import { openPostgresStorage } from '../../../src/memory/postgres/open.js';
-import { STORAGE_HEALTH_DEFAULTS } from '../../../src/memory/resilient.js';
+import { STORAGE_HEALTH_DEFAULTS } from '../../../src/memory/outage.js';
 import { StorageError } from '../../../src/memory/sqlite/errors.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
 import type { FeedbackRecord, Interaction, NewFix, ThreadState } from '../../../src/memory/types.js';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ResilientStorage } from '../../../src/memory/resilient.js';
+import { AsyncResilientStorage } from '../../../src/memory/async-resilient.js';
+import { asyncFromSync } from '../../../src/memory/async-types.js';
 import { StorageError } from '../../../src/memory/sqlite/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, userVersion } from '../../../src/memory/sqlite/migrations.js';
 import { STORAGE_FILE, openStorage } from '../../../src/memory/sqlite/open.js';
@@ -241,7 +242,7 @@ describe('forgetUser and thread state', () => {
   });
 });
 
-describe('team fixes with the disk full (ResilientStorage)', () => {
+describe('team fixes with the disk full (AsyncResilientStorage)', () => {
   function setup() {
     const dir = join(tmp.dir, `full-${++dirs}`);
     mkdirSync(dir);
@@ -251,36 +252,36 @@ describe('team fixes with the disk full (ResilientStorage)', () => {
       warn: (m: string) => void lines.push(`warn: ${m}`),
       info: (m: string) => void lines.push(`info: ${m}`),
     };
-    return { dir, disk, lines, storage: new ResilientStorage(disk.storage, { log }) };
+    return { dir, disk, lines, storage: new AsyncResilientStorage(asyncFromSync(disk.storage), { log }) };
   }
 
-  it('refuses to save or delete a fix with a StorageError naming the reason, and keeps nothing in memory', () => {
+  it('refuses to save or delete a fix with a StorageError naming the reason, and keeps nothing in memory', async () => {
     const { disk, lines, storage } = setup();
-    const kept = storage.fixes.add(fix({ messageId: 'm-before' }));
+    const kept = await storage.fixes.add(fix({ messageId: 'm-before' }));
     disk.setFull(true);
-    expect(() => storage.fixes.add(fix())).toThrow(StorageError);
-    expect(() => storage.fixes.add(fix())).toThrow(/database or disk is full/);
-    expect(() => storage.fixes.delete(kept.id)).toThrow(StorageError);
+    await expect(storage.fixes.add(fix())).rejects.toThrow(StorageError);
+    await expect(storage.fixes.add(fix())).rejects.toThrow(/database or disk is full/);
+    await expect(storage.fixes.delete(kept.id)).rejects.toThrow(StorageError);
     // Reads still answer: the fix saved before is there, the refused one is not.
-    expect(storage.fixes.list()).toEqual([kept]);
-    expect(storage.fixes.byMessage('C123', '1733390000.123456')).toBeUndefined();
+    expect(await storage.fixes.list()).toEqual([kept]);
+    expect(await storage.fixes.byMessage('C123', '1733390000.123456')).toBeUndefined();
     expect(storage.health()).toMatchObject({ status: 'degraded', code: 'storage_unwritable' });
     expect(lines.filter((l) => l.includes('cannot write team fixes'))).toHaveLength(1); // once, not per attempt
 
     disk.setFull(false);
-    const saved = storage.fixes.add(fix());
+    const saved = await storage.fixes.add(fix());
     expect(saved.id).toBe('fix-2');
     expect(storage.health()).toEqual({ status: 'ok' });
-    expect(storage.fixes.list().map((f) => f.id)).toEqual(['fix-1', 'fix-2']);
+    expect((await storage.fixes.list()).map((f) => f.id)).toEqual(['fix-1', 'fix-2']);
   });
 
-  it('reads fail soft when the storage cannot be read: no fix, an empty list', () => {
+  it('reads fail soft when the storage cannot be read: no fix, an empty list', async () => {
     const { disk, storage } = setup();
-    storage.fixes.add(fix());
+    await storage.fixes.add(fix());
     disk.storage.close(); // every call now fails with storage_closed
-    expect(storage.fixes.get('fix-1')).toBeUndefined();
-    expect(storage.fixes.list()).toEqual([]);
-    expect(storage.fixes.byMessage('C123', '1733390000.123456')).toBeUndefined();
-    expect(() => storage.fixes.add(fix({ messageId: 'm2' }))).toThrow(/closed/);
+    expect(await storage.fixes.get('fix-1')).toBeUndefined();
+    expect(await storage.fixes.list()).toEqual([]);
+    expect(await storage.fixes.byMessage('C123', '1733390000.123456')).toBeUndefined();
+    await expect(storage.fixes.add(fix({ messageId: 'm2' }))).rejects.toThrow(/closed/);
   });
 });

@@ -1,5 +1,5 @@
 // The readiness checks main registers: the KB (loaded, with articles, still ready while re-read
-// since the old KB answers meanwhile) and the storage (ResilientStorage.health()).
+// since the old KB answers meanwhile) and the storage (AsyncResilientStorage.health()).
 import { describe, expect, it } from 'vitest';
 import { kbCheck, storageCheck } from '../../../src/observability/checks.js';
 

@@ -1,7 +1,7 @@
 // What the metrics count, each from where it happens: a registry per Metrics (two side by side), the
 // bot's outcomes (answered, did_you_mean, no_match, silent) through BotMeter, Slack Web API calls,
 // errors and retries through the metered fetch, Bot Connector calls through withRetry's onCall,
-// and storage errors through the counting storage under ResilientStorage.
+// and storage errors through the counting storage under AsyncResilientStorage.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { withRetry } from '../../../src/adapters/teams/retry.js';
 import { Bot } from '../../../src/bot/bot.js';
 import type { IncomingMessage } from '../../../src/bot/message.js';
 import { Ranker } from '../../../src/kb/rank/ranker.js';
-import { ResilientStorage } from '../../../src/memory/resilient.js';
+import { AsyncResilientStorage } from '../../../src/memory/async-resilient.js';
+import { asyncFromSync } from '../../../src/memory/async-types.js';
 import { StorageError } from '../../../src/memory/sqlite/errors.js';
 import { openStorage } from '../../../src/memory/sqlite/open.js';
 import { BotMeter } from '../../../src/observability/bot.js';
@@ -113,7 +114,7 @@ describe('Metrics', () => {
     expect(await value(metrics, 'kbbot_chat_api_retries_total', { platform: 'teams' })).toBe(2);
   });
 
-  it('storage errors: each failed call counted by code, the ResilientStorage above it still in charge', async () => {
+  it('storage errors: each failed call counted by code, the AsyncResilientStorage above it still in charge', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kbbot-metrics-'));
     const metrics = new Metrics({ processMetrics: false });
     const real = openStorage(dir);
@@ -129,8 +130,8 @@ describe('Metrics', () => {
           };
         },
       });
-      const storage = new ResilientStorage(
-        countingStorageErrors(failing, (e) => metrics.storageErrors.inc({ code: e.code })),
+      const storage = new AsyncResilientStorage(
+        countingStorageErrors(asyncFromSync(failing), (e) => metrics.storageErrors.inc({ code: e.code })),
         { log: { warn: () => undefined, info: () => undefined } },
       );
       const row = {
@@ -142,8 +143,8 @@ describe('Metrics', () => {
         outcome: 'answered' as const,
       };
       const full = { ...row, articleId: null, confidence: 1, text: null, signature: [] };
-      storage.interactions.record(full);
-      storage.interactions.record(full);
+      await storage.interactions.record(full);
+      await storage.interactions.record(full);
       expect(storage.health().status).toBe('degraded');
       expect(await value(metrics, 'kbbot_storage_errors_total', { code: 'storage_unwritable' })).toBe(2);
     } finally {
