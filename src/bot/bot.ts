@@ -218,7 +218,8 @@ export class Bot {
    */
   async respond(message: PeekableMessage): Promise<Reply | null> {
     await this.upToDate();
-    // The asker's 👀 on a message the bot offered one: its answer, as if the bot had been mentioned.
+    // The asker's 👀 on a message the bot offered one (here, or on another replica or before a
+    // restart: then the adapter read the message back): its answer, as if the bot had been mentioned.
     const peeked = this.peeks.take(message);
     if (peeked) {
       const asked: IncomingMessage = {

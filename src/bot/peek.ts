@@ -3,8 +3,14 @@
  * with peek mode on (Slack: `/kb peek on`), a message it is not sure about gets a 👀 instead of
  * silence, and the message is remembered here: when its asker (only the person who wrote it) adds
  * 👀 to it too, the bot answers it in its thread as if it had been mentioned. Anyone else's 👀 does
- * nothing. In memory only, bounded and expiring (PEEK_DEFAULTS): after a restart, or hours later,
- * the asker mentions the bot instead.
+ * nothing. The offer holds for PEEK_DEFAULTS.pendingMs after the message.
+ *
+ * Several replicas, restarts (issue #26): the offers are kept here, in memory, bounded (the fast
+ * path: no lookup). A 👀 on a message this process did not offer (another replica did, or it
+ * restarted since) comes with the message as the transport read it back (`peeked`: Slack's
+ * copy, which shows the bot's 👀 is still on it); the same rules hold for it (the asker's own 👀,
+ * within pendingMs of the message). Answering once is the transport's part: Slack's adapter takes
+ * its 👀 off the message before it posts the answer, and a 👀 whose offer is gone gets nothing.
  */
 import { PEEK_DEFAULTS } from './defaults.js';
 import type { IncomingMessage } from './message.js';
@@ -15,6 +21,24 @@ import { BOT_TEXTS } from './texts.js';
 export interface PeekableMessage extends IncomingMessage {
   /** The channel has peek mode on (Slack's `/kb peek on`, the fake adapter's `peek`). Absent: off. */
   peek?: boolean;
+  /**
+   * On a 👀 reaction: the message reacted to, as the transport read it back, when it shows the bot
+   * offered a 👀 there (Slack: the bot's own 👀 is among the message's reactions). Used when this
+   * process has no offer for it (made by another replica, or before a restart).
+   */
+  peeked?: PeekedMessage;
+}
+
+/** A message the bot offered a 👀 on, read back by the transport. */
+export interface PeekedMessage {
+  /** Its text, as a message event would give it. */
+  text: string;
+  /** Its id (Slack ts): the reaction's `itemId`. */
+  id: string;
+  /** Who wrote it. */
+  user: string;
+  /** When it was written (ms since the epoch): the offer holds for pendingMs after it. */
+  at: number;
 }
 
 /** The 👀 the bot adds to a message it is not sure about (a reaction in Slack, "(👀)" in words elsewhere). */
@@ -64,12 +88,14 @@ export class PendingPeeks {
    * The message a 👀 reaction (`reaction` message: who reacted, on which message) asks to answer:
    * taken (it is answered once) when the reaction is its asker's and the offer has not expired;
    * undefined for anyone else's 👀 (the offer stays), another reaction, or a message never offered.
+   * An offer this process does not hold is taken from the reaction's `peeked` (read back by the
+   * transport), on the same terms.
    */
-  take(reaction: IncomingMessage): IncomingMessage | undefined {
+  take(reaction: PeekableMessage): IncomingMessage | undefined {
     if (!reaction.reaction || !isPeekReaction(reaction.reaction.name)) return undefined;
     const key = keyOf(reaction.conversation, reaction.reaction.itemId);
     const found = this.pending.get(key);
-    if (!found) return undefined;
+    if (!found) return this.readBack(reaction);
     if (found.at < this.now() - this.limits.pendingMs) {
       this.pending.delete(key);
       return undefined;
@@ -77,6 +103,22 @@ export class PendingPeeks {
     if (found.message.user !== reaction.user) return undefined;
     this.pending.delete(key);
     return found.message;
+  }
+
+  /** The message `peeked` on `reaction`, when it is the one reacted to, the asker's own 👀, and not expired. */
+  private readBack(reaction: PeekableMessage): IncomingMessage | undefined {
+    const peeked = reaction.peeked;
+    if (!peeked || peeked.id !== reaction.reaction?.itemId || peeked.user !== reaction.user) return undefined;
+    // (Written so that a time that is not a number, from a malformed id, counts as expired.)
+    if (!(peeked.at >= this.now() - this.limits.pendingMs)) return undefined;
+    return {
+      text: peeked.text,
+      user: peeked.user,
+      conversation: reaction.conversation,
+      thread: reaction.thread,
+      via: 'overheard',
+      id: peeked.id,
+    };
   }
 
   get size(): number {

@@ -5,7 +5,9 @@
  *   message it answers (`reactions.add`, scope `reactions:write`) instead of one more message; in
  *   a DM, with no message to react on, or when Slack refuses the reaction, its text in the thread.
  *   The 👀 of peek mode (`ack` with `peek`, issue #25) is only ever a reaction: where it cannot be
- *   one, nothing is posted (a "(👀)" message would be the noise peek mode keeps out).
+ *   one, nothing is posted (a "(👀)" message would be the noise peek mode keeps out). Before the
+ *   answer a peek earns is posted, the bot's 👀 is taken off the message (`takePeek`, scope
+ *   `reactions:write`): that is what answers it once across replicas.
  * - `history` ("has anyone seen this before?"): a past thread without a link gets one from
  *   `chat.getPermalink` (one call each, at most the five items shown, made in parallel); where
  *   Slack gives none the renderer names the channel.
@@ -22,8 +24,9 @@ import { PEEK_DEFAULTS } from '../../bot/defaults.js';
 import type { HistoryItem, Reply } from '../../bot/reply.js';
 import { renderSlack } from './blocks.js';
 import { describeError, type SlackContext } from './context.js';
+import { SlackDeliveryError } from './deliveries.js';
 import { MessageThreads } from './message-threads.js';
-import { addReaction, postInThread } from './post.js';
+import { addReaction, postInThread, withRateLimit } from './post.js';
 import { permalinkOf } from './thread-context.js';
 
 type WebClient = webApi.WebClient;
@@ -61,6 +64,28 @@ export function peekedMessages(ctx: SlackContext): MessageThreads {
     peekedByAdapter.set(ctx, peeked);
   }
   return peeked;
+}
+
+/**
+ * Take the bot's peek :eyes: off message `ts` of `channel`, before its answer is posted: the claim
+ * that answers a peek once, whichever replica gets the asker's :eyes: (Slack removes a reaction
+ * once; the second try is told `no_reaction`), and what tells a later :eyes: there is nothing left
+ * to answer. False when there was none to take (answered already, here or elsewhere) or the
+ * message is gone. Any other failure is logged and counts as taken: a flaky Web API call does not
+ * cost the asker the answer.
+ */
+export async function takePeek(ctx: SlackContext, client: WebClient, channel: string, ts: string): Promise<boolean> {
+  try {
+    await withRateLimit(() => client.reactions.remove({ channel, timestamp: ts, name: PEEK_DEFAULTS.reaction }));
+    return true;
+  } catch (err) {
+    const code = (err as { data?: { error?: unknown } }).data?.error;
+    if (code === 'no_reaction' || code === 'message_not_found') return false;
+    // Rate limited past the wait, or shutting down: the delivery fails and Slack's retry tries again.
+    if (err instanceof SlackDeliveryError) throw err;
+    ctx.log.warn(`slack: could not take the peek :eyes: off ${channel} ${ts}, answering anyway: ${describeError(err)}`);
+    return true;
+  }
 }
 
 /** How `reply` went out: reacted on the message, or posted as message `ts`. */

@@ -272,6 +272,29 @@ describe('PendingPeeks', () => {
     expect(peeks.take(eyes('3'))?.text).toBe(UNSURE);
   });
 
+  it('takes an offer it does not hold from the message read back, on the same terms', () => {
+    const now = 10_000;
+    const peeks = new PendingPeeks({ pendingMs: 1000, pending: 2 }, () => now);
+    const peeked = (at: number, user = ASKER, id = '7') => ({ text: UNSURE, id, user, at });
+    const onSeven = (user: string, read: ReturnType<typeof peeked>) => ({ ...eyes('7', user), peeked: read });
+    expect(peeks.take(onSeven(ASKER, peeked(now - 999)))).toEqual({
+      text: UNSURE,
+      user: ASKER,
+      conversation: CHANNEL,
+      thread: '7',
+      via: 'overheard',
+      id: '7',
+    });
+    // Someone else's 👀, another message's copy, or older than pendingMs: nothing.
+    expect(peeks.take(onSeven(COLLEAGUE, peeked(now)))).toBeUndefined();
+    expect(peeks.take(onSeven(ASKER, peeked(now, ASKER, '8')))).toBeUndefined();
+    expect(peeks.take(onSeven(ASKER, peeked(now - 1001)))).toBeUndefined();
+    // An offer held here is judged as held: its asker only, whatever was read back.
+    peeks.offer(message('9'));
+    expect(peeks.take({ ...eyes('9', COLLEAGUE), peeked: peeked(now, COLLEAGUE, '9') })).toBeUndefined();
+    expect(peeks.take({ ...eyes('9'), peeked: peeked(now, ASKER, '9') })?.id).toBe('9');
+  });
+
   it('keeps at most PEEK_DEFAULTS.pending offers by default', () => {
     const peeks = new PendingPeeks();
     for (let i = 0; i < PEEK_DEFAULTS.pending + 10; i++) peeks.offer(message(String(i)));
