@@ -1,7 +1,10 @@
 // The service benchmark of issue #26: kbbot as one replica of a service, on loopback only. It starts
-// the built bot (`node dist/src/main.js`) in Slack HTTP mode with its storage in a temp folder, the
-// bundled seeds KB (or --kb DIR), and SLACK_API_URL pointing at a fake Slack Web API on 127.0.0.1
-// that notes when each chat.postMessage arrives. Then:
+// the built bot (`node dist/src/main.js`) in Slack HTTP mode with its storage (--storage sqlite, the
+// default: SQLite in a temp DATA_DIR; --storage postgres: DATABASE_URL to a throwaway PostgreSQL 15
+// cluster on loopback with fsync on, or to BENCH_DATABASE_URL), the bundled seeds KB (or --kb DIR),
+// and SLACK_API_URL pointing at a fake Slack Web API on 127.0.0.1 that notes when each
+// chat.postMessage arrives. With Postgres the run fails rather than report figures when the
+// database has no delivery rows for its events (a bot that does not read DATABASE_URL). Then:
 //   1. Event -> reply: N distinct signed app_mention events (--events, default 300), sent one at a
 //      time (the next once the previous one's reply is posted): the time from sending an event to
 //      the fake Web API receiving the chat.postMessage in its thread, p50/p99, and the ack (the HTTP
@@ -15,19 +18,24 @@
 //      stops after the first rate that misses it (--all-rates to go on).
 // It prints a table (--json: one JSON object instead), with the machine's load average at the start
 // and the end, and the bot's CPU seconds per phase (a steadier figure than wall time on a shared
-// machine). It writes nothing to BENCHMARKS.md.
+// machine; with the throwaway Postgres cluster, the server's too, since it shares the cores), and a
+// one-row summary whose rows from a SQLite and a Postgres run stack into one table. It writes
+// nothing to BENCHMARKS.md.
 //
 // Usage: npm run build && node scripts/bench-service.mjs [--events N] [--json] [--kb DIR]
 //          [--storage sqlite|postgres] [--rates 10,20,50] [--seconds S] [--all-rates]
-import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+//        BENCH_DATABASE_URL=postgres://... (a running server instead of a throwaway cluster),
+//        BENCH_PG_BIN=/path/to/postgresql/bin (where initdb and pg_ctl are; default /usr/lib/postgresql/15/bin)
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import {
   freeLoopbackPort,
   listenLoopback,
@@ -92,20 +100,105 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const SECRET = 'bench-service-signing-secret';
 
 // ---- storage: what the bot is given to keep what it remembers -----------------------------------
+/** The PostgreSQL 15 server binaries for --storage postgres (Debian's place; BENCH_PG_BIN elsewhere). */
+const PG_BIN = process.env.BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** Per --storage, the environment that points the bot at it (and a note for the report). */
 const STORAGES = {
   /** The embedded default: kbbot.db in a temp DATA_DIR. */
-  sqlite: () => ({ env: { DATA_DIR: tempDir('kbbot-bench-service-') }, note: 'SQLite in a temp DATA_DIR' }),
+  sqlite: async () => ({ env: { DATA_DIR: tempDir('kbbot-bench-service-') }, note: 'SQLite in a temp DATA_DIR' }),
   /**
-   * Postgres (issue #26): once the bot reads DATABASE_URL, start a throwaway cluster here (initdb and
-   * pg_ctl from /usr/lib/postgresql/15/bin as the postgres user on a free port, or the test setup's
-   * helper) or take BENCH_DATABASE_URL, and return { env: { DATABASE_URL, DATA_DIR }, note, stop }.
+   * Postgres (issue #26): BENCH_DATABASE_URL when set (a server someone runs; the bot's tables go in
+   * that database), else a throwaway cluster on a free loopback port, stopped and removed at exit.
+   * DATA_DIR still holds the replica's KB index cache.
    */
-  postgres: () => fail('--storage postgres: not wired yet: the bot does not read DATABASE_URL'),
+  postgres: async () => {
+    const given = process.env.BENCH_DATABASE_URL;
+    const dataDir = tempDir('kbbot-bench-service-');
+    if (given)
+      return { env: { DATABASE_URL: given, DATA_DIR: dataDir }, url: given, note: 'Postgres at BENCH_DATABASE_URL' };
+    const cluster = await startPostgres();
+    return {
+      env: { DATABASE_URL: cluster.url, DATA_DIR: dataDir },
+      url: cluster.url,
+      note: 'Postgres 15 on loopback (a throwaway cluster, fsync on)',
+      stop: cluster.stop,
+      serverPid: cluster.serverPid,
+    };
+  },
 };
+
+/**
+ * initdb and pg_ctl (as the postgres user when this runs as root: the server refuses root) in a temp
+ * folder, on a free loopback port, with fsync on as in production: the same cluster as the tests'
+ * (test/helpers/postgres.ts). Resolves with its URL and a synchronous `stop`, also run at exit.
+ */
+async function startPostgres() {
+  for (const bin of ['initdb', 'pg_ctl', 'postgres'])
+    if (!existsSync(join(PG_BIN, bin)))
+      fail(`--storage postgres: no ${bin} in ${PG_BIN} (set BENCH_PG_BIN, or BENCH_DATABASE_URL for a running server)`);
+  const asRoot = process.getuid?.() === 0;
+  const id = (flag) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  const [uid, gid] = [id('-u'), id('-g')];
+  if (asRoot && (uid.status !== 0 || gid.status !== 0))
+    fail('--storage postgres: running as root and there is no postgres user to start the server as');
+  const dir = mkdtempSync(join(os.tmpdir(), 'kbbot-bench-pg-'));
+  if (asRoot) chownSync(dir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
+  const data = join(dir, 'data');
+  const run = (bin, args) => {
+    const [command, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
+      : [join(PG_BIN, bin), args];
+    return spawnSync(command, argv, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  };
+  let running = false;
+  const stop = () => {
+    if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    running = false;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  const init = run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  if (init.status !== 0) fail(`--storage postgres: initdb failed: ${init.stderr || init.stdout}`);
+  const port = await freeLoopbackPort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
+  const started = run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', options, 'start']);
+  if (started.status !== 0) fail(`--storage postgres: pg_ctl start failed: ${started.stderr || started.stdout}`);
+  running = true;
+  /** The postmaster's pid (the first line of postmaster.pid), for its CPU time; undefined once stopped. */
+  const serverPid = () => {
+    try {
+      return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, serverPid };
+}
+
+/**
+ * How many of this run's events the database at `url` has a delivery row for: proof the bot kept
+ * its memory there, not in SQLite beside a DATABASE_URL it does not read yet. An error's message
+ * (no such table) when it cannot say.
+ */
+async function deliveriesInDatabase(url) {
+  // Anywhere in the key: the adapter may namespace it (`slack:<event_id>`).
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM delivered WHERE key LIKE $1', [`%${RUN}-%`]);
+    return rows[0].n;
+  } catch (err) {
+    return err.message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 if (!Object.hasOwn(STORAGES, opts.storage))
   fail(`--storage must be one of ${Object.keys(STORAGES).join(', ')}, not ${opts.storage}`);
-const storage = STORAGES[opts.storage]();
+/** This run's event ids start with it, so a database that outlives runs (BENCH_DATABASE_URL) never sees one twice. */
+const RUN = `EvBench${randomBytes(4).toString('hex')}`;
+const storage = await STORAGES[opts.storage]();
 
 // ---- the fake Slack Web API ---------------------------------------------------------------------
 /** thread_ts -> when (performance.now()) the first chat.postMessage in that thread arrived, and how many did. */
@@ -190,13 +283,45 @@ process.on('exit', () => {
 
 /** The bot's CPU time so far (user + system, all threads), in seconds; NaN where /proc is not there. */
 function botCpuSeconds() {
+  const stat = procStat(bot.pid);
+  return stat ? stat.self : NaN;
+}
+
+/**
+ * A process's CPU time from /proc/<pid>/stat in seconds: its own (`self`, user + system), that of
+ * its children it has reaped (`reaped`), and its parent's pid; undefined when it is gone or there is no /proc.
+ */
+function procStat(pid) {
   try {
-    const stat = readFileSync(`/proc/${bot.pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ, 100 on Linux)
+    // Clock ticks (USER_HZ, 100 on Linux): utime, stime, cutime, cstime; the parent pid is the second field.
+    return {
+      self: (Number(fields[11]) + Number(fields[12])) / 100,
+      reaped: (Number(fields[13]) + Number(fields[14])) / 100,
+      ppid: Number(fields[1]),
+    };
   } catch {
-    return NaN;
+    return undefined;
   }
+}
+
+/**
+ * The throwaway Postgres server's CPU time so far, in seconds: the postmaster and every backend,
+ * those still running and those it has reaped. It shares the machine's cores with the bot, so a
+ * Postgres figure is only fair with it counted. NaN with SQLite or a server this run did not start.
+ */
+function dbCpuSeconds() {
+  const postmaster = storage.serverPid?.();
+  const root = postmaster === undefined ? undefined : procStat(postmaster);
+  if (!root) return NaN;
+  let total = root.self + root.reaped;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const child = procStat(name);
+    if (child?.ppid === postmaster) total += child.self;
+  }
+  return total;
 }
 
 /** GET `path` on the bot; resolves with the status, 0 when it could not connect. */
@@ -249,7 +374,7 @@ function sendEvent() {
     team_id: 'T1',
     api_app_id: 'A1',
     type: 'event_callback',
-    event_id: `EvBench${n}`,
+    event_id: `${RUN}-${n}`,
     event_time: Math.floor(Date.now() / 1000),
     event: { type: 'app_mention', user: `U${n % 7}`, text, ts, event_ts: ts, channel },
   });
@@ -309,6 +434,7 @@ async function oneAtATime(count) {
   let answered = 0;
   let notAcked = 0;
   const cpu0 = botCpuSeconds();
+  const db0 = dbCpuSeconds();
   for (let i = 0; i < count; i++) {
     const { ts, sentAt, ack } = sendEvent();
     const [a, at] = await Promise.all([ack, replyTo(ts, REPLY_TIMEOUT_MS)]);
@@ -329,6 +455,7 @@ async function oneAtATime(count) {
     replyP99: quantile(latencies, 0.99),
     replyMax: Math.max(...latencies),
     botCpuSeconds: botCpuSeconds() - cpu0,
+    dbCpuSeconds: dbCpuSeconds() - db0,
   };
 }
 
@@ -337,6 +464,7 @@ async function atRate(rate) {
   const count = Math.max(1, Math.round(rate * SECONDS));
   const sent = [];
   const cpu0 = botCpuSeconds();
+  const db0 = dbCpuSeconds();
   const start = performance.now();
   for (let i = 0; i < count; i++) {
     const wait = start + (i * 1000) / rate - performance.now();
@@ -371,6 +499,7 @@ async function atRate(rate) {
     replyP50: quantile(latencies, 0.5),
     replyP99: quantile(latencies, 0.99),
     botCpuSeconds: botCpuSeconds() - cpu0,
+    dbCpuSeconds: dbCpuSeconds() - db0,
     // From the last event sent to the last reply posted: how far behind the bot was when the offer stopped.
     behindMs: lastReplyAt - lastSentAt,
     answeredInTime,
@@ -405,7 +534,13 @@ const exit = await Promise.race([exited, sleep(30_000).then(() => ({ code: null,
 api.closeAllConnections();
 api.close();
 agent.destroy();
+// Postgres figures only when the bot kept its memory there: every event of phase 1 (and the warm-up) has its delivery row.
+const inDatabase = storage.url ? await deliveriesInDatabase(storage.url) : undefined;
 await storage.stop?.();
+if (storage.url && !(typeof inDatabase === 'number' && inDatabase >= WARM_UP + EVENTS))
+  fail(
+    `--storage postgres: the database has ${typeof inDatabase === 'number' ? `delivery rows for ${inDatabase} of the ${counter} events sent` : `no delivery rows (${inDatabase})`}: the bot kept its memory elsewhere (SQLite in DATA_DIR, while it does not read DATABASE_URL), so these are not Postgres figures`,
+  );
 
 const best = ramp.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.rate), 0);
 const errorLines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('KBBOT_MAXRSS_KB='));
@@ -454,6 +589,12 @@ if (opts.json) {
     '',
     `Sustained by one replica: ${best ? `${best} events/s${best === Math.max(...RATES) ? ', the top of the ramp (higher --rates find the ceiling)' : ''}` : 'none of the rates'} (highest rate with ack p99 < 3 s, every reply posted, and the last within ${KEPT_PACE_MS / 1000} s of the last event${ramp.length < RATES.length ? '; the ramp stopped at the first rate that missed' : ''}).`,
     `Bot peak RSS ${result.botPeakRssMb.toFixed(0)} MB; exit after SIGTERM: code ${exit.code}${exit.signal ? ` (${exit.signal})` : ''}; ${errorLines.length} log lines at warn or above.`,
+    '',
+    'Summary (one row per --storage; the rows of two runs stack into one table):',
+    '',
+    '| storage | reply p50 | reply p99 | ack p99 | sustained events/s (ack p99 < 3 s) | bot CPU per event | database CPU per event |',
+    '|---|---|---|---|---|---|---|',
+    `| ${opts.storage} | ${ms(s.replyP50)} | ${ms(s.replyP99)} | ${ms(s.ackP99)} | ${best || 'none'} | ${((s.botCpuSeconds / s.events) * 1000).toFixed(1)} ms | ${Number.isFinite(s.dbCpuSeconds) ? `${((s.dbCpuSeconds / s.events) * 1000).toFixed(1)} ms` : '-'} |`,
   ];
   console.log(lines.join('\n'));
 }
