@@ -12,6 +12,7 @@
 import type { AsyncFeedbackLog } from '../memory/async-types.js';
 import { similarity } from '../memory/signature.js';
 import type { FeedbackRecord, Signature } from '../memory/types.js';
+import { VersionedReload } from '../memory/versioned-reload.js';
 
 export const LEARNING_DEFAULTS = {
   /** Feedback on a message counts for messages at least this similar to it (cosine, 0-1). */
@@ -39,10 +40,8 @@ export class FeedbackLearning {
   private records: FeedbackRecord[] = [];
   /** Signature term hash -> indexes into `records`. */
   private byTerm = new Map<number, number[]>();
-  /** The data version the log was last read at; undefined until the first `refresh`. */
-  private version: number | undefined;
-  /** The reload in flight, and the version it reads for: one at a time, so two messages read the log once. */
-  private loading: { version: number; done: Promise<void> } | undefined;
+  /** Reads the log at most once per data version (see `refresh`). */
+  private readonly reloads = new VersionedReload(() => this.reload());
   /**
    * Feedback recorded while a reload is in flight: the list the reload reads may have been taken
    * before it was written, so it is put back after the reload, unless the list had it.
@@ -70,18 +69,7 @@ export class FeedbackLearning {
    * was held stays, and the next call tries again.
    */
   refresh(version: number): Promise<void> {
-    const loading = this.loading;
-    if (loading) {
-      if (loading.version === version) return loading.done;
-      const again = (): Promise<void> => this.refresh(version);
-      return loading.done.then(again, again);
-    }
-    if (version === this.version) return Promise.resolve();
-    const done = this.reload(version).finally(() => {
-      this.loading = undefined;
-    });
-    this.loading = { version, done };
-    return done;
+    return this.reloads.refresh(version);
   }
 
   get size(): number {
@@ -138,12 +126,9 @@ export class FeedbackLearning {
     return 1 + this.options.step * (votes?.net ?? 0);
   }
 
-  private async reload(version: number): Promise<void> {
-    if (!this.log) {
-      // Nothing to read: what was recorded here is all there is.
-      this.version = version;
-      return;
-    }
+  private async reload(): Promise<void> {
+    // Without a log, what was recorded here is all there is.
+    if (!this.log) return;
     const during: FeedbackRecord[] = [];
     this.recordedDuring = during;
     try {
@@ -153,7 +138,6 @@ export class FeedbackLearning {
       for (const r of rows) this.index(r);
       const read = new Set(rows.map(feedbackKey));
       for (const r of during) if (!read.has(feedbackKey(r))) this.index(r);
-      this.version = version;
     } finally {
       this.recordedDuring = undefined;
     }

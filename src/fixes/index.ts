@@ -17,6 +17,7 @@ import type { MatchReason } from '../kb/rank/reason.js';
 import { spelledAsTyped } from '../kb/rank/reason.js';
 import type { AsyncFixStore } from '../memory/async-types.js';
 import type { FixRecord } from '../memory/types.js';
+import { VersionedReload } from '../memory/versioned-reload.js';
 import { fixToArticle, textProfile, type TextProfile } from './fix.js';
 
 export const FIX_DEFAULTS = {
@@ -126,10 +127,8 @@ export class FixIndex {
   private readonly entries = new Map<string, Entry>();
   /** Token → the ids of the fixes whose errors or title hold it. */
   private readonly postings = new Map<string, Set<string>>();
-  /** The data version the store was last read at; undefined until the first `refresh`. */
-  private version: number | undefined;
-  /** The reload in flight, and the version it reads for: one at a time, so two messages read the store once. */
-  private loading: { version: number; done: Promise<void> } | undefined;
+  /** Reads the store at most once per data version (see `refresh`). */
+  private readonly reloads = new VersionedReload(() => this.reload());
   /**
    * Saves and removals made while a reload is in flight: the list the reload reads may have been
    * taken before them, so they are applied again after it.
@@ -186,18 +185,7 @@ export class FixIndex {
    * stay, and the next call tries again. Without a store, nothing to read.
    */
   refresh(version: number): Promise<void> {
-    const loading = this.loading;
-    if (loading) {
-      if (loading.version === version) return loading.done;
-      const again = (): Promise<void> => this.refresh(version);
-      return loading.done.then(again, again);
-    }
-    if (version === this.version) return Promise.resolve();
-    const done = this.reload(version).finally(() => {
-      this.loading = undefined;
-    });
-    this.loading = { version, done };
-    return done;
+    return this.reloads.refresh(version);
   }
 
   /**
@@ -326,11 +314,8 @@ export class FixIndex {
    * Read the store again: unchanged fixes are kept as they are, changed ones re-read, gone ones
    * dropped; then this process's own saves and removals made meanwhile are applied again.
    */
-  private async reload(version: number): Promise<void> {
-    if (!this.source) {
-      this.version = version;
-      return;
-    }
+  private async reload(): Promise<void> {
+    if (!this.source) return;
     const during: Change[] = [];
     this.changedDuring = during;
     try {
@@ -339,7 +324,6 @@ export class FixIndex {
         if ('put' in change) this.put(change.put);
         else this.drop(change.drop);
       }
-      this.version = version;
     } finally {
       this.changedDuring = undefined;
     }
