@@ -1,9 +1,12 @@
 /**
  * Worker-thread entry of the ingest pool: receives batches of paths, reads and parses each file,
- * and answers with one SourceResult per path, in order. Runs only from the compiled JS (dist).
+ * and answers with one SourceResult per path, in order. With `init.index` it also indexes what it
+ * parsed (a `PartialBuilder`: see src/kb/rank/parallel-build.ts) and, once every batch is parsed,
+ * answers the main thread's two index steps. Runs only from the compiled JS (dist).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextFor, type HeadingVocabulary, type KbFolder } from '../parse/context.js';
+import { PartialBuilder, type BuildPlan, type PartialSource } from '../rank/parallel-build.js';
 import { processSource, type ParseFn } from './read-source.js';
 
 /** What the pool passes as `workerData`. */
@@ -14,13 +17,24 @@ export interface WorkerInit {
   /** The KB folders with their names and link templates (each file is parsed knowing its folder). */
   folders: KbFolder[];
   headings?: HeadingVocabulary;
+  /** Keep what the search index needs of each article and answer the index steps (default: no). */
+  index?: boolean;
 }
 
-/** main -> worker */
+/** main -> worker: parse these files. */
 export interface BatchRequest {
+  kind: 'batch';
   batch: number;
+  /** Index of the batch's first path in the whole list: the key of each article (`first + i`). */
+  first: number;
   paths: string[];
 }
+
+/** main -> worker: the index steps after the parse (see `PartialBuilder`). */
+export type IndexRequest = { kind: 'lengths'; plan: BuildPlan } | { kind: 'build'; avgChars: number[][] };
+
+/** worker -> main, for an IndexRequest. */
+export type IndexReply = { sums: number[][] } | { partials: PartialSource[] };
 
 const port = parentPort;
 if (port) {
@@ -28,10 +42,29 @@ if (port) {
   const mod = (await import(init.parserModule)) as { parseArticle?: ParseFn };
   const parse = mod.parseArticle;
   if (typeof parse !== 'function') throw new Error(`${init.parserModule} does not export parseArticle`);
-  port.on('message', (req: BatchRequest) => {
+  const builder = init.index ? new PartialBuilder() : undefined;
+  port.on('message', (req: BatchRequest | IndexRequest) => {
+    if (req.kind === 'lengths') {
+      port.postMessage({ sums: (builder as PartialBuilder).lengths(req.plan) } satisfies IndexReply);
+      return;
+    }
+    if (req.kind === 'build') {
+      const partials = (builder as PartialBuilder).build(req.avgChars);
+      // The columns move to the main thread without a copy.
+      const transfer = partials.flatMap((p) =>
+        [p.firstDoc, p.term, p.doc, p.freq, p.phrases, p.pairs, p.wordCounts, p.wordFirstDoc].map(
+          (a) => a.buffer as ArrayBuffer,
+        ),
+      );
+      port.postMessage({ partials } satisfies IndexReply, transfer);
+      return;
+    }
     const results = req.paths.map((path) =>
       processSource(path, parse, init.maxBytes, contextFor(path, init.folders, init.headings)),
     );
-    port.postMessage({ batch: req.batch, results });
+    const definitions = builder
+      ? results.map((r, i) => (r.article ? builder.add(req.first + i, r.article) : null))
+      : undefined;
+    port.postMessage({ batch: req.batch, results, definitions });
   });
 }

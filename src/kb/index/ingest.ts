@@ -9,7 +9,9 @@ import { dedupe, type Duplicate } from './dedupe.js';
 import { KnowledgeBase } from '../knowledge-base.js';
 import { MAX_ARTICLE_BYTES, parseArticle } from '../parse/index.js';
 import { processSource, type ParseFn, type SourceResult, type SourceStamp } from './read-source.js';
-import { runPool } from './worker-pool.js';
+import { startPool, type ParsedPool } from './worker-pool.js';
+import { buildInParts, type ArticlePlace, type BuilderSide, type PartialSource } from '../rank/parallel-build.js';
+import type { Ranker } from '../rank/ranker.js';
 import { walk } from './walk.js';
 import { contextFor, type HeadingVocabulary, type KbFolder } from '../parse/context.js';
 import { resolve } from 'node:path';
@@ -36,6 +38,12 @@ export interface IngestOptions {
   folders?: readonly KbFolder[];
   /** Headings added to the default section vocabulary of team documents (KB_HEADINGS). */
   headings?: HeadingVocabulary;
+  /**
+   * Build the search index on the parser workers too, each over the articles it parsed (the
+   * same index `Ranker.build` gives, in about half the time on two cores). Default true; it only
+   * applies when the files are parsed on workers (`IngestResult.ranker` is unset otherwise).
+   */
+  index?: boolean;
 }
 
 export const INGEST_DEFAULTS = {
@@ -71,6 +79,8 @@ export interface IngestResult {
   duplicates: Duplicate[];
   /** Size, mtime and hash of every file read, for the index's staleness check. */
   sources: SourceStamp[];
+  /** The search index (default options), when the workers built it; else `Ranker.build(kb)` is the caller's. */
+  ranker?: Ranker;
 }
 
 /** True when this module runs from TypeScript source (vitest, tsx): workers need compiled JS. */
@@ -88,8 +98,22 @@ export async function ingest(dirs: readonly string[], options: IngestOptions = {
   options.onProgress?.(0, total);
 
   const folders = foldersOf(dirs, options.folders);
-  const results = await readAll(listing.files, maxBytes, options, folders);
+  const { results, pool } = await readAll(listing.files, maxBytes, options, folders);
+  try {
+    return await summarise(results, listing, started, pool);
+  } finally {
+    pool?.close();
+  }
+}
 
+/** The parsed files deduplicated into a KB, summarised, and indexed on the workers when they are still up. */
+async function summarise(
+  results: SourceResult[],
+  listing: ReturnType<typeof walk>,
+  started: number,
+  pool: ParsedPool | undefined,
+): Promise<IngestResult> {
+  const total = listing.files.length;
   const parsed: Article[] = [];
   const failures: Failure[] = [...listing.failures];
   for (const r of results) {
@@ -109,7 +133,29 @@ export async function ingest(dirs: readonly string[], options: IngestOptions = {
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const sources = results.map(({ path, size, mtimeMs, hash }) => ({ path, size, mtimeMs, hash }));
-  return { kb: new KnowledgeBase(articles), summary, duplicates, sources };
+  const kb = new KnowledgeBase(articles);
+  const ranker = pool ? await indexOnWorkers(kb, results, pool) : undefined;
+  return { kb, summary, duplicates, sources, ranker };
+}
+
+/** The search index built by the workers that parsed the articles (see src/kb/rank/parallel-build.ts). */
+function indexOnWorkers(kb: KnowledgeBase, results: readonly SourceResult[], pool: ParsedPool): Promise<Ranker> {
+  const places = new Map<Article, ArticlePlace>();
+  results.forEach((r, key) => {
+    if (r.article)
+      places.set(r.article, { key, side: pool.workerOf[key] ?? 0, definitions: pool.definitions[key] ?? [] });
+  });
+  const sides: BuilderSide[] = Array.from({ length: pool.workers }, (_, w) => ({
+    lengths: async (plan) => ((await pool.ask(w, { kind: 'lengths', plan })) as { sums: number[][] }).sums,
+    build: async (avgChars) =>
+      ((await pool.ask(w, { kind: 'build', avgChars })) as { partials: PartialSource[] }).partials,
+    release: () => pool.close(),
+  }));
+  return buildInParts(kb, sides, (a) => {
+    const place = places.get(a);
+    if (!place) throw new Error(`the index build lost ${a.path}`);
+    return place;
+  });
 }
 
 function workerCount(options: IngestOptions, files: number): number {
@@ -131,19 +177,27 @@ async function readAll(
   maxBytes: number,
   options: IngestOptions,
   folders: KbFolder[],
-): Promise<SourceResult[]> {
+): Promise<{ results: SourceResult[]; pool?: ParsedPool }> {
   const workers = workerCount(options, paths.length);
   const batchSize = Math.max(1, options.batchSize ?? INGEST_DEFAULTS.batchSize);
   const progress = (done: number): void => options.onProgress?.(done, paths.length);
   if (workers > 0) {
-    return runPool(paths, {
+    const index = options.index ?? true;
+    const pool = await startPool(paths, {
       workers,
       batchSize,
       inFlight: INGEST_DEFAULTS.inFlight,
       workerUrl: WORKER_URL,
-      init: { parserModule: options.parserModule ?? DEFAULT_PARSER_URL, maxBytes, folders, headings: options.headings },
+      init: {
+        parserModule: options.parserModule ?? DEFAULT_PARSER_URL,
+        maxBytes,
+        folders,
+        headings: options.headings,
+        index,
+      },
       onBatch: progress,
     });
+    return { results: pool.results, pool: index ? pool : undefined };
   }
   const parse = options.parse ?? (options.parserModule ? await importParser(options.parserModule) : parseArticle);
   const results: SourceResult[] = [];
@@ -155,7 +209,7 @@ async function readAll(
       await new Promise((r) => setImmediate(r)); // let a progress bar or signals through
     }
   }
-  return results;
+  return { results };
 }
 
 async function importParser(url: string): Promise<ParseFn> {

@@ -118,7 +118,7 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
   }
 
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
-  const ranker = Ranker.build(built.kb);
+  const ranker = built.ranker ?? Ranker.build(built.kb);
   const writeError = tryWrite(() =>
     writeIndexOf(indexPath, absDirs, parserVersion, built, ranker, parseSettingsOf(absDirs, options.ingest)),
   );
@@ -141,7 +141,7 @@ export async function buildIndex(dirs: readonly string[], options: IndexOptions 
   checkDirs(dirs);
   const absDirs = normaliseDirs(dirs);
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
-  const ranker = Ranker.build(built.kb);
+  const ranker = built.ranker ?? Ranker.build(built.kb);
   writeIndexOf(
     indexPath,
     absDirs,

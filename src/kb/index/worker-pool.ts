@@ -1,9 +1,10 @@
 /**
  * A pool of worker threads that read and parse files in batches (one message per batch of paths,
- * not per file, to keep the message overhead low).
+ * not per file, to keep the message overhead low). With `keep`, the workers stay up after the
+ * parse, holding what they parsed, to answer more requests (the search index steps).
  */
 import { Worker } from 'node:worker_threads';
-import type { BatchRequest, WorkerInit } from './ingest-worker.js';
+import type { BatchRequest, IndexReply, IndexRequest, WorkerInit } from './ingest-worker.js';
 import type { SourceResult } from './read-source.js';
 
 export interface PoolOptions {
@@ -20,51 +21,118 @@ export interface PoolOptions {
 interface BatchReply {
   batch: number;
   results: SourceResult[];
+  /** Per result, its article's abbreviation definitions (with `init.index`; null for a failure). */
+  definitions?: (string[] | null)[];
+}
+
+/** A parse done by a pool whose workers are still up. */
+export interface ParsedPool {
+  /** One result per path, in the paths' order. */
+  results: SourceResult[];
+  /** Per path, the worker that parsed it. */
+  workerOf: Int32Array;
+  /** Per path, its article's abbreviation definitions (with `init.index`). */
+  definitions: (string[] | null)[];
+  workers: number;
+  /** Send a request to one worker; resolves with its reply (requests to one worker are answered in order). */
+  ask(worker: number, req: IndexRequest): Promise<IndexReply>;
+  /** Stop the workers. */
+  close(): void;
 }
 
 /** Process `paths` on `workers` threads; resolves with one result per path, in the same order. */
-export function runPool(paths: readonly string[], opts: PoolOptions): Promise<SourceResult[]> {
+export async function runPool(paths: readonly string[], opts: PoolOptions): Promise<SourceResult[]> {
+  const pool = await startPool(paths, opts);
+  pool.close();
+  return pool.results;
+}
+
+/** Process `paths` on `workers` threads and keep the workers up (call `close` when done with them). */
+export function startPool(paths: readonly string[], opts: PoolOptions): Promise<ParsedPool> {
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += opts.batchSize) batches.push(paths.slice(i, i + opts.batchSize));
   const replies: SourceResult[][] = new Array<SourceResult[]>(batches.length);
+  const definitions: (string[] | null)[] = new Array<string[] | null>(paths.length).fill(null);
+  const workerOf = new Int32Array(paths.length);
   const workerCount = Math.max(1, Math.min(opts.workers, batches.length));
 
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
+    /** Per worker, the answers it owes, in order. */
+    const pending: { ok: (r: IndexReply) => void; fail: (e: Error) => void }[][] = [];
     let next = 0;
     let received = 0;
     let done = 0;
-    let settled = false;
+    let parsed = false;
+    let closed = false;
 
-    const finish = (err?: Error): void => {
-      if (settled) return;
-      settled = true;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
       for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(replies.flat());
+    };
+    const fail = (err: Error): void => {
+      const wasClosed = closed;
+      close();
+      for (const queue of pending) for (const p of queue.splice(0)) p.fail(err);
+      if (!parsed && !wasClosed) reject(err);
+    };
+    const finish = (): void => {
+      parsed = true;
+      if (!opts.init.index) close();
+      resolve({
+        results: replies.flat(),
+        workerOf,
+        definitions,
+        workers: workers.length,
+        ask: (worker, req) =>
+          new Promise((ok, no) => {
+            const w = workers[worker];
+            if (!w || closed) return no(new Error('the ingest workers have stopped'));
+            pending[worker]?.push({ ok, fail: no });
+            w.postMessage(req);
+          }),
+        close,
+      });
     };
     const feed = (w: Worker): void => {
       if (next >= batches.length) return;
-      const req: BatchRequest = { batch: next, paths: batches[next] as string[] };
+      const req: BatchRequest = {
+        kind: 'batch',
+        batch: next,
+        first: next * opts.batchSize,
+        paths: batches[next] as string[],
+      };
       next++;
       w.postMessage(req);
     };
 
-    if (batches.length === 0) return finish();
+    if (batches.length === 0) {
+      close();
+      return finish();
+    }
     for (let i = 0; i < workerCount; i++) {
       const w = new Worker(opts.workerUrl, { workerData: opts.init });
       workers.push(w);
-      w.on('message', (reply: BatchReply) => {
+      pending.push([]);
+      w.on('message', (reply: BatchReply | IndexReply) => {
+        if (!('batch' in reply)) {
+          pending[i]?.shift()?.ok(reply);
+          return;
+        }
         replies[reply.batch] = reply.results;
+        const first = reply.batch * opts.batchSize;
+        workerOf.fill(i, first, first + reply.results.length);
+        reply.definitions?.forEach((d, k) => (definitions[first + k] = d));
         received++;
         done += reply.results.length;
         opts.onBatch?.(done);
         if (received === batches.length) finish();
         else feed(w);
       });
-      w.on('error', (err) => finish(new Error(`an ingest worker failed: ${err.message}`)));
+      w.on('error', (err) => fail(new Error(`an ingest worker failed: ${err.message}`)));
       w.on('exit', (code) => {
-        if (!settled) finish(new Error(`an ingest worker stopped unexpectedly (exit code ${code})`));
+        if (!closed) fail(new Error(`an ingest worker stopped unexpectedly (exit code ${code})`));
       });
       for (let k = 0; k < opts.inFlight; k++) feed(w);
     }

@@ -15,7 +15,7 @@ import { ARCHIVE_FORMS, type Article } from '../article.js';
 import { IndexFormatError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { RANKER_DEFAULTS, TEAM_SOURCE_OPTIONS, type RankerOptions } from './options.js';
-import { SourceRanker, type Ranking, type RankHit } from './source-ranker.js';
+import { SourceRanker, type Ranking, type RankHit, type RankerParts } from './source-ranker.js';
 
 export { SourceRanker, type Ranking, type RankHit, type RankerParts } from './source-ranker.js';
 
@@ -90,6 +90,20 @@ export class Ranker {
       team,
       articles,
       ranker: SourceRanker.build(articles, sourceOptions(team, options)),
+    }));
+    return Ranker.of(groups, options);
+  }
+
+  /**
+   * A ranker over the KB's sources whose parts were built elsewhere (on the ingest workers, see
+   * `parallel-build.ts`): `partsOf(i)` gives the parts of the i-th source of `groupBySource(kb.articles())`.
+   */
+  static assemble(kb: KnowledgeBase, partsOf: (source: number) => RankerParts, options: RankerOptions = {}): Ranker {
+    const groups = groupBySource(kb.articles()).map(({ source, articles, team }, i) => ({
+      source,
+      team,
+      articles,
+      ranker: new SourceRanker(articles, partsOf(i), sourceOptions(team, options)),
     }));
     return Ranker.of(groups, options);
   }
@@ -277,9 +291,11 @@ export function sourceHandicaps(sizes: readonly number[], margin: number): numbe
 
 /**
  * The KB's articles by `article.source`, in KB order within each; sources largest first, then by
- * name. An empty KB is one empty source.
+ * name. An empty KB is one empty source. Each source is indexed on its own, in this order.
  */
-function groupBySource(articles: readonly Article[]): { source: string | null; articles: Article[]; team: boolean }[] {
+export function groupBySource(
+  articles: readonly Article[],
+): { source: string | null; articles: Article[]; team: boolean }[] {
   const bySource = new Map<string | null, Article[]>();
   for (const a of articles) {
     const source = a.source ?? null;
@@ -298,7 +314,7 @@ function groupBySource(articles: readonly Article[]): { source: string | null; a
 }
 
 /** A source's options: the defaults, the team-document settings for a team source, then the caller's. */
-function sourceOptions(team: boolean, options: RankerOptions): RankerOptions {
+export function sourceOptions(team: boolean, options: RankerOptions): RankerOptions {
   if (!team) return options;
   return {
     ...TEAM_SOURCE_OPTIONS,

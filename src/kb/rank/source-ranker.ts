@@ -35,7 +35,7 @@ const IDENTIFIER = /\b[A-Za-z][a-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a
 const ABBREVIATION_TAIL = 3;
 
 /** Word pairs (stemmed terms) for questions. */
-const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
+export const PAIR_RUNS: PhraseShape = { tokens: 'terms', length: 2 };
 
 export interface RankHit {
   article: Article;

@@ -116,16 +116,43 @@ export function expansionOf(before: string, abbr: string): string | undefined {
 
 /** Mine "Long Form (LF)" definitions from article texts; keep each abbreviation's most frequent expansion. */
 export function mineAbbreviations(texts: Iterable<string>, minDefinitions = MIN_DEFINITIONS): Abbreviations {
+  const definitions: string[][] = [];
+  for (const text of texts) definitions.push(definitionsIn(text));
+  return chooseAbbreviations(definitions, minDefinitions);
+}
+
+/**
+ * The "Long Form (LF)" definitions of one text, in text order, flat: [abbr, expansion, abbr,
+ * expansion, ...] (abbreviations lower-cased). What `mineAbbreviations` counts, per article, so
+ * that the articles can be read on several threads and counted in one place.
+ */
+export function definitionsIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(DEFINITION)) {
+    const abbr = m[1] ?? '';
+    if (abbr.length < 2 || /^\d+$/.test(abbr)) continue;
+    const at = m.index ?? 0;
+    const before = /((?:[A-Za-z][\w+\-/]*\.? +){1,8})$/.exec(text.slice(Math.max(0, at - LOOK_BACK), at));
+    const exp = before ? expansionOf(before[1] ?? '', abbr) : undefined;
+    if (exp) out.push(abbr.toLowerCase(), exp);
+  }
+  return out;
+}
+
+/**
+ * The abbreviations defined at least `minDefinitions` times, each with its most frequent
+ * expansion, from the articles' `definitionsIn` in KB order. The order of the articles decides
+ * ties and the map's order (first definition first), so pass them in KB order.
+ */
+export function chooseAbbreviations(
+  definitions: Iterable<readonly string[]>,
+  minDefinitions = MIN_DEFINITIONS,
+): Abbreviations {
   const counts = new Map<string, Map<string, number>>();
-  for (const text of texts) {
-    for (const m of text.matchAll(DEFINITION)) {
-      const abbr = m[1] ?? '';
-      if (abbr.length < 2 || /^\d+$/.test(abbr)) continue;
-      const at = m.index ?? 0;
-      const before = /((?:[A-Za-z][\w+\-/]*\.? +){1,8})$/.exec(text.slice(Math.max(0, at - LOOK_BACK), at));
-      const exp = before ? expansionOf(before[1] ?? '', abbr) : undefined;
-      if (!exp) continue;
-      const key = abbr.toLowerCase();
+  for (const defs of definitions) {
+    for (let i = 0; i + 1 < defs.length; i += 2) {
+      const key = defs[i] as string;
+      const exp = defs[i + 1] as string;
       let byExp = counts.get(key);
       if (!byExp) counts.set(key, (byExp = new Map()));
       byExp.set(exp, (byExp.get(exp) ?? 0) + 1);
@@ -231,6 +258,14 @@ function longFormsStartingWith(abbreviations: Abbreviations, words: ReadonlySet<
  * article that only ever writes "Internet Mail Service" as well as one that writes "IMS".
  */
 export function abbreviationsIn(abbreviations: Abbreviations): (text: string) => string[] {
+  const find = longFormsIn(abbreviations);
+  return (text) => find(wholeTokens(normaliseText(text)));
+}
+
+/** `abbreviationsIn` over a text's whole tokens (`wholeTokens(normaliseText(text))`) already at hand. */
+export function longFormsIn(
+  abbreviations: Iterable<readonly [string, string]>,
+): (tokens: readonly string[]) => string[] {
   const byFirst = new Map<string, { abbr: string; words: string[] }[]>();
   for (const [abbr, exp] of abbreviations) {
     const ws = wholeTokens(normaliseText(exp));
@@ -240,9 +275,8 @@ export function abbreviationsIn(abbreviations: Abbreviations): (text: string) =>
     if (!list) byFirst.set(first, (list = []));
     list.push({ abbr, words: ws });
   }
-  return (text) => {
+  return (tokens) => {
     const out: string[] = [];
-    const tokens = wholeTokens(normaliseText(text));
     for (let i = 0; i < tokens.length; i++) {
       const list = byFirst.get(tokens[i] ?? '');
       if (!list) continue;

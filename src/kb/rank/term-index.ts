@@ -214,10 +214,10 @@ export class TermIndex {
   }
 }
 
-type NumberArray = Int32Array | Float32Array;
+type NumberArray = Int32Array | Float32Array | Float64Array;
 
 /** An append-only typed array that doubles when full. */
-class Growable<T extends NumberArray> {
+export class Growable<T extends NumberArray> {
   private data: T;
   length = 0;
 

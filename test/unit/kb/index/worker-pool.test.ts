@@ -3,8 +3,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import v8 from 'node:v8';
 import type * as IngestModule from '../../../../src/kb/index/ingest.js';
 import { ingest as ingestInProcess } from '../../../../src/kb/index/ingest.js';
+import { Ranker } from '../../../../src/kb/rank/ranker.js';
 import { parseArticle as fakeParse } from '../../../fixtures/fake-parser.mjs';
 import { FAKE_PARSER_URL, REPO, SEEDS_DIR, tempDir } from '../../../helpers/paths.js';
 
@@ -38,6 +40,12 @@ describe('ingest on worker threads (compiled build)', () => {
     expect(pooled.duplicates).toHaveLength(220);
     expect(pooled.sources).toEqual(local.sources);
     expect(progress.at(-1)).toBe(250);
+    // The search index the workers built over what they parsed (duplicates dropped) is the
+    // sequential build's, byte for byte once saved.
+    expect(pooled.ranker).toBeDefined();
+    expect(local.ranker).toBeUndefined();
+    const saved = (r: { toJSON(): unknown }): Buffer => v8.serialize(r.toJSON());
+    expect(saved(pooled.ranker as { toJSON(): unknown }).equals(saved(Ranker.build(local.kb)))).toBe(true);
   });
 
   it('reports a parser module that cannot be loaded as an error, not a hang', async () => {
