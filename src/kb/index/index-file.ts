@@ -126,10 +126,36 @@ export function readIndex(
     } catch (err) {
       throw new IndexFormatError(`the index body cannot be read: ${(err as Error).message}`);
     }
-    return { header, kb: KnowledgeBase.loadJS(js), search: (js as { search?: unknown }).search, body };
+    return { header, kb: KnowledgeBase.loadJS(js), search: detachViews((js as { search?: unknown }).search), body };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * `value` with every typed array that is a view into a larger buffer replaced by a copy of its own,
+ * walking objects, arrays and Maps in place. `v8.deserialize` returns the typed arrays that lie
+ * aligned in the buffer it reads as views of that buffer: two such arrays of the search index (the
+ * term pairs, 24 MB for the archive) kept the whole index body alive, serialized articles and all,
+ * about 270 MB of a serving bot's memory (BENCHMARKS.md, "Growth").
+ */
+export function detachViews<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) {
+      if (v instanceof DataView || v.byteLength === v.buffer.byteLength) return v;
+      return (v as unknown as { slice(): unknown }).slice();
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+    } else if (v instanceof Map) {
+      for (const [key, inner] of v) v.set(key, walk(inner));
+    } else if (v !== null && typeof v === 'object' && !(v instanceof Set)) {
+      const o = v as Record<string, unknown>;
+      for (const key of Object.keys(o)) o[key] = walk(o[key]);
+    }
+    return v;
+  };
+  return walk(value) as T;
 }
 
 function readHeader(fd: number): { header: IndexHeader; bodyOffset: number } {
