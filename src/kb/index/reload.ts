@@ -104,13 +104,15 @@ export class KbReloader {
   private waiters: ((outcome: ReloadOutcome) => void)[] = [];
   private builder: Worker | undefined;
 
-  constructor(
-    dirs: readonly string[],
-    private readonly options: KbReloadOptions,
-  ) {
+  /** The options without `current`: keeping that here would keep the first KB in memory after every swap. */
+  private readonly options: Omit<KbReloadOptions, 'current'>;
+
+  constructor(dirs: readonly string[], options: KbReloadOptions) {
+    const { current, ...rest } = options;
+    this.options = rest;
     this.dirs = [...dirs];
     this.logger = options.logger ?? SILENT;
-    this.served = options.current;
+    this.served = current;
     this.index = { log: (m) => this.logger.debug(m), ...options.index };
     const ignore = ignoreOf(this.dirs, this.index);
     this.watcher = new KbWatcher(this.dirs, {
