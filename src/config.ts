@@ -33,7 +33,7 @@
 import { delimiter, join, resolve } from 'node:path';
 import { FolderSpecError, nameOf, parseFolderSpec, parseHeadings, urlVariableOf } from './kb/index/folders.js';
 import type { HeadingVocabulary, KbFolder } from './kb/parse/context.js';
-import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, REDACTED, type LogFormat, type LogLevel } from './log.js';
 import { packageRoot } from './package-info.js';
 
 export interface Config {
@@ -205,6 +205,17 @@ export function secretsOf(config: Pick<Config, 'slack' | 'teams' | 'databaseUrl'
     config.databaseUrl,
     ...databasePasswords(config.databaseUrl),
   ].filter((s): s is string => typeof s === 'string' && s !== '');
+}
+
+/**
+ * `text` (a message to print, such as a database's refusal) with every secret value of `config`
+ * replaced by `[REDACTED]`, longest first, whatever its length: a message shown once, where a
+ * short password cannot blank out common words of a stream of log lines.
+ */
+export function withoutSecrets(text: string, config: Pick<Config, 'slack' | 'teams' | 'databaseUrl'>): string {
+  let out = text;
+  for (const secret of secretsOf(config).sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
+  return out;
 }
 
 /** The password of a DATABASE_URL, as written (percent-encoded) and as sent to the server. */

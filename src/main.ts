@@ -38,11 +38,11 @@ import { Bot, type BotEvent } from './bot/bot.js';
 import { FeedbackLearning } from './bot/learning.js';
 import { FixIndex } from './fixes/index.js';
 import { MemoryThreadStore } from './bot/threads.js';
-import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
+import { ConfigError, loadConfig, secretsOf, withoutSecrets, type Config } from './config.js';
 import { KbReloader } from './kb/index/reload.js';
 import type { OpenedKb } from './kb/index/open-kb.js';
 import { KbDirError } from './kb/index/walk.js';
-import { createLogger, REDACTED, type Logger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { asyncFromSync, type AsyncDeliveredActivities, type AsyncStorage } from './memory/async-types.js';
 import { AsyncResilientStorage, STORAGE_PROBE_DEFAULTS } from './memory/async-resilient.js';
 import { redactUrl } from './memory/postgres/errors.js';
@@ -367,10 +367,7 @@ async function openBotStorage(config: Config): Promise<{ storage: AsyncStorage; 
   } catch (err) {
     if (!(err instanceof StorageError)) throw err;
     // openPostgresStorage names the database without its password; the server's own words are scrubbed too.
-    let message = err.message;
-    for (const secret of secretsOf(config).sort((a, b) => b.length - a.length))
-      message = message.split(secret).join(REDACTED);
-    throw new StartError(message);
+    throw new StartError(withoutSecrets(err.message, config));
   }
 }
 

@@ -13,13 +13,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, secretsOf } from '../config.js';
+import { loadConfig, withoutSecrets } from '../config.js';
 import { asyncFromSync, type AsyncStorage } from '../memory/async-types.js';
 import { redactUrl } from '../memory/postgres/errors.js';
 import { openPostgresStorage } from '../memory/postgres/open.js';
 import { StorageError } from '../memory/sqlite/errors.js';
 import { openStorage, STORAGE_FILE } from '../memory/sqlite/open.js';
-import { REDACTED } from '../log.js';
 
 /** What `--data` says about DATABASE_URL, for the commands' --help. */
 export const DATA_OPTION_HELP =
@@ -57,10 +56,7 @@ export async function openCliStorage(dataOption: string | undefined): Promise<Cl
   } catch (err) {
     if (!(err instanceof StorageError)) throw err;
     // openPostgresStorage names the database without its password; the server's own words are scrubbed too.
-    let message = err.message;
-    for (const secret of secretsOf(config).sort((a, b) => b.length - a.length))
-      message = message.split(secret).join(REDACTED);
-    throw new PostgresUnavailable(message, { cause: err });
+    throw new PostgresUnavailable(withoutSecrets(err.message, config), { cause: err });
   }
 }
 

@@ -1,20 +1,16 @@
 /**
- * Storage errors counted where they happen: a storage (sync or async) whose every call (threads,
- * delivered ids, settings, the log, feedback, fixes, forgetUser, dataVersion) tells `onError` of a
- * StorageError, thrown or rejected, before passing it on unchanged. main.ts puts it under the
+ * Storage errors counted where they happen: a storage whose every call (threads, delivered ids,
+ * settings, the log, feedback, fixes, forgetUser, dataVersion) tells `onError` of a StorageError it
+ * rejects with, before passing it on unchanged. main.ts puts it under the
  * AsyncResilientStorage, which then handles the error (memory/async-resilient.ts), so every failed
  * call is counted once, retries of the catch-up included.
  */
 import { StorageError } from '../memory/sqlite/errors.js';
 import type { AsyncStorage } from '../memory/async-types.js';
-import type { Storage } from '../memory/types.js';
 
 const STORES = ['threads', 'delivered', 'settings', 'interactions', 'feedback', 'fixes'] as const;
 
-export function countingStorageErrors<S extends Storage | AsyncStorage>(
-  inner: S,
-  onError: (error: StorageError) => void,
-): S {
+export function countingStorageErrors(inner: AsyncStorage, onError: (error: StorageError) => void): AsyncStorage {
   const seen = (error: unknown): void => {
     if (error instanceof StorageError) {
       try {
@@ -26,18 +22,12 @@ export function countingStorageErrors<S extends Storage | AsyncStorage>(
   };
   const wrap = <F extends (...args: never[]) => unknown>(fn: F, self: object): F =>
     ((...args: Parameters<F>) => {
-      try {
-        const result = fn.apply(self, args);
-        if (result instanceof Promise)
-          return result.catch((error: unknown) => {
-            seen(error);
-            throw error;
-          });
-        return result;
-      } catch (error) {
+      const result = fn.apply(self, args);
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
         seen(error);
         throw error;
-      }
+      });
     }) as F;
   const methods = (store: object): object =>
     new Proxy(store, {
