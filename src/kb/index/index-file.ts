@@ -1,27 +1,54 @@
 /**
  * The index file: one file holding a whole ingested KB.
  *
- * Layout: line 1 is a JSON header (format, parser version, folders, per-file stamps, summary,
- * duplicates), so staleness can be checked without reading the rest; after the newline comes the
- * KnowledgeBase's `toJSON()` object plus the search index written with `v8.serialize`: on the full corpus it loads about
- * as fast as chunked JSON (~0.7 s), writes 2-3x faster, and has no string-length limit
- * (see BENCHMARKS.md, "Index layout").
+ * Layout (format 2, issue #27): line 1 is a JSON header (format, parser version, folders, per-file
+ * stamps, summary, duplicates, and where the sections lie, with their CRC-32s), so staleness can be
+ * checked without reading the rest. After the newline come three sections:
+ * - `resident`: written with `v8.serialize` (no string-length limit): each article's meta row
+ *   (`META_FIELDS`), and the search index (the Ranker's `toJSON()`) with its typed arrays taken out;
+ * - `arrays`: those typed arrays and where each article's text lies (`packArrays`), each read
+ *   straight into an array of its own at load;
+ * - `bodies`: each article's text (`BODY_FIELDS`) as its own deflated JSON record, read only when an
+ *   answer or the exact-quote check asks for it (`StoredArticle`).
+ * Loading reads the header, `resident` and `arrays`, and checks the CRC of `bodies` without keeping it.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import v8 from 'node:v8';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import type { Duplicate } from './dedupe.js';
 import { IndexFormatError } from '../errors.js';
 import type { IngestSummary } from './ingest.js';
 import { KnowledgeBase } from '../knowledge-base.js';
 import type { SourceStamp } from './read-source.js';
+import { BodyStore, bodyRecord, metaRow, storedArticles } from './stored-articles.js';
+import { crcAdd, crcOf, packArrays, readPackedArrays, unpackArrays, type PackedArray } from './packed-arrays.js';
 
 export const INDEX_FORMAT = 'kbbot-index';
-/** Bump when the layout of the index file changes. */
-export const INDEX_FORMAT_VERSION = 1;
+/** Bump when the layout of the index file changes (an index of another format is rebuilt). */
+export const INDEX_FORMAT_VERSION = 2;
+
+export const INDEX_FILE_DEFAULTS = {
+  /**
+   * zlib level of the articles' deflated texts. 1 writes the archive's 57,000 texts in about a
+   * quarter of level 6's CPU time for a few MB more (BENCHMARKS.md, "Growth"); reading is as fast.
+   */
+  deflateLevel: 1,
+  /** Texts deflated at once on libuv's thread pool while the index is written. */
+  deflateConcurrency: 64,
+} as const;
 
 /** [path, size, mtimeMs, sha1 or null]: arrays keep the header small for 50k+ files. */
 export type StampRow = [string, number, number, string | null];
+
+/** Where a section lies, in bytes from the start of the body (the byte after the header line). */
+export interface SectionSpan {
+  offset: number;
+  bytes: number;
+  /** CRC-32 of the section's bytes, checked at load: a damaged file is rebuilt, not served. */
+  crc32: number;
+}
 
 export interface IndexHeader {
   format: typeof INDEX_FORMAT;
@@ -37,40 +64,132 @@ export interface IndexHeader {
   parseSettings?: string;
   /** Version of the search index in the body (RANKER_VERSION); another one makes the index stale. */
   searchVersion?: number;
-  /** Length of the body, to detect a truncated file before deserialising. */
+  /** Length of the body, to detect a truncated file before reading it. */
   bodyBytes: number;
+  /** The meta rows and the search index without its arrays; the arrays; the articles' texts. */
+  sections: { resident: SectionSpan; arrays: SectionSpan; bodies: SectionSpan };
 }
 
 export interface IndexContents {
   header: IndexHeader;
+  /** The KB, its articles' texts read from the file on demand (the file stays open while the KB is used). */
   kb: KnowledgeBase;
   /** The search index saved with the KB, if any (see `searchVersion`). */
   search: unknown;
 }
 
+/** What the resident section holds. */
+interface Resident {
+  meta: unknown[];
+  /** `{ bodyOffsets, search }` with its typed arrays replaced by marks (`packArrays`). */
+  packed: unknown;
+  /** The arrays section's table. */
+  arrays: PackedArray[];
+}
+
 const READ_CHUNK = 1 << 20;
+const WRITE_RUN = 4 << 20;
+const deflateRawAsync = promisify(deflateRaw);
 
 export const toStampRow = (s: SourceStamp): StampRow => [s.path, s.size, s.mtimeMs, s.hash];
 export const fromStampRow = ([path, size, mtimeMs, hash]: StampRow): SourceStamp => ({ path, size, mtimeMs, hash });
 
-/**
- * Serialise a KB and its search index (the Ranker's `toJSON()`, typed arrays kept as they are)
- * once; the body can be rewritten with a new header without serialising again.
- */
-export function serialiseBody(kb: KnowledgeBase, search?: unknown): Buffer {
-  return v8.serialize({ ...kb.toJSON(), search });
+export interface IndexWriteOptions {
+  /** Default INDEX_FILE_DEFAULTS.deflateLevel. */
+  deflateLevel?: number;
+  /** Default INDEX_FILE_DEFAULTS.deflateConcurrency. */
+  deflateConcurrency?: number;
 }
 
-/** Write header + body atomically (temp file in the same folder, then rename). */
-export function writeIndex(path: string, header: Omit<IndexHeader, 'bodyBytes'>, body: Buffer): void {
+/**
+ * Write the KB and its search index (the Ranker's `toJSON()`) atomically: a temp file in the same
+ * folder, then a rename, so a reader sees the old file or the new one. The articles' texts are
+ * deflated on libuv's thread pool, off the main thread.
+ */
+export async function writeIndex(
+  path: string,
+  header: Omit<IndexHeader, 'bodyBytes' | 'sections'>,
+  kb: KnowledgeBase,
+  search: unknown,
+  options: IndexWriteOptions = {},
+): Promise<void> {
+  const articles = kb.articles();
+  const level = options.deflateLevel ?? INDEX_FILE_DEFAULTS.deflateLevel;
+  const concurrency = Math.max(1, options.deflateConcurrency ?? INDEX_FILE_DEFAULTS.deflateConcurrency);
+  const bodies: Buffer[] = new Array<Buffer>(articles.length);
+  for (let from = 0; from < articles.length; from += concurrency) {
+    const slice = articles.slice(from, from + concurrency);
+    const done = await Promise.all(
+      slice.map((a) => deflateRawAsync(Buffer.from(JSON.stringify(bodyRecord(a))), { level })),
+    );
+    done.forEach((b, i) => (bodies[from + i] = b));
+  }
+  const bodyOffsets = new Float64Array(articles.length + 1);
+  let at = 0;
+  bodies.forEach((b, i) => {
+    bodyOffsets[i] = at;
+    at += b.length;
+  });
+  bodyOffsets[articles.length] = at;
+  const { skeleton, parts, table } = packArrays({ bodyOffsets, search });
+  const resident = v8.serialize({ meta: articles.map(metaRow), packed: skeleton, arrays: table } satisfies Resident);
+  const arraysBytes = parts.reduce((n, p) => n + p.length, 0);
+  let bodiesCrc = 0;
+  for (const b of bodies) bodiesCrc = crcAdd(b, bodiesCrc);
+  const sections = {
+    resident: { offset: 0, bytes: resident.length, crc32: crc32(resident) },
+    arrays: { offset: resident.length, bytes: arraysBytes, crc32: crcOf(parts) },
+    bodies: { offset: resident.length + arraysBytes, bytes: at, crc32: bodiesCrc },
+  };
+  writeFile(path, { ...header, bodyBytes: resident.length + arraysBytes + at, sections }, (fd) => {
+    writeAll(fd, resident);
+    for (const part of parts) writeAll(fd, part);
+    // In runs of about 4 MB: one write call per text would be 57,000 calls for the archive.
+    for (let i = 0; i < bodies.length;) {
+      const run: Buffer[] = [];
+      for (let bytes = 0; i < bodies.length && bytes < WRITE_RUN; i++) {
+        run.push(bodies[i] as Buffer);
+        bytes += (bodies[i] as Buffer).length;
+      }
+      writeAll(fd, Buffer.concat(run));
+    }
+  });
+}
+
+/**
+ * Rewrite the header of the index at `path` (read with `readIndexHeader`), keeping its sections
+ * byte for byte: the stamps of files touched without changing are recorded without rewriting the KB.
+ */
+export function rewriteIndexHeader(
+  path: string,
+  known: { header: IndexHeader; bodyOffset: number },
+  header: IndexHeader,
+): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK * 4);
+    writeFile(path, header, (out) => {
+      for (let off = 0; off < known.header.bodyBytes;) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, known.header.bodyBytes - off), known.bodyOffset + off);
+        if (n === 0) throw new IndexFormatError('the index ended early');
+        writeAll(out, chunk.subarray(0, n));
+        off += n;
+      }
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Write the header line, then what `body` writes, to a temp file renamed over `path` when complete. */
+function writeFile(path: string, header: IndexHeader, body: (fd: number) => void): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  const headerLine = Buffer.from(`${JSON.stringify({ ...header, bodyBytes: body.length })}\n`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeAll(fd, headerLine);
-      writeAll(fd, body);
+      writeAll(fd, Buffer.from(`${JSON.stringify(header)}\n`));
+      body(fd);
     } finally {
       closeSync(fd);
     }
@@ -99,14 +218,13 @@ export function readIndexHeader(path: string): { header: IndexHeader; bodyOffset
 }
 
 /**
- * Read the whole index (header and KB); pass what readIndexHeader returned to skip reading the
- * header again. Same errors as readIndexHeader.
+ * Read the index: the header and the resident section; the articles' texts stay in the file, which
+ * is kept open for them until the KB is no longer used. Pass what readIndexHeader returned to skip
+ * reading the header again. Same errors as readIndexHeader.
  */
-export function readIndex(
-  path: string,
-  known?: { header: IndexHeader; bodyOffset: number },
-): IndexContents & { body: Buffer } {
+export function readIndex(path: string, known?: { header: IndexHeader; bodyOffset: number }): IndexContents {
   const fd = openSync(path, 'r');
+  let handedOver = false;
   try {
     const { header, bodyOffset } = known ?? readHeader(fd);
     const size = fstatSync(fd).size;
@@ -114,48 +232,49 @@ export function readIndex(
       throw new IndexFormatError(
         `the index is truncated or padded (${size - bodyOffset} body bytes, expected ${header.bodyBytes})`,
       );
-    const body = Buffer.allocUnsafe(header.bodyBytes);
-    for (let off = 0; off < body.length;) {
-      const n = readSync(fd, body, off, body.length - off, bodyOffset + off);
+    const { resident: span, arrays, bodies } = header.sections;
+    const buf = Buffer.allocUnsafe(span.bytes);
+    for (let off = 0; off < buf.length;) {
+      const n = readSync(fd, buf, off, buf.length - off, bodyOffset + span.offset + off);
       if (n === 0) throw new IndexFormatError('the index ended early');
       off += n;
     }
-    let js: unknown;
+    if (crc32(buf) !== span.crc32) throw new IndexFormatError('the index is damaged (its checksum differs)');
+    checkBodies(fd, bodyOffset + bodies.offset, bodies);
+    let resident: Partial<Resident>;
     try {
-      js = v8.deserialize(body);
+      resident = v8.deserialize(buf) as Partial<Resident>;
     } catch (err) {
       throw new IndexFormatError(`the index body cannot be read: ${(err as Error).message}`);
     }
-    return { header, kb: KnowledgeBase.loadJS(js), search: detachViews((js as { search?: unknown }).search), body };
+    if (!Array.isArray(resident.arrays)) throw new IndexFormatError('the index has no table of arrays');
+    const read = readPackedArrays(fd, bodyOffset + arrays.offset, resident.arrays, arrays.crc32);
+    const { bodyOffsets, search } = unpackArrays(resident.packed, read) as { bodyOffsets?: unknown; search?: unknown };
+    if (!(bodyOffsets instanceof Float64Array) || bodyOffsets[bodyOffsets.length - 1] !== bodies.bytes)
+      throw new IndexFormatError("the index's article texts do not match its table");
+    const store = new BodyStore(fd, bodyOffset + bodies.offset, bodyOffsets);
+    handedOver = true;
+    const kb = new KnowledgeBase(storedArticles(resident.meta, store));
+    return { header, kb, search };
   } finally {
-    closeSync(fd);
+    if (!handedOver) closeSync(fd);
   }
 }
 
 /**
- * `value` with every typed array that is a view into a larger buffer replaced by a copy of its own,
- * walking objects, arrays and Maps in place. `v8.deserialize` returns the typed arrays that lie
- * aligned in the buffer it reads as views of that buffer: two such arrays of the search index (the
- * term pairs, 24 MB for the archive) kept the whole index body alive, serialized articles and all,
- * about 270 MB of a serving bot's memory (BENCHMARKS.md, "Growth").
+ * Check the CRC-32 of the articles' texts, read in chunks (about 15 ms per 50 MB): a text damaged on
+ * disk would otherwise only show when an answer needs it.
  */
-export function detachViews<T>(value: T): T {
-  const walk = (v: unknown): unknown => {
-    if (ArrayBuffer.isView(v)) {
-      if (v instanceof DataView || v.byteLength === v.buffer.byteLength) return v;
-      return (v as unknown as { slice(): unknown }).slice();
-    }
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
-    } else if (v instanceof Map) {
-      for (const [key, inner] of v) v.set(key, walk(inner));
-    } else if (v !== null && typeof v === 'object' && !(v instanceof Set)) {
-      const o = v as Record<string, unknown>;
-      for (const key of Object.keys(o)) o[key] = walk(o[key]);
-    }
-    return v;
-  };
-  return walk(value) as T;
+function checkBodies(fd: number, at: number, span: SectionSpan): void {
+  const chunk = Buffer.allocUnsafe(READ_CHUNK * 4);
+  let crc = 0;
+  for (let off = 0; off < span.bytes;) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, span.bytes - off), at + off);
+    if (n === 0) throw new IndexFormatError('the index ended early');
+    crc = crc32(chunk.subarray(0, n), crc);
+    off += n;
+  }
+  if (crc !== span.crc32) throw new IndexFormatError('the index is damaged (its checksum differs)');
 }
 
 function readHeader(fd: number): { header: IndexHeader; bodyOffset: number } {
@@ -192,6 +311,12 @@ function parseHeader(text: string): IndexHeader {
     Array.isArray(h.sources) &&
     Array.isArray(h.duplicates) &&
     typeof h.bodyBytes === 'number' &&
+    typeof h.sections?.resident?.bytes === 'number' &&
+    typeof h.sections.resident.crc32 === 'number' &&
+    typeof h.sections.arrays?.bytes === 'number' &&
+    typeof h.sections.arrays.crc32 === 'number' &&
+    typeof h.sections.bodies?.bytes === 'number' &&
+    typeof h.sections.bodies.crc32 === 'number' &&
     typeof h.summary === 'object' &&
     h.summary !== null &&
     Array.isArray(h.summary.failures);

@@ -14,7 +14,7 @@ import {
   type IndexHeader,
   readIndex,
   readIndexHeader,
-  serialiseBody,
+  rewriteIndexHeader,
   toStampRow,
   writeIndex,
 } from './index-file.js';
@@ -87,7 +87,7 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
       parseSettingsOf(absDirs, options.ingest),
     );
     if (check.fresh) {
-      const { kb, body, search } = readIndex(indexPath, head);
+      const { kb, search } = readIndex(indexPath, head);
       const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
       const result: OpenedKb = {
         kb,
@@ -101,8 +101,8 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
       const { restamped } = check;
       if (restamped) {
         // Files touched but unchanged: record their new stamps so the next start takes the quick path.
-        result.writeError = tryWrite(() =>
-          writeIndex(indexPath, { ...header, sources: restamped.map(toStampRow) }, body),
+        result.writeError = await tryWrite(() =>
+          rewriteIndexHeader(indexPath, head, { ...header, sources: restamped.map(toStampRow) }),
         );
       }
       log(`loaded the KB index ${indexPath} (${kb.size} articles)`);
@@ -119,12 +119,14 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
 
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = built.ranker ?? Ranker.build(built.kb);
-  const writeError = tryWrite(() =>
+  const writeError = await tryWrite(() =>
     writeIndexOf(indexPath, absDirs, parserVersion, built, ranker, parseSettingsOf(absDirs, options.ingest)),
   );
+  // Serve from the file just written, as after a restart: the articles' texts stay on disk, and the
+  // ingested copies (about 230 MB of heap for the archive) are let go.
+  const served = writeError ? { kb: built.kb, ranker } : reopen(indexPath);
   return {
-    kb: built.kb,
-    ranker,
+    ...served,
     summary: built.summary,
     duplicates: built.duplicates,
     loadedFrom: 'ingest',
@@ -142,7 +144,7 @@ export async function buildIndex(dirs: readonly string[], options: IndexOptions 
   const absDirs = normaliseDirs(dirs);
   const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
   const ranker = built.ranker ?? Ranker.build(built.kb);
-  writeIndexOf(
+  await writeIndexOf(
     indexPath,
     absDirs,
     options.parserVersion ?? PARSER_VERSION,
@@ -162,6 +164,12 @@ export async function buildIndex(dirs: readonly string[], options: IndexOptions 
   };
 }
 
+/** The KB and search index of the index file just written. */
+function reopen(indexPath: string): { kb: KnowledgeBase; ranker: Ranker } {
+  const { kb, search } = readIndex(indexPath);
+  return { kb, ranker: Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]) };
+}
+
 function writeIndexOf(
   indexPath: string,
   dirs: string[],
@@ -169,8 +177,8 @@ function writeIndexOf(
   built: { kb: KnowledgeBase; summary: IngestSummary; duplicates: Duplicate[]; sources: SourceStamp[] },
   ranker: Ranker,
   parseSettings: string,
-): void {
-  const header: Omit<IndexHeader, 'bodyBytes'> = {
+): Promise<void> {
+  const header: Omit<IndexHeader, 'bodyBytes' | 'sections'> = {
     parseSettings,
     format: INDEX_FORMAT,
     formatVersion: INDEX_FORMAT_VERSION,
@@ -182,12 +190,12 @@ function writeIndexOf(
     sources: built.sources.map(toStampRow),
     searchVersion: RANKER_VERSION,
   };
-  writeIndex(indexPath, header, serialiseBody(built.kb, ranker.toJSON()));
+  return writeIndex(indexPath, header, built.kb, ranker.toJSON());
 }
 
-function tryWrite(write: () => void): string | undefined {
+async function tryWrite(write: () => void | Promise<void>): Promise<string | undefined> {
   try {
-    write();
+    await write();
     return undefined;
   } catch (err) {
     return `could not write the KB index: ${(err as Error).message}`;

@@ -1,53 +1,105 @@
-// Loading the index file must not keep the file's whole body in memory (issue #27): v8.deserialize
-// returns typed arrays that lie aligned in the body as views of it, and one such view kept by the
-// ranker held the archive's 300 MB body alive in a serving bot. readIndex copies them out.
+// Loading the index file must not keep the file's bytes in memory (issue #27): the arrays of the
+// search index are read straight from the file into one buffer that holds them and nothing else, so
+// a serving bot holds the index and nothing of the file it came from. The integer arrays are stored as deltas in varints,
+// and must come back exactly, whatever their values.
+import fc from 'fast-check';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import v8 from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detachViews, readIndex } from '../../../../src/kb/index/index-file.js';
+import { IndexFormatError } from '../../../../src/kb/errors.js';
+import { readIndex, readIndexHeader } from '../../../../src/kb/index/index-file.js';
 import { buildIndex } from '../../../../src/kb/index/open-kb.js';
+import { decodeDeltas, encodeDeltas, packArrays, unpackArrays } from '../../../../src/kb/index/packed-arrays.js';
 import { SEEDS_DIR, tempDir } from '../../../helpers/paths.js';
 
 const tmp = tempDir('kbbot-index-file-');
 afterAll(tmp.cleanup);
 
-/** Every typed array in `value` (objects, arrays, Maps) that is a view into a larger buffer, by path. */
-function viewsIn(value: unknown, path = '$', out: string[] = []): string[] {
-  if (ArrayBuffer.isView(value)) {
-    if (value.byteLength !== value.buffer.byteLength) out.push(path);
-  } else if (Array.isArray(value)) value.forEach((v, i) => viewsIn(v, `${path}[${i}]`, out));
-  else if (value instanceof Map) for (const [k, v] of value) viewsIn(v, `${path}.get(${String(k)})`, out);
+/** Every typed array in `value` (objects and arrays). */
+function arraysIn(value: unknown, out: ArrayBufferView[] = []): ArrayBufferView[] {
+  if (ArrayBuffer.isView(value)) out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => arraysIn(v, out));
   else if (value !== null && typeof value === 'object')
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) viewsIn(v, `${path}.${k}`, out);
+    for (const v of Object.values(value as Record<string, unknown>)) arraysIn(v, out);
   return out;
 }
 
-describe('detachViews', () => {
-  it('gives every deserialized typed array a buffer of its own, with the same values, wherever it is', () => {
-    const original = {
-      a: new Uint32Array(1000).fill(7),
-      nested: [{ f: new Float64Array(500).fill(1.5) }],
-      m: new Map([['k', new Int32Array(300).fill(-2)]]),
-      words: ['x', 'y'],
-    };
-    const serialized = v8.serialize(original);
-    // Inside a bigger buffer, as a file's body is.
-    const file = Buffer.alloc(serialized.length + 8192);
-    serialized.copy(file);
-    const js = v8.deserialize(file.subarray(0, serialized.length)) as typeof original;
-    expect(viewsIn(js).length).toBeGreaterThan(0); // what the fix is for
+describe('delta varints', () => {
+  it('give back any Int32 or Uint32 array exactly', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), (xs) => {
+        const a = Int32Array.from(xs);
+        const back = new Int32Array(a.length);
+        decodeDeltas(encodeDeltas(a), back);
+        expect(back).toEqual(a);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 })), (xs) => {
+        const a = Uint32Array.from(xs.sort((x, y) => x - y));
+        const back = new Uint32Array(a.length);
+        decodeDeltas(encodeDeltas(a), new Int32Array(back.buffer));
+        expect(back).toEqual(a);
+      }),
+    );
+  });
 
-    const detached = detachViews(js);
-    expect(viewsIn(detached)).toEqual([]);
-    expect(detached).toEqual(original);
+  it('store sorted postings in a fraction of their size', () => {
+    const postings = Int32Array.from({ length: 10_000 }, (_, i) => i * 7);
+    expect(encodeDeltas(postings).length).toBe(10_000); // one byte each, against four
+  });
+
+  it('report bytes cut short or left over as a damaged index', () => {
+    const bytes = encodeDeltas(Int32Array.from([1, 200, 70_000]));
+    expect(() => decodeDeltas(bytes.subarray(0, bytes.length - 1), new Int32Array(3))).toThrow(IndexFormatError);
+    expect(() => decodeDeltas(bytes, new Int32Array(2))).toThrow(/left over/);
+  });
+});
+
+describe('packArrays', () => {
+  it('takes the typed arrays out of a value and puts them back where they were', () => {
+    const value = {
+      sources: [{ terms: { docs: Int32Array.from([1, 5, 9]), freqs: Float32Array.from([0.5, 1.25]), n: 3 } }],
+      offsets: Float64Array.from([0, 10.5]),
+      hashes: Uint32Array.from([3, 4_000_000_000]),
+      words: ['a', 'b'],
+    };
+    const { skeleton, parts, table } = packArrays(structuredClone(value));
+    expect(JSON.stringify(skeleton, (_k, v: unknown) => (ArrayBuffer.isView(v) ? 'TYPED' : v))).not.toMatch(/TYPED/);
+    expect(table.map((t) => t.encoding)).toEqual(['delta-varint', 'raw', 'raw', 'delta-varint']);
+    const arrays = table.map((t, i) => {
+      const bytes = parts[i] as Buffer;
+      if (t.encoding === 'raw')
+        return t.type === 'Float32Array'
+          ? new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
+          : new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      const out = new Int32Array(t.length);
+      decodeDeltas(bytes, out);
+      return t.type === 'Int32Array' ? out : new Uint32Array(out.buffer);
+    });
+    expect(unpackArrays(skeleton, arrays)).toEqual(value);
   });
 });
 
 describe('readIndex', () => {
-  it('returns a search index none of whose arrays holds on to the file body', async () => {
+  it('reads back an index of no articles (a folder emptied)', async () => {
+    const indexPath = join(tmp.dir, 'empty-data', 'kb-index.bin');
+    mkdirSync(join(tmp.dir, 'empty'));
+    await buildIndex([join(tmp.dir, 'empty')], { indexPath, ingest: { workers: 0 } });
+    expect(readIndex(indexPath).kb.size).toBe(0);
+  });
+
+  it('returns a search index whose arrays hold no bytes of the file but their own', async () => {
     const indexPath = join(tmp.dir, 'kb-index.bin');
     await buildIndex([SEEDS_DIR], { indexPath, ingest: { workers: 0 } });
     const { search } = readIndex(indexPath);
-    expect(viewsIn(search)).toEqual([]);
+    const arrays = arraysIn(search);
+    expect(arrays.length).toBeGreaterThan(5);
+    const buffers = new Set(arrays.map((a) => a.buffer));
+    const held = [...buffers].reduce((n, b) => n + b.byteLength, 0);
+    const used = arrays.reduce((n, a) => n + Math.ceil(a.byteLength / 8) * 8, 0);
+    const { kb } = readIndex(indexPath);
+    expect(held).toBe(used + (kb.size + 1) * 8); // and where each article's text lies
+    expect(readIndexHeader(indexPath).header.formatVersion).toBe(2);
   });
 });
