@@ -13,8 +13,11 @@
 //            as the loaded file's body is freed late: design section 3, "Correction"), then matches every
 //            archive dev message (error pastes and questions; classify + rank, k 10, as `kbbot eval`);
 //            another fresh process opens the index and runs a full KB reload (KbReloader.reloadNow with a
-//            new index path, so the worker re-reads and rebuilds everything, as a changed KB does):
-//            reload seconds and the RSS peak during it (sampled every 50 ms, and the process's maxRSS).
+//            new index path, so the build process re-reads and rebuilds everything, as a changed KB does):
+//            reload seconds and the serving process's RSS peak during it (sampled every 50 ms, and its
+//            maxRSS), and the peak RSS of the child process that built the index (its own maxRSS,
+//            KbReloader.lastBuild, with its seconds as childSeconds; n/a for a kbbot that builds on a
+//            worker thread instead).
 //   FTS5     one process reads every file and inserts it into an on-disk FTS5 table (id, title, text;
 //            porter unicode61; one transaction, one core): build wall, CPU, peak RSS, database size; a
 //            fresh process opens it and times the first query (its "load"), serving RSS after GCs, and
@@ -234,7 +237,9 @@ async function roleReload(index, corpus, newIndex) {
   await reloader.stop();
   if (outcome.status !== 'swapped') throw new Error(`bench-growth: reload ${outcome.status}`);
   const rssAfter = await settledRssMb();
-  return { seconds, rssBefore, sampledPeak, rssAfter, articles: swapped.kb.size };
+  // The build process's own peak: not in this process's maxRSS (getrusage counts this process only).
+  const { peakRssMb: childPeak, seconds: childSeconds } = reloader.lastBuild ?? {};
+  return { seconds, childSeconds, rssBefore, sampledPeak, rssAfter, childPeak, articles: swapped.kb.size };
 }
 
 /** The FTS5 baseline's id and title of a raw file (the same places the parser reads them). */
@@ -442,6 +447,11 @@ const measures = [
   ['kbbot reload, RSS peak during the reload (sampled every 50 ms)', 'MB', (r) => r.reload?.sampledPeak],
   ['kbbot reload process, peak RSS (maxRSS, includes the first load)', 'MB', (r) => r.reload?.peak],
   ['kbbot reload, RSS after the swap (after 2 GCs)', 'MB', (r) => r.reload?.rssAfter],
+  [
+    'kbbot reload, peak RSS of the child process that built the index',
+    'MB',
+    (r) => (r.reload ? (r.reload.childPeak ?? NaN) : undefined),
+  ],
 ];
 
 // Rows no size measured (the reload's, with --no-reload) are left out.

@@ -117,23 +117,43 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
     else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
   }
 
-  const built = await ingest(absDirs, { ...options.ingest, skip: skipOf(indexPath, options) });
-  const ranker = built.ranker ?? Ranker.build(built.kb);
-  const writeError = await tryWrite(() =>
-    writeIndexOf(indexPath, absDirs, parserVersion, built, ranker, parseSettingsOf(absDirs, options.ingest)),
-  );
-  // Serve from the file just written, as after a restart: the articles' texts stay on disk, and the
-  // ingested copies (about 230 MB of heap for the archive) are let go.
-  const served = writeError ? { kb: built.kb, ranker } : reopen(indexPath);
+  const written = await ingestAndWrite(absDirs, indexPath, parserVersion, options);
+  // Serve from the file just written, as after a restart: the articles' texts stay on disk. The
+  // ingested copies (about 230 MB of heap for the archive) are out of scope here, so the GC can
+  // take them while the file loads.
+  const served = written.unwritten ?? reopen(indexPath);
   return {
     ...served,
-    summary: built.summary,
-    duplicates: built.duplicates,
+    summary: written.summary,
+    duplicates: written.duplicates,
     loadedFrom: 'ingest',
     indexPath,
-    writeError,
+    writeError: written.writeError,
     seconds: seconds(),
   };
+}
+
+/** Ingest and write the index; the ingested KB is returned only when the index could not be written. */
+async function ingestAndWrite(
+  dirs: string[],
+  indexPath: string,
+  parserVersion: number,
+  options: IndexOptions,
+): Promise<{
+  summary: IngestSummary;
+  duplicates: Duplicate[];
+  writeError?: string;
+  unwritten?: { kb: KnowledgeBase; ranker: Ranker };
+}> {
+  const built = await ingest(dirs, { ...options.ingest, skip: skipOf(indexPath, options) });
+  const ranker = built.ranker ?? Ranker.build(built.kb);
+  const writeError = await tryWrite(() =>
+    writeIndexOf(indexPath, dirs, parserVersion, built, ranker, parseSettingsOf(dirs, options.ingest)),
+  );
+  const { summary, duplicates } = built;
+  return writeError
+    ? { summary, duplicates, writeError, unwritten: { kb: built.kb, ranker } }
+    : { summary, duplicates };
 }
 
 /** Ingest `dirs` and write the index (throws if it cannot be written). */

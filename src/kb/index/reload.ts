@@ -1,9 +1,12 @@
 /**
  * Re-reading the KB folders when they change and handing the new KB over, without the bot
- * stopping: from the compiled JS the new index is built on a worker thread (see
- * KB_RELOAD_DEFAULTS.buildInWorker) and only loaded on the main thread, so messages keep being
- * answered from the old KB until `onSwap` is called. For a moment both KBs are in memory (about
- * twice the steady RSS on the 57,000-article archive).
+ * stopping: from the compiled JS the new index is built in a child process (see
+ * KB_RELOAD_DEFAULTS.buildInChild and build-child.ts) and only loaded in this process, so messages
+ * keep being answered from the old KB until `onSwap` is called, and the build's memory (ingest and
+ * search-index building) is never this process's. For a moment both KBs are in memory: while the
+ * new index loads (~3 s) beside the old KB, a server of the 57,000-article archive peaks at about
+ * 1.2 GB, 2.5 times its steady 480 MB (1.6 GB when the build ran on a worker thread here), and the
+ * build process at about 1.2 GB of its own before that.
  *
  * Rules: one reload at a time; changes noticed during a reload cause exactly one more after it;
  * a reload that fails (folder gone, unreadable) or finds no articles where there were some
@@ -19,9 +22,13 @@
  *     await reloader.start();
  *     ...on shutdown: await reloader.stop();
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../../log.js';
+import type { BuildMessage, BuildRequest } from './build-child.js';
 import { RUNNING_FROM_SOURCE } from './ingest.js';
 import { indexPathOf, openKb, type OpenedKb, type IndexOptions } from './open-kb.js';
 import { KB_WATCH_DEFAULTS, KbWatcher, stampKb, type ChangeSource, type KbStamp } from './watch.js';
@@ -37,13 +44,27 @@ export const KB_RELOAD_DEFAULTS = {
   /** Use fs.watch; false polls only. */
   watch: KB_WATCH_DEFAULTS.watch,
   /**
-   * Build the new index (ingest + search index: ~35 s on 57,000 files, ~20 s of it synchronous
-   * search-index building) on a worker thread, then only load it on the main thread (~2 s), so
-   * messages keep being answered. Only from the compiled JS, and only when the index options
-   * carry no functions (ingest.parse, ingest.onProgress); otherwise openKb runs on the main thread.
+   * Build the new index (ingest + search index + index file: ~40 s on 57,000 files, peaking at
+   * about 1.2 GB) in a child process, then only load it here (~2 s), so messages keep being answered
+   * and this process never holds the build's memory. Only from the compiled JS, and only when the
+   * index options carry no functions (ingest.parse, ingest.onProgress); otherwise openKb runs on
+   * the main thread, as it does (with a warning) when the child process cannot be started.
    */
-  buildInWorker: true,
+  buildInChild: true,
 } as const;
+
+/**
+ * How long a child process stopped with SIGTERM (the reloader was stopped mid-build) gets before
+ * SIGKILL. Node exits on SIGTERM at once, even in synchronous code; this only covers a child
+ * that is stuck in a way a signal handler cannot help (it should never be needed).
+ */
+export const CHILD_KILL_GRACE_MS = 2000;
+
+/** Node options not passed on to the build process: a debugger or profiler there would clash with this process's (the same port, the same profile file). */
+const CHILD_DROPPED_FLAG = /^--(inspect|debug-port|cpu-prof|heap-prof|prof)([-=]|$)/;
+/** Those of them whose value may come as the next argument (`--cpu-prof-dir /tmp`). */
+const CHILD_DROPPED_WITH_VALUE =
+  /^--(inspect-port|debug-port|inspect-publish-uid|(cpu|heap)-prof-(dir|name|interval))$/;
 
 export interface KbReloadOptions {
   /** Given to every `openKb` (dataDir, indexPath, ingest, parserVersion; its `log` gets openKb's messages, default logger.debug). */
@@ -64,8 +85,17 @@ export interface KbReloadOptions {
   pollMs?: number;
   /** Default KB_RELOAD_DEFAULTS.watch. */
   watch?: boolean;
-  /** Default KB_RELOAD_DEFAULTS.buildInWorker. */
-  buildInWorker?: boolean;
+  /** Default KB_RELOAD_DEFAULTS.buildInChild. */
+  buildInChild?: boolean;
+}
+
+/** The last index build run in a child process (`KbReloader.lastBuild`). */
+export interface ChildBuild {
+  pid: number;
+  /** From fork to the child's answer. */
+  seconds: number;
+  /** The child's own peak resident memory (its maxRSS), in MB: what a container must allow beside the server. */
+  peakRssMb: number;
 }
 
 /** Why a reload was not swapped in: 'failed' (openKb threw), 'empty' (no articles where there were some), 'swap' (onSwap threw). */
@@ -102,7 +132,8 @@ export class KbReloader {
   private active: Promise<void> | undefined;
   private again: string | undefined;
   private waiters: ((outcome: ReloadOutcome) => void)[] = [];
-  private builder: Worker | undefined;
+  private builder: ChildProcess | undefined;
+  private built: ChildBuild | undefined;
 
   /** The options without `current`: keeping that here would keep the first KB in memory after every swap. */
   private readonly options: Omit<KbReloadOptions, 'current'>;
@@ -136,6 +167,11 @@ export class KbReloader {
     return this.active !== undefined;
   }
 
+  /** The last index build that ran in a child process (undefined before one has finished). */
+  get lastBuild(): ChildBuild | undefined {
+    return this.built;
+  }
+
   /** True while fs.watch covers every KB folder (false: polling only). */
   get watching(): boolean {
     return this.watcher.watching;
@@ -162,13 +198,18 @@ export class KbReloader {
 
   /**
    * Stop noticing changes. A reload in progress is not swapped in; the promise resolves when it
-   * has ended (its worker threads with it).
+   * has ended (its child process killed: SIGTERM, then SIGKILL after CHILD_KILL_GRACE_MS).
    */
   async stop(): Promise<void> {
     this.state = 'stopped';
     this.again = undefined;
     this.watcher.stop();
-    await this.builder?.terminate();
+    const child = this.builder;
+    if (child) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_KILL_GRACE_MS).unref();
+      child.once('exit', () => clearTimeout(timer));
+    }
     await this.active;
     this.settle({ status: 'stopped' });
   }
@@ -274,49 +315,80 @@ export class KbReloader {
     return { status: 'swapped', opened };
   }
 
-  /** openKb, after building the index on a worker thread when that is possible. */
+  /** openKb, after building the index in a child process when that is possible. */
   private async read(): Promise<OpenedKb> {
     const cloneable = cloneableIndexOptions(this.index);
-    if (cloneable && !RUNNING_FROM_SOURCE && (this.options.buildInWorker ?? KB_RELOAD_DEFAULTS.buildInWorker)) {
+    if (cloneable && !RUNNING_FROM_SOURCE && (this.options.buildInChild ?? KB_RELOAD_DEFAULTS.buildInChild)) {
       const started = performance.now();
       try {
-        await this.buildInWorker(cloneable);
+        await this.buildInChild(cloneable);
       } catch (err) {
-        if ((err as Error).name === 'KbDirError') throw err;
-        if (this.state === 'stopped') throw err;
-        this.logger.warn(
-          `could not build the KB index on a worker thread (${(err as Error).message}); reading the KB on the main thread`,
-        );
+        if (!(err instanceof ReadHereInstead) || this.state === 'stopped') throw err;
+        this.logger.warn(`${err.message}; reading the KB on the main thread`);
         return openKb(this.dirs, this.index);
       }
       const opened = await openKb(this.dirs, this.index); // fresh now: only loads the index
-      // The folders were read (by the worker): 'ingest', as an openKb that re-read them says.
+      // The folders were read (by the child): 'ingest', as an openKb that re-read them says.
       return { ...opened, loadedFrom: 'ingest', seconds: Math.round(performance.now() - started) / 1000 };
     }
     return openKb(this.dirs, this.index);
   }
 
-  private buildInWorker(index: IndexOptions): Promise<void> {
-    const worker = new Worker(BUILD_WORKER_SOURCE, {
-      eval: true,
-      workerData: { openKbUrl: new URL('./open-kb.js', import.meta.url).href, dirs: this.dirs, index },
-    });
-    this.builder = worker;
-    return new Promise<void>((resolve, reject) => {
-      let reply: { ok: boolean; name?: string; message?: string } | undefined;
-      worker.once('message', (m: typeof reply) => {
-        reply = m;
-        void worker.terminate(); // free its copy of the KB before the main thread loads the index
+  /**
+   * Fork build-child.js and have it build the index. As with the worker thread before it, the
+   * main thread reads the KB instead (ReadHereInstead) when the child cannot be started or its
+   * build failed (an index that cannot be written: openKb still serves the KB it read), except
+   * for a KB folder that is gone (KbDirError, by name). A child that died mid-build (killed, out
+   * of memory) fails the reload: retrying in this process would put the build's memory where
+   * the child process is meant to keep it out of.
+   */
+  private buildInChild(index: IndexOptions): Promise<void> {
+    const started = performance.now();
+    let child: ChildProcess;
+    try {
+      child = fork(new URL('./build-child.js', import.meta.url), [], {
+        execArgv: childExecArgv(process.execArgv),
+        // Its output is logged line by line (debug; warn for stderr), not left on the terminal.
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
-      worker.once('error', (err) => (reply ??= { ok: false, name: err.name, message: err.message }));
-      worker.once('exit', (code) => {
-        if (this.builder === worker) this.builder = undefined;
-        if (reply?.ok) return resolve();
-        const err = new Error(
-          reply?.message ?? (this.state === 'stopped' ? 'stopped' : `the worker thread exited with code ${code}`),
-        );
-        err.name = reply?.name ?? 'Error';
-        reject(err);
+    } catch (err) {
+      return Promise.reject(notStarted((err as Error).message));
+    }
+    this.builder = child;
+    const where = `the KB build process (pid ${child.pid ?? '?'})`;
+    logLines(child.stdout, (line) => this.logger.debug(`${where}: ${line}`));
+    logLines(child.stderr, (line) => this.logger.warn(`${where}: ${line}`));
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      let done: Extract<BuildMessage, { kind: 'done' }> | undefined;
+      let failure: Error | undefined;
+      child.on('message', (m: BuildMessage) => {
+        if (m.kind === 'ready') {
+          ready = true;
+          child.send({ dirs: this.dirs, index } satisfies BuildRequest);
+        } else done ??= m;
+      });
+      child.on('error', (err) => (failure ??= err)); // spawn failed, or a send to a child already gone
+      // 'close': after 'exit' and the end of its output, so every line is logged before the outcome.
+      child.once('close', (code, signal) => {
+        if (this.builder === child) this.builder = undefined;
+        if (done?.ok) {
+          const seconds = Math.round((performance.now() - started) / 100) / 10;
+          const peakRssMb = Math.round(done.maxRssKb / 1024);
+          this.built = { pid: child.pid as number, seconds, peakRssMb };
+          this.logger.info(
+            `built the KB index in a child process (pid ${child.pid}) in ${seconds.toFixed(1)} s (peak ${peakRssMb.toLocaleString('en-US')} MB)`,
+          );
+          return resolve();
+        }
+        // A child killed while writing leaves its temp file (writeIndex names it after the writer's pid).
+        if (child.pid !== undefined) rmSync(`${indexPathOf(index)}.${child.pid}.tmp`, { force: true });
+        if (done?.name === 'KbDirError') return reject(Object.assign(new Error(done.message), { name: done.name }));
+        if (done)
+          return reject(new ReadHereInstead(`the KB index could not be built in a child process (${done.message})`));
+        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+        if (!ready) return reject(notStarted(failure?.message ?? `it ${how} before it was ready`));
+        reject(new Error(this.state === 'stopped' ? 'stopped' : `the KB build process ${how} before it finished`));
       });
     });
   }
@@ -332,30 +404,42 @@ export class KbReloader {
   }
 }
 
-/** Runs `buildIndex` (ingest, search index, index file) on a worker thread. */
-const BUILD_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.openKbUrl)
-  .then((m) => m.buildIndex(workerData.dirs, workerData.index))
-  .then(
-    () => parentPort.postMessage({ ok: true }),
-    (e) => parentPort.postMessage({ ok: false, name: e && e.name, message: String((e && e.message) || e) }),
-  );
-`;
+/** The child process could not build the index, but the main thread may: see `buildInChild`. */
+class ReadHereInstead extends Error {
+  override name = 'ReadHereInstead';
+}
 
-/** The index options a worker thread can be given (no functions), or undefined if there are functions to honour. */
+/** The child process could not be started (or died before it had loaded its modules). */
+const notStarted = (why: string): ReadHereInstead =>
+  new ReadHereInstead(`could not start a child process to build the KB index (${why})`);
+
+/** This process's Node options without those that must not be started twice (debugger, profilers). */
+export function childExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (CHILD_DROPPED_WITH_VALUE.test(arg)) i++;
+    else if (!CHILD_DROPPED_FLAG.test(arg)) kept.push(arg);
+  }
+  return kept;
+}
+
+/** Each line of `stream` (a child's output) to `log`. */
+function logLines(stream: Readable | null, log: (line: string) => void): void {
+  if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line && log(line));
+}
+
+/**
+ * The index options a child process can be given (all but `log`, which stays here), or undefined
+ * if there are functions to honour (ingest.parse, ingest.onProgress). The folders' names and link
+ * templates and the headings go too: they are part of the index's freshness, so an index built
+ * without them would be out of date for the openKb that loads it here.
+ */
 function cloneableIndexOptions(index: IndexOptions): IndexOptions | undefined {
   const { ingest } = index;
   if (ingest?.parse || ingest?.onProgress) return undefined;
   const { dataDir, indexPath, parserVersion } = index;
-  const copy: IndexOptions = { dataDir, indexPath, parserVersion };
-  if (ingest)
-    copy.ingest = {
-      workers: ingest.workers,
-      batchSize: ingest.batchSize,
-      parserModule: ingest.parserModule,
-      maxBytes: ingest.maxBytes,
-    };
+  const copy: IndexOptions = { dataDir, indexPath, parserVersion, ingest };
   return JSON.parse(JSON.stringify(copy)) as IndexOptions; // drops the undefined fields
 }
 

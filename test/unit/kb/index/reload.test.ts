@@ -1,20 +1,24 @@
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAdapter } from '../../../../src/adapters/fake.js';
 import { Bot } from '../../../../src/bot/bot.js';
 import type { Reply } from '../../../../src/bot/reply.js';
 import type { Logger } from '../../../../src/log.js';
 import {
+  childExecArgv,
   KB_RELOAD_DEFAULTS,
   KbReloader,
   type KbReloadError,
   type KbReloadOptions,
 } from '../../../../src/kb/index/reload.js';
+import type * as ReloadModule from '../../../../src/kb/index/reload.js';
 import { openKb, type OpenedKb, type IndexOptions } from '../../../../src/kb/index/open-kb.js';
 import { stampKb } from '../../../../src/kb/index/watch.js';
 import { SEED_PASTE } from '../../../helpers/seed-kb.js';
-import { SEED_IDS, SEEDS_DIR, tempDir } from '../../../helpers/paths.js';
+import { REPO, SEED_IDS, SEEDS_DIR, tempDir } from '../../../helpers/paths.js';
 
 /** A new article, in the text form of the archive, quoting an error no seed has. */
 const NEW_ID = 'Q999123';
@@ -337,7 +341,7 @@ describe('KbReloader: the KB hot swap', () => {
       maxWaitMs: 60_000,
       pollMs: 60_000,
       watch: true,
-      buildInWorker: true,
+      buildInChild: true,
     });
     expect(SEED_IDS).toHaveLength(5);
   });
@@ -365,5 +369,207 @@ describe('stampKb', () => {
     expect((await stampKb([dir])).digest).not.toBe(s0.digest); // renamed
     rmSync(dir, { recursive: true });
     expect(await stampKb([dir])).toMatchObject({ files: 0, missing: [dir] });
+  });
+});
+
+// From the compiled JS (dist/, built by the global setup) the reloader builds the index in a child
+// process; from the TypeScript source above it reads the KB on the main thread.
+const DIST_RELOAD = pathToFileURL(join(REPO, 'dist', 'src', 'kb', 'index', 'reload.js')).href;
+const DIST_PARSER = pathToFileURL(join(REPO, 'dist', 'src', 'kb', 'parse', 'index.js')).href;
+/** Milliseconds the slow parser spends on each file; read from the environment the build process inherits. */
+const DELAY_ENV = 'KBBOT_TEST_PARSE_DELAY_MS';
+
+/** True while `pid` runs (a zombie, exited but not yet reaped by whoever adopted it, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(get: () => T | undefined, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`nothing within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('KbReloader from the compiled JS: the index is built in a child process', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let kbDir: string;
+  let index: IndexOptions;
+  let slowParser: string;
+  let logger: ReturnType<typeof collectingLogger>;
+  let reloader: KbReloader | undefined;
+  let dist: typeof ReloadModule;
+
+  beforeEach(async () => {
+    dist = (await import(DIST_RELOAD)) as typeof ReloadModule;
+    tmp = tempDir('kbbot-reload-child-');
+    kbDir = join(tmp.dir, 'kb');
+    cpSync(SEEDS_DIR, kbDir, { recursive: true });
+    index = { dataDir: join(tmp.dir, 'data') };
+    // The real parser, slowed down, saying on stderr which process parses (the build process's
+    // stderr is logged). Only once: a write to the stderr of a dead parent would end the child by itself.
+    slowParser = join(tmp.dir, 'slow-parser.mjs');
+    writeFileSync(
+      slowParser,
+      `import { parseArticle as parse } from ${JSON.stringify(DIST_PARSER)};
+let said = false;
+export function parseArticle(...args) {
+  if (!said) process.stderr.write('parsing in pid ' + process.pid + '\\n');
+  said = true;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.${DELAY_ENV} ?? 0));
+  return parse(...args);
+}
+`,
+    );
+    logger = collectingLogger();
+  });
+  afterEach(async () => {
+    await reloader?.stop();
+    reloader = undefined;
+    delete process.env[DELAY_ENV];
+    tmp.cleanup();
+  });
+
+  function distReloader(options: Partial<KbReloadOptions> = {}): KbReloader {
+    reloader = new dist.KbReloader([kbDir], { index, logger, watch: false, pollMs: 0, onSwap: () => {}, ...options });
+    return reloader;
+  }
+
+  /** The pid the slow parser logged from the build process (via its stderr), once it has. */
+  const parsingPid = (lines: string[]): number | undefined => {
+    const line = lines.find((l) => /^warn: the KB build process \(pid \d+\): parsing in pid \d+$/.test(l));
+    return line ? Number(/parsing in pid (\d+)/.exec(line)?.[1]) : undefined;
+  };
+
+  it('swaps in the new article, built in another process that then exits; this process only loads the index', async () => {
+    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
+    // A named folder: the name is part of the index's freshness, so the child must build with it.
+    const named = { ...index, ingest: { folders: [{ dir: kbDir, name: 'Team KB' }], parserModule: slowParser } };
+    const outcome = await distReloader({ index: named }).reloadNow();
+    expect(outcome.status).toBe('swapped');
+    const o = (outcome as { opened: OpenedKb }).opened;
+    expect(o.kb.size).toBe(6);
+    expect(o.kb.get(NEW_ID)?.source).toBe('Team KB');
+    expect(o.loadedFrom).toBe('ingest');
+
+    const build = reloader?.lastBuild;
+    expect(build?.pid).toBeGreaterThan(0);
+    expect(build?.pid).not.toBe(process.pid);
+    expect(parsingPid(logger.lines)).toBe(build?.pid); // the parser ran there, and its stderr was logged
+    expect(build?.peakRssMb).toBeGreaterThan(10);
+    expect(alive(build?.pid as number)).toBe(false);
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^info: built the KB index in a child process \\(pid ${build?.pid}\\) in \\d+\\.\\d s \\(peak [\\d,]+ MB\\)$`,
+        ),
+      ),
+    );
+    // Here openKb found the child's index fresh and only loaded it.
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^debug: loaded the KB index .* \(6 articles\)$/));
+    expect(logger.lines.filter((l) => /out of date|reading the KB/.test(l))).toEqual([]);
+  });
+
+  it('kills the build process when stopped during a build', async () => {
+    process.env[DELAY_ENV] = '400'; // 6 files: over 2 s of parsing, unless stopped
+    writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
+    const r = distReloader({ index: { ...index, ingest: { parserModule: slowParser, batchSize: 1 } } });
+    const outcome = r.reloadNow();
+    const pid = await until(() => parsingPid(logger.lines));
+    expect(alive(pid)).toBe(true);
+    const t0 = Date.now();
+    await r.stop();
+    expect(Date.now() - t0).toBeLessThan(dist.CHILD_KILL_GRACE_MS); // SIGTERM was enough
+    expect(await outcome).toEqual({ status: 'stopped' });
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }) as Error);
+    expect(r.lastBuild).toBeUndefined();
+  });
+
+  it('keeps the old KB with the folder error when a KB folder is gone', async () => {
+    rmSync(kbDir, { recursive: true });
+    const outcome = await distReloader().reloadNow();
+    expect(outcome.status).toBe('kept');
+    const { error } = outcome as { error: KbReloadError };
+    expect(error.kind).toBe('failed');
+    expect(error.message).toMatch(/KB folder not found/);
+    expect(logger.lines.filter((l) => l.includes('main thread'))).toEqual([]); // not retried here
+  });
+
+  it('reads the KB on the main thread, with a warning, when the child process cannot be started', async () => {
+    const execPath = process.execPath;
+    process.execPath = join(tmp.dir, 'no-such-node');
+    try {
+      writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
+      const outcome = await distReloader().reloadNow();
+      expect(outcome.status).toBe('swapped');
+      expect((outcome as { opened: OpenedKb }).opened.kb.get(NEW_ID)).toBeDefined();
+    } finally {
+      process.execPath = execPath;
+    }
+    expect(reloader?.lastBuild).toBeUndefined();
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(
+        /^warn: could not start a child process to build the KB index \(.*ENOENT.*\); reading the KB on the main thread$/,
+      ),
+    );
+  });
+
+  it('does not outlive a server that dies during a build', async () => {
+    // A server process reloading with the slow parser, printing its log lines; killed with SIGKILL mid-build.
+    const server = join(tmp.dir, 'server.mjs');
+    writeFileSync(
+      server,
+      `const { KbReloader } = await import(${JSON.stringify(DIST_RELOAD)});
+const say = (m) => console.log(m);
+const logger = { error: say, warn: say, info: say, debug: () => {} };
+const index = { dataDir: ${JSON.stringify(index.dataDir)}, ingest: { parserModule: ${JSON.stringify(slowParser)}, batchSize: 1 } };
+await new KbReloader([${JSON.stringify(kbDir)}], { index, logger, watch: false, pollMs: 0, onSwap() {} }).reloadNow();
+`,
+    );
+    const proc = spawn(process.execPath, [server], {
+      env: { ...process.env, [DELAY_ENV]: '600' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: string[] = [];
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').map((l) => `warn: ${l}`)));
+    try {
+      const pid = await until(() => parsingPid(lines));
+      expect(alive(pid)).toBe(true);
+      proc.kill('SIGKILL');
+      // It stops after the file it is parsing, well before the 3 s the other files would take.
+      await until(() => (alive(pid) ? undefined : true), 2000);
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  });
+
+  it('passes on Node options but a debugger or profiler', () => {
+    expect(
+      childExecArgv([
+        '--max-old-space-size=4096',
+        '--inspect',
+        '--inspect-brk=0.0.0.0:9230',
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        '/tmp/prof',
+        '--heap-prof-name=x.heapprofile',
+        '--prof',
+        '--enable-source-maps',
+        '--expose-gc',
+      ]),
+    ).toEqual(['--max-old-space-size=4096', '--enable-source-maps', '--expose-gc']);
   });
 });
