@@ -68,54 +68,12 @@ export function indexPathOf(options: IndexOptions): string {
 /** Open the KB of `dirs`: from the index if it is fresh, else by ingesting (and rewriting the index). */
 export async function openKb(dirs: readonly string[], options: IndexOptions = {}): Promise<OpenedKb> {
   const started = performance.now();
+  const loaded = await loadFreshKb(dirs, options);
+  if (loaded) return loaded;
   const indexPath = indexPathOf(options);
-  checkDirs(dirs); // before resolving, so a mistake is reported as the user wrote it
   const absDirs = normaliseDirs(dirs);
   const parserVersion = options.parserVersion ?? PARSER_VERSION;
-  const log = options.log ?? (() => {});
   const seconds = (): number => Math.round(performance.now() - started) / 1000;
-
-  try {
-    const head = readIndexHeader(indexPath);
-    const { header } = head;
-    const check = checkFreshness(
-      header,
-      absDirs,
-      parserVersion,
-      options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES,
-      skipOf(indexPath, options),
-      parseSettingsOf(absDirs, options.ingest),
-    );
-    if (check.fresh) {
-      const { kb, search } = readIndex(indexPath, head);
-      const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
-      const result: OpenedKb = {
-        kb,
-        ranker,
-        summary: header.summary,
-        duplicates: header.duplicates,
-        loadedFrom: 'index',
-        indexPath,
-        seconds: 0,
-      };
-      const { restamped } = check;
-      if (restamped) {
-        // Files touched but unchanged: record their new stamps so the next start takes the quick path.
-        result.writeError = await tryWrite(() =>
-          rewriteIndexHeader(indexPath, head, { ...header, sources: restamped.map(toStampRow) }),
-        );
-      }
-      log(`loaded the KB index ${indexPath} (${kb.size} articles)`);
-      return { ...result, seconds: seconds() };
-    }
-    log(`the KB index ${indexPath} is out of date (${check.reason}); reading the KB folders`);
-  } catch (err) {
-    if (err instanceof IndexFormatError)
-      log(`the KB index ${indexPath} cannot be used (${err.message}); reading the KB folders`);
-    else if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      log(`no KB index at ${indexPath} yet; reading the KB folders`);
-    else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
-  }
 
   const written = await ingestAndWrite(absDirs, indexPath, parserVersion, options);
   // Serve from the file just written, as after a restart: the articles' texts stay on disk. The
@@ -131,6 +89,63 @@ export async function openKb(dirs: readonly string[], options: IndexOptions = {}
     writeError: written.writeError,
     seconds: seconds(),
   };
+}
+
+/**
+ * The KB of `dirs` from its index file when that is fresh; undefined (and the reason logged) when
+ * the folders must be read: no index, another format, or files changed. Throws KbDirError for a
+ * folder that is not there.
+ */
+export async function loadFreshKb(dirs: readonly string[], options: IndexOptions = {}): Promise<OpenedKb | undefined> {
+  const started = performance.now();
+  const indexPath = indexPathOf(options);
+  checkDirs(dirs); // before resolving, so a mistake is reported as the user wrote it
+  const absDirs = normaliseDirs(dirs);
+  const parserVersion = options.parserVersion ?? PARSER_VERSION;
+  const log = options.log ?? (() => {});
+  try {
+    const head = readIndexHeader(indexPath);
+    const { header } = head;
+    const check = checkFreshness(
+      header,
+      absDirs,
+      parserVersion,
+      options.ingest?.maxBytes ?? MAX_ARTICLE_BYTES,
+      skipOf(indexPath, options),
+      parseSettingsOf(absDirs, options.ingest),
+    );
+    if (!check.fresh) {
+      log(`the KB index ${indexPath} is out of date (${check.reason}); reading the KB folders`);
+      return undefined;
+    }
+    const { kb, search } = readIndex(indexPath, head);
+    const ranker = Ranker.loadJSON(kb, search as Parameters<typeof Ranker.loadJSON>[1]);
+    const result: OpenedKb = {
+      kb,
+      ranker,
+      summary: header.summary,
+      duplicates: header.duplicates,
+      loadedFrom: 'index',
+      indexPath,
+      seconds: 0,
+    };
+    const { restamped } = check;
+    if (restamped) {
+      // Files touched but unchanged: record their new stamps so the next start takes the quick path.
+      result.writeError = await tryWrite(() =>
+        rewriteIndexHeader(indexPath, head, { ...header, sources: restamped.map(toStampRow) }),
+      );
+    }
+    log(`loaded the KB index ${indexPath} (${kb.size} articles)`);
+    return { ...result, seconds: Math.round(performance.now() - started) / 1000 };
+  } catch (err) {
+    if (err instanceof IndexFormatError)
+      log(`the KB index ${indexPath} cannot be used (${err.message}); reading the KB folders`);
+    else if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      log(`no KB index at ${indexPath} yet; reading the KB folders`);
+    else log(`the KB index ${indexPath} cannot be read (${(err as Error).message}); reading the KB folders`);
+    return undefined;
+  }
 }
 
 /** Ingest and write the index; the ingested KB is returned only when the index could not be written. */

@@ -483,6 +483,23 @@ export function parseArticle(...args) {
     expect(logger.lines.filter((l) => /out of date|reading the KB/.test(l))).toEqual([]);
   });
 
+  it('opens a KB without an index by building it in another process too, and a fresh one by loading it', async () => {
+    const first = distReloader({ index: { ...index, ingest: { parserModule: slowParser } } });
+    const opened = await first.open();
+    expect(opened.kb.size).toBe(5);
+    expect(opened.loadedFrom).toBe('ingest');
+    const build = first.lastBuild;
+    expect(build?.pid).toBeGreaterThan(0);
+    expect(build?.pid).not.toBe(process.pid);
+    expect(parsingPid(logger.lines)).toBe(build?.pid); // no parsing in this process
+    await first.stop();
+
+    const again = distReloader({ index: { ...index, ingest: { parserModule: slowParser } } });
+    const loaded = await again.open();
+    expect(loaded.loadedFrom).toBe('index');
+    expect(again.lastBuild).toBeUndefined();
+  });
+
   it('kills the build process when stopped during a build', async () => {
     process.env[DELAY_ENV] = '400'; // 6 files: over 2 s of parsing, unless stopped
     writeFileSync(join(kbDir, '005_new_article.txt'), NEW_ARTICLE, 'latin1');
