@@ -15,7 +15,10 @@ const source = process.argv[2] ?? 'data/kb-index.bin';
 const dir = mkdtempSync(join(os.tmpdir(), 'kbbot-layout-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-const articles = readIndex(source).kb.articles();
+// Plain objects: an index of format 2 gives articles whose text is read on demand (StoredArticle).
+const articles = readIndex(source)
+  .kb.articles()
+  .map((a) => a.toArticle?.() ?? a);
 const fields = Object.keys(articles[0] ?? {});
 const chunks = (xs) =>
   Array.from({ length: Math.ceil(xs.length / 1000) }, (_, i) => xs.slice(i * 1000, i * 1000 + 1000));

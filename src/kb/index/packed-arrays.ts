@@ -35,29 +35,15 @@ const MARK = '$packedArray';
 export function packArrays(value: unknown): { skeleton: unknown; parts: Buffer[]; table: PackedArray[] } {
   const parts: Buffer[] = [];
   const table: PackedArray[] = [];
+  const add = (v: Packable, encoding: Encoding, bytes: Buffer): unknown => {
+    table.push({ type: v.constructor.name as PackedArray['type'], encoding, length: v.length, bytes: bytes.length });
+    parts.push(bytes);
+    return { [MARK]: table.length - 1 };
+  };
   const walk = (v: unknown): unknown => {
-    if (v instanceof Int32Array || v instanceof Uint32Array) {
-      const bytes = encodeDeltas(v);
-      table.push({
-        type: v.constructor.name as PackedArray['type'],
-        encoding: 'delta-varint',
-        length: v.length,
-        bytes: bytes.length,
-      });
-      parts.push(bytes);
-      return { [MARK]: table.length - 1 };
-    }
-    if (v instanceof Float32Array || v instanceof Float64Array) {
-      const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-      table.push({
-        type: v.constructor.name as PackedArray['type'],
-        encoding: 'raw',
-        length: v.length,
-        bytes: bytes.length,
-      });
-      parts.push(bytes);
-      return { [MARK]: table.length - 1 };
-    }
+    if (v instanceof Int32Array || v instanceof Uint32Array) return add(v, 'delta-varint', encodeDeltas(v));
+    if (v instanceof Float32Array || v instanceof Float64Array)
+      return add(v, 'raw', Buffer.from(v.buffer, v.byteOffset, v.byteLength));
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !(v instanceof Map) && !(v instanceof Set)) {
       const out: Record<string, unknown> = {};

@@ -4,9 +4,10 @@
  * KB_RELOAD_DEFAULTS.buildInChild and build-child.ts) and only loaded in this process, so messages
  * keep being answered from the old KB until `onSwap` is called, and the build's memory (ingest and
  * search-index building) is never this process's. For a moment both KBs are in memory: while the
- * new index loads (~3 s) beside the old KB, a server of the 57,000-article archive peaks at about
- * 1.2 GB, 2.5 times its steady 480 MB (1.6 GB when the build ran on a worker thread here), and the
- * build process at about 1.2 GB of its own before that.
+ * new index loads (about a second) beside the old KB, a server of the 57,000-article archive peaks
+ * at about 630 MB, 1.8 times its steady 360 MB (1.6 GB when the build ran on a worker thread here
+ * with index format 1), and the build process at about 1.2 GB of its own before that. A container
+ * must hold the server and the build process at once (BENCHMARKS.md, "Growth").
  *
  * Rules: one reload at a time; changes noticed during a reload cause exactly one more after it;
  * a reload that fails (folder gone, unreadable) or finds no articles where there were some

@@ -187,43 +187,17 @@ export class StoredArticle implements Article {
     return this.#store.body(this.#n).registryWarning;
   }
 
-  /** The whole article as a plain object, text included (what `kbbot parse --json` prints for it). */
+  /** The whole article as a plain object, text included: the meta fields, then the body's. */
   toArticle(): Article {
     const out: Partial<Article> = {};
-    for (const k of ARTICLE_ORDER) (out as Record<string, unknown>)[k] = this[k];
-    return out as Article;
+    for (const k of META_FIELDS) (out as Record<string, unknown>)[k] = this[k];
+    return { ...out, ...this.#store.body(this.#n) } as Article;
   }
 
   toJSON(): Article {
     return this.toArticle();
   }
 }
-
-/** Article fields in the order the parser writes them, so a stored article prints as a parsed one. */
-const ARTICLE_ORDER: readonly (keyof Article)[] = [
-  'path',
-  'id',
-  'title',
-  'product',
-  'category',
-  'versions',
-  'date',
-  'keywords',
-  'issueType',
-  'solutionType',
-  'appliesTo',
-  'sections',
-  'errorMessages',
-  'steps',
-  'registryKeys',
-  'files',
-  'related',
-  'registryWarning',
-  'form',
-  'source',
-  'url',
-  'alertNames',
-];
 
 /** `StoredArticle`s of `rows` over `store`; checks each row's shape. */
 export function storedArticles(rows: unknown, store: BodyStore): StoredArticle[] {
