@@ -22,7 +22,15 @@ import { IndexFormatError } from '../errors.js';
 import type { IngestSummary } from './ingest.js';
 import { KnowledgeBase } from '../knowledge-base.js';
 import type { SourceStamp } from './read-source.js';
-import { BodyStore, bodyRecord, metaRow, storedArticles } from './stored-articles.js';
+import {
+  BodyStore,
+  bodyRecord,
+  FileBodies,
+  metaRow,
+  STORED_ARTICLES_DEFAULTS,
+  StoredArticle,
+  storedArticles,
+} from './stored-articles.js';
 import { crcAdd, crcOf, packArrays, readPackedArrays, unpackArrays, type PackedArray } from './packed-arrays.js';
 
 export const INDEX_FORMAT = 'kbbot-index';
@@ -30,11 +38,8 @@ export const INDEX_FORMAT = 'kbbot-index';
 export const INDEX_FORMAT_VERSION = 2;
 
 export const INDEX_FILE_DEFAULTS = {
-  /**
-   * zlib level of the articles' deflated texts. 1 writes the archive's 57,000 texts in about a
-   * quarter of level 6's CPU time for a few MB more (BENCHMARKS.md, "Growth"); reading is as fast.
-   */
-  deflateLevel: 1,
+  /** zlib level of the articles' deflated texts (see STORED_ARTICLES_DEFAULTS.deflateLevel). */
+  deflateLevel: STORED_ARTICLES_DEFAULTS.deflateLevel,
   /** Texts deflated at once on libuv's thread pool while the index is written. */
   deflateConcurrency: 64,
 } as const;
@@ -119,8 +124,13 @@ export async function writeIndex(
   const bodies: Buffer[] = new Array<Buffer>(articles.length);
   for (let from = 0; from < articles.length; from += concurrency) {
     const slice = articles.slice(from, from + concurrency);
+    // An ingest's articles come deflated by the workers that parsed them: their bytes are written as they are.
     const done = await Promise.all(
-      slice.map((a) => deflateRawAsync(Buffer.from(JSON.stringify(bodyRecord(a))), { level })),
+      slice.map((a) =>
+        a instanceof StoredArticle
+          ? a.rawBody()
+          : deflateRawAsync(Buffer.from(JSON.stringify(bodyRecord(a))), { level }),
+      ),
     );
     done.forEach((b, i) => (bodies[from + i] = b));
   }
@@ -252,7 +262,7 @@ export function readIndex(path: string, known?: { header: IndexHeader; bodyOffse
     const { bodyOffsets, search } = unpackArrays(resident.packed, read) as { bodyOffsets?: unknown; search?: unknown };
     if (!(bodyOffsets instanceof Float64Array) || bodyOffsets[bodyOffsets.length - 1] !== bodies.bytes)
       throw new IndexFormatError("the index's article texts do not match its table");
-    const store = new BodyStore(fd, bodyOffset + bodies.offset, bodyOffsets);
+    const store = new BodyStore(new FileBodies(fd, bodyOffset + bodies.offset, bodyOffsets));
     handedOver = true;
     const kb = new KnowledgeBase(storedArticles(resident.meta, store));
     return { header, kb, search };

@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextFor, type HeadingVocabulary, type KbFolder } from '../parse/context.js';
 import { PartialBuilder, type BuildPlan, type PartialSource } from '../rank/parallel-build.js';
-import { processSource, type ParseFn } from './read-source.js';
+import { processSource, type ParseFn, type SourceResult, type SourceStamp } from './read-source.js';
+import { packArticle, type PackedArticle } from './stored-articles.js';
 
 /** What the pool passes as `workerData`. */
 export interface WorkerInit {
@@ -29,6 +30,14 @@ export interface BatchRequest {
   first: number;
   paths: string[];
 }
+
+/**
+ * worker -> main, per file of a batch: as `processSource` returns it, or, with `init.index`, an
+ * article as its meta row and deflated text (`packArticle`), which the index file stores as they are.
+ */
+export type WireResult =
+  | (SourceResult & { packed?: undefined })
+  | (SourceStamp & { packed: PackedArticle; article?: undefined; reason?: undefined });
 
 /** main -> worker: the index steps after the parse (see `PartialBuilder`). */
 export type IndexRequest = { kind: 'lengths'; plan: BuildPlan } | { kind: 'build'; avgChars: number[][] };
@@ -65,6 +74,13 @@ if (port) {
     const definitions = builder
       ? results.map((r, i) => (r.article ? builder.add(req.first + i, r.article) : null))
       : undefined;
-    port.postMessage({ batch: req.batch, results, definitions });
+    const wire: WireResult[] = builder
+      ? results.map((r): WireResult => {
+          if (!r.article) return r;
+          const { path, size, mtimeMs, hash } = r;
+          return { path, size, mtimeMs, hash, packed: packArticle(r.article) };
+        })
+      : results;
+    port.postMessage({ batch: req.batch, results: wire, definitions });
   });
 }

@@ -11,7 +11,7 @@
  * `toArticle()` where a plain object is needed.
  */
 import { closeSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Article, ArticleForm, FileVersion, Sections } from '../article.js';
 import { IndexFormatError } from '../errors.js';
 
@@ -57,11 +57,17 @@ export const STORED_ARTICLES_DEFAULTS = {
    * error at about 3 KB each.
    */
   cacheSize: 256,
+  /**
+   * zlib level of the articles' deflated texts. 1 writes the archive's 57,000 texts in about a
+   * quarter of level 6's CPU time for a few MB more (docs/design-compact-index.md 5.1); reading is
+   * as fast.
+   */
+  deflateLevel: 1,
 } as const;
 
 /** The meta row of an article, as `StoredArticle`s are made from. */
 export function metaRow(a: Article): MetaRow {
-  return META_FIELDS.map((k) => a[k] ?? null);
+  return META_FIELDS.map((k) => a[k]);
 }
 
 /** The article's body record (every field not in the meta row), as stored deflated in the file. */
@@ -71,7 +77,7 @@ export function bodyRecord(a: Article): Body {
   return body as Body;
 }
 
-/** Closes the file of a body store nobody can read from any more. */
+/** Closes the file of a body source nobody can read from any more. */
 const closer = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
@@ -80,12 +86,17 @@ const closer = new FinalizationRegistry<number>((fd) => {
   }
 });
 
-/** One index file's bodies: where each lies, and the last ones decoded. */
-export class BodyStore {
-  private readonly cache = new Map<number, Body>();
+/** Where the deflated bodies are: the index file, or buffers in memory while an ingest writes it. */
+export interface BodySource {
+  readonly count: number;
+  /** Body `i` as stored: deflated JSON. */
+  raw(i: number): Buffer;
+}
 
+/** The bodies section of an index file. */
+export class FileBodies implements BodySource {
   /**
-   * @param fd an open descriptor of the index file, owned from now on (closed when the store is collected)
+   * @param fd an open descriptor of the index file, owned from now on (closed when this is collected)
    * @param base the file offset of the bodies section
    * @param offsets `n + 1` offsets within the section: body i is bytes [offsets[i], offsets[i + 1])
    */
@@ -93,13 +104,67 @@ export class BodyStore {
     private readonly fd: number,
     private readonly base: number,
     private readonly offsets: Float64Array,
-    private readonly cacheSize: number = STORED_ARTICLES_DEFAULTS.cacheSize,
   ) {
     closer.register(this, fd);
   }
 
   get count(): number {
     return this.offsets.length - 1;
+  }
+
+  raw(i: number): Buffer {
+    const start = this.offsets[i] as number;
+    const length = (this.offsets[i + 1] as number) - start;
+    const raw = Buffer.allocUnsafe(length);
+    for (let off = 0; off < length;) {
+      const n = readSync(this.fd, raw, off, length - off, this.base + start + off);
+      if (n === 0) throw new Error('the file ended early');
+      off += n;
+    }
+    return raw;
+  }
+}
+
+/** Bodies deflated by the ingest workers, held until the index file is written. */
+export class MemoryBodies implements BodySource {
+  private readonly buffers: Buffer[] = [];
+
+  get count(): number {
+    return this.buffers.length;
+  }
+
+  /** Keep `body` (deflated); its number. */
+  add(body: Buffer): number {
+    return this.buffers.push(body) - 1;
+  }
+
+  raw(i: number): Buffer {
+    const found = this.buffers[i];
+    if (!found) throw new Error(`no article text ${i}`);
+    return found;
+  }
+}
+
+/** The bodies of one source, and the last ones decoded. */
+export class BodyStore {
+  private readonly cache = new Map<number, Body>();
+
+  constructor(
+    readonly source: BodySource,
+    private readonly cacheSize: number = STORED_ARTICLES_DEFAULTS.cacheSize,
+  ) {}
+
+  get count(): number {
+    return this.source.count;
+  }
+
+  /** Body `i`, deflated, as stored. */
+  raw(i: number): Buffer {
+    try {
+      return this.source.raw(i);
+    } catch (err) {
+      throw unreadable(err);
+    }
   }
 
   /** Body `i`, read and inflated on the first ask. Throws IndexFormatError when the file cannot give it. */
@@ -111,19 +176,11 @@ export class BodyStore {
       this.cache.set(i, hit);
       return hit;
     }
-    const start = this.offsets[i] as number;
-    const length = (this.offsets[i + 1] as number) - start;
-    const raw = Buffer.allocUnsafe(length);
     let body: Body;
     try {
-      for (let off = 0; off < length;) {
-        const n = readSync(this.fd, raw, off, length - off, this.base + start + off);
-        if (n === 0) throw new Error('the file ended early');
-        off += n;
-      }
-      body = JSON.parse(inflateRawSync(raw).toString('utf8')) as Body;
+      body = JSON.parse(inflateRawSync(this.source.raw(i)).toString('utf8')) as Body;
     } catch (err) {
-      throw new IndexFormatError(`an article's text cannot be read from the KB index: ${(err as Error).message}`);
+      throw unreadable(err);
     }
     this.cache.set(i, body);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as number);
@@ -131,7 +188,29 @@ export class BodyStore {
   }
 }
 
-/** An article whose meta fields are in memory and whose text is read from the index file when asked for. */
+function unreadable(err: unknown): IndexFormatError {
+  return new IndexFormatError(`an article's text cannot be read from the KB index: ${(err as Error).message}`);
+}
+
+/** What an ingest worker sends for an article: its meta row and its body, deflated there. */
+export interface PackedArticle {
+  meta: MetaRow;
+  body: Uint8Array;
+}
+
+/** `a` as an ingest worker sends it (deflated at `level`, see STORED_ARTICLES_DEFAULTS.deflateLevel). */
+export function packArticle(a: Article, level: number = STORED_ARTICLES_DEFAULTS.deflateLevel): PackedArticle {
+  const deflated = deflateRawSync(Buffer.from(JSON.stringify(bodyRecord(a))), { level });
+  // Copied into a buffer of its own: zlib's output is a slice of a 16 KB chunk, and a structured
+  // clone (the message to the main thread) copies a view's whole buffer, so 57,000 articles would
+  // cost 0.9 GB instead of 60 MB there.
+  return { meta: metaRow(a), body: new Uint8Array(deflated) };
+}
+
+/**
+ * An article whose meta fields are in memory and whose text is read from the index file when asked
+ * for (or, during an ingest, from the deflated buffer the worker that parsed it sent).
+ */
 export class StoredArticle implements Article {
   declare id: string;
   declare path: string;
@@ -149,8 +228,9 @@ export class StoredArticle implements Article {
   readonly #n: number;
 
   constructor(row: MetaRow, store: BodyStore, n: number) {
+    // A field the parser left out stays out (undefined survives v8.serialize and structured clone).
     META_FIELDS.forEach((k, i) => {
-      (this as Record<MetaField, unknown>)[k] = row[i];
+      if (row[i] !== undefined) (this as Record<MetaField, unknown>)[k] = row[i];
     });
     this.#store = store;
     this.#n = n;
@@ -187,10 +267,15 @@ export class StoredArticle implements Article {
     return this.#store.body(this.#n).registryWarning;
   }
 
+  /** The article's text as stored: deflated JSON of its body fields. */
+  rawBody(): Buffer {
+    return this.#store.raw(this.#n);
+  }
+
   /** The whole article as a plain object, text included: the meta fields, then the body's. */
   toArticle(): Article {
     const out: Partial<Article> = {};
-    for (const k of META_FIELDS) (out as Record<string, unknown>)[k] = this[k];
+    for (const k of META_FIELDS) if (this[k] !== undefined) (out as Record<string, unknown>)[k] = this[k];
     return { ...out, ...this.#store.body(this.#n) } as Article;
   }
 
