@@ -34,7 +34,7 @@ import {
   EVAL,
   loadAverageLine,
   machineLine,
-  peakRssMb,
+  runNode,
   quantile,
   readJsonl,
   REPO,
@@ -42,7 +42,6 @@ import {
   writeSection,
 } from './bench-lib.mjs';
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   linkSync,
@@ -78,8 +77,6 @@ const K = 10;
 const BIG_HEAP = '--max-old-space-size=12288';
 /** How often the reload process samples its RSS: a full GC or the swap lasts longer than this. */
 const RSS_SAMPLE_MS = 50;
-/** Reports peak RSS (kB) and CPU (µs, all threads: getrusage of the process) on stderr at exit. */
-const USAGE_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("KBBOT_MAXRSS_KB="+u.maxRSS+" KBBOT_CPU_US="+(u.userCPUTime+u.systemCPUTime)+"\\n")})`;
 const DEV_SETS = ['dev-error-pastes.jsonl', 'dev-questions.jsonl'];
 
 const mb = (bytes) => bytes / 1024 / 1024;
@@ -338,24 +335,8 @@ if (missing.length) {
   process.exit(0);
 }
 
-/** Run a node child with the usage hook; stdout's last line is JSON for roles. */
-function runNode(args, label) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', USAGE_HOOK, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    throw new Error(`bench-growth: ${label} exited ${r.status}`);
-  }
-  const cpu = Number(/KBBOT_CPU_US=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1e6;
-  return { stdout: r.stdout, wall, cpu, peak: peakRssMb(r.stderr) };
-}
 const runRole = (name, ...args) => {
-  const r = runNode([BIG_HEAP, '--expose-gc', SELF, '--role', name, ...args.map(String)], name);
+  const r = runNode([BIG_HEAP, '--expose-gc', SELF, '--role', name, ...args.map(String)], `bench-growth: ${name}`);
   return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wall: r.wall, cpu: r.cpu, peak: r.peak };
 };
 
@@ -368,7 +349,7 @@ function measure(k) {
   const index = join(work, `x${k}.bin`);
   console.error(`bench-growth ${k}×: kbbot ingest ${corpus} ...`);
   const cli = join(process.env.KBBOT_BENCH_DIST || join(REPO, 'dist'), 'src', 'cli', 'index.js');
-  const ing = runNode([BIG_HEAP, cli, 'ingest', '--json', '--out', index, corpus], 'ingest');
+  const ing = runNode([BIG_HEAP, cli, 'ingest', '--json', '--out', index, corpus], 'bench-growth: ingest');
   const summary = JSON.parse(ing.stdout);
   const indexMb = mb(statSync(index).size);
   console.error(`bench-growth ${k}×: kbbot serving ...`);

@@ -1,7 +1,8 @@
 // Helpers shared by the bench scripts: the dev sets' folder and a JSON Lines reader, temp folders
-// removed at exit, the corpus folder (unpacked from ../shared/corpus when absent), the peak-RSS exit
-// hook, the machine line, and rewriting one marked section of BENCHMARKS.md.
-import { execFileSync } from 'node:child_process';
+// removed at exit, the corpus folder (unpacked from ../shared/corpus when absent), the peak-RSS and
+// CPU exit hook with a runner for measured child processes, the machine line, and rewriting one marked section of BENCHMARKS.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,11 @@ export const readJsonl = (file) =>
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
-/** `node --import RSS_HOOK` reports the process's peak RSS (kB, all threads) on stderr as it exits. */
-export const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("KBBOT_MAXRSS_KB="+process.resourceUsage().maxRSS+"\\n"))`;
+/**
+ * `node --import RSS_HOOK` reports the process's peak RSS (kB, all threads) and CPU (µs, all
+ * threads: getrusage of the process) on stderr as it exits.
+ */
+export const RSS_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("KBBOT_MAXRSS_KB="+u.maxRSS+" KBBOT_CPU_US="+(u.userCPUTime+u.systemCPUTime)+"\\n")})`;
 
 const temps = [];
 process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -42,6 +46,26 @@ export function corpusDir(label) {
   console.error(`${label}: unpacking ${tarball} into ${into} ...`);
   execFileSync('tar', ['-xzf', tarball, '-C', into]);
   return join(into, 'corpus');
+}
+
+/**
+ * Run node with RSS_HOOK from the repository (`label` names it in an error); stdout, wall seconds,
+ * CPU seconds of all its threads and peak RSS in MB. Throws, printing its stderr, when it fails.
+ */
+export function runNode(args, label) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    throw new Error(`${label} exited ${r.status}`);
+  }
+  const cpu = Number(/KBBOT_CPU_US=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1e6;
+  return { stdout: r.stdout, wall, cpu, peak: peakRssMb(r.stderr) };
 }
 
 /** Peak RSS in MB from a child's stderr (NaN when the hook did not report). */

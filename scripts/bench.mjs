@@ -4,32 +4,13 @@
 //   loading that index in fresh processes (freshness check + load, peak RSS).
 // Corpus: KBBOT_CORPUS_DIR, default /tmp/corpus; unpacked from ../shared/corpus when absent.
 // Prints a markdown table and rewrites the section between the bench markers in BENCHMARKS.md.
-import { corpusDir, machineLine, peakRssMb, REPO, RSS_HOOK, tempDir, writeSection } from './bench-lib.mjs';
-import { spawnSync } from 'node:child_process';
+import { corpusDir, machineLine, REPO, runNode, tempDir, writeSection } from './bench-lib.mjs';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 
 const START = '<!-- bench:ingest:start -->';
 const END = '<!-- bench:ingest:end -->';
 const LOAD_RUNS = 3;
-// Reports the process's peak RSS (kB, all threads) on stderr as it exits.
-
-/** Run node with the RSS hook; returns stdout, wall seconds and peak RSS in MB. */
-function runNode(args) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    throw new Error(`bench: node ${args.join(' ')} exited ${r.status}`);
-  }
-  return { stdout: r.stdout, wall, rssMb: peakRssMb(r.stderr) };
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
@@ -38,7 +19,7 @@ const corpus = corpusDir('bench');
 const index = join(tempDir('kbbot-bench-'), 'kb-index.bin');
 
 console.error(`bench: ingesting ${corpus} ...`);
-const ingest = runNode(['bin/kbbot.js', 'ingest', '--json', '--out', index, corpus]);
+const ingest = runNode(['bin/kbbot.js', 'ingest', '--json', '--out', index, corpus], 'bench: ingest');
 const summary = JSON.parse(ingest.stdout);
 const indexBytes = statSync(index).size;
 
@@ -56,8 +37,8 @@ const loadScript = `
 console.error(`bench: loading the index ${LOAD_RUNS} times in fresh processes ...`);
 const loads = [];
 for (let i = 0; i < LOAD_RUNS; i++) {
-  const run = runNode(['--input-type=module', '-e', loadScript]);
-  loads.push({ ...JSON.parse(run.stdout), wall: run.wall, rssMb: run.rssMb });
+  const run = runNode(['--input-type=module', '-e', loadScript], 'bench: index load');
+  loads.push({ ...JSON.parse(run.stdout), wall: run.wall, rssMb: run.peak });
 }
 if (!loads.every((l) => l.fresh)) throw new Error('bench: the index was not fresh when reloaded');
 
@@ -72,7 +53,7 @@ const rows = [
   ],
   ['ingest, wall (whole CLI process)', `${f(ingest.wall)} s`],
   ['ingest, as reported (`seconds`)', `${f(summary.seconds)} s`],
-  ['ingest, peak RSS', `${ingest.rssMb.toFixed(0)} MB`],
+  ['ingest, peak RSS', `${ingest.peak.toFixed(0)} MB`],
   ['index file size', `${mb(indexBytes)} MB`],
   [`index freshness check (walk + stat), median of ${LOAD_RUNS}`, `${f(median(loads.map((l) => l.check)))} s`],
   [`index load (read + deserialize), median of ${LOAD_RUNS}`, `${f(median(loads.map((l) => l.load)))} s`],
