@@ -150,7 +150,7 @@ export class BodyStore {
   private readonly cache = new Map<number, Body>();
 
   constructor(
-    readonly source: BodySource,
+    private readonly source: BodySource,
     private readonly cacheSize: number = STORED_ARTICLES_DEFAULTS.cacheSize,
   ) {}
 

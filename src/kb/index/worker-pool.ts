@@ -1,7 +1,7 @@
 /**
  * A pool of worker threads that read and parse files in batches (one message per batch of paths,
- * not per file, to keep the message overhead low). With `keep`, the workers stay up after the
- * parse, holding what they parsed, to answer more requests (the search index steps).
+ * not per file, to keep the message overhead low). With `init.index`, the workers stay up after
+ * the parse, holding what they parsed, to answer more requests (the search index steps).
  */
 import { Worker } from 'node:worker_threads';
 import type { BatchRequest, IndexReply, IndexRequest, WireResult, WorkerInit } from './ingest-worker.js';
@@ -58,12 +58,12 @@ export function startPool(paths: readonly string[], opts: PoolOptions): Promise<
   const workerCount = Math.max(1, Math.min(opts.workers, batches.length));
   // With `init.index` the workers send each article as its meta row and deflated text: the main
   // thread holds those (about 75 MB for the archive) rather than the articles (about 230 MB of heap).
-  const bodies = new BodyStore(new MemoryBodies());
+  const memory = new MemoryBodies();
+  const bodies = new BodyStore(memory);
   const unpack = (r: WireResult): SourceResult => {
     if (!r.packed) return r;
     const { packed, ...stamp } = r;
-    const body = Buffer.from(packed.body.buffer, packed.body.byteOffset, packed.body.byteLength);
-    const n = (bodies.source as MemoryBodies).add(body);
+    const n = memory.add(Buffer.from(packed.body.buffer, packed.body.byteOffset, packed.body.byteLength));
     return { ...stamp, article: new StoredArticle(packed.meta, bodies, n) };
   };
 
