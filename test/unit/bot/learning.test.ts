@@ -202,21 +202,28 @@ describe('feedback that improves answers', () => {
   });
 });
 
+/**
+ * A bot over the SQLite storage in `dir` with its own connection and feedback cache, as a restarted
+ * bot or another replica has; `log` also gives it the interaction log.
+ */
+function botOn(dir: string, user: string, log = false) {
+  const storage = asyncFromSync(openStorage(dir));
+  const learning = new FeedbackLearning(storage.feedback);
+  const bot = new Bot(kb, {
+    ranker,
+    threads: storage.threads,
+    learning,
+    ...(log ? { interactions: storage.interactions } : {}),
+    dataVersion: () => storage.dataVersion(),
+  });
+  return { storage, learning, bot, chat: new FakeAdapter(bot, { user }) };
+}
+
 describe('after a restart (SQLite storage in DATA_DIR)', () => {
   it('keeps feedback, the ranking it changed, and the thread it was given in', async () => {
     const { dir, cleanup } = tempDir('kbbot-learn-');
     try {
-      const startBot = () => {
-        const shared = asyncFromSync(openStorage(dir));
-        const bot = new Bot(kb, {
-          ranker,
-          threads: shared.threads,
-          learning: new FeedbackLearning(shared.feedback),
-          interactions: shared.interactions,
-          dataVersion: () => shared.dataVersion(),
-        });
-        return { storage: shared, chat: new FakeAdapter(bot, { user: 'U_ALICE' }) };
-      };
+      const startBot = () => botOn(dir, 'U_ALICE', true);
       const first = startBot();
       const shown = offered(await first.chat.say(QUESTION, { thread: 'T1' }))[0];
       const next = answerOf(await first.chat.say('not it', { thread: 'T1' }));
@@ -239,15 +246,7 @@ describe('after a restart (SQLite storage in DATA_DIR)', () => {
   it('forgets the feedback of a user removed by another process, from the next message on', async () => {
     const { dir, cleanup } = tempDir('kbbot-learn-');
     try {
-      const storage = asyncFromSync(openStorage(dir));
-      const learning = new FeedbackLearning(storage.feedback);
-      const bot = new Bot(kb, {
-        ranker,
-        threads: storage.threads,
-        learning,
-        dataVersion: () => storage.dataVersion(),
-      });
-      const gone = new FakeAdapter(bot, { user: 'U_GONE' });
+      const { storage, learning, bot, chat: gone } = botOn(dir, 'U_GONE');
       const id = offered(await gone.say(QUESTION, { thread: 'T1' }))[0] as string;
       await gone.press('helpful', id, 'T1');
       const bob = new FakeAdapter(bot, { user: 'U_BOB' });
@@ -272,20 +271,8 @@ describe('after a restart (SQLite storage in DATA_DIR)', () => {
   it('counts feedback given through another process (another replica) from the next message on', async () => {
     const { dir, cleanup } = tempDir('kbbot-learn-');
     try {
-      /** A replica: its own connection to the storage, its own feedback cache and bot. */
-      const replica = (user: string) => {
-        const storage = asyncFromSync(openStorage(dir));
-        const learning = new FeedbackLearning(storage.feedback);
-        const bot = new Bot(kb, {
-          ranker,
-          threads: storage.threads,
-          learning,
-          dataVersion: () => storage.dataVersion(),
-        });
-        return { storage, learning, bot, chat: new FakeAdapter(bot, { user }) };
-      };
-      const a = replica('U_ALICE');
-      const b = replica('U_BOB');
+      const a = botOn(dir, 'U_ALICE');
+      const b = botOn(dir, 'U_BOB');
       await b.bot.refresh();
       expect(b.learning.size).toBe(0);
       const first = offered(await a.chat.say(QUESTION, { thread: 'T1' }))[0];
